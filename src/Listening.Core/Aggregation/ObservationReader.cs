@@ -1,0 +1,81 @@
+using Azure.Data.Tables;
+using Listening.Core.Storage;
+
+namespace Listening.Core.Aggregation;
+
+/// <summary>Reads observation rows of one Page for a range of days: one partition range query.</summary>
+public sealed class ObservationReader(ListeningTables tables)
+{
+    public async Task<ObservationRows> ReadAsync(string pageId, DateOnly first, DateOnly last, CancellationToken cancellationToken)
+    {
+        var from = ObservationKeys.DayPrefix(first);
+        var to = ObservationKeys.DayEnd(last);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pageId} and RowKey ge {from} and RowKey lt {to}");
+        var rows = new ObservationRows();
+        await foreach (var entity in tables.Observations.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
+        {
+            if (ObservationKeys.IsPage(entity.RowKey))
+            {
+                rows.Pages.Add(ObservationMapping.ToPageDay(entity));
+            }
+            else
+            {
+                rows.Posts.Add(ObservationMapping.ToPostDay(entity));
+            }
+        }
+
+        return rows;
+    }
+}
+
+public sealed class ObservationRows
+{
+    public List<PageDayEntity> Pages { get; } = [];
+
+    public List<PostDayEntity> Posts { get; } = [];
+
+    public PageDayEntity? PageOn(DateOnly date) => Pages.Find(p => ObservationKeys.DateOf(p.RowKey) == date);
+
+    public IEnumerable<PostDayEntity> PostsOn(DateOnly date) => Posts.Where(p => ObservationKeys.DateOf(p.RowKey) == date);
+}
+
+/// <summary>Maps untyped rows (one query returns both kinds) to the typed entities.</summary>
+internal static class ObservationMapping
+{
+    public static PageDayEntity ToPageDay(TableEntity e) => new()
+    {
+        PartitionKey = e.PartitionKey,
+        RowKey = e.RowKey,
+        ETag = e.ETag,
+        Timestamp = e.Timestamp,
+        ObservedAt = e.GetDateTimeOffset(nameof(PageDayEntity.ObservedAt)) ?? DateTimeOffset.MinValue,
+        PageName = e.GetString(nameof(PageDayEntity.PageName)) ?? "",
+        Demo = e.GetBoolean(nameof(PageDayEntity.Demo)) ?? false,
+        Followers = e.GetInt64(nameof(PageDayEntity.Followers)),
+        Fans = e.GetInt64(nameof(PageDayEntity.Fans)),
+        Observations = e.GetInt32(nameof(PageDayEntity.Observations)) ?? 0,
+        CaptureTimes = e.GetString(nameof(PageDayEntity.CaptureTimes)) ?? "",
+    };
+
+    public static PostDayEntity ToPostDay(TableEntity e) => new()
+    {
+        PartitionKey = e.PartitionKey,
+        RowKey = e.RowKey,
+        ETag = e.ETag,
+        Timestamp = e.Timestamp,
+        PostId = e.GetString(nameof(PostDayEntity.PostId)) ?? "",
+        ObservedAt = e.GetDateTimeOffset(nameof(PostDayEntity.ObservedAt)) ?? DateTimeOffset.MinValue,
+        CreatedTime = e.GetDateTimeOffset(nameof(PostDayEntity.CreatedTime)) ?? DateTimeOffset.MinValue,
+        Permalink = e.GetString(nameof(PostDayEntity.Permalink)),
+        Message = e.GetString(nameof(PostDayEntity.Message)),
+        Like = e.GetInt64(nameof(PostDayEntity.Like)) ?? 0,
+        Love = e.GetInt64(nameof(PostDayEntity.Love)) ?? 0,
+        Care = e.GetInt64(nameof(PostDayEntity.Care)) ?? 0,
+        Haha = e.GetInt64(nameof(PostDayEntity.Haha)) ?? 0,
+        Wow = e.GetInt64(nameof(PostDayEntity.Wow)) ?? 0,
+        Sad = e.GetInt64(nameof(PostDayEntity.Sad)) ?? 0,
+        Angry = e.GetInt64(nameof(PostDayEntity.Angry)) ?? 0,
+        Comments = e.GetInt64(nameof(PostDayEntity.Comments)) ?? 0,
+        Shares = e.GetInt64(nameof(PostDayEntity.Shares)) ?? 0,
+    };
+}

@@ -1,0 +1,109 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Listening.Core.Configuration;
+
+/// <summary>
+/// The options tree <c>Listening:...</c>. Every key is documented in README ("Configuration"); the Functions app,
+/// the CLI and the tests bind the same tree and validate it at start-up.
+/// </summary>
+public sealed class ListeningOptions
+{
+    public const string SectionName = "Listening";
+
+    /// <summary>IANA zone whose calendar days the summaries use.</summary>
+    [Required]
+    public string TimeZone { get; set; } = "Europe/Berlin";
+
+    /// <summary>Local hour (0-23) after which the morning digest for yesterday goes out.</summary>
+    [Range(0, 23)]
+    public int DigestHour { get; set; } = 8;
+
+    /// <summary>Base URL of the deployed app, used for links in Teams cards (no key ever goes into it).</summary>
+    public string? PublicBaseUrl { get; set; }
+
+    public FacebookOptions Facebook { get; set; } = new();
+
+    public List<PageOptions> Pages { get; set; } = [];
+
+    public TeamsOptions Teams { get; set; } = new();
+
+    public QueueNames Queues { get; set; } = new();
+
+    public TableNames Tables { get; set; } = new();
+
+    public AccessOptions Access { get; set; } = new();
+
+    public DemoOptions Demo { get; set; } = new();
+
+    /// <summary>Pages with a token, or the demo Page when none is configured.</summary>
+    public bool IsDemo => Pages.Count == 0 || Pages.All(p => string.IsNullOrWhiteSpace(p.AccessToken));
+}
+
+public sealed class FacebookOptions
+{
+    [Required]
+    [Url]
+    public string GraphBaseUrl { get; set; } = "https://graph.facebook.com";
+
+    [Required]
+    [RegularExpression(@"^v\d+\.\d+$", ErrorMessage = "Listening:Facebook:ApiVersion must look like v24.0.")]
+    public string ApiVersion { get; set; } = "v24.0";
+
+    /// <summary>When set, every Graph call carries <c>appsecret_proof</c>.</summary>
+    public string? AppSecret { get; set; }
+
+    /// <summary>Posts created this many days back are pulled again each cycle (their counters still move).</summary>
+    [Range(1, 90)]
+    public int PostLookbackDays { get; set; } = 7;
+
+    [Range(1, 300)]
+    public int TimeoutSeconds { get; set; } = 30;
+}
+
+public sealed class PageOptions
+{
+    [Required]
+    public string Id { get; set; } = "";
+
+    public string? Name { get; set; }
+
+    /// <summary>A long-lived Page access token. Never logged; in Azure a Key Vault reference.</summary>
+    public string? AccessToken { get; set; }
+}
+
+public sealed class TeamsOptions
+{
+    /// <summary>The Workflows webhook URL ("When a Teams webhook request is received"). Its sig= is a secret.</summary>
+    public string? WebhookUrl { get; set; }
+}
+
+public sealed class QueueNames
+{
+    [Required]
+    public string Pulls { get; set; } = "pulls";
+
+    [Required]
+    public string Snapshots { get; set; } = "snapshots";
+
+    [Required]
+    public string Notifications { get; set; } = "notifications";
+}
+
+public sealed class TableNames
+{
+    /// <summary>Prepended to every table name; lets tests and several installations share one account.</summary>
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{0,20}$|^$", ErrorMessage = "Listening:Tables:Prefix must be letters and digits, starting with a letter, at most 21 characters.")]
+    public string Prefix { get; set; } = "";
+}
+
+public sealed class AccessOptions
+{
+    /// <summary>Summaries answer only signed-in users (App Service authentication). False only for local demos.</summary>
+    public bool RequireSignIn { get; set; } = true;
+}
+
+public sealed class DemoOptions
+{
+    /// <summary>First day of the demo Page's 30-day story; default: 29 days before the day the app starts.</summary>
+    public DateOnly? StartDate { get; set; }
+}

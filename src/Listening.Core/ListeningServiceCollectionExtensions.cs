@@ -1,0 +1,130 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Queues;
+using Listening.Core.Aggregation;
+using Listening.Core.Configuration;
+using Listening.Core.Facebook;
+using Listening.Core.Ingestion;
+using Listening.Core.Notifications;
+using Listening.Core.Sample;
+using Listening.Core.Storage;
+using Listening.Core.Summaries;
+using Microsoft.Extensions.Azure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Listening.Core;
+
+/// <summary>The one composition root: the Functions app, the CLI and the integration tests all call it.</summary>
+public static class ListeningServiceCollectionExtensions
+{
+    public static IHostApplicationBuilder AddListening(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddListening(builder.Configuration);
+        return builder;
+    }
+
+    public static IServiceCollection AddListening(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ListeningOptions>()
+            .Bind(configuration.GetSection(ListeningOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ListeningOptions>, ListeningOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new LocalCalendar(sp.GetRequiredService<IOptions<ListeningOptions>>().Value.TimeZone));
+
+        services.AddAzureClients(clients =>
+        {
+            clients.AddClient<TableServiceClient, TableClientOptions>((clientOptions, credential, _) =>
+                StorageClients.Tables(configuration, clientOptions, credential));
+            clients.AddClient<QueueServiceClient, QueueClientOptions>((clientOptions, credential, _) =>
+            {
+                // The queue trigger expects base64; the SDK sends plain text unless told.
+                clientOptions.MessageEncoding = QueueMessageEncoding.Base64;
+                return StorageClients.Queues(configuration, clientOptions, credential);
+            });
+            clients.UseCredential(StorageClients.Credential(configuration));
+        });
+
+        services.AddHttpClient<GraphPageSource>(GraphPageSource.HttpClientName, (sp, http) =>
+                http.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<ListeningOptions>>().Value.Facebook.TimeoutSeconds * 4))
+            .AddStandardResilienceHandler();
+        services.AddHttpClient<TeamsWebhookSender>(TeamsWebhookSender.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30))
+            .RemoveAllLoggers(); // the default handler logs the request URL, and a webhook URL carries its secret sig=
+
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ListeningOptions>>().Value;
+            var calendar = sp.GetRequiredService<LocalCalendar>();
+            var today = calendar.DateOf(sp.GetRequiredService<TimeProvider>().GetUtcNow());
+            return new DemoPage(options.Demo.StartDate ?? today.AddDays(-29), calendar);
+        });
+        services.AddTransient<DemoPageSource>();
+        services.AddTransient<IPageSource>(sp => sp.GetRequiredService<IOptions<ListeningOptions>>().Value.IsDemo
+            ? sp.GetRequiredService<DemoPageSource>()
+            : sp.GetRequiredService<GraphPageSource>());
+
+        services.AddSingleton<ListeningTables>();
+        services.AddSingleton<IQueuePublisher, QueuePublisher>();
+        services.AddSingleton(sp => (QueuePublisher)sp.GetRequiredService<IQueuePublisher>());
+        services.AddTransient<RawArchive>();
+        services.AddTransient<ObservationReader>();
+        services.AddTransient<SummaryMaterializer>();
+        services.AddTransient<SnapshotAggregator>();
+        services.AddTransient<PageDirectory>();
+        services.AddTransient<PageStateStore>();
+        services.AddTransient<PullScheduler>();
+        services.AddTransient<PagePuller>();
+        services.AddTransient<SummaryReader>();
+        services.AddTransient<DigestCardBuilder>();
+        services.AddTransient<DigestScheduler>();
+        services.AddTransient<NotificationDispatcher>();
+        services.AddTransient<Health.HealthReporter>();
+        return services;
+    }
+}
+
+/// <summary>
+/// Storage clients from <c>AzureWebJobsStorage</c>, the setting the Functions host uses too: a connection string
+/// (Azurite, development) or <c>__tableServiceUri</c>/<c>__queueServiceUri</c> with a managed identity (Azure).
+/// </summary>
+internal static class StorageClients
+{
+    public const string Setting = "AzureWebJobsStorage";
+
+    public static TableServiceClient Tables(IConfiguration configuration, TableClientOptions options, TokenCredential credential)
+    {
+        var section = configuration.GetSection(Setting);
+        return !string.IsNullOrWhiteSpace(section.Value)
+            ? new TableServiceClient(section.Value, options)
+            : new TableServiceClient(RequiredUri(section, "tableServiceUri"), credential, options);
+    }
+
+    public static QueueServiceClient Queues(IConfiguration configuration, QueueClientOptions options, TokenCredential credential)
+    {
+        var section = configuration.GetSection(Setting);
+        return !string.IsNullOrWhiteSpace(section.Value)
+            ? new QueueServiceClient(section.Value, options)
+            : new QueueServiceClient(RequiredUri(section, "queueServiceUri"), credential, options);
+    }
+
+    public static TokenCredential Credential(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(Setting);
+        var clientId = section["clientId"];
+        return string.Equals(section["credential"], "managedidentity", StringComparison.OrdinalIgnoreCase)
+            ? new ManagedIdentityCredential(string.IsNullOrWhiteSpace(clientId) ? ManagedIdentityId.SystemAssigned : ManagedIdentityId.FromUserAssignedClientId(clientId))
+            : new DefaultAzureCredential();
+    }
+
+    private static Uri RequiredUri(IConfigurationSection section, string key) =>
+        Uri.TryCreate(section[key], UriKind.Absolute, out var uri)
+            ? uri
+            : throw new OptionsValidationException(Setting, typeof(ListeningOptions),
+                [$"{Setting} is not set: use UseDevelopmentStorage=true with Azurite, a connection string, or {Setting}__{key} with a managed identity."]);
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using Listening.Core.Configuration;
+using Listening.Core.Snapshots;
+using Listening.Core.Storage;
+using Listening.Core.Summaries;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Listening.Core.Notifications;
+
+/// <summary>
+/// The morning digest. The timer fires every hour in UTC; the digest of yesterday goes out at the first run
+/// after the configured local hour, whatever daylight saving does to the UTC offset.
+/// </summary>
+public sealed partial class DigestScheduler(
+    SummaryReader summaries,
+    DigestCardBuilder cards,
+    IQueuePublisher queue,
+    ListeningTables tables,
+    LocalCalendar calendar,
+    TimeProvider time,
+    IOptions<ListeningOptions> options,
+    ILogger<DigestScheduler> logger)
+{
+    private const string MarkerPartition = "digest_scheduled";
+
+    /// <summary>The date whose digest was queued by this run, or null when it is not time or it was queued before.</summary>
+    public async Task<DateOnly?> RunAsync(CancellationToken cancellationToken)
+    {
+        var now = calendar.ToLocal(time.GetUtcNow());
+        if (now.Hour < options.Value.DigestHour)
+        {
+            return null;
+        }
+
+        var date = DateOnly.FromDateTime(now.DateTime).AddDays(-1);
+        await tables.EnsureCreatedAsync(cancellationToken);
+        var rowKey = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var marker = await tables.NotificationLog.GetEntityIfExistsAsync<TableEntity>(MarkerPartition, rowKey, cancellationToken: cancellationToken);
+        if (marker.HasValue)
+        {
+            return null;
+        }
+
+        await queue.PublishAsync(await BuildAsync(date, cancellationToken), cancellationToken);
+        try
+        {
+            await tables.NotificationLog.AddEntityAsync(new TableEntity(MarkerPartition, rowKey), cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // Queued twice by overlapping runs: the dispatcher's dedupe drops the second.
+        }
+
+        LogQueued(logger, date);
+        return date;
+    }
+
+    public async Task<NotificationMessage> BuildAsync(DateOnly date, CancellationToken cancellationToken)
+    {
+        var stored = await summaries.ReadDayAsync(date, null, cancellationToken);
+        var card = cards.Build(date, stored?.Summary);
+        return new NotificationMessage
+        {
+            Key = "digest:" + date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            Kind = "digest",
+            Payload = WorkflowsPayload.Wrap(card),
+        };
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queued the daily digest for {Date}")]
+    private static partial void LogQueued(ILogger logger, DateOnly date);
+}

@@ -1,0 +1,126 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Listening.Core.Snapshots;
+
+/// <summary>The one place queue messages are turned into bytes and back, with the checks a handler relies on.</summary>
+public static class MessageCodec
+{
+    /// <summary>Capture times this far ahead of our clock are accepted (clock skew between instances).</summary>
+    public static readonly TimeSpan AllowedClockSkew = TimeSpan.FromMinutes(10);
+
+    public static string Encode(PullRequest message) => JsonSerializer.Serialize(message, MessageJsonContext.Default.PullRequest);
+
+    public static string Encode(PageSnapshot message) => JsonSerializer.Serialize(message, MessageJsonContext.Default.PageSnapshot);
+
+    public static string Encode(NotificationMessage message) => JsonSerializer.Serialize(message, MessageJsonContext.Default.NotificationMessage);
+
+    public static PullRequest DecodePull(string body)
+    {
+        var message = Deserialize(body, MessageJsonContext.Default.PullRequest);
+        CheckSchema(message.Schema);
+        Require(!string.IsNullOrWhiteSpace(message.PageId), "pageId is empty");
+        Require(Enum.IsDefined(message.Kind), "kind is not one of posts, insights");
+        return message;
+    }
+
+    public static PageSnapshot DecodeSnapshot(string body, DateTimeOffset now)
+    {
+        Require(Encoding.UTF8.GetByteCount(body) <= MessageSchema.MaxPayloadBytes,
+            $"the message is larger than {MessageSchema.MaxPayloadBytes} bytes");
+        var s = Deserialize(body, MessageJsonContext.Default.PageSnapshot);
+        CheckSchema(s.Schema);
+        Require(!string.IsNullOrWhiteSpace(s.PageId), "pageId is empty");
+        Require(StorageKey.IsValid(s.PageId), "pageId contains characters a table key cannot hold");
+        Require(s.CapturedAt <= now + AllowedClockSkew, $"capturedAt {s.CapturedAt:O} lies in the future");
+        Require(s.CapturedAt.Year >= 2004, $"capturedAt {s.CapturedAt:O} is before Facebook existed");
+        Require(s.Followers is null or >= 0, "followers is negative");
+        Require(s.Fans is null or >= 0, "fans is negative");
+        Require(s.Parts >= 1, "parts is missing or 0");
+        Require(s.Part >= 0 && s.Part < s.Parts, $"part {s.Part} of {s.Parts} is impossible");
+        Require(s.Posts is not null, "posts is missing");
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var post in s.Posts!)
+        {
+            Require(post is not null, "a post is null");
+            Require(!string.IsNullOrWhiteSpace(post!.Id), "a post has no id");
+            Require(StorageKey.IsValid(post.Id), $"post id {post.Id} contains characters a table key cannot hold");
+            Require(seen.Add(post.Id), $"post {post.Id} appears twice");
+            Require(post.Reactions is not null, $"post {post.Id} has no reactions");
+            Require(!post.Reactions!.AnyNegative, $"post {post.Id} has a negative reaction count");
+            Require(post.Comments >= 0, $"post {post.Id} has a negative comment count");
+            Require(post.Shares >= 0, $"post {post.Id} has a negative share count");
+            Require(post.CreatedTime <= s.CapturedAt + AllowedClockSkew, $"post {post.Id} was created after the capture time");
+        }
+
+        return s;
+    }
+
+    public static NotificationMessage DecodeNotification(string body)
+    {
+        var message = Deserialize(body, MessageJsonContext.Default.NotificationMessage);
+        CheckSchema(message.Schema);
+        Require(!string.IsNullOrWhiteSpace(message.Key), "key is empty");
+        Require(!string.IsNullOrWhiteSpace(message.Channel), "channel is empty");
+        return message;
+    }
+
+    private static T Deserialize<T>(string body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+        where T : class
+    {
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            throw new InvalidMessageException("the message is empty");
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(body, type) ?? throw new InvalidMessageException("the message is JSON null");
+        }
+        catch (JsonException ex)
+        {
+            // JsonException messages name the path and position but never echo values, so they are safe to log.
+            throw new InvalidMessageException($"the message is not valid {typeof(T).Name} JSON: {ex.Message}");
+        }
+    }
+
+    private static void CheckSchema(int schema) =>
+        Require(schema == MessageSchema.Current, $"schema {schema} is not supported (this version reads schema {MessageSchema.Current})");
+
+    private static void Require(bool condition, string reason)
+    {
+        if (!condition)
+        {
+            throw new InvalidMessageException(reason);
+        }
+    }
+}
+
+/// <summary>A queue message that can never be processed: it goes to the poison queue, with this reason logged.</summary>
+public sealed class InvalidMessageException : Exception
+{
+    public InvalidMessageException(string reason)
+        : base(reason)
+    {
+    }
+
+    public InvalidMessageException()
+    {
+    }
+
+    public InvalidMessageException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    RespectRequiredConstructorParameters = true,
+    RespectNullableAnnotations = true,
+    AllowOutOfOrderMetadataProperties = true)]
+[JsonSerializable(typeof(PullRequest))]
+[JsonSerializable(typeof(PageSnapshot))]
+[JsonSerializable(typeof(NotificationMessage))]
+internal sealed partial class MessageJsonContext : JsonSerializerContext;

@@ -1,0 +1,154 @@
+namespace Listening.Core.Snapshots;
+
+/// <summary>What one pull cycle asks for one Page (queue "pulls"). Contract: docs/queue-messages.md.</summary>
+public sealed record PullRequest
+{
+    public int Schema { get; init; } = MessageSchema.Current;
+
+    public required string PageId { get; init; }
+
+    public PullKind Kind { get; init; } = PullKind.Posts;
+
+    /// <summary>When the schedule asked for the pull; the capture time is taken when the pull runs.</summary>
+    public required DateTimeOffset RequestedAt { get; init; }
+}
+
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<PullKind>))]
+public enum PullKind
+{
+    /// <summary>Page fields (followers, likes) and every post of the look-back window with its counters.</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("posts")]
+    Posts,
+
+    /// <summary>Page insights (Meta's daily metrics).</summary>
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("insights")]
+    Insights,
+}
+
+/// <summary>
+/// What was observed of one Page at one moment (queue "snapshots"). Counters are cumulative, never increments,
+/// so applying a snapshot twice or out of order changes nothing. A large post list is split into parts that
+/// each stand alone. Contract: docs/queue-messages.md.
+/// </summary>
+public sealed record PageSnapshot
+{
+    public int Schema { get; init; } = MessageSchema.Current;
+
+    public required string PageId { get; init; }
+
+    public required string PageName { get; init; }
+
+    /// <summary>True when the data comes from the embedded demo Page.</summary>
+    public bool Demo { get; init; }
+
+    public required DateTimeOffset CapturedAt { get; init; }
+
+    public int Part { get; init; }
+
+    public int Parts { get; init; } = 1;
+
+    /// <summary>Page field <c>followers_count</c> at capture time.</summary>
+    public long? Followers { get; init; }
+
+    /// <summary>Page field <c>fan_count</c> ("Gefällt mir"-Angaben) at capture time.</summary>
+    public long? Fans { get; init; }
+
+    public IReadOnlyList<PostObservation> Posts { get; init; } = [];
+}
+
+/// <summary>One post's cumulative counters as seen at the snapshot's capture time.</summary>
+public sealed record PostObservation
+{
+    public required string Id { get; init; }
+
+    public required DateTimeOffset CreatedTime { get; init; }
+
+    public string? Permalink { get; init; }
+
+    /// <summary>The post text, cut to <see cref="MessageSchema.MaxMessageLength"/> characters.</summary>
+    public string? Message { get; init; }
+
+    public required ReactionCounts Reactions { get; init; }
+
+    public long Comments { get; init; }
+
+    public long Shares { get; init; }
+}
+
+/// <summary>Reactions by type, as Facebook counts them.</summary>
+public sealed record ReactionCounts
+{
+    public static readonly ReactionCounts Zero = new();
+
+    public long Like { get; init; }
+
+    public long Love { get; init; }
+
+    public long Care { get; init; }
+
+    public long Haha { get; init; }
+
+    public long Wow { get; init; }
+
+    public long Sad { get; init; }
+
+    public long Angry { get; init; }
+
+    public long Total => Like + Love + Care + Haha + Wow + Sad + Angry;
+
+    public static ReactionCounts operator +(ReactionCounts a, ReactionCounts b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return new()
+        {
+            Like = a.Like + b.Like, Love = a.Love + b.Love, Care = a.Care + b.Care, Haha = a.Haha + b.Haha,
+            Wow = a.Wow + b.Wow, Sad = a.Sad + b.Sad, Angry = a.Angry + b.Angry,
+        };
+    }
+
+    public static ReactionCounts operator -(ReactionCounts a, ReactionCounts b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return new()
+        {
+            Like = a.Like - b.Like, Love = a.Love - b.Love, Care = a.Care - b.Care, Haha = a.Haha - b.Haha,
+            Wow = a.Wow - b.Wow, Sad = a.Sad - b.Sad, Angry = a.Angry - b.Angry,
+        };
+    }
+
+    public ReactionCounts Add(ReactionCounts other) => this + other;
+
+    public ReactionCounts Subtract(ReactionCounts other) => this - other;
+
+    public bool AnyNegative => Like < 0 || Love < 0 || Care < 0 || Haha < 0 || Wow < 0 || Sad < 0 || Angry < 0;
+}
+
+/// <summary>A message for Teams (queue "notifications"): the card is built when the message is made.</summary>
+public sealed record NotificationMessage
+{
+    public int Schema { get; init; } = MessageSchema.Current;
+
+    /// <summary>Names the notification for dedupe: the same key is posted once per channel.</summary>
+    public required string Key { get; init; }
+
+    /// <summary>"digest" or an alert kind.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>Name of the configured channel; "default" is <c>Listening:Teams:WebhookUrl</c>.</summary>
+    public string Channel { get; init; } = "default";
+
+    /// <summary>The Workflows payload: <c>{"type":"message","attachments":[...]}</c>.</summary>
+    public required System.Text.Json.Nodes.JsonObject Payload { get; init; }
+}
+
+public static class MessageSchema
+{
+    public const int Current = 1;
+
+    public const int MaxMessageLength = 1000;
+
+    /// <summary>The queue trigger base64-encodes; 64 KiB per message leaves 48 KiB of payload.</summary>
+    public const int MaxPayloadBytes = 48 * 1024;
+}

@@ -1,0 +1,73 @@
+using Azure.Data.Tables;
+using Listening.Core.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Listening.Core.Storage;
+
+/// <summary>The tables of the data model (docs/data-model.md), created on first use.</summary>
+public sealed class ListeningTables : IDisposable
+{
+    private readonly TableServiceClient _service;
+    private readonly string _prefix;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private volatile bool _created;
+
+    public ListeningTables(TableServiceClient service, IOptions<ListeningOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _service = service;
+        _prefix = options.Value.Tables.Prefix;
+        RawSnapshots = service.GetTableClient(_prefix + "rawsnapshots");
+        Observations = service.GetTableClient(_prefix + "observations");
+        Summaries = service.GetTableClient(_prefix + "summaries");
+        PageState = service.GetTableClient(_prefix + "pagestate");
+        NotificationLog = service.GetTableClient(_prefix + "notificationlog");
+    }
+
+    /// <summary>Every snapshot as received, compressed: the source for <c>replay</c>.</summary>
+    public TableClient RawSnapshots { get; }
+
+    /// <summary>Per Page and local day: the last observation of the Page and of each post.</summary>
+    public TableClient Observations { get; }
+
+    /// <summary>Materialized daily summaries, one point read each.</summary>
+    public TableClient Summaries { get; }
+
+    /// <summary>Per Page: last successful pull, token state, rejected metrics.</summary>
+    public TableClient PageState { get; }
+
+    /// <summary>Dedupe records of what went to Teams.</summary>
+    public TableClient NotificationLog { get; }
+
+    public IEnumerable<TableClient> All => [RawSnapshots, Observations, Summaries, PageState, NotificationLog];
+
+    public TableServiceClient Service => _service;
+
+    public void Dispose() => _gate.Dispose();
+
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        if (_created)
+        {
+            return;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_created)
+            {
+                foreach (var table in All)
+                {
+                    await table.CreateIfNotExistsAsync(cancellationToken);
+                }
+
+                _created = true;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+}

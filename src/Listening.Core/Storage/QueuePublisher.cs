@@ -1,0 +1,45 @@
+using Azure.Storage.Queues;
+using Listening.Core.Configuration;
+using Listening.Core.Snapshots;
+using Microsoft.Extensions.Options;
+
+namespace Listening.Core.Storage;
+
+/// <summary>Sends messages to the pipeline's queues, base64-encoded as the queue trigger expects.</summary>
+public interface IQueuePublisher
+{
+    Task PublishAsync(PullRequest message, CancellationToken cancellationToken);
+
+    Task PublishAsync(PageSnapshot message, CancellationToken cancellationToken);
+
+    Task PublishAsync(NotificationMessage message, CancellationToken cancellationToken);
+}
+
+public sealed class QueuePublisher(QueueServiceClient service, IOptions<ListeningOptions> options) : IQueuePublisher
+{
+    private readonly QueueNames _names = options.Value.Queues;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<QueueClient>> _queues = new(StringComparer.Ordinal);
+
+    public Task PublishAsync(PullRequest message, CancellationToken cancellationToken) =>
+        SendAsync(_names.Pulls, MessageCodec.Encode(message), cancellationToken);
+
+    public Task PublishAsync(PageSnapshot message, CancellationToken cancellationToken) =>
+        SendAsync(_names.Snapshots, MessageCodec.Encode(message), cancellationToken);
+
+    public Task PublishAsync(NotificationMessage message, CancellationToken cancellationToken) =>
+        SendAsync(_names.Notifications, MessageCodec.Encode(message), cancellationToken);
+
+    public async Task<QueueClient> QueueAsync(string name, CancellationToken cancellationToken) =>
+        await _queues.GetOrAdd(name, async n =>
+        {
+            var queue = service.GetQueueClient(n);
+            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            return queue;
+        });
+
+    private async Task SendAsync(string queueName, string body, CancellationToken cancellationToken)
+    {
+        var queue = await QueueAsync(queueName, cancellationToken);
+        await queue.SendMessageAsync(body, cancellationToken);
+    }
+}

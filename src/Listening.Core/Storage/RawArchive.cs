@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using Listening.Core.Snapshots;
+
+namespace Listening.Core.Storage;
+
+/// <summary>
+/// Every snapshot as it arrived, GZip-compressed, keyed so that a duplicate lands on the same row:
+/// PartitionKey = Page id, RowKey = capture time (UTC, sortable) + part.
+/// </summary>
+public sealed class RawArchive(ListeningTables tables)
+{
+    public static string RowKeyOf(PageSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return snapshot.CapturedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture).Replace(':', '-')
+            + "_posts_" + snapshot.Part.ToString("D3", CultureInfo.InvariantCulture);
+    }
+
+    public async Task StoreAsync(PageSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var entity = new RawSnapshotEntity
+        {
+            PartitionKey = snapshot.PageId,
+            RowKey = RowKeyOf(snapshot),
+            CapturedAt = snapshot.CapturedAt.ToUniversalTime(),
+            Payload = Compress(MessageCodec.Encode(snapshot)),
+        };
+        await tables.RawSnapshots.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>Archived snapshots of one Page captured in [from, to), oldest first.</summary>
+    public async IAsyncEnumerable<PageSnapshot> ReadAsync(
+        string pageId, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var fromKey = from.UtcDateTime.ToString("yyyy-MM-dd'T'HH-mm-ss", CultureInfo.InvariantCulture);
+        var toKey = to.UtcDateTime.ToString("yyyy-MM-dd'T'HH-mm-ss", CultureInfo.InvariantCulture);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pageId} and RowKey ge {fromKey} and RowKey lt {toKey}");
+        await foreach (var row in tables.RawSnapshots.QueryAsync<RawSnapshotEntity>(filter, cancellationToken: cancellationToken))
+        {
+            yield return MessageCodec.DecodeSnapshot(Decompress(row.Payload), now);
+        }
+    }
+
+    /// <summary>Pages that have archived snapshots.</summary>
+    public async Task<IReadOnlyList<string>> PagesAsync(CancellationToken cancellationToken)
+    {
+        var pages = new SortedSet<string>(StringComparer.Ordinal);
+        await foreach (var row in tables.RawSnapshots.QueryAsync<TableEntity>(select: ["PartitionKey"], cancellationToken: cancellationToken))
+        {
+            pages.Add(row.PartitionKey);
+        }
+
+        return [.. pages];
+    }
+
+    internal static byte[] Compress(string json)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            gzip.Write(Encoding.UTF8.GetBytes(json));
+        }
+
+        return buffer.ToArray();
+    }
+
+    internal static string Decompress(byte[] payload)
+    {
+        using var input = new GZipStream(new MemoryStream(payload), CompressionMode.Decompress);
+        using var reader = new StreamReader(input, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+}
+
+public sealed class RawSnapshotEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+
+    public string RowKey { get; set; } = "";
+
+    public DateTimeOffset? Timestamp { get; set; }
+
+    public ETag ETag { get; set; }
+
+    public DateTimeOffset CapturedAt { get; set; }
+
+    public byte[] Payload { get; set; } = [];
+}

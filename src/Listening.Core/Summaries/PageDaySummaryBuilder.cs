@@ -1,0 +1,116 @@
+using Listening.Core.Aggregation;
+using Listening.Core.Configuration;
+using Listening.Core.Snapshots;
+
+namespace Listening.Core.Summaries;
+
+/// <summary>
+/// Builds a Page's summary of one day from the day's last observations and the baseline (the last observation
+/// at or before the end of the previous day). Pure: the same rows give the same summary.
+/// </summary>
+public static class PageDaySummaryBuilder
+{
+    public const int ExcerptLength = 140;
+
+    public static PageDaySummary Build(
+        string pageId,
+        DateOnly date,
+        LocalCalendar calendar,
+        PageDayEntity? day,
+        PageDayEntity? baselineDay,
+        IReadOnlyCollection<PostDayEntity> posts,
+        IReadOnlyDictionary<string, PostDayEntity> baselinePosts)
+    {
+        ArgumentNullException.ThrowIfNull(calendar);
+        ArgumentNullException.ThrowIfNull(posts);
+        ArgumentNullException.ThrowIfNull(baselinePosts);
+        var start = calendar.StartOf(date);
+        var summaries = new List<PostDaySummary>(posts.Count);
+        var reactions = ReactionCounts.Zero;
+        long comments = 0, shares = 0;
+        var generatedAt = day?.ObservedAt ?? DateTimeOffset.MinValue;
+
+        foreach (var post in posts)
+        {
+            generatedAt = Max(generatedAt, post.ObservedAt);
+            baselinePosts.TryGetValue(post.PostId, out var before);
+            var gainedReactions = post.Reactions - (before?.Reactions ?? ReactionCounts.Zero);
+            var gainedComments = post.Comments - (before?.Comments ?? 0);
+            var gainedShares = post.Shares - (before?.Shares ?? 0);
+            var isNew = post.CreatedTime >= start;
+            reactions += gainedReactions;
+            comments += gainedComments;
+            shares += gainedShares;
+            if (!isNew && gainedReactions.Total == 0 && gainedComments == 0 && gainedShares == 0 && !gainedReactions.AnyNegative)
+            {
+                continue;
+            }
+
+            summaries.Add(new PostDaySummary
+            {
+                Id = post.PostId,
+                CreatedTime = calendar.ToLocal(post.CreatedTime),
+                Permalink = post.Permalink,
+                Excerpt = Excerpt(post.Message),
+                Reactions = gainedReactions,
+                ReactionsTotal = post.Reactions,
+                Comments = gainedComments,
+                CommentsTotal = post.Comments,
+                Shares = gainedShares,
+                SharesTotal = post.Shares,
+                New = isNew,
+            });
+        }
+
+        summaries.Sort(static (a, b) =>
+        {
+            var byTime = b.CreatedTime.UtcTicks.CompareTo(a.CreatedTime.UtcTicks);
+            return byTime != 0 ? byTime : string.CompareOrdinal(a.Id, b.Id);
+        });
+
+        return new PageDaySummary
+        {
+            PageId = pageId,
+            Name = day?.PageName ?? baselineDay?.PageName ?? pageId,
+            Demo = day?.Demo ?? baselineDay?.Demo ?? false,
+            Date = date,
+            GeneratedAt = generatedAt == DateTimeOffset.MinValue ? start : generatedAt.ToUniversalTime(),
+            Followers = Change(day?.Followers ?? baselineDay?.Followers, baselineDay?.Followers),
+            Likes = Change(day?.Fans ?? baselineDay?.Fans, baselineDay?.Fans),
+            Reactions = reactions,
+            Comments = comments,
+            Shares = shares,
+            Posts = summaries,
+            Observations = day?.Observations ?? 0,
+        };
+    }
+
+    /// <summary>The first 140 characters of a post, on one line, cut at a word where possible.</summary>
+    public static string Excerpt(string? message)
+    {
+        if (string.IsNullOrWhiteSpace(message))
+        {
+            return "";
+        }
+
+        var flat = string.Join(' ', message.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        if (flat.Length <= ExcerptLength)
+        {
+            return flat;
+        }
+
+        var cut = flat[..(ExcerptLength - 1)];
+        var space = cut.LastIndexOf(' ');
+        if (space > ExcerptLength / 2)
+        {
+            cut = cut[..space];
+        }
+
+        return cut.TrimEnd() + "…";
+    }
+
+    private static CounterChange Change(long? end, long? before) =>
+        new(end, end is { } e && before is { } b ? e - b : null);
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a >= b ? a : b;
+}
