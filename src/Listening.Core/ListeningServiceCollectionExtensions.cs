@@ -85,6 +85,10 @@ public static class ListeningServiceCollectionExtensions
         services.AddTransient<DigestScheduler>();
         services.AddTransient<NotificationDispatcher>();
         services.AddTransient<Health.HealthReporter>();
+        services.AddTransient<SummaryEndpoint>();
+        services.AddTransient<Pipeline.PoisonParking>();
+        services.AddTransient<Pipeline.QueueHandlers>();
+        services.AddTransient<Pipeline.QueueDrain>();
         return services;
     }
 }

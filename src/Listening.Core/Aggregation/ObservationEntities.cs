@@ -90,9 +90,11 @@ public sealed class PostDayEntity : ITableEntity
 
     public long Shares { get; set; }
 
+    [System.Runtime.Serialization.IgnoreDataMember]
     public ReactionCounts Reactions => new() { Like = Like, Love = Love, Care = Care, Haha = Haha, Wow = Wow, Sad = Sad, Angry = Angry };
 
     /// <summary>Sum of all counters: the tie-break between two observations with the same capture time.</summary>
+    [System.Runtime.Serialization.IgnoreDataMember]
     public long CounterSum => Reactions.Total + Comments + Shares;
 
     public static PostDayEntity From(string pageId, DateOnly date, DateTimeOffset observedAt, PostObservation post)

@@ -29,6 +29,8 @@ public sealed class ListeningOptions
 
     public QueueNames Queues { get; set; } = new();
 
+    public ScheduleOptions Schedules { get; set; } = new();
+
     public TableNames Tables { get; set; } = new();
 
     public AccessOptions Access { get; set; } = new();
@@ -87,6 +89,19 @@ public sealed class QueueNames
 
     [Required]
     public string Notifications { get; set; } = "notifications";
+}
+
+/// <summary>NCRONTAB schedules (UTC) the Functions host reads as %Listening:Schedules:...%.</summary>
+public sealed class ScheduleOptions
+{
+    /// <summary>Pull cycle: every 15 minutes.</summary>
+    public string Pull { get; set; } = "0 */15 * * * *";
+
+    /// <summary>Digest check: hourly; the digest goes out once local time passes <see cref="ListeningOptions.DigestHour"/>.</summary>
+    public string Digest { get; set; } = "0 5 * * * *";
+
+    /// <summary>Retention of raw snapshots and old aggregates: daily.</summary>
+    public string Retention { get; set; } = "0 30 3 * * *";
 }
 
 public sealed class TableNames

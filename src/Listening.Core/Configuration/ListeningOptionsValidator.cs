@@ -55,6 +55,12 @@ public sealed partial class ListeningOptionsValidator(IConfiguration configurati
                 $"Listening:Queues:{key} '{value}' is not a valid queue name: 3-63 lowercase letters, digits and single hyphens.");
         }
 
+        foreach (var (key, value) in new[] { ("Pull", options.Schedules.Pull), ("Digest", options.Schedules.Digest), ("Retention", options.Schedules.Retention) })
+        {
+            Check((value ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6,
+                $"Listening:Schedules:{key} '{value}' must be an NCRONTAB expression with six fields (seconds first), e.g. 0 */15 * * * *.");
+        }
+
         Check(TablePrefix().IsMatch(options.Tables.Prefix ?? ""),
             "Listening:Tables:Prefix must be letters and digits, starting with a letter, at most 21 characters (or empty).");
 

@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Listening.Core.Configuration;
+using Listening.Core.Ingestion;
+using Listening.Core.Notifications;
+using Listening.Core.Pipeline;
+using Listening.Core.Summaries;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Listening.Cli;
+
+/// <summary>
+/// <c>listening demo</c>: the embedded demo Page through the real pipeline with a simulated clock (hourly pulls),
+/// real queues and tables in Azurite, the same handlers as the queue functions; writes the last complete day.
+/// </summary>
+internal static class DemoCommand
+{
+    public static async Task<int> RunAsync(int days, string outDir, bool verbose, TextWriter output, CancellationToken cancellationToken)
+    {
+        var environment = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        await using var azurite = string.IsNullOrWhiteSpace(environment["AzureWebJobsStorage"])
+            ? await AzuriteProcess.StartAsync(cancellationToken)
+            : null;
+
+        var calendarProbe = new LocalCalendar(environment["Listening:TimeZone"] is { Length: > 0 } zone && LocalCalendar.IsValidZone(zone) ? zone : "Europe/Berlin");
+        var today = calendarProbe.DateOf(TimeProvider.System.GetUtcNow());
+        var lastDay = today.AddDays(-1);
+        var firstDay = today.AddDays(-days);
+        var clock = new SimulatedClock(calendarProbe.StartOf(firstDay));
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Listening:Demo:StartDate"] = firstDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        };
+        if (azurite is not null)
+        {
+            overrides["AzureWebJobsStorage"] = azurite.ConnectionString;
+        }
+
+        // The demo always shows the demo Page, even where real Page tokens are configured.
+        for (var i = 0; i < 100 && environment[$"Listening:Pages:{i}:Id"] is not null; i++)
+        {
+            overrides[$"Listening:Pages:{i}:AccessToken"] = "";
+        }
+
+        using var host = CliHost.Build(overrides, clock, verbose);
+        var services = host.Services;
+        var calendar = services.GetRequiredService<LocalCalendar>();
+        var scheduler = services.GetRequiredService<PullScheduler>();
+        var drain = services.GetRequiredService<QueueDrain>();
+
+        await output.WriteLineAsync($"Listening demo: {Core.Sample.DemoPage.PageName}, {days} days ({GermanFormat.Date(firstDay)} to {GermanFormat.Date(lastDay)}), hourly pulls"
+            + (azurite is null ? " into the configured storage." : $" into Azurite on 127.0.0.1:{azurite.TablePort} (in memory)."));
+        var end = calendar.EndOf(lastDay);
+        var pulls = 0;
+        for (var at = calendar.StartOf(firstDay).AddMinutes(55); at < end; at = at.AddHours(1))
+        {
+            clock.Set(at);
+            await scheduler.ScheduleAsync(cancellationToken);
+            var result = await drain.RunAsync(cancellationToken);
+            if (result.Failures.Count > 0 || result.Poisoned.Count > 0)
+            {
+                await Console.Error.WriteLineAsync($"Failed: the pipeline could not process the pull of {at:O}: {result.Failures.FirstOrDefault() ?? "a message went to the poison queue"}");
+                return 1;
+            }
+
+            pulls++;
+            if (pulls % 24 == 0)
+            {
+                await output.WriteAsync($"\r  simulated {pulls / 24} of {days} days");
+            }
+        }
+
+        await output.WriteLineAsync();
+
+        // The morning digest through the real timer path: the first hourly run after the digest hour.
+        var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ListeningOptions>>().Value;
+        clock.Set(calendar.StartOf(today).AddHours(options.DigestHour).AddMinutes(5));
+        await services.GetRequiredService<DigestScheduler>().RunAsync(cancellationToken);
+        await drain.RunAsync(cancellationToken);
+
+        var stored = await services.GetRequiredService<SummaryReader>().ReadDayAsync(lastDay, null, cancellationToken)
+            ?? throw new InvalidOperationException($"The demo produced no summary for {lastDay:yyyy-MM-dd}.");
+        var digest = await services.GetRequiredService<DigestScheduler>().BuildAsync(lastDay, cancellationToken);
+
+        Directory.CreateDirectory(outDir);
+        var stamp = lastDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var files = new[]
+        {
+            Path.Combine(outDir, $"summary-{stamp}.json"),
+            Path.Combine(outDir, $"summary-{stamp}.html"),
+            Path.Combine(outDir, $"teams-{stamp}.json"),
+        };
+        await File.WriteAllBytesAsync(files[0], JsonSerializer.SerializeToUtf8Bytes(stored.Summary, SummaryJsonContext.Default.DailySummary), cancellationToken);
+        await File.WriteAllTextAsync(files[1], SummaryHtmlRenderer.Render(stored.Summary), Encoding.UTF8, cancellationToken);
+        await File.WriteAllTextAsync(files[2], digest.Payload.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), Encoding.UTF8, cancellationToken);
+
+        await WriteTerminalSummaryAsync(output, stored.Summary);
+        foreach (var file in files)
+        {
+            await output.WriteLineAsync("  wrote " + Path.GetRelativePath(Directory.GetCurrentDirectory(), Path.GetFullPath(file)));
+        }
+
+        return 0;
+    }
+
+    internal static async Task WriteTerminalSummaryAsync(TextWriter output, DailySummary summary)
+    {
+        await output.WriteLineAsync($"{(summary.Demo ? "Demo – " : "")}Tageszusammenfassung {GermanFormat.Date(summary.Date)} ({summary.TimeZone})");
+        foreach (var page in summary.Pages)
+        {
+            await output.WriteLineAsync($"  {page.Name}");
+            await output.WriteLineAsync($"    Follower      {GermanFormat.Number(page.Followers.End),8}  ({GermanFormat.Change(page.Followers.Change)})");
+            await output.WriteLineAsync($"    Reaktionen    {GermanFormat.Number(page.Reactions.Total),8}");
+            await output.WriteLineAsync($"    Kommentare    {GermanFormat.Number(page.Comments),8}");
+            await output.WriteLineAsync($"    Mal geteilt   {GermanFormat.Number(page.Shares),8}");
+            var top = page.Posts.MaxBy(p => p.Reactions.Total + p.Comments + p.Shares);
+            if (top is not null)
+            {
+                await output.WriteLineAsync($"    Top-Beitrag   {top.Excerpt[..Math.Min(70, top.Excerpt.Length)]}");
+            }
+        }
+    }
+}

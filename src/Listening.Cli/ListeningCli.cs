@@ -1,0 +1,81 @@
+using System.CommandLine;
+using System.Globalization;
+using Listening.Core.Ingestion;
+using Listening.Core.Pipeline;
+using Listening.Core.Summaries;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Listening.Cli;
+
+/// <summary>The <c>listening</c> operator tool. Commands and options are documented in README ("CLI").</summary>
+public static class ListeningCli
+{
+    public static RootCommand Build()
+    {
+        var verbose = new Option<bool>("--verbose") { Description = "Log what the pipeline does (to standard error).", Recursive = true };
+
+        var days = new Option<int>("--days") { Description = "Days to simulate, ending yesterday.", DefaultValueFactory = _ => 30 };
+        days.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 2 or > 90)
+            {
+                r.AddError("--days must be from 2 to 90.");
+            }
+        });
+        var outDir = new Option<string>("--out") { Description = "Folder for the summary and Teams files.", DefaultValueFactory = _ => "out" };
+        var demo = new Command("demo", "Run the embedded demo Page through the real pipeline (Azurite) and write the last complete day's summary.") { days, outDir };
+        demo.SetAction((parse, ct) => CliHost.RunAsync(() =>
+            DemoCommand.RunAsync(parse.GetValue(days), parse.GetValue(outDir)!, parse.GetValue(verbose), Console.Out, ct)));
+
+        var sync = new Command("sync", "One pull cycle now for every configured Page, then process the queues until they are empty.");
+        sync.SetAction((parse, ct) => CliHost.RunAsync(() => SyncAsync(parse.GetValue(verbose), ct)));
+
+        var date = new Option<string>("--date") { Description = "The day, yyyy-MM-dd (or today, yesterday).", Required = true };
+        var page = new Option<string?>("--page") { Description = "Only this Page id (default: all configured Pages)." };
+        var format = new Option<string>("--format") { Description = "json or html.", DefaultValueFactory = _ => "json" };
+        format.AcceptOnlyFromAmong("json", "html");
+        var summary = new Command("summary", "Print the stored summary of a day.") { date, page, format };
+        summary.SetAction((parse, ct) => CliHost.RunAsync(() =>
+            SummaryAsync(parse.GetValue(date)!, parse.GetValue(page), parse.GetValue(format)!, parse.GetValue(verbose), ct)));
+
+        return new RootCommand("Listening: social listening for a press office's Facebook Page, on Azure Functions.")
+        {
+            verbose, demo, sync, summary,
+        };
+    }
+
+    private static async Task<int> SyncAsync(bool verbose, CancellationToken cancellationToken)
+    {
+        using var host = CliHost.Build(verbose: verbose);
+        var scheduled = await host.Services.GetRequiredService<PullScheduler>().ScheduleAsync(cancellationToken);
+        var result = await host.Services.GetRequiredService<QueueDrain>().RunAsync(cancellationToken);
+        var poisoned = result.Poisoned.Values.Sum();
+        if (result.Failures.Count > 0 || poisoned > 0)
+        {
+            await Console.Error.WriteLineAsync(
+                $"Sync failed: {result.Failures.Count} failed tries, {poisoned} messages in poison queues; first: {result.Failures.FirstOrDefault() ?? "see the poison queue"}");
+            return 1;
+        }
+
+        await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"Synced {scheduled} page(s): {result.Done.GetValueOrDefault("pulls")} pulls, {result.Done.Values.Sum()} messages processed."));
+        return 0;
+    }
+
+    private static async Task<int> SummaryAsync(string date, string? page, string format, bool verbose, CancellationToken cancellationToken)
+    {
+        using var host = CliHost.Build(verbose: verbose);
+        var answer = await host.Services.GetRequiredService<SummaryEndpoint>().GetDayAsync(date, page, format, null, cancellationToken);
+        if (answer.Status != 200)
+        {
+            var problem = System.Text.Json.JsonDocument.Parse(answer.Body).RootElement;
+            await Console.Error.WriteLineAsync(problem.GetProperty("detail").GetString());
+            return answer.Status == 404 ? 3 : 2;
+        }
+
+        await using var stdout = Console.OpenStandardOutput();
+        await stdout.WriteAsync(answer.Body, cancellationToken);
+        await stdout.WriteAsync("\n"u8.ToArray(), cancellationToken);
+        return 0;
+    }
+}

@@ -1,0 +1,4 @@
+using System.CommandLine;
+using Listening.Cli;
+
+return await ListeningCli.Build().Parse(args).InvokeAsync();

@@ -1,0 +1,16 @@
+using Azure.Storage.Queues.Models;
+using Listening.Core.Pipeline;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Listening.Functions;
+
+/// <summary>Applies one snapshot to the tables and rebuilds the summaries it touches.</summary>
+public sealed class AggregateSnapshot(QueueHandlers handlers)
+{
+    [Function(nameof(AggregateSnapshot))]
+    public Task Run([QueueTrigger("%Listening:Queues:Snapshots%")] QueueMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return handlers.HandleSnapshotAsync(message.Body.ToString(), message.MessageId, cancellationToken);
+    }
+}

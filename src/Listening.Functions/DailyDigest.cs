@@ -1,0 +1,12 @@
+using Listening.Core.Notifications;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Listening.Functions;
+
+/// <summary>Hourly in UTC; queues yesterday's digest once the local digest hour has passed.</summary>
+public sealed class DailyDigest(DigestScheduler digest)
+{
+    [Function(nameof(DailyDigest))]
+    public Task Run([TimerTrigger("%Listening:Schedules:Digest%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        digest.RunAsync(cancellationToken);
+}

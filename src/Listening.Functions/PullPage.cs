@@ -1,0 +1,16 @@
+using Azure.Storage.Queues.Models;
+using Listening.Core.Pipeline;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Listening.Functions;
+
+/// <summary>Pulls one Page from the Graph API (or the demo Page) and sends the snapshot on.</summary>
+public sealed class PullPage(QueueHandlers handlers)
+{
+    [Function(nameof(PullPage))]
+    public Task Run([QueueTrigger("%Listening:Queues:Pulls%")] QueueMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return handlers.HandlePullAsync(message.Body.ToString(), message.MessageId, cancellationToken);
+    }
+}

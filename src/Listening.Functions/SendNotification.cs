@@ -1,0 +1,16 @@
+using Azure.Storage.Queues.Models;
+using Listening.Core.Pipeline;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Listening.Functions;
+
+/// <summary>Posts one notification to its Teams channel, once.</summary>
+public sealed class SendNotification(QueueHandlers handlers)
+{
+    [Function(nameof(SendNotification))]
+    public Task Run([QueueTrigger("%Listening:Queues:Notifications%")] QueueMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return handlers.HandleNotificationAsync(message.Body.ToString(), message.MessageId, cancellationToken);
+    }
+}
