@@ -122,6 +122,7 @@ public sealed record ReactionCounts
 
     public ReactionCounts Subtract(ReactionCounts other) => this - other;
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool AnyNegative => Like < 0 || Love < 0 || Care < 0 || Haha < 0 || Wow < 0 || Sad < 0 || Angry < 0;
 }
 
