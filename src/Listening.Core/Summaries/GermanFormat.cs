@@ -1,4 +1,5 @@
 using System.Globalization;
+using Listening.Core.Snapshots;
 
 namespace Listening.Core.Summaries;
 
@@ -6,6 +7,18 @@ namespace Listening.Core.Summaries;
 public static class GermanFormat
 {
     public static readonly CultureInfo Culture = CultureInfo.GetCultureInfo("de-DE");
+
+    /// <summary>Reaction types in Facebook's order, named as in Facebook's German interface.</summary>
+    public static IReadOnlyList<ReactionKind> ReactionKinds { get; } =
+    [
+        new("Gefällt mir", static r => r.Like),
+        new("Love", static r => r.Love),
+        new("Umarmung", static r => r.Care),
+        new("Haha", static r => r.Haha),
+        new("Wow", static r => r.Wow),
+        new("Traurig", static r => r.Sad),
+        new("Wütend", static r => r.Angry),
+    ];
 
     public static string Number(long value) => value.ToString("N0", Culture);
 
@@ -30,4 +43,32 @@ public static class GermanFormat
     public static string Time(DateTimeOffset time) => time.ToString("HH:mm", Culture) + " Uhr";
 
     public static string DateTime(DateTimeOffset time) => time.ToString("dd.MM.yyyy", Culture) + ", " + Time(time);
+
+    /// <summary>
+    /// The instant as wall-clock time in the named zone. Summaries carry instants in UTC; the press office reads
+    /// them in its own zone. An unknown zone leaves the instant's own offset rather than failing a whole view.
+    /// </summary>
+    public static DateTimeOffset InZone(DateTimeOffset instant, string? timeZoneId)
+    {
+        if (string.IsNullOrWhiteSpace(timeZoneId))
+        {
+            return instant;
+        }
+
+        try
+        {
+            return TimeZoneInfo.ConvertTime(instant, TimeZoneInfo.FindSystemTimeZoneById(timeZoneId));
+        }
+        catch (TimeZoneNotFoundException)
+        {
+            return instant;
+        }
+        catch (InvalidTimeZoneException)
+        {
+            return instant;
+        }
+    }
 }
+
+/// <summary>One reaction type: its German name and how to read its count.</summary>
+public sealed record ReactionKind(string Name, Func<ReactionCounts, long> Count);
