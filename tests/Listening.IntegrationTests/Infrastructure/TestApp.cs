@@ -1,0 +1,123 @@
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Listening.Core.Configuration;
+using Listening.Core.Storage;
+using Listening.Functions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Listening.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The Functions app's real composition (<see cref="FunctionsComposition"/>, the one Program.cs uses) on the
+/// shared Azurite, with tables and queues of its own and a fake clock.
+/// </summary>
+public sealed class TestApp : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private TestApp(IHost host, FakeTimeProvider time, string suffix, FakeLogCollector? logs)
+    {
+        _host = host;
+        Time = time;
+        Suffix = suffix;
+        Logs = logs;
+    }
+
+    public FakeTimeProvider Time { get; }
+
+    public string Suffix { get; }
+
+    public FakeLogCollector? Logs { get; }
+
+    public IServiceProvider Services => _host.Services;
+
+    public ListeningOptions Options => Services.GetRequiredService<IOptions<ListeningOptions>>().Value;
+
+    public ListeningTables Tables => Services.GetRequiredService<ListeningTables>();
+
+    public static async Task<TestApp> StartAsync(DateTimeOffset now, IDictionary<string, string?>? settings = null)
+    {
+        var azurite = await SharedAzurite.GetAsync();
+        var suffix = Guid.NewGuid().ToString("N")[..10];
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
+        var config = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Listening:Tables:Prefix"] = "t" + suffix,
+            ["Listening:Queues:Pulls"] = "pulls-" + suffix,
+            ["Listening:Queues:Snapshots"] = "snapshots-" + suffix,
+            ["Listening:Queues:Notifications"] = "notifications-" + suffix,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            config[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(config);
+        var time = new FakeTimeProvider(now);
+        builder.Services.AddSingleton<TimeProvider>(time);
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        builder.Services.AddFakeLogging();
+        builder.AddListeningFunctions();
+        var host = builder.Build();
+        host.Services.GetRequiredService<IStartupValidator>().Validate();
+        return new TestApp(host, time, suffix, host.Services.GetService<FakeLogCollector>());
+    }
+
+    public T Get<T>()
+        where T : notnull => Services.GetRequiredService<T>();
+
+    public QueueClient Queue(string name) =>
+        Services.GetRequiredService<QueueServiceClient>().GetQueueClient(name);
+
+    /// <summary>Delivers every message of a queue to a function, as the host would, and deletes it after success.</summary>
+    public async Task<int> DeliverAsync(string queueName, Func<QueueMessage, Task> function)
+    {
+        var queue = Queue(queueName);
+        await queue.CreateIfNotExistsAsync();
+        var count = 0;
+        while (true)
+        {
+            QueueMessage[] batch = (await queue.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(30))).Value;
+            if (batch.Length == 0)
+            {
+                return count;
+            }
+
+            foreach (var message in batch)
+            {
+                await function(message);
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+                count++;
+            }
+        }
+    }
+
+    public static async Task<IReadOnlyList<TableEntity>> RowsAsync(TableClient table)
+    {
+        var rows = new List<TableEntity>();
+        await foreach (var row in table.QueryAsync<TableEntity>())
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var table in Tables.All)
+        {
+            await table.DeleteAsync();
+        }
+
+        _host.Dispose();
+    }
+}
