@@ -1,0 +1,9 @@
+namespace Listening.Benchmarks;
+
+/// <summary>Every benchmark by name. Add yours here: one line, one class in its own file.</summary>
+internal static class BenchmarkCatalog
+{
+    public static IReadOnlyDictionary<string, Func<string[], Task>> All { get; } = new SortedDictionary<string, Func<string[], Task>>(StringComparer.Ordinal)
+    {
+    };
+}
