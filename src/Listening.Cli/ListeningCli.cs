@@ -40,7 +40,7 @@ public static class ListeningCli
 
         return new RootCommand("Listening: social listening for a press office's Facebook Page, on Azure Functions.")
         {
-            verbose, demo, sync, summary,
+            verbose, demo, sync, summary, OperationsCommands.Poison(verbose), OperationsCommands.Replay(verbose),
         };
     }
 

@@ -18,6 +18,7 @@ public static class FunctionsComposition
         builder.Services.AddTransient<SendNotification>();
         builder.Services.AddTransient<GetDailySummary>();
         builder.Services.AddTransient<Health>();
+        builder.Services.AddTransient<Retention>();
         return builder;
     }
 }

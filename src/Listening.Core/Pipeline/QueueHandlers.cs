@@ -56,7 +56,7 @@ public sealed partial class QueueHandlers(
         catch (InvalidMessageException ex)
         {
             LogPoisoned(logger, queue, messageId, ex.Message);
-            await poison.MoveAsync(queue, body, cancellationToken);
+            await poison.MoveAsync(queue, body, messageId, ex.Message, cancellationToken);
             return HandlerOutcome.Poisoned;
         }
     }

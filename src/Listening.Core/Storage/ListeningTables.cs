@@ -22,6 +22,7 @@ public sealed class ListeningTables : IDisposable
         Summaries = service.GetTableClient(_prefix + "summaries");
         PageState = service.GetTableClient(_prefix + "pagestate");
         NotificationLog = service.GetTableClient(_prefix + "notificationlog");
+        PoisonLog = service.GetTableClient(_prefix + "poisonlog");
     }
 
     /// <summary>Every snapshot as received, compressed: the source for <c>replay</c>.</summary>
@@ -39,7 +40,10 @@ public sealed class ListeningTables : IDisposable
     /// <summary>Dedupe records of what went to Teams.</summary>
     public TableClient NotificationLog { get; }
 
-    public IEnumerable<TableClient> All => [RawSnapshots, Observations, Summaries, PageState, NotificationLog];
+    /// <summary>Why messages were parked in a poison queue (<c>listening poison list</c>).</summary>
+    public TableClient PoisonLog { get; }
+
+    public IEnumerable<TableClient> All => [RawSnapshots, Observations, Summaries, PageState, NotificationLog, PoisonLog];
 
     public TableServiceClient Service => _service;
 
