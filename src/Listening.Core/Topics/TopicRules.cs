@@ -27,22 +27,27 @@ public sealed class TopicRules
     private readonly List<CompiledRule> _rules;
 
     public TopicRules(IOptions<ListeningOptions> options)
-        : this(Effective(options?.Value.Topics))
+        : this(Effective(options?.Value.Topics), options?.Value.Topics.GiveawayTopic)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        GiveawayTopic = options.Value.Topics.GiveawayTopic?.Trim() ?? "";
     }
 
-    public TopicRules(IEnumerable<TopicRuleOptions> rules)
+    private TopicRules(IEnumerable<TopicRuleOptions> rules, string? giveawayTopic)
     {
-        ArgumentNullException.ThrowIfNull(rules);
         _rules = [.. rules.Select(Compile)];
+        GiveawayTopic = giveawayTopic?.Trim() ?? "";
     }
 
     /// <summary>Topic names in the configured order: the order of <c>topics</c> in a summary.</summary>
     public IReadOnlyList<string> Names => [.. _rules.Select(r => r.Name)];
 
-    public string GiveawayTopic { get; init; } = "Gewinnspiel";
+    public string GiveawayTopic { get; }
+
+    /// <summary>Rules from a list (tests, tools); <paramref name="giveawayTopic"/> gets the follow-through.</summary>
+    public static TopicRules From(IEnumerable<TopicRuleOptions> rules, string giveawayTopic = "Gewinnspiel")
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        return new TopicRules(rules, giveawayTopic);
+    }
 
     /// <summary>The topics of a post text, in the configured order.</summary>
     public IReadOnlyList<string> Tag(string? message)
