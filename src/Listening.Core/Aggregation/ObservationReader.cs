@@ -45,6 +45,21 @@ public sealed class ObservationReader(ListeningTables tables)
         return days;
     }
 
+    /// <summary>Row keys (and giveaway flags) of the Page's observations in [first, last]: no counters are read.</summary>
+    public async Task<IReadOnlyList<ObservationKey>> KeysAsync(string pageId, DateOnly first, DateOnly last, CancellationToken cancellationToken)
+    {
+        var from = ObservationKeys.DayPrefix(first);
+        var to = ObservationKeys.DayEnd(last);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pageId} and RowKey ge {from} and RowKey lt {to}");
+        var keys = new List<ObservationKey>();
+        await foreach (var entity in tables.Observations.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey", nameof(PostDayEntity.Giveaway)], cancellationToken: cancellationToken))
+        {
+            keys.Add(new ObservationKey(entity.RowKey, entity.GetBoolean(nameof(PostDayEntity.Giveaway)) ?? false));
+        }
+
+        return keys;
+    }
+
     /// <summary>Rows of posts tagged with the giveaway topic observed in [first, last]: a filtered range query.</summary>
     public async Task<IReadOnlyList<PostDayEntity>> GiveawayPostsAsync(string pageId, DateOnly first, DateOnly last, CancellationToken cancellationToken)
     {
@@ -66,6 +81,17 @@ public sealed class ObservationReader(ListeningTables tables)
         var response = await tables.Observations.GetEntityIfExistsAsync<TableEntity>(pageId, ObservationKeys.Page(date), cancellationToken: cancellationToken);
         return response.HasValue ? ObservationMapping.ToPageDay(response.Value!) : null;
     }
+}
+
+/// <summary>An observation row's key and whether it is a giveaway post.</summary>
+public sealed record ObservationKey(string RowKey, bool Giveaway)
+{
+    public DateOnly Date => ObservationKeys.DateOf(RowKey);
+
+    public bool IsPage => ObservationKeys.IsPage(RowKey);
+
+    /// <summary>The post id of a post row; null for other rows.</summary>
+    public string? PostId => ObservationKeys.IsPost(RowKey) ? RowKey[16..] : null;
 }
 
 public sealed class ObservationRows

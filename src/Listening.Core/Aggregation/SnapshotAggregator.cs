@@ -45,8 +45,9 @@ public sealed partial class SnapshotAggregator(
         // the next day at most; out of order (late messages, backfill) it may be a few more.
         var rebuilt = new List<DateOnly> { date };
         PageDaySummary? nextSummary = null;
-        var later = await reader.DaysWithDataAsync(snapshot.PageId, date.AddDays(1), date.AddDays(SummaryMaterializer.MaxDependentOffset), cancellationToken);
-        foreach (var day in later.Where(d => SummaryMaterializer.Reads(d, date)))
+        var later = await reader.KeysAsync(snapshot.PageId, date.AddDays(1), date.AddDays(SummaryMaterializer.MaxDependentOffset), cancellationToken);
+        var hasGiveaway = snapshot.Posts.Any(p => topics.IsGiveaway(topics.Tag(p.Message)));
+        foreach (var day in LaterSummaries(date, snapshot.Posts.Select(p => p.Id), hasGiveaway, later))
         {
             var rebuiltSummary = await materializer.MaterializeAsync(snapshot.PageId, day, cancellationToken);
             nextSummary ??= day == date.AddDays(1) ? rebuiltSummary : null;
@@ -95,6 +96,47 @@ public sealed partial class SnapshotAggregator(
 
             await ConflictBackoff.DelayAsync(attempt, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The later days whose summaries read rows this snapshot may have changed on <paramref name="changed"/>, from
+    /// the row keys after it (what <see cref="SummaryMaterializer.BuildAsync"/> reads, in reverse): the next day;
+    /// a day up to 14 days on whose baseline (Page or one of these posts) skips back over a gap to this day; and
+    /// the days whose giveaway follow-through reads this day.
+    /// </summary>
+    internal static IReadOnlyList<DateOnly> LaterSummaries(
+        DateOnly changed, IEnumerable<string> postIds, bool hasGiveaway, IReadOnlyList<ObservationKey> laterKeys)
+    {
+        var pageDays = laterKeys.Where(k => k.IsPage).Select(k => k.Date).Where(d => d > changed).Distinct().Order().ToList();
+        var ids = postIds.ToHashSet(StringComparer.Ordinal);
+        var postDays = laterKeys.Where(k => k.PostId is { } id && ids.Contains(id))
+            .GroupBy(k => k.PostId!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(k => k.Date).ToHashSet(), StringComparer.Ordinal);
+        var giveawayDays = laterKeys.Where(k => k.Giveaway).Select(k => k.Date).ToHashSet();
+        var result = new List<DateOnly>();
+        foreach (var day in pageDays)
+        {
+            var offset = day.DayNumber - changed.DayNumber;
+            bool GapSince(Func<DateOnly, bool> hasData) =>
+                Enumerable.Range(1, offset - 1).All(i => !hasData(changed.AddDays(i)));
+            var reads = offset switch
+            {
+                1 => true,
+                <= SummaryMaterializer.BaselineLookbackDays =>
+                    GapSince(d => pageDays.Contains(d))
+                    || postDays.Values.Any(days => days.Contains(day) && GapSince(days.Contains)),
+                SummaryMaterializer.GiveawayRetentionDays - SummaryMaterializer.GiveawayGainDays => true,
+                SummaryMaterializer.GiveawayRetentionDays - 1 or SummaryMaterializer.GiveawayRetentionDays => hasGiveaway,
+                SummaryMaterializer.GiveawayRetentionDays + 1 => giveawayDays.Contains(changed.AddDays(1)) || giveawayDays.Contains(changed.AddDays(2)),
+                _ => false,
+            };
+            if (reads)
+            {
+                result.Add(day);
+            }
+        }
+
+        return result;
     }
 
     /// <summary>What to write: an insert for a row the day lacks, a conditional replace for one this snapshot supersedes.</summary>

@@ -154,7 +154,8 @@ public sealed class TopicRuleOptions
 
     /// <summary>
     /// Comma-separated terms, case- and umlaut-insensitive (ae = ä). A word matches where a word of the post starts
-    /// with it (Ausbildung finds Ausbildungsplatz); a term starting with # matches that hashtag exactly.
+    /// with it (Ausbildung finds Ausbildungsplatz); a term starting with # matches that hashtag exactly; a term starting
+    /// with - names words that do not count (-Ausbildungsförderung).
     /// </summary>
     public string Keywords { get; set; } = "";
 }

@@ -8,7 +8,8 @@ namespace Listening.Core.Topics;
 /// <summary>
 /// Tags posts with topics by keywords and hashtags, case- and umlaut-insensitive (Schueler = Schüler, BAFOEG =
 /// BAföG). A keyword matches where a word of the post starts with it, so German compounds are found
-/// (Ausbildung: Ausbildungsplatz, #AusbildungBeimKreis); a term written with # matches exactly that hashtag.
+/// (Ausbildung: Ausbildungsplatz, #AusbildungBeimKreis); a term written with # matches exactly that hashtag; a
+/// term written with - names words that do not count for the rule's keywords (-Ausbildungsförderung).
 /// Rules and defaults: docs/data-model.md ("Topics").
 /// </summary>
 public sealed class TopicRules
@@ -16,12 +17,12 @@ public sealed class TopicRules
     /// <summary>The rules a county press office starts with; configuring any rule replaces all of them.</summary>
     public static IReadOnlyList<TopicRuleOptions> Defaults { get; } =
     [
-        Rule("Ausbildung/Bewerbung", "Ausbildung, Azubi, Bewerbung, bewerben, bewirb, Praktikum, duales Studium, Stellenangebot, Karriere, #Ausbildung, #JetztBewerben"),
+        Rule("Ausbildung/Bewerbung", "Ausbildung, -Ausbildungsförderung, Azubi, Bewerbung, bewerben, bewirb, Praktikum, duales Studium, Stellenangebot, Karriere, #Ausbildung, #JetztBewerben"),
         Rule("Schüler-BAföG", "Schüler-BAföG, BAföG, Ausbildungsförderung, #BAföG, #SchülerBAföG"),
         Rule("Reitkennzeichen", "Reitkennzeichen, Pferdekennzeichen, Reitplakette, Nummernschild fürs Pferd, #Reitkennzeichen"),
         Rule("Umwelt", "Umwelt, Klimaschutz, Naturschutz, Artenschutz, Blühwiese, Müll, Abfall, Recycling, Wildbienen, #Umwelt, #Klimaschutz"),
         Rule("Gewinnspiel", "Gewinnspiel, Verlosung, verlosen, Giveaway, zu gewinnen, #Gewinnspiel, #Verlosung"),
-        Rule("Katastrophenschutz", "Katastrophenschutz, Unwetter, Sturm, Orkan, Hochwasser, Starkregen, Stromausfall, Sirene, Evakuierung, Warntag, Unwetterwarnung, #Katastrophenschutz, #Unwetter"),
+        Rule("Katastrophenschutz", "Katastrophenschutz, Unwetter, Sturm, -Sturmholz, Orkan, Hochwasser, Starkregen, Stromausfall, Sirene, Evakuierung, Warntag, Unwetterwarnung, #Katastrophenschutz, #Unwetter"),
     ];
 
     private readonly List<CompiledRule> _rules;
@@ -59,9 +60,25 @@ public sealed class TopicRules
 
         var text = Normalize(message);
         var words = " " + text.Words + " ";
-        return [.. _rules.Where(r => r.Keywords.Any(k => words.Contains(" " + k, StringComparison.Ordinal))
-                                  || r.Hashtags.Any(text.Hashtags.Contains))
+        return [.. _rules.Where(r => r.Keywords.Any(k => Matches(words, k, r.Exclusions)) || r.Hashtags.Any(text.Hashtags.Contains))
                          .Select(r => r.Name)];
+    }
+
+    /// <summary>Whether a word of the text starts with the keyword, and that word is not one the rule excludes.</summary>
+    private static bool Matches(string words, string keyword, IReadOnlyList<string> exclusions)
+    {
+        var needle = " " + keyword;
+        for (var at = words.IndexOf(needle, StringComparison.Ordinal); at >= 0; at = words.IndexOf(needle, at + 1, StringComparison.Ordinal))
+        {
+            var start = at + 1;
+            var word = words[start..words.IndexOf(' ', start)];
+            if (!exclusions.Any(e => word.StartsWith(e, StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public bool IsGiveaway(IEnumerable<string> topics) =>
@@ -86,7 +103,7 @@ public sealed class TopicRules
                 yield return $"Listening:Topics:Rules:{i}:Name must not contain '|'.";
             }
 
-            if (Terms(rules[i].Keywords).All(t => Normalize(t).Words.Length == 0 && Normalize(t).Hashtags.Count == 0))
+            if (Terms(rules[i].Keywords).All(t => t.StartsWith('-') || (Normalize(t).Words.Length == 0 && Normalize(t).Hashtags.Count == 0)))
             {
                 yield return $"Listening:Topics:Rules:{i}:Keywords is empty: list words and hashtags separated by commas, e.g. \"Ausbildung, Azubi, #Ausbildung\".";
             }
@@ -184,10 +201,15 @@ public sealed class TopicRules
     {
         var keywords = new List<string>();
         var hashtags = new List<string>();
+        var exclusions = new List<string>();
         foreach (var term in Terms(rule.Keywords))
         {
             var normalized = Normalize(term);
-            if (term.StartsWith('#'))
+            if (term.StartsWith('-'))
+            {
+                exclusions.AddRange(normalized.Words.Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(1));
+            }
+            else if (term.StartsWith('#'))
             {
                 hashtags.AddRange(normalized.Hashtags);
             }
@@ -197,12 +219,12 @@ public sealed class TopicRules
             }
         }
 
-        return new CompiledRule(rule.Name.Trim(), keywords, hashtags);
+        return new CompiledRule(rule.Name.Trim(), keywords, hashtags, exclusions);
     }
 
     private static TopicRuleOptions Rule(string name, string keywords) => new() { Name = name, Keywords = keywords };
 
     internal sealed record NormalizedText(string Words, IReadOnlySet<string> Hashtags);
 
-    private sealed record CompiledRule(string Name, IReadOnlyList<string> Keywords, IReadOnlyList<string> Hashtags);
+    private sealed record CompiledRule(string Name, IReadOnlyList<string> Keywords, IReadOnlyList<string> Hashtags, IReadOnlyList<string> Exclusions);
 }
