@@ -1,0 +1,59 @@
+using System.Text.Json.Nodes;
+using Listening.Core.Snapshots;
+using Listening.Functions;
+using Listening.IntegrationTests.Infrastructure;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Listening.IntegrationTests.Aggregation;
+
+/// <summary>The daily Retention timer deletes raw snapshots and aggregates past their configured retention, nothing newer.</summary>
+public sealed class RetentionTests
+{
+    private const string PageId = "104857600000001";
+    private static readonly DateTimeOffset Now = new(2026, 11, 27, 2, 30, 0, TimeSpan.Zero); // 03:30 in Berlin
+
+    private static PageSnapshot Pull(DateTimeOffset at) => new()
+    {
+        PageId = PageId,
+        PageName = "Kreis Soest",
+        CapturedAt = at,
+        Followers = 1000,
+        Posts = [new PostObservation { Id = PageId + "_1", CreatedTime = at.AddHours(-1), Reactions = new ReactionCounts { Like = 1 } }],
+    };
+
+    [Fact]
+    public async Task Retention_deletes_raw_snapshots_and_aggregates_older_than_configured_and_keeps_the_rest()
+    {
+        await using var app = await TestApp.StartAsync(Now, new Dictionary<string, string?>
+        {
+            ["Listening:RawRetentionDays"] = "7",
+            ["Listening:AggregateRetentionDays"] = "40",
+        });
+        // Pulls at noon (Berlin) 45, 41, 40, 8 and 6 days back.
+        var pulls = new[] { 45, 41, 40, 8, 6 }.Select(d => Pull(new DateTimeOffset(2026, 11, 27, 11, 0, 0, TimeSpan.Zero).AddDays(-d))).ToList();
+        // Exactly at the raw cutoff: kept (older than 7 days is deleted, 7 days is not).
+        pulls.Add(Pull(Now.AddDays(-7)));
+        await OrderIndependenceTests.ApplyAsync(app, pulls);
+
+        await app.Get<Retention>().Run(new TimerInfo(), CancellationToken.None);
+
+        var raw = await TestApp.RowsAsync(app.Tables.RawSnapshots);
+        Assert.Equal([Now.AddDays(-7), pulls[4].CapturedAt], raw.Select(r => r.GetDateTimeOffset("CapturedAt")!.Value).Order());
+        var days = (await TestApp.RowsAsync(app.Tables.Summaries)).Select(r => r.RowKey).ToList();
+        Assert.Equal(["2026-10-18", "2026-11-19", "2026-11-20", "2026-11-21"], days); // 40 days back is 2026-10-18
+        var observationDays = (await TestApp.RowsAsync(app.Tables.Observations)).Select(r => r.RowKey[..10]).Distinct();
+        Assert.Equal(days, observationDays);
+        Assert.Contains(app.Logs!.GetSnapshot(), r => r.Message.StartsWith("Retention: deleted 4 raw snapshots", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Retention_runs_daily_on_the_configured_schedule()
+    {
+        var metadata = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "functions.metadata")))!.AsArray();
+
+        var retention = Assert.Single(metadata, f => f!["name"]!.GetValue<string>() == nameof(Retention))!;
+        var binding = Assert.Single(retention["bindings"]!.AsArray())!;
+        Assert.Equal("timerTrigger", binding["type"]!.GetValue<string>());
+        Assert.Equal("%Listening:Schedules:Retention%", binding["schedule"]!.GetValue<string>());
+    }
+}
