@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Listening.Core.Aggregation;
+using Listening.Core.Configuration;
+using Listening.Core.Ingestion;
+using Listening.Core.Snapshots;
+using Listening.Core.Storage;
+using Listening.Core.Summaries;
+using Listening.Core.Topics;
+using Listening.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Listening.IntegrationTests.Aggregation;
+
+/// <summary>
+/// What a snapshot costs in storage requests: one entity group transaction per 100 rows, a constant number of
+/// summary writes; what serving a day's summary costs: one point read.
+/// </summary>
+public sealed class EfficiencyTests
+{
+    private const string PageId = "104857600000001";
+    private static readonly DateTimeOffset Evening = new(2026, 11, 27, 17, 0, 0, TimeSpan.Zero);
+
+    private static PageSnapshot Pull(DateTimeOffset at, int posts) => new()
+    {
+        PageId = PageId,
+        PageName = "Kreis Soest",
+        CapturedAt = at,
+        Followers = 1000 + (at.Hour * 2),
+        Posts =
+        [
+            .. Enumerable.Range(1, posts).Select(n => new PostObservation
+            {
+                Id = $"{PageId}_{n}",
+                CreatedTime = Evening.Date.AddHours(-n),
+                Message = "Beitrag " + n,
+                Reactions = new ReactionCounts { Like = n + at.Hour },
+            }),
+        ],
+    };
+
+    [Theory]
+    [InlineData(10, 1)]
+    [InlineData(99, 1)] // 99 posts and the Page row: 100 operations, one transaction
+    [InlineData(100, 2)]
+    [InlineData(250, 3)]
+    public async Task A_snapshot_costs_one_transaction_per_100_rows_and_one_summary_write(int posts, int transactions)
+    {
+        await using var app = await TestApp.StartAsync(Evening.AddDays(1));
+        var (counted, requests) = await CountedAsync(app);
+        var aggregator = counted.Aggregator;
+        await aggregator.ApplyAsync(Pull(Evening.AddDays(-1), posts), CancellationToken.None); // yesterday: the baseline
+        await aggregator.ApplyAsync(Pull(Evening.AddHours(-2), posts), CancellationToken.None);
+        requests.Clear();
+
+        var result = await aggregator.ApplyAsync(Pull(Evening, posts), CancellationToken.None);
+
+        Assert.Equal(transactions, result.Transactions);
+        Assert.Equal(posts + 1, result.EntityWrites);
+        Assert.Equal(transactions, requests.Count(r => r.Method == "POST" && r.Path.EndsWith("/$batch", StringComparison.Ordinal)));
+        Assert.Equal(1, requests.Count(r => r.Method is "PUT" or "MERGE" or "POST" && r.Path.Contains("summaries", StringComparison.Ordinal)));
+        Assert.Equal(1, requests.Count(r => r.Method is "PUT" or "MERGE" && r.Path.Contains("rawsnapshots", StringComparison.Ordinal)));
+        // Everything else is reads, the same for any number of posts: the day's rows, the keys after the day (none),
+        // the two days the summary compares, the giveaway posts of 30 days before, the stored summary.
+        Assert.Equal(5, requests.Count(r => r.Method == "GET"));
+        Assert.Equal(transactions + 7, requests.Count);
+    }
+
+    [Fact]
+    public async Task Serving_a_days_summary_is_one_point_read()
+    {
+        await using var app = await TestApp.StartAsync(Evening.AddDays(1), new Dictionary<string, string?>
+        {
+            ["Listening:Pages:0:Id"] = PageId,
+            ["Listening:Pages:0:AccessToken"] = "EAAPageTokenNotUsed",
+        });
+        var (counted, requests) = await CountedAsync(app);
+        await counted.Aggregator.ApplyAsync(Pull(Evening, 30), CancellationToken.None);
+        requests.Clear();
+
+        var stored = await counted.Reader.ReadDayAsync(DateOnly.FromDateTime(Evening.Date), null, CancellationToken.None);
+
+        Assert.NotNull(stored);
+        var read = Assert.Single(requests);
+        Assert.Equal("GET", read.Method);
+        Assert.Contains($"summaries(PartitionKey='{PageId}',RowKey='2026-11-27')", Uri.UnescapeDataString(read.Path), StringComparison.Ordinal);
+    }
+
+    /// <summary>The app's services over a table client that records every request it sends.</summary>
+    private static async Task<(CountedServices Services, ConcurrentQueue<(string Method, string Path)> Requests)> CountedAsync(TestApp app)
+    {
+        var requests = new ConcurrentQueue<(string Method, string Path)>();
+        var clientOptions = new TableClientOptions();
+        clientOptions.AddPolicy(new RecordingPolicy(requests), HttpPipelinePosition.PerCall);
+        var service = new TableServiceClient((await SharedAzurite.GetAsync()).ConnectionString, clientOptions);
+        var options = app.Get<IOptions<ListeningOptions>>();
+        var tables = new ListeningTables(service, options);
+        await tables.EnsureCreatedAsync(CancellationToken.None);
+        var calendar = app.Get<LocalCalendar>();
+        var topics = app.Get<TopicRules>();
+        var reader = new ObservationReader(tables);
+        var materializer = new SummaryMaterializer(tables, reader, topics, calendar, NullLogger<SummaryMaterializer>.Instance);
+        var aggregator = new SnapshotAggregator(tables, new RawArchive(tables), reader, materializer, topics, calendar, NullLogger<SnapshotAggregator>.Instance);
+        var summaries = new SummaryReader(materializer, app.Get<PageDirectory>(), calendar, tables, options);
+        requests.Clear();
+        return (new CountedServices(aggregator, summaries), requests);
+    }
+
+    private sealed record CountedServices(SnapshotAggregator Aggregator, SummaryReader Reader);
+
+    private sealed class RecordingPolicy(ConcurrentQueue<(string Method, string Path)> requests) : HttpPipelineSynchronousPolicy
+    {
+        public override void OnSendingRequest(HttpMessage message) =>
+            requests.Enqueue((message.Request.Method.Method, message.Request.Uri.Path));
+    }
+}
