@@ -77,6 +77,7 @@ public static class ListeningServiceCollectionExtensions
         services.AddSingleton(sp => (QueuePublisher)sp.GetRequiredService<IQueuePublisher>());
         services.AddTransient<RawArchive>();
         services.AddTransient<ObservationReader>();
+        services.AddSingleton<DayRowsCache>();
         services.AddTransient<SummaryMaterializer>();
         services.AddTransient<SnapshotAggregator>();
         services.AddTransient<PageDirectory>();

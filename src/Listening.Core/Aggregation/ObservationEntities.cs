@@ -57,6 +57,14 @@ public sealed class PageDayEntity : ITableEntity
 
     /// <summary>Distinct capture times of the day, as Unix milliseconds, comma-separated (keeps <see cref="Observations"/> idempotent).</summary>
     public string CaptureTimes { get; set; } = "";
+
+    internal PageDayEntity Copy() => (PageDayEntity)MemberwiseClone();
+
+    /// <summary>Same stored values (keys and data, not ETag or Timestamp).</summary>
+    internal bool SameAs(PageDayEntity other) =>
+        PartitionKey == other.PartitionKey && RowKey == other.RowKey && ObservedAt == other.ObservedAt && PageName == other.PageName
+        && Demo == other.Demo && Followers == other.Followers && FollowersAt == other.FollowersAt && Fans == other.Fans
+        && FansAt == other.FansAt && Observations == other.Observations && CaptureTimes == other.CaptureTimes;
 }
 
 /// <summary>The last observation of one post within one local day.</summary>

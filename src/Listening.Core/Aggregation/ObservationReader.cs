@@ -4,8 +4,35 @@ using Listening.Core.Storage;
 namespace Listening.Core.Aggregation;
 
 /// <summary>Reads observation rows of one Page for a range of days: one partition range query.</summary>
-public sealed class ObservationReader(ListeningTables tables)
+public sealed class ObservationReader(ListeningTables tables, DayRowsCache cache)
 {
+    /// <summary>
+    /// The rows of one day as of its last committed merge: the cached rows while the day's Page row (its commit
+    /// point) still has the cached ETag, else a fresh read. Rows of a merge that has not committed yet are left
+    /// out; that merge rebuilds what reads its day when it commits.
+    /// </summary>
+    public async Task<ObservationRows> CommittedDayAsync(string pageId, DateOnly date, CancellationToken cancellationToken)
+    {
+        var page = await tables.Observations.GetEntityIfExistsAsync<TableEntity>(pageId, ObservationKeys.Page(date), select: ["RowKey"], cancellationToken: cancellationToken);
+        if (!page.HasValue)
+        {
+            return new ObservationRows();
+        }
+
+        if (cache.Validated(pageId, date, page.Value!.ETag) is { } cached)
+        {
+            return cached;
+        }
+
+        var rows = await ReadAsync(pageId, date, date, cancellationToken);
+        if (rows.PageOn(date) is not null)
+        {
+            cache.Set(pageId, date, rows);
+        }
+
+        return rows;
+    }
+
     public async Task<ObservationRows> ReadAsync(string pageId, DateOnly first, DateOnly last, CancellationToken cancellationToken)
     {
         var from = ObservationKeys.DayPrefix(first);
@@ -103,6 +130,31 @@ public sealed class ObservationRows
     public PageDayEntity? PageOn(DateOnly date) => Pages.Find(p => ObservationKeys.DateOf(p.RowKey) == date);
 
     public IEnumerable<PostDayEntity> PostsOn(DateOnly date) => Posts.Where(p => ObservationKeys.DateOf(p.RowKey) == date);
+
+    /// <summary>These rows with the written ones in place of what they replaced.</summary>
+    public ObservationRows With(IEnumerable<ITableEntity> written)
+    {
+        var byKey = Pages.Cast<ITableEntity>().Concat(Posts).ToDictionary(e => e.RowKey, StringComparer.Ordinal);
+        foreach (var entity in written)
+        {
+            byKey[entity.RowKey] = entity;
+        }
+
+        var result = new ObservationRows();
+        result.Pages.AddRange(byKey.Values.OfType<PageDayEntity>());
+        result.Posts.AddRange(byKey.Values.OfType<PostDayEntity>());
+        return result;
+    }
+
+    /// <summary>These rows and those of <paramref name="other"/> (rows of other days).</summary>
+    public ObservationRows Concat(ObservationRows other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        var result = new ObservationRows();
+        result.Pages.AddRange(Pages.Concat(other.Pages));
+        result.Posts.AddRange(Posts.Concat(other.Posts));
+        return result;
+    }
 }
 
 /// <summary>Maps untyped rows (one query returns both kinds) to the typed entities.</summary>

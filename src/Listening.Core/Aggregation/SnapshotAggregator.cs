@@ -21,6 +21,7 @@ public sealed partial class SnapshotAggregator(
     ObservationReader reader,
     SummaryMaterializer materializer,
     TopicRules topics,
+    DayRowsCache cache,
     LocalCalendar calendar,
     ILogger<SnapshotAggregator> logger)
 {
@@ -38,7 +39,10 @@ public sealed partial class SnapshotAggregator(
         await archive.StoreAsync(snapshot, cancellationToken);
         var merge = await MergeAsync(snapshot, cancellationToken);
         var date = merge.Date;
-        var summary = await materializer.MaterializeAsync(snapshot.PageId, date, cancellationToken);
+
+        // The day's rows as this merge left them are what a read would return now, or else another merge is still
+        // to commit and rebuilds the summary after us (see MergeAsync): no need to read them again.
+        var summary = await materializer.MaterializeAsync(snapshot.PageId, date, merge.View, cancellationToken);
 
         // Later days whose summaries read this day (as their baseline, or for a giveaway's follow-through) are
         // rebuilt too, so the result does not depend on the order snapshots arrive in. In live operation this is
@@ -64,7 +68,9 @@ public sealed partial class SnapshotAggregator(
 
     /// <summary>
     /// Merges a snapshot into the observation rows of its local day, without archiving it or rebuilding summaries
-    /// (replay does both in bulk).
+    /// (replay does both in bulk). Every merge that writes ends with a conditional write of the day's Page row, in
+    /// its last transaction: that row is the day's commit point. A merge whose commit succeeds saw every merge
+    /// committed before it; of merges running at once, the last to commit has seen all the others.
     /// </summary>
     public async Task<MergeResult> MergeAsync(PageSnapshot snapshot, CancellationToken cancellationToken)
     {
@@ -72,29 +78,68 @@ public sealed partial class SnapshotAggregator(
         var date = calendar.DateOf(snapshot.CapturedAt);
         for (var attempt = 1; ; attempt++)
         {
-            var rows = await reader.ReadAsync(snapshot.PageId, date, date, cancellationToken);
+            // The rows this instance last wrote are usually still the day's rows; if not, the conditional writes
+            // below fail and the next attempt reads them.
+            var cached = cache.TryGet(snapshot.PageId, date, out var rows) && attempt == 1;
+            if (!cached)
+            {
+                rows = await reader.ReadAsync(snapshot.PageId, date, date, cancellationToken);
+            }
+
             var actions = Plan(snapshot, date, rows, topics);
             try
             {
                 var transactions = 0;
+                var knownETags = true;
                 foreach (var chunk in actions.Chunk(MaxOperationsPerTransaction))
                 {
-                    await tables.Observations.SubmitTransactionAsync(chunk, cancellationToken);
+                    var responses = (await tables.Observations.SubmitTransactionAsync(chunk, cancellationToken)).Value;
+                    for (var i = 0; i < chunk.Length; i++)
+                    {
+                        if (i < responses.Count && responses[i].Headers.ETag is { } etag)
+                        {
+                            chunk[i].Entity.ETag = etag;
+                        }
+                        else
+                        {
+                            knownETags = false;
+                        }
+                    }
+
                     transactions++;
                 }
 
-                return new MergeResult(date, transactions, actions.Count);
+                var view = rows.With(actions.Select(a => a.Entity));
+                if (knownETags)
+                {
+                    cache.Set(snapshot.PageId, date, view);
+                }
+                else
+                {
+                    cache.Invalidate(snapshot.PageId, date);
+                }
+
+                return new MergeResult(date, transactions, actions.Count(a => !Touched(a, rows, date)))
+                {
+                    View = view,
+                };
             }
-            catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
+            catch (TableTransactionFailedException ex) when (ex.Status is 404 or 409 or 412 && attempt < MaxAttempts)
             {
+                cache.Invalidate(snapshot.PageId, date);
                 LogConflict(logger, snapshot.PageId, date, attempt);
             }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
+            catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412 && attempt < MaxAttempts)
             {
+                cache.Invalidate(snapshot.PageId, date);
                 LogConflict(logger, snapshot.PageId, date, attempt);
             }
 
-            await ConflictBackoff.DelayAsync(attempt, cancellationToken);
+            if (!cached)
+            {
+                // A stale cache entry is no live competitor: read at once. Otherwise give the other writer room.
+                await ConflictBackoff.DelayAsync(attempt, cancellationToken);
+            }
         }
     }
 
@@ -139,16 +184,14 @@ public sealed partial class SnapshotAggregator(
         return result;
     }
 
+    /// <summary>Whether the action only rewrites the stored Page row unchanged (to mark the commit).</summary>
+    private static bool Touched(TableTransactionAction action, ObservationRows rows, DateOnly date) =>
+        action.Entity is PageDayEntity page && rows.PageOn(date) is { } stored && page.SameAs(stored);
+
     /// <summary>What to write: an insert for a row the day lacks, a conditional replace for one this snapshot supersedes.</summary>
     internal static List<TableTransactionAction> Plan(PageSnapshot snapshot, DateOnly date, ObservationRows rows, TopicRules topics)
     {
         var actions = new List<TableTransactionAction>();
-        var page = PlanPage(snapshot, date, rows.PageOn(date));
-        if (page is not null)
-        {
-            actions.Add(page);
-        }
-
         var stored = rows.PostsOn(date).ToDictionary(p => p.PostId, StringComparer.Ordinal);
         foreach (var post in snapshot.Posts)
         {
@@ -161,6 +204,19 @@ public sealed partial class SnapshotAggregator(
             {
                 actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, incoming, existing.ETag));
             }
+        }
+
+        // The Page row goes last (the commit point), and is written whenever anything is, unchanged if need be.
+        var storedPage = rows.PageOn(date);
+        var page = PlanPage(snapshot, date, storedPage);
+        if (page is null && actions.Count > 0 && storedPage is not null)
+        {
+            page = new TableTransactionAction(TableTransactionActionType.UpdateReplace, storedPage.Copy(), storedPage.ETag);
+        }
+
+        if (page is not null)
+        {
+            actions.Add(page);
         }
 
         return actions;
@@ -253,5 +309,8 @@ public sealed record AggregationResult(string PageId, DateOnly Date, int Transac
     public IReadOnlyList<DateOnly> RebuiltDays { get; init; } = [];
 }
 
-/// <summary>What merging one snapshot into the observation rows wrote.</summary>
-public sealed record MergeResult(DateOnly Date, int Transactions, int EntityWrites);
+/// <summary>What merging one snapshot into the observation rows wrote, and the day's rows as the merge left them.</summary>
+public sealed record MergeResult(DateOnly Date, int Transactions, int EntityWrites)
+{
+    public ObservationRows View { get; init; } = new();
+}

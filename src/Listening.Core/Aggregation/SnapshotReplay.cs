@@ -21,6 +21,7 @@ public sealed partial class SnapshotReplay(
     SnapshotAggregator aggregator,
     SummaryMaterializer materializer,
     ObservationReader reader,
+    DayRowsCache cache,
     LocalCalendar calendar,
     TimeProvider time,
     IOptions<ListeningOptions> options,
@@ -118,6 +119,10 @@ public sealed partial class SnapshotReplay(
         {
             await tables.Observations.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), cancellationToken);
         }
+
+        // Rows only ever move forward, except here: what this process remembers of the day is void now. (Another
+        // process's memory of it fails its conditional writes and is read afresh.)
+        cache.Invalidate(pageId, day);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Archived snapshot {RowKey} of page {PageId} cannot be read and was skipped: {Reason}")]

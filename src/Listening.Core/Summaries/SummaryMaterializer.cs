@@ -48,17 +48,25 @@ public sealed partial class SummaryMaterializer(
     }
 
     public Task<PageDaySummary> MaterializeAsync(string pageId, DateOnly date, CancellationToken cancellationToken) =>
-        MaterializeAsync(pageId, date, force: false, cancellationToken);
+        MaterializeAsync(pageId, date, force: false, dayRows: null, cancellationToken);
+
+    /// <summary>Builds and stores the summary from the day's rows as a merge just left them (the day before is read).</summary>
+    public Task<PageDaySummary> MaterializeAsync(string pageId, DateOnly date, ObservationRows dayRows, CancellationToken cancellationToken) =>
+        MaterializeAsync(pageId, date, force: false, dayRows, cancellationToken);
+
+    public Task<PageDaySummary> MaterializeAsync(string pageId, DateOnly date, bool force, CancellationToken cancellationToken) =>
+        MaterializeAsync(pageId, date, force, dayRows: null, cancellationToken);
 
     /// <summary>
     /// Builds and stores the summary. <paramref name="force"/> (replay) writes it even when the stored one claims
     /// more data: after a rebuild the rows are the truth, whatever an earlier run left behind.
     /// </summary>
-    public async Task<PageDaySummary> MaterializeAsync(string pageId, DateOnly date, bool force, CancellationToken cancellationToken)
+    private async Task<PageDaySummary> MaterializeAsync(string pageId, DateOnly date, bool force, ObservationRows? dayRows, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var built = await BuildAsync(pageId, date, cancellationToken);
+            // After a conflict someone else stored a summary meanwhile: read everything afresh.
+            var built = await BuildAsync(pageId, date, attempt == 1 ? dayRows : null, cancellationToken);
             try
             {
                 await StoreAsync(built, force, cancellationToken);
@@ -72,10 +80,15 @@ public sealed partial class SummaryMaterializer(
         }
     }
 
-    public async Task<BuiltSummary> BuildAsync(string pageId, DateOnly date, CancellationToken cancellationToken)
+    public async Task<BuiltSummary> BuildAsync(string pageId, DateOnly date, CancellationToken cancellationToken) =>
+        await BuildAsync(pageId, date, dayRows: null, cancellationToken);
+
+    private async Task<BuiltSummary> BuildAsync(string pageId, DateOnly date, ObservationRows? dayRows, CancellationToken cancellationToken)
     {
         var previous = date.AddDays(-1);
-        var rows = await reader.ReadAsync(pageId, previous, date, cancellationToken);
+        var rows = dayRows is null
+            ? await reader.ReadAsync(pageId, previous, date, cancellationToken)
+            : (await reader.CommittedDayAsync(pageId, previous, cancellationToken)).Concat(dayRows);
         var day = rows.PageOn(date);
         var baselineDay = rows.PageOn(previous);
         var posts = rows.PostsOn(date).ToList();

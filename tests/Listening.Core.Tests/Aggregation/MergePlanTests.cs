@@ -86,6 +86,27 @@ public sealed class MergePlanTests
         Assert.Equal(2, page.Observations);
     }
 
+    [Fact]
+    public void The_page_row_is_written_last_whenever_anything_is_written()
+    {
+        var rows = new Dictionary<string, ITableEntity>(StringComparer.Ordinal);
+        Run(rows, Snapshot(Noon, 1000, 950, 10));
+
+        // The second part of the same capture: the Page row does not change, yet it is written (unchanged), last.
+        var part = Snapshot(Noon, 1000, 950, 10) with
+        {
+            Part = 1,
+            Parts = 2,
+            Posts = [Snapshot(Noon, 1000, 950, 10).Posts[0] with { Id = "104857600000001_8" }],
+        };
+        var actions = SnapshotAggregator.Plan(part, Day, Read(rows), Topics);
+
+        Assert.Equal(2, actions.Count);
+        var page = Assert.IsType<PageDayEntity>(actions[^1].Entity);
+        Assert.True(page.SameAs((PageDayEntity)rows[ObservationKeys.Page(Day)]));
+        Assert.Equal(TableTransactionActionType.UpdateReplace, actions[^1].ActionType);
+    }
+
     [Theory]
     [InlineData(1, new[] { 1 })] // the next day always reads this one
     [InlineData(3, new[] { 1 })] // days 1 and 2 have the Page and the post: days 2 and 3 read them, not this one
