@@ -27,6 +27,9 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
 
     public int BlobPort { get; }
 
+    /// <summary>The Node.js process (benchmarks read its CPU time).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>The well-known development account, with the endpoints written out (the ports are not the defaults).</summary>
     public string ConnectionString =>
         "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"

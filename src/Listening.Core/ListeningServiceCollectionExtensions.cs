@@ -78,6 +78,7 @@ public static class ListeningServiceCollectionExtensions
         services.AddTransient<RawArchive>();
         services.AddTransient<ObservationReader>();
         services.AddSingleton<DayRowsCache>();
+        services.AddSingleton<SummaryVersions>();
         services.AddTransient<SummaryMaterializer>();
         services.AddTransient<SnapshotAggregator>();
         services.AddTransient<PageDirectory>();

@@ -19,6 +19,7 @@ public sealed partial class SummaryMaterializer(
     ListeningTables tables,
     ObservationReader reader,
     TopicRules topics,
+    SummaryVersions versions,
     LocalCalendar calendar,
     ILogger<SummaryMaterializer> logger)
 {
@@ -69,11 +70,13 @@ public sealed partial class SummaryMaterializer(
             var built = await BuildAsync(pageId, date, attempt == 1 ? dayRows : null, cancellationToken);
             try
             {
-                await StoreAsync(built, force, cancellationToken);
+                // Replay (force) reads what is stored: it mends what this instance cannot know about.
+                await StoreAsync(built, force, trustKnownVersion: attempt == 1 && !force, cancellationToken);
                 return built.Summary;
             }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
+            catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412 && attempt < MaxAttempts)
             {
+                versions.Forget(pageId, date);
                 LogConflict(logger, pageId, date, attempt);
                 await ConflictBackoff.DelayAsync(attempt, cancellationToken);
             }
@@ -160,20 +163,33 @@ public sealed partial class SummaryMaterializer(
         return [.. posts.Select(p => GiveawayFollowThrough.Of(p, calendar, before?.Followers, afterGain?.Followers, day.Followers))];
     }
 
-    private async Task StoreAsync(BuiltSummary built, bool force, CancellationToken cancellationToken)
+    private async Task StoreAsync(BuiltSummary built, bool force, bool trustKnownVersion, CancellationToken cancellationToken)
     {
         var summary = built.Summary;
         var json = SummaryEntity.Compress(summary);
         var hash = Convert.ToHexStringLower(SHA256.HashData(json))[..32];
-        var existing = await ReadAsync(summary.PageId, summary.Date, cancellationToken);
-        if (existing is not null)
+
+        // The version this instance stored last is usually still the stored one. When ours is built from more
+        // data, write on its ETag (a failed write means it changed, and the next attempt reads it); in any other
+        // case read what is stored before deciding.
+        var known = trustKnownVersion ? versions.Get(summary.PageId, summary.Date) : null;
+        if (known is not null && known.Hash == hash && known.StampTime == built.StampTime && known.StampCounters == built.StampCounters)
         {
-            var unchanged = existing.Hash == hash && existing.StampTime == built.StampTime && existing.StampCounters == built.StampCounters;
-            var older = existing.StampTime > built.StampTime
-                || (existing.StampTime == built.StampTime && existing.StampCounters >= built.StampCounters);
-            if (unchanged || (older && !force))
+            return;
+        }
+
+        if (known is null || known.Covers(built.StampTime, built.StampCounters))
+        {
+            var existing = await ReadAsync(summary.PageId, summary.Date, cancellationToken);
+            known = existing is null ? null : new SummaryVersion(existing.ETag, existing.StampTime, existing.StampCounters, existing.Hash);
+            if (known is not null)
             {
-                return;
+                versions.Set(summary.PageId, summary.Date, known);
+                var unchanged = known.Hash == hash && known.StampTime == built.StampTime && known.StampCounters == built.StampCounters;
+                if (unchanged || (known.Covers(built.StampTime, built.StampCounters) && !force))
+                {
+                    return;
+                }
             }
         }
 
@@ -186,13 +202,16 @@ public sealed partial class SummaryMaterializer(
             StampCounters = built.StampCounters,
             Hash = hash,
         };
-        if (existing is null)
+        var response = known is null
+            ? await tables.Summaries.AddEntityAsync(entity, cancellationToken)
+            : await tables.Summaries.UpdateEntityAsync(entity, known.ETag, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
+        if (response.Headers.ETag is { } etag)
         {
-            await tables.Summaries.AddEntityAsync(entity, cancellationToken);
+            versions.Set(summary.PageId, summary.Date, new SummaryVersion(etag, built.StampTime, built.StampCounters, hash));
         }
         else
         {
-            await tables.Summaries.UpdateEntityAsync(entity, existing.ETag, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
+            versions.Forget(summary.PageId, summary.Date);
         }
     }
 
