@@ -23,6 +23,7 @@ public sealed partial class SnapshotAggregator(
     TopicRules topics,
     DayRowsCache cache,
     LocalCalendar calendar,
+    TimeProvider time,
     ILogger<SnapshotAggregator> logger)
 {
     /// <summary>Entity group transactions hold at most 100 operations.</summary>
@@ -49,7 +50,12 @@ public sealed partial class SnapshotAggregator(
         // the next day at most; out of order (late messages, backfill) it may be a few more.
         var rebuilt = new List<DateOnly> { date };
         PageDaySummary? nextSummary = null;
-        var later = await reader.KeysAsync(snapshot.PageId, date.AddDays(1), date.AddDays(SummaryMaterializer.MaxDependentOffset), cancellationToken);
+        // No snapshot is accepted from further ahead than the allowed clock skew, so while this day is still today
+        // (on the fastest clock among instances, give or take another skew) no later day can have data yet.
+        var lastPossibleDay = calendar.DateOf(time.GetUtcNow() + (2 * MessageCodec.AllowedClockSkew));
+        var later = date >= lastPossibleDay
+            ? []
+            : await reader.KeysAsync(snapshot.PageId, date.AddDays(1), date.AddDays(SummaryMaterializer.MaxDependentOffset), cancellationToken);
         var hasGiveaway = snapshot.Posts.Any(p => topics.IsGiveaway(topics.Tag(p.Message)));
         foreach (var day in LaterSummaries(date, snapshot.Posts.Select(p => p.Id), hasGiveaway, later))
         {

@@ -23,6 +23,7 @@ public sealed class EfficiencyTests
 {
     private const string PageId = "104857600000001";
     private static readonly DateTimeOffset Evening = new(2026, 11, 27, 17, 0, 0, TimeSpan.Zero);
+    private static readonly LocalCalendar Berlin = new("Europe/Berlin");
 
     private static PageSnapshot Pull(DateTimeOffset at, int posts) => new()
     {
@@ -46,8 +47,8 @@ public sealed class EfficiencyTests
     public async Task A_merge_whose_remembered_rows_and_summary_are_stale_reads_them_and_loses_nothing()
     {
         await using var app = await TestApp.StartAsync(Evening.AddDays(1));
-        var (one, _) = await CountedAsync(app);
-        var (other, _) = await CountedAsync(app); // another instance: a cache of its own
+        var (one, _) = await CountedAsync(app, app.Time);
+        var (other, _) = await CountedAsync(app, app.Time); // another instance: a cache of its own
         await one.Aggregator.ApplyAsync(Pull(Evening.AddHours(-3), 5), CancellationToken.None);
         await other.Aggregator.ApplyAsync(Pull(Evening.AddHours(-2), 5), CancellationToken.None);
 
@@ -68,7 +69,7 @@ public sealed class EfficiencyTests
     public async Task A_snapshot_costs_one_transaction_per_100_rows_and_one_summary_write(int posts, int transactions)
     {
         await using var app = await TestApp.StartAsync(Evening.AddDays(1));
-        var (counted, requests) = await CountedAsync(app);
+        var (counted, requests) = await CountedAsync(app, app.Time);
         var aggregator = counted.Aggregator;
         await aggregator.ApplyAsync(Pull(Evening.AddDays(-1), posts), CancellationToken.None); // yesterday: the baseline
         await aggregator.ApplyAsync(Pull(Evening.AddHours(-2), posts), CancellationToken.None);
@@ -89,6 +90,27 @@ public sealed class EfficiencyTests
     }
 
     [Fact]
+    public async Task A_snapshot_of_today_does_not_look_for_later_days()
+    {
+        await using var app = await TestApp.StartAsync(Evening.AddMinutes(5));
+        var (counted, requests) = await CountedAsync(app, app.Time);
+        await counted.Aggregator.ApplyAsync(Pull(Evening.AddDays(-1), 20), CancellationToken.None);
+        await counted.Aggregator.ApplyAsync(Pull(Evening.AddHours(-1), 20), CancellationToken.None);
+        requests.Clear();
+
+        await counted.Aggregator.ApplyAsync(Pull(Evening, 20), CancellationToken.None);
+
+        // The Page row of the day before and the giveaway posts of 30 days before; no look at the days after.
+        Assert.Equal(2, requests.Count(r => r.Method == "GET"));
+
+        // Near midnight (within twice the allowed clock skew) it looks again: the next day may already have data.
+        app.Time.SetUtcNow(Berlin.EndOf(new DateOnly(2026, 11, 27)).AddMinutes(-15));
+        requests.Clear();
+        await counted.Aggregator.ApplyAsync(Pull(Evening.AddHours(1), 20), CancellationToken.None);
+        Assert.Equal(3, requests.Count(r => r.Method == "GET"));
+    }
+
+    [Fact]
     public async Task Serving_a_days_summary_is_one_point_read()
     {
         await using var app = await TestApp.StartAsync(Evening.AddDays(1), new Dictionary<string, string?>
@@ -96,7 +118,7 @@ public sealed class EfficiencyTests
             ["Listening:Pages:0:Id"] = PageId,
             ["Listening:Pages:0:AccessToken"] = "EAAPageTokenNotUsed",
         });
-        var (counted, requests) = await CountedAsync(app);
+        var (counted, requests) = await CountedAsync(app, app.Time);
         await counted.Aggregator.ApplyAsync(Pull(Evening, 30), CancellationToken.None);
         requests.Clear();
 
@@ -109,7 +131,7 @@ public sealed class EfficiencyTests
     }
 
     /// <summary>The app's services over a table client that records every request it sends.</summary>
-    private static async Task<(CountedServices Services, ConcurrentQueue<(string Method, string Path)> Requests)> CountedAsync(TestApp app)
+    private static async Task<(CountedServices Services, ConcurrentQueue<(string Method, string Path)> Requests)> CountedAsync(TestApp app, TimeProvider time)
     {
         var requests = new ConcurrentQueue<(string Method, string Path)>();
         var clientOptions = new TableClientOptions();
@@ -123,7 +145,7 @@ public sealed class EfficiencyTests
         var cache = new DayRowsCache();
         var reader = new ObservationReader(tables, cache);
         var materializer = new SummaryMaterializer(tables, reader, topics, new SummaryVersions(), calendar, NullLogger<SummaryMaterializer>.Instance);
-        var aggregator = new SnapshotAggregator(tables, new RawArchive(tables), reader, materializer, topics, cache, calendar, NullLogger<SnapshotAggregator>.Instance);
+        var aggregator = new SnapshotAggregator(tables, new RawArchive(tables), reader, materializer, topics, cache, calendar, time, NullLogger<SnapshotAggregator>.Instance);
         var summaries = new SummaryReader(materializer, app.Get<PageDirectory>(), calendar, tables, options);
         requests.Clear();
         return (new CountedServices(aggregator, summaries), requests);
