@@ -15,6 +15,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 
 namespace Listening.Core;
@@ -51,9 +52,16 @@ public static class ListeningServiceCollectionExtensions
             clients.UseCredential(StorageClients.Credential(configuration));
         });
 
-        services.AddHttpClient<GraphPageSource>(GraphPageSource.HttpClientName, (sp, http) =>
-                http.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<ListeningOptions>>().Value.Facebook.TimeoutSeconds * 4))
-            .AddStandardResilienceHandler();
+        // Graph: transient faults retried by the resilience handler (GraphResilience says which); throttling and
+        // long back-offs are the puller's business (Page state "resume after"), never a sleep inside a function.
+        services.AddHttpClient<GraphClient>(GraphClient.HttpClientName, (sp, http) =>
+                http.Timeout = TimeSpan.FromSeconds((sp.GetRequiredService<IOptions<ListeningOptions>>().Value.Facebook.TimeoutSeconds * (GraphResilience.MaxRetries + 1)) + 60))
+            .AddStandardResilienceHandler()
+            .Configure((resilience, sp) => GraphResilience.Configure(resilience, sp.GetRequiredService<IOptions<ListeningOptions>>().Value.Facebook));
+        services.AddTransient<GraphPageSource>();
+        services.AddTransient<MetaInsightStore>();
+        services.AddTransient<IngestionAlertCards>();
+        services.AddTransient<PageBackfill>();
         services.AddHttpClient<TeamsWebhookSender>(TeamsWebhookSender.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30))
             .RemoveAllLoggers(); // the default handler logs the request URL, and a webhook URL carries its secret sig=
 

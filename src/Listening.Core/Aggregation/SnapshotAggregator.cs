@@ -21,7 +21,8 @@ public sealed partial class SnapshotAggregator(
     SummaryMaterializer materializer,
     LocalCalendar calendar,
     TimeProvider time,
-    ILogger<SnapshotAggregator> logger)
+    ILogger<SnapshotAggregator> logger,
+    Ingestion.MetaInsightStore metaInsights)
 {
     private const int MaxAttempts = 25;
     private const int MaxOperationsPerTransaction = 100;
@@ -39,7 +40,11 @@ public sealed partial class SnapshotAggregator(
         }
 
         var date = calendar.DateOf(snapshot.CapturedAt);
-        var transactions = await MergeAsync(snapshot, date, cancellationToken);
+
+        // Meta's daily values have rows of their own (Page, Meta date, metric; last capture wins). An insights-only
+        // snapshot carries no counters of ours, so it adds no observation of the day.
+        var metaDates = await metaInsights.ApplyAsync(snapshot, cancellationToken);
+        var transactions = snapshot.HasObservations || snapshot.Insights.Count == 0 ? await MergeAsync(snapshot, date, cancellationToken) : 0;
         var summary = await materializer.MaterializeAsync(snapshot.PageId, date, cancellationToken);
 
         // A late observation of this day is the baseline of the next: rebuild that one too if it has data.
@@ -50,6 +55,12 @@ public sealed partial class SnapshotAggregator(
         if (nextRows.HasValue)
         {
             nextSummary = await materializer.MaterializeAsync(snapshot.PageId, next, cancellationToken);
+        }
+
+        // The summary of the local day with the same date as a Meta day shows that day's values once it is complete.
+        foreach (var metaDate in metaDates.Where(d => d != date && d != next))
+        {
+            await materializer.MaterializeAsync(snapshot.PageId, metaDate, cancellationToken);
         }
 
         LogApplied(logger, snapshot.PageId, snapshot.CapturedAt, snapshot.Part + 1, snapshot.Parts, snapshot.Posts.Count, transactions);

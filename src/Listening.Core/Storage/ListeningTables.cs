@@ -22,6 +22,7 @@ public sealed class ListeningTables : IDisposable
         Summaries = service.GetTableClient(_prefix + "summaries");
         PageState = service.GetTableClient(_prefix + "pagestate");
         NotificationLog = service.GetTableClient(_prefix + "notificationlog");
+        Insights = service.GetTableClient(_prefix + "metainsights");
     }
 
     /// <summary>Every snapshot as received, compressed: the source for <c>replay</c>.</summary>
@@ -39,7 +40,10 @@ public sealed class ListeningTables : IDisposable
     /// <summary>Dedupe records of what went to Teams.</summary>
     public TableClient NotificationLog { get; }
 
-    public IEnumerable<TableClient> All => [RawSnapshots, Observations, Summaries, PageState, NotificationLog];
+    /// <summary>Meta's daily Page insights per Page, Meta date and metric (<see cref="Ingestion.MetaInsightStore"/>).</summary>
+    public TableClient Insights { get; }
+
+    public IEnumerable<TableClient> All => [RawSnapshots, Observations, Summaries, PageState, NotificationLog, Insights];
 
     public TableServiceClient Service => _service;
 

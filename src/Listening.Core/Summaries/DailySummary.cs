@@ -54,6 +54,27 @@ public sealed record PageDaySummary
 
     /// <summary>How many observations (pulls) of the Page the day has.</summary>
     public int Observations { get; init; }
+
+    /// <summary>
+    /// Meta's own daily values for Meta's day with the same date (Pacific time: it ends at 08:00 or 09:00 Berlin time
+    /// the next morning); null until that day is complete. README, "Summary JSON".
+    /// </summary>
+    public MetaDaySummary? MetaDay { get; init; }
+}
+
+/// <summary>
+/// <c>{"date":"yyyy-MM-dd","metrics":{"page_media_view":0,...},"sources":{"page_media_view":"page_impressions"}}</c>:
+/// Meta's values of one of Meta's days, each under the metric that names its series today; <c>sources</c> lists only
+/// the series whose value came through an alias (an old metric name, before Meta renamed it).
+/// </summary>
+public sealed record MetaDaySummary
+{
+    [JsonConverter(typeof(IsoDateConverter))]
+    public required DateOnly Date { get; init; }
+
+    public required IReadOnlyDictionary<string, long> Metrics { get; init; }
+
+    public required IReadOnlyDictionary<string, string> Sources { get; init; }
 }
 
 /// <summary>A counter at the end of the day and its change against the end of the previous day (null when unknown).</summary>

@@ -17,7 +17,8 @@ public sealed partial class SummaryMaterializer(
     ObservationReader reader,
     LocalCalendar calendar,
     TimeProvider time,
-    ILogger<SummaryMaterializer> logger)
+    ILogger<SummaryMaterializer> logger,
+    Ingestion.MetaInsightStore metaInsights)
 {
     /// <summary>How far back a post or the Page is looked for when the previous day has no observation of it.</summary>
     public const int BaselineLookbackDays = 14;
@@ -89,6 +90,12 @@ public sealed partial class SummaryMaterializer(
                 stampCounters += (page.Followers ?? 0) + (page.Fans ?? 0);
             }
         }
+
+        // Meta's values of Meta's day with the same date (issue 3): their captures count towards the stamp too.
+        var (metaDay, metaStampTime, metaStampCounters) = await metaInsights.ReadDayAsync(pageId, date, cancellationToken);
+        summary = summary with { MetaDay = metaDay };
+        stampTime += metaStampTime;
+        stampCounters += metaStampCounters;
 
         return (summary, stampTime, stampCounters);
     }

@@ -42,7 +42,7 @@ public sealed class TestApp : IAsyncDisposable
 
     public ListeningTables Tables => Services.GetRequiredService<ListeningTables>();
 
-    public static async Task<TestApp> StartAsync(DateTimeOffset now, IDictionary<string, string?>? settings = null)
+    public static async Task<TestApp> StartAsync(DateTimeOffset now, IDictionary<string, string?>? settings = null, LogLevel minimumLogLevel = LogLevel.Debug)
     {
         var azurite = await SharedAzurite.GetAsync();
         var suffix = Guid.NewGuid().ToString("N")[..10];
@@ -63,7 +63,7 @@ public sealed class TestApp : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(config);
         var time = new FakeTimeProvider(now);
         builder.Services.AddSingleton<TimeProvider>(time);
-        builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        builder.Logging.SetMinimumLevel(minimumLogLevel);
         builder.Services.AddFakeLogging();
         builder.AddListeningFunctions();
         var host = builder.Build();
