@@ -49,6 +49,9 @@ public sealed class FakeGraphApi : IAsyncDisposable
     /// <summary>When set, every request gets this Graph error (status, code, subcode, message).</summary>
     public (int Status, int Code, int? Subcode, string Message)? Error { get; set; }
 
+    /// <summary>Tokens Meta refuses (code 190, subcode 467): a request with one fails as a whole.</summary>
+    public HashSet<string> InvalidTokens { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Metrics Meta no longer serves: asking for one fails the whole call with #100.</summary>
     public HashSet<string> RetiredMetrics { get; } = new(StringComparer.Ordinal);
 
@@ -151,6 +154,12 @@ public sealed class FakeGraphApi : IAsyncDisposable
         if (Error is { } error)
         {
             await WriteFaultAsync(context, GraphError(error.Status, error.Code, error.Subcode, error.Message));
+            return;
+        }
+
+        if (InvalidTokens.Contains(token))
+        {
+            await WriteFaultAsync(context, GraphError(400, 190, 467, "Error validating access token: The session is invalid because the user logged out."));
             return;
         }
 
