@@ -56,6 +56,7 @@ public static class ListeningServiceCollectionExtensions
         // long back-offs are the puller's business (Page state "resume after"), never a sleep inside a function.
         services.AddHttpClient<GraphClient>(GraphClient.HttpClientName, (sp, http) =>
                 http.Timeout = TimeSpan.FromSeconds((sp.GetRequiredService<IOptions<ListeningOptions>>().Value.Facebook.TimeoutSeconds * (GraphResilience.MaxRetries + 1)) + 60))
+            .RemoveAllLoggers() // its Trace logs carry the raw Authorization header in their state; GraphClient logs redacted
             .AddStandardResilienceHandler()
             .Configure((resilience, sp) => GraphResilience.Configure(resilience, sp.GetRequiredService<IOptions<ListeningOptions>>().Value.Facebook));
         services.AddTransient<GraphPageSource>();
