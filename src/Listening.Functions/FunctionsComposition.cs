@@ -1,4 +1,5 @@
 using Listening.Core;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -11,6 +12,7 @@ public static class FunctionsComposition
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddListening();
+        builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults();
         builder.Services.AddTransient<SchedulePulls>();
         builder.Services.AddTransient<PullPage>();
         builder.Services.AddTransient<AggregateSnapshot>();

@@ -11,6 +11,9 @@ public sealed record PullRequest
 
     /// <summary>When the schedule asked for the pull; the capture time is taken when the pull runs.</summary>
     public required DateTimeOffset RequestedAt { get; init; }
+
+    /// <summary>W3C traceparent of the activity that sent the message: one trace from timer to Teams.</summary>
+    public string? TraceParent { get; init; }
 }
 
 [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<PullKind>))]
@@ -54,6 +57,9 @@ public sealed record PageSnapshot
     public long? Fans { get; init; }
 
     public IReadOnlyList<PostObservation> Posts { get; init; } = [];
+
+    /// <summary>W3C traceparent of the activity that sent the message: one trace from timer to Teams.</summary>
+    public string? TraceParent { get; init; }
 }
 
 /// <summary>One post's cumulative counters as seen at the snapshot's capture time.</summary>
@@ -142,6 +148,9 @@ public sealed record NotificationMessage
 
     /// <summary>The Workflows payload: <c>{"type":"message","attachments":[...]}</c>.</summary>
     public required System.Text.Json.Nodes.JsonObject Payload { get; init; }
+
+    /// <summary>W3C traceparent of the activity that sent the message: one trace from timer to Teams.</summary>
+    public string? TraceParent { get; init; }
 }
 
 public static class MessageSchema

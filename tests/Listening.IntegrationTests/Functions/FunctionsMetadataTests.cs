@@ -12,15 +12,15 @@ public sealed class FunctionsMetadataTests
 
     public static TheoryData<string, string, string> QueueFunctions => new()
     {
-        { "PullPage", "%Listening:Queues:Pulls%", "queueTrigger" },
-        { "AggregateSnapshot", "%Listening:Queues:Snapshots%", "queueTrigger" },
-        { "SendNotification", "%Listening:Queues:Notifications%", "queueTrigger" },
+        { "PullPage", "%PullsQueue%", "queueTrigger" },
+        { "AggregateSnapshot", "%SnapshotsQueue%", "queueTrigger" },
+        { "SendNotification", "%NotificationsQueue%", "queueTrigger" },
     };
 
     public static TheoryData<string, string> TimerFunctions => new()
     {
-        { "SchedulePulls", "%Listening:Schedules:Pull%" },
-        { "DailyDigest", "%Listening:Schedules:Digest%" },
+        { "SchedulePulls", "%PullSchedule%" },
+        { "DailyDigest", "%DigestSchedule%" },
     };
 
     public static TheoryData<string, string> HttpFunctions => new()

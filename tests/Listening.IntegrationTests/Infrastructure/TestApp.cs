@@ -42,7 +42,7 @@ public sealed class TestApp : IAsyncDisposable
 
     public ListeningTables Tables => Services.GetRequiredService<ListeningTables>();
 
-    public static async Task<TestApp> StartAsync(DateTimeOffset now, IDictionary<string, string?>? settings = null)
+    public static async Task<TestApp> StartAsync(DateTimeOffset now, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var azurite = await SharedAzurite.GetAsync();
         var suffix = Guid.NewGuid().ToString("N")[..10];
@@ -51,9 +51,9 @@ public sealed class TestApp : IAsyncDisposable
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["Listening:Tables:Prefix"] = "t" + suffix,
-            ["Listening:Queues:Pulls"] = "pulls-" + suffix,
-            ["Listening:Queues:Snapshots"] = "snapshots-" + suffix,
-            ["Listening:Queues:Notifications"] = "notifications-" + suffix,
+            ["PullsQueue"] = "pulls-" + suffix,
+            ["SnapshotsQueue"] = "snapshots-" + suffix,
+            ["NotificationsQueue"] = "notifications-" + suffix,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -66,6 +66,7 @@ public sealed class TestApp : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Services.AddFakeLogging();
         builder.AddListeningFunctions();
+        services?.Invoke(builder.Services);
         var host = builder.Build();
         host.Services.GetRequiredService<IStartupValidator>().Validate();
         return new TestApp(host, time, suffix, host.Services.GetService<FakeLogCollector>());
