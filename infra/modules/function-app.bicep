@@ -198,10 +198,9 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
     serverFarmId: plan.id
     httpsOnly: true
     keyVaultReferenceIdentity: identityId
+    // Only app settings here: Flex Consumption takes runtime, scale and deployment from functionAppConfig and
+    // deprecates most siteConfig properties (see "Flex Consumption plan deprecations").
     siteConfig: {
-      minTlsVersion: '1.2'
-      ftpsState: 'Disabled'
-      http20Enabled: true
       appSettings: map(items(union(appSettings, pageSettings)), setting => {
         name: setting.key
         value: setting.value
@@ -227,23 +226,6 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
         version: '10.0'
       }
     }
-  }
-}
-
-// Deployments go through Entra-authenticated publishing (azd); basic-auth publishing stays off.
-resource ftpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
-  parent: site
-  name: 'ftp'
-  properties: {
-    allow: false
-  }
-}
-
-resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
-  parent: site
-  name: 'scm'
-  properties: {
-    allow: false
   }
 }
 

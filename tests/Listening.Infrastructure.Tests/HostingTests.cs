@@ -79,13 +79,4 @@ public sealed class HostingTests(CompiledInfrastructure infra)
         Assert.Contains("host: function", azureYaml, StringComparison.Ordinal);
         Assert.Contains("'azd-service-name'", ArmTemplate.Text(site["tags"]), StringComparison.Ordinal);
     }
-
-    [Fact]
-    public void Basic_auth_publishing_is_off()
-    {
-        var policies = infra.FunctionApp.ResourcesOfType("Microsoft.Web/sites/basicPublishingCredentialsPolicies").ToList();
-
-        Assert.Equal(2, policies.Count);
-        Assert.All(policies, p => Assert.False(p["properties"]!["allow"]!.GetValue<bool>()));
-    }
 }
