@@ -130,12 +130,12 @@ var appSettings = {
   Listening__TimeZone: timeZone
   Listening__DigestHour: string(digestHour)
   Listening__PublicBaseUrl: 'https://${name}.azurewebsites.net'
-  Listening__Schedules__Pull: schedules.pull
-  Listening__Schedules__Digest: schedules.digest
-  Listening__Schedules__Retention: schedules.retention
-  Listening__Queues__Pulls: queueNames.pulls
-  Listening__Queues__Snapshots: queueNames.snapshots
-  Listening__Queues__Notifications: queueNames.notifications
+  PullSchedule: schedules.pull
+  DigestSchedule: schedules.digest
+  RetentionSchedule: schedules.retention
+  PullsQueue: queueNames.pulls
+  SnapshotsQueue: queueNames.snapshots
+  NotificationsQueue: queueNames.notifications
   Listening__Tables__Prefix: tablePrefix
   Listening__Facebook__GraphBaseUrl: graphBaseUrl
   Listening__Facebook__ApiVersion: graphApiVersion

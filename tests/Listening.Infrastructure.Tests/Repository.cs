@@ -24,7 +24,7 @@ public static partial class Repository
         return [.. TableClientCall().Matches(source).Select(m => m.Groups["name"].Value)];
     }
 
-    /// <summary>Settings that trigger attributes resolve, such as %Listening:Queues:Pulls%.</summary>
+    /// <summary>Settings that trigger attributes resolve, such as %PullsQueue%.</summary>
     public static IReadOnlyList<string> BindingExpressionSettings() =>
         [.. Directory.EnumerateFiles(PathOf("src", "Listening.Functions"), "*.cs")
             .SelectMany(file => BindingExpression().Matches(File.ReadAllText(file)))

@@ -23,7 +23,7 @@ public sealed class StorageTests(CompiledInfrastructure infra)
 
         foreach (var kind in new[] { "Pulls", "Snapshots", "Notifications" })
         {
-            Assert.Equal(sample[$"Listening:Queues:{kind}"], ArmTemplate.Text(queueNames[kind.ToLowerInvariant()]));
+            Assert.Equal(sample[$"{kind}Queue"], ArmTemplate.Text(queueNames[kind.ToLowerInvariant()]));
         }
 
         Assert.Contains("format('{0}-poison'", ArmTemplate.Text(queues["name"]), StringComparison.Ordinal);
