@@ -80,7 +80,16 @@ public static class ListeningCli
 
     private static async Task<int> SummaryAsync(string? date, string? from, string? to, string? page, string format, bool verbose, CancellationToken cancellationToken)
     {
-        using var host = CliHost.Build(verbose: verbose);
+        await using var stdout = Console.OpenStandardOutput();
+        return await SummaryAsync(date, from, to, page, format, verbose, stdout, Console.Error, null, cancellationToken);
+    }
+
+    /// <summary>The summary command's body; the tests pass their own output and storage settings.</summary>
+    internal static async Task<int> SummaryAsync(
+        string? date, string? from, string? to, string? page, string format, bool verbose,
+        Stream output, TextWriter error, IReadOnlyDictionary<string, string?>? overrides, CancellationToken cancellationToken)
+    {
+        using var host = CliHost.Build(overrides, verbose: verbose);
         var endpoint = host.Services.GetRequiredService<SummaryEndpoint>();
         var request = new SummaryRequest { Page = page, Format = format };
         var answer = date is not null
@@ -89,15 +98,14 @@ public static class ListeningCli
         if (answer.Status != 200)
         {
             var problem = System.Text.Json.JsonDocument.Parse(answer.Body).RootElement;
-            await Console.Error.WriteLineAsync(problem.GetProperty("detail").GetString());
+            await error.WriteLineAsync(problem.GetProperty("detail").GetString());
             return answer.Status == 404 ? 3 : 2;
         }
 
-        await using var stdout = Console.OpenStandardOutput();
-        await stdout.WriteAsync(answer.Body, cancellationToken);
+        await output.WriteAsync(answer.Body, cancellationToken);
         if (format != "csv")
         {
-            await stdout.WriteAsync("\n"u8.ToArray(), cancellationToken);
+            await output.WriteAsync("\n"u8.ToArray(), cancellationToken);
         }
 
         return 0;
