@@ -6,11 +6,11 @@ cd "$(dirname "$0")/.."
 
 npm ci --no-audit --no-fund --loglevel=error
 
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "Installing Debian's chromium for the browser tests (needs root)..."
+if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-noto-color-emoji >/dev/null 2>&1; then
+  echo "Installing Debian's chromium and an emoji font for the browser tests (needs root)..."
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null
 fi
 
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1

@@ -94,6 +94,7 @@ public static class ListeningServiceCollectionExtensions
         services.AddTransient<NotificationDispatcher>();
         services.AddTransient<Health.HealthReporter>();
         services.AddTransient<SummaryEndpoint>();
+        services.AddSingleton<Access.SignInGate>();
         services.AddTransient<Pipeline.PoisonParking>();
         services.AddTransient<Pipeline.QueueHandlers>();
         services.AddTransient<Pipeline.QueueDrain>();

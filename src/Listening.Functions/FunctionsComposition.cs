@@ -19,6 +19,7 @@ public static class FunctionsComposition
         builder.Services.AddTransient<DailyDigest>();
         builder.Services.AddTransient<SendNotification>();
         builder.Services.AddTransient<GetDailySummary>();
+        builder.Services.AddTransient<GetPeriodSummary>();
         builder.Services.AddTransient<Health>();
         return builder;
     }

@@ -25,7 +25,10 @@ public sealed class HealthReporter(
             var last = s?.LastSuccessfulPull;
             return new PageHealth(p.Id, s?.PageName ?? p.Name ?? p.Id, last,
                 string.IsNullOrEmpty(s?.TokenState) ? (options.Value.IsDemo ? "demo" : "unknown") : s!.TokenState,
-                last is null || now - last > StalledAfter);
+                last is null || now - last > StalledAfter)
+            {
+                RejectedMetrics = (s?.RejectedMetrics ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            };
         }).ToList();
 
         var names = options.Value.Queues;
@@ -46,7 +49,11 @@ public sealed class HealthReporter(
 
 public sealed record HealthReport(string Status, bool Demo, DateTimeOffset CheckedAt, IReadOnlyList<PageHealth> Pages, IReadOnlyList<QueueHealth> Queues);
 
-public sealed record PageHealth(string PageId, string Name, DateTimeOffset? LastSuccessfulPull, string TokenState, bool Stalled);
+public sealed record PageHealth(string PageId, string Name, DateTimeOffset? LastSuccessfulPull, string TokenState, bool Stalled)
+{
+    /// <summary>Metrics Meta rejected (code 100) and that are left out of the pulls until the configuration changes.</summary>
+    public IReadOnlyList<string> RejectedMetrics { get; init; } = [];
+}
 
 public sealed record QueueHealth(string Name, int Messages, int Poison);
 

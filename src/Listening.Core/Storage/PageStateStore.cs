@@ -72,4 +72,7 @@ public sealed class PageStateEntity : ITableEntity
 
     /// <summary>"valid", "invalid" (code 190) or empty when unknown.</summary>
     public string TokenState { get; set; } = "";
+
+    /// <summary>Metrics Meta rejected for this Page (code 100), comma-separated; empty when none.</summary>
+    public string RejectedMetrics { get; set; } = "";
 }

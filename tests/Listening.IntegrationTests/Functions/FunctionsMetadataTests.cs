@@ -26,6 +26,7 @@ public sealed class FunctionsMetadataTests
     public static TheoryData<string, string> HttpFunctions => new()
     {
         { "GetDailySummary", "summaries/{date}" },
+        { "GetPeriodSummary", "summaries" },
         { "Health", "health" },
     };
 
