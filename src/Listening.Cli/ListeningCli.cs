@@ -58,13 +58,29 @@ public static class ListeningCli
         var check = new Command("check", "Per configured Page: token valid or not, its expiry and data-access expiry, scopes, and which configured metrics Meta accepts. Exit code 1 when a Page is unusable.");
         check.SetAction((parse, ct) => CliHost.RunAsync(() => CheckAsync(parse.GetValue(verbose), ct)));
 
-        var date = new Option<string>("--date") { Description = "The day, yyyy-MM-dd (or today, yesterday).", Required = true };
+        var date = new Option<string?>("--date") { Description = "The day, yyyy-MM-dd (or today, yesterday)." };
+        var from = new Option<string?>("--from") { Description = "First day of a period report, yyyy-MM-dd (with --to; at most 366 days)." };
+        var to = new Option<string?>("--to") { Description = "Last day of a period report, yyyy-MM-dd (with --from)." };
         var page = new Option<string?>("--page") { Description = "Only this Page id (default: all configured Pages)." };
-        var format = new Option<string>("--format") { Description = "json or html.", DefaultValueFactory = _ => "json" };
-        format.AcceptOnlyFromAmong("json", "html");
-        var summary = new Command("summary", "Print the stored summary of a day.") { date, page, format };
+        var format = new Option<string>("--format") { Description = "json, html or csv (UTF-8 with BOM, ';', for German Excel).", DefaultValueFactory = _ => "json" };
+        format.AcceptOnlyFromAmong("json", "html", "csv");
+        var summary = new Command("summary", "Print the stored summary of a day (--date) or the report of a period (--from and --to).") { date, from, to, page, format };
+        summary.Validators.Add(r =>
+        {
+            var hasDate = r.GetValue(date) is not null;
+            var hasFrom = r.GetValue(from) is not null;
+            var hasTo = r.GetValue(to) is not null;
+            if (hasDate == (hasFrom || hasTo))
+            {
+                r.AddError("Give either --date or --from with --to.");
+            }
+            else if (hasFrom != hasTo)
+            {
+                r.AddError("--from and --to go together.");
+            }
+        });
         summary.SetAction((parse, ct) => CliHost.RunAsync(() =>
-            SummaryAsync(parse.GetValue(date)!, parse.GetValue(page), parse.GetValue(format)!, parse.GetValue(verbose), ct)));
+            SummaryAsync(parse.GetValue(date), parse.GetValue(from), parse.GetValue(to), parse.GetValue(page), parse.GetValue(format)!, parse.GetValue(verbose), ct)));
 
         return new RootCommand("Listening: social listening for a press office's Facebook Page, on Azure Functions.")
         {
@@ -108,20 +124,36 @@ public static class ListeningCli
         return await CheckCommand.RunAsync(host.Services, Console.Out, cancellationToken);
     }
 
-    private static async Task<int> SummaryAsync(string date, string? page, string format, bool verbose, CancellationToken cancellationToken)
+    private static async Task<int> SummaryAsync(string? date, string? from, string? to, string? page, string format, bool verbose, CancellationToken cancellationToken)
     {
-        using var host = CliHost.Build(verbose: verbose);
-        var answer = await host.Services.GetRequiredService<SummaryEndpoint>().GetDayAsync(date, page, format, null, cancellationToken);
+        await using var stdout = Console.OpenStandardOutput();
+        return await SummaryAsync(date, from, to, page, format, verbose, stdout, Console.Error, null, cancellationToken);
+    }
+
+    /// <summary>The summary command's body; the tests pass their own output and storage settings.</summary>
+    internal static async Task<int> SummaryAsync(
+        string? date, string? from, string? to, string? page, string format, bool verbose,
+        Stream output, TextWriter error, IReadOnlyDictionary<string, string?>? overrides, CancellationToken cancellationToken)
+    {
+        using var host = CliHost.Build(overrides, verbose: verbose);
+        var endpoint = host.Services.GetRequiredService<SummaryEndpoint>();
+        var request = new SummaryRequest { Page = page, Format = format };
+        var answer = date is not null
+            ? await endpoint.GetDayAsync(date, request, cancellationToken)
+            : await endpoint.GetPeriodAsync(from, to, request, cancellationToken);
         if (answer.Status != 200)
         {
             var problem = System.Text.Json.JsonDocument.Parse(answer.Body).RootElement;
-            await Console.Error.WriteLineAsync(problem.GetProperty("detail").GetString());
+            await error.WriteLineAsync(problem.GetProperty("detail").GetString());
             return answer.Status == 404 ? 3 : 2;
         }
 
-        await using var stdout = Console.OpenStandardOutput();
-        await stdout.WriteAsync(answer.Body, cancellationToken);
-        await stdout.WriteAsync("\n"u8.ToArray(), cancellationToken);
+        await output.WriteAsync(answer.Body, cancellationToken);
+        if (format != "csv")
+        {
+            await output.WriteAsync("\n"u8.ToArray(), cancellationToken);
+        }
+
         return 0;
     }
 }

@@ -7,6 +7,6 @@ namespace Listening.Functions;
 public sealed class DailyDigest(DigestScheduler digest)
 {
     [Function(nameof(DailyDigest))]
-    public Task Run([TimerTrigger("%Listening:Schedules:Digest%")] TimerInfo timer, CancellationToken cancellationToken) =>
+    public Task Run([TimerTrigger("%DigestSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
         digest.RunAsync(cancellationToken);
 }

@@ -27,8 +27,10 @@ public sealed class ListeningOptions
 
     public TeamsOptions Teams { get; set; } = new();
 
+    /// <summary>Queue names: read from the flat settings PullsQueue, SnapshotsQueue, NotificationsQueue (see <see cref="FlatSettings"/>).</summary>
     public QueueNames Queues { get; set; } = new();
 
+    /// <summary>Timer schedules: read from the flat settings PullSchedule, DigestSchedule, RetentionSchedule.</summary>
     public ScheduleOptions Schedules { get; set; } = new();
 
     public TableNames Tables { get; set; } = new();
@@ -126,7 +128,35 @@ public sealed class QueueNames
     public string Notifications { get; set; } = "notifications";
 }
 
-/// <summary>NCRONTAB schedules (UTC) the Functions host reads as %Listening:Schedules:...%.</summary>
+/// <summary>
+/// Settings the Functions host resolves in trigger bindings (<c>%PullsQueue%</c>, <c>%PullSchedule%</c>, ...).
+/// They are flat names, not part of the <c>Listening:</c> tree: the platform's scale controller reads app
+/// settings by their literal name and does not map <c>__</c> to <c>:</c>, so a nested name would leave an idle
+/// Flex Consumption app unable to wake for its queues and timers. The app reads the same names.
+/// </summary>
+public static class FlatSettings
+{
+    public const string PullsQueue = nameof(PullsQueue);
+    public const string SnapshotsQueue = nameof(SnapshotsQueue);
+    public const string NotificationsQueue = nameof(NotificationsQueue);
+    public const string PullSchedule = nameof(PullSchedule);
+    public const string DigestSchedule = nameof(DigestSchedule);
+    public const string RetentionSchedule = nameof(RetentionSchedule);
+
+    public static void Apply(Microsoft.Extensions.Configuration.IConfiguration configuration, ListeningOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Queues.Pulls = configuration[PullsQueue] ?? options.Queues.Pulls;
+        options.Queues.Snapshots = configuration[SnapshotsQueue] ?? options.Queues.Snapshots;
+        options.Queues.Notifications = configuration[NotificationsQueue] ?? options.Queues.Notifications;
+        options.Schedules.Pull = configuration[PullSchedule] ?? options.Schedules.Pull;
+        options.Schedules.Digest = configuration[DigestSchedule] ?? options.Schedules.Digest;
+        options.Schedules.Retention = configuration[RetentionSchedule] ?? options.Schedules.Retention;
+    }
+}
+
+/// <summary>NCRONTAB schedules (UTC) the Functions host reads as %PullSchedule%, %DigestSchedule%, %RetentionSchedule%.</summary>
 public sealed class ScheduleOptions
 {
     /// <summary>Pull cycle: every 15 minutes.</summary>

@@ -65,16 +65,16 @@ public sealed partial class ListeningOptionsValidator(IConfiguration configurati
         var duplicate = options.Pages.GroupBy(p => p.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         Check(duplicate is null, $"Listening:Pages lists Page {duplicate?.Key} more than once.");
 
-        foreach (var (key, value) in new[] { ("Pulls", options.Queues.Pulls), ("Snapshots", options.Queues.Snapshots), ("Notifications", options.Queues.Notifications) })
+        foreach (var (key, value) in new[] { (FlatSettings.PullsQueue, options.Queues.Pulls), (FlatSettings.SnapshotsQueue, options.Queues.Snapshots), (FlatSettings.NotificationsQueue, options.Queues.Notifications) })
         {
-            Check(QueueName().IsMatch(value ?? ""),
-                $"Listening:Queues:{key} '{value}' is not a valid queue name: 3-63 lowercase letters, digits and single hyphens.");
+            Check(QueueName().IsMatch(value ?? "") && value!.Length <= 56,
+                $"{key} '{value}' is not a valid queue name: 3-56 lowercase letters, digits and single hyphens (room for the -poison suffix).");
         }
 
-        foreach (var (key, value) in new[] { ("Pull", options.Schedules.Pull), ("Digest", options.Schedules.Digest), ("Retention", options.Schedules.Retention) })
+        foreach (var (key, value) in new[] { (FlatSettings.PullSchedule, options.Schedules.Pull), (FlatSettings.DigestSchedule, options.Schedules.Digest), (FlatSettings.RetentionSchedule, options.Schedules.Retention) })
         {
             Check((value ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6,
-                $"Listening:Schedules:{key} '{value}' must be an NCRONTAB expression with six fields (seconds first), e.g. 0 */15 * * * *.");
+                $"{key} '{value}' must be an NCRONTAB expression with six fields (seconds first), e.g. 0 */15 * * * *.");
         }
 
         Check(TablePrefix().IsMatch(options.Tables.Prefix ?? ""),

@@ -192,7 +192,7 @@ public sealed partial class GraphClient(HttpClient http, IOptions<ListeningOptio
 
         if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
         {
-            return new GraphResult(status, default, new GraphApiException(
+            var failure = new GraphApiException(
                 status,
                 error.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.Number ? code.GetInt32() : 0,
                 error.TryGetProperty("error_subcode", out var sub) && sub.ValueKind == JsonValueKind.Number ? sub.GetInt32() : null,
@@ -201,7 +201,14 @@ public sealed partial class GraphClient(HttpClient http, IOptions<ListeningOptio
             {
                 Usage = usage,
                 RetryAfter = retryAfter,
-            });
+            };
+            if (failure.IsThrottling && status != 429)
+            {
+                // HTTP 429 is counted by GraphTelemetryHandler; Meta's throttling codes come in error bodies.
+                Telemetry.ListeningTelemetry.GraphThrottles.Add(1);
+            }
+
+            return new GraphResult(status, default, failure);
         }
 
         if (status is < 200 or > 299)

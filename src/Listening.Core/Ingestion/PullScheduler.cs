@@ -16,6 +16,7 @@ public sealed partial class PullScheduler(
 {
     public async Task<int> ScheduleAsync(CancellationToken cancellationToken)
     {
+        using var activity = Telemetry.ListeningTelemetry.Source.StartActivity("SchedulePulls");
         var now = time.GetUtcNow();
         var count = 0;
         foreach (var page in pages.All)

@@ -29,6 +29,7 @@ public sealed partial class DigestScheduler(
     /// <summary>The date whose digest was queued by this run, or null when it is not time or it was queued before.</summary>
     public async Task<DateOnly?> RunAsync(CancellationToken cancellationToken)
     {
+        using var activity = Telemetry.ListeningTelemetry.Source.StartActivity("DailyDigest");
         var now = calendar.ToLocal(time.GetUtcNow());
         if (now.Hour < options.Value.DigestHour)
         {

@@ -21,6 +21,9 @@ public sealed record PullRequest
 
     /// <summary>Last day of the range, inclusive; needs <see cref="Since"/>. An insights range spans at most 90 days.</summary>
     public DateOnly? Until { get; init; }
+
+    /// <summary>W3C traceparent of the activity that sent the message: one trace from timer to Teams.</summary>
+    public string? TraceParent { get; init; }
 }
 
 [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<PullKind>))]
@@ -79,6 +82,9 @@ public sealed record PageSnapshot
     /// <summary>Whether the snapshot carries the Page's own counters or posts (an insights-only snapshot does not).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool HasObservations => Followers is not null || Fans is not null || Posts.Count > 0;
+
+    /// <summary>W3C traceparent of the activity that sent the message: one trace from timer to Teams.</summary>
+    public string? TraceParent { get; init; }
 }
 
 /// <summary>One value of a daily Page insight metric (<c>period=day</c>).</summary>
@@ -182,6 +188,9 @@ public sealed record NotificationMessage
 
     /// <summary>The Workflows payload: <c>{"type":"message","attachments":[...]}</c>.</summary>
     public required System.Text.Json.Nodes.JsonObject Payload { get; init; }
+
+    /// <summary>W3C traceparent of the activity that sent the message: one trace from timer to Teams.</summary>
+    public string? TraceParent { get; init; }
 }
 
 public static class MessageSchema

@@ -55,17 +55,37 @@ public sealed record PageDaySummary
     /// <summary>How many observations (pulls) of the Page the day has.</summary>
     public int Observations { get; init; }
 
-    /// <summary>
-    /// Meta's own daily values for Meta's day with the same date (Pacific time: it ends at 08:00 or 09:00 Berlin time
-    /// the next morning); null until that day is complete. README, "Summary JSON".
-    /// </summary>
+    /// <summary>Per topic: posts, reactions, comments and shares of the day (filled by the topic rules; absent without them).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<TopicSummary>? Topics { get; init; }
+
+    /// <summary>Meta's own day metrics (Meta's day, Pacific time) with the same date, once that day is complete.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public MetaDaySummary? MetaDay { get; init; }
+
+    /// <summary>Giveaway follow-through whose 30 days end on this day.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<GiveawayFollowThrough>? Giveaways { get; init; }
+
+    /// <summary>Alerts raised for the Page on this day.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<SummaryAlert>? Alerts { get; init; }
+
+    /// <summary>The previous day's totals, for the change against it (added when the summary is served, not stored).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DayTotals? PreviousDay { get; init; }
+
+    /// <summary>Follower and like milestones crossed on this day (added when the summary is served, not stored).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<Milestone>? Milestones { get; init; }
 }
 
+/// <summary>A topic's share of a day or period: <c>{"topic","posts","reactions","comments","shares"}</c>.</summary>
+public sealed record TopicSummary(string Topic, int Posts, long Reactions, long Comments, long Shares);
+
 /// <summary>
-/// <c>{"date":"yyyy-MM-dd","metrics":{"page_media_view":0,...},"sources":{"page_media_view":"page_impressions"}}</c>:
-/// Meta's values of one of Meta's days, each under the metric that names its series today; <c>sources</c> lists only
-/// the series whose value came through an alias (an old metric name, before Meta renamed it).
+/// Meta's insight values for Meta's day (midnight to midnight America/Los_Angeles) with this date. <c>sources</c>
+/// names the metric a value really came from where it came through an alias (a metric Meta renamed).
 /// </summary>
 public sealed record MetaDaySummary
 {
@@ -74,8 +94,48 @@ public sealed record MetaDaySummary
 
     public required IReadOnlyDictionary<string, long> Metrics { get; init; }
 
-    public required IReadOnlyDictionary<string, string> Sources { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, string>? Sources { get; init; }
 }
+
+/// <summary>What a giveaway post did for the follower count: gained in the 3 days after it, still there 30 days later.</summary>
+public sealed record GiveawayFollowThrough
+{
+    public required string PostId { get; init; }
+
+    public DateTimeOffset? CreatedTime { get; init; }
+
+    public string? Excerpt { get; init; }
+
+    public string? Permalink { get; init; }
+
+    /// <summary>Followers gained in the 3 days after the post.</summary>
+    public long? FollowersGained { get; init; }
+
+    /// <summary>How many of those were still following 30 days after the post.</summary>
+    public long? FollowersRetained { get; init; }
+}
+
+/// <summary>An alert of the day in plain German (kind: milestone, takeoff, negative, crisis, token, metric, stalled ...).</summary>
+public sealed record SummaryAlert(string Kind, string Text, DateTimeOffset? At = null);
+
+/// <summary>A day's own totals, as the next day compares itself with them.</summary>
+public sealed record DayTotals
+{
+    [JsonConverter(typeof(IsoDateConverter))]
+    public required DateOnly Date { get; init; }
+
+    public required long Reactions { get; init; }
+
+    public required long Comments { get; init; }
+
+    public required long Shares { get; init; }
+
+    public required int NewPosts { get; init; }
+}
+
+/// <summary>A round number of followers or likes ("followers" or "likes") passed on a day.</summary>
+public sealed record Milestone(string Kind, long Threshold, [property: JsonConverter(typeof(IsoDateConverter))] DateOnly Date);
 
 /// <summary>A counter at the end of the day and its change against the end of the previous day (null when unknown).</summary>
 public sealed record CounterChange(long? End, long? Change);
@@ -108,6 +168,10 @@ public sealed record PostDaySummary
 
     /// <summary>True when the post was created on this day.</summary>
     public bool New { get; init; }
+
+    /// <summary>Topics the rules found in the post (absent without topic rules).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Topics { get; init; }
 }
 
 /// <summary>Dates as <c>yyyy-MM-dd</c>.</summary>

@@ -43,7 +43,7 @@ public sealed class GraphScenario : IAsyncDisposable
             config[key] = value;
         }
 
-        var app = await TestApp.StartAsync(now ?? Winter, config, minimumLogLevel);
+        var app = await TestApp.StartAsync(now ?? Winter, config, minimumLogLevel: minimumLogLevel);
         graph.Now = app.Time.GetUtcNow;
         return new GraphScenario(graph, app);
     }
