@@ -133,6 +133,7 @@ var tableNames = map(
     'summaries'
     'pagestate'
     'notificationlog'
+    'metainsights'
   ],
   table => '${tablePrefix}${table}'
 )

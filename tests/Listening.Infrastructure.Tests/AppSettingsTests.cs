@@ -18,6 +18,12 @@ public sealed partial class AppSettingsTests(CompiledInfrastructure infra)
         "Listening__Facebook__PostLookbackDays", // tuning, documented in README
         "Listening__Facebook__TimeoutSeconds", // tuning, documented in README
         "Listening__Demo__StartDate", // the demo story starts relative to today
+        "Listening__Facebook__PageMetrics", // empty = the metrics Meta serves today (code defaults, README "Graph API")
+        "Listening__Facebook__PostMetrics", // the same for post insights
+        "Listening__Facebook__MetricAliases", // entries add to the code's rename map; none needed by default
+        "Listening__Facebook__InsightsLookbackDays", // tuning, documented in README
+        "Listening__Facebook__SlowDownAtUsagePercent", // tuning, documented in README
+        "Listening__Facebook__SlowDownMinutes", // tuning, documented in README
     ];
 
     /// <summary>Local-only settings that Flex Consumption replaces (runtime in functionAppConfig, storage by identity).</summary>
@@ -137,7 +143,11 @@ public sealed partial class AppSettingsTests(CompiledInfrastructure infra)
 
             var propertyType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
             var key = $"{prefix}__{property.Name}";
-            if (propertyType.IsGenericType && propertyType.GetGenericTypeDefinition() == typeof(List<>))
+            if (propertyType.IsGenericType && propertyType.GetGenericTypeDefinition() == typeof(Dictionary<,>))
+            {
+                yield return key; // a map of keys chosen by the operator (Listening__Facebook__MetricAliases__<old>)
+            }
+            else if (propertyType.IsGenericType && propertyType.GetGenericTypeDefinition() == typeof(List<>))
             {
                 foreach (var nested in OptionKeys(propertyType.GetGenericArguments()[0], $"{key}__0"))
                 {
