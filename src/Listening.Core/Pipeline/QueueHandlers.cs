@@ -2,6 +2,7 @@ using Listening.Core.Aggregation;
 using Listening.Core.Configuration;
 using Listening.Core.Ingestion;
 using Listening.Core.Notifications;
+using Listening.Core.Notifications.Alerts;
 using Listening.Core.Snapshots;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,7 @@ public sealed partial class QueueHandlers(
     PagePuller puller,
     SnapshotAggregator aggregator,
     NotificationDispatcher dispatcher,
+    AlertDetector alerts,
     PoisonParking poison,
     TimeProvider time,
     IOptions<ListeningOptions> options,
@@ -36,7 +38,10 @@ public sealed partial class QueueHandlers(
         HandleAsync(_queues.Snapshots, body, messageId, async () =>
         {
             var snapshot = MessageCodec.DecodeSnapshot(body, time.GetUtcNow());
-            await aggregator.ApplyAsync(snapshot, cancellationToken);
+            var result = await aggregator.ApplyAsync(snapshot, cancellationToken);
+
+            // After the tables are written, so a failure here retries the (idempotent) apply and the alerts.
+            await alerts.DetectAsync(snapshot, result, cancellationToken);
         }, cancellationToken);
 
     public Task<HandlerOutcome> HandleNotificationAsync(string body, string messageId, CancellationToken cancellationToken) =>
@@ -57,6 +62,12 @@ public sealed partial class QueueHandlers(
         {
             LogPoisoned(logger, queue, messageId, ex.Message);
             await poison.MoveAsync(queue, body, cancellationToken);
+            return HandlerOutcome.Poisoned;
+        }
+        catch (NotificationUndeliverableException ex)
+        {
+            LogPoisoned(logger, queue, messageId, ex.Message);
+            await poison.MoveAsync(queue, ex.ParkedBody ?? body, cancellationToken);
             return HandlerOutcome.Poisoned;
         }
     }

@@ -142,6 +142,12 @@ public sealed record NotificationMessage
 
     /// <summary>The Workflows payload: <c>{"type":"message","attachments":[...]}</c>.</summary>
     public required System.Text.Json.Nodes.JsonObject Payload { get; init; }
+
+    /// <summary>Deliveries tried so far; a 429 or 5xx puts the message back on the queue with this one higher.</summary>
+    public int Attempt { get; init; }
+
+    /// <summary>Why the last try failed (set on retries and in the poison queue); never holds a webhook URL.</summary>
+    public string? LastError { get; init; }
 }
 
 public static class MessageSchema

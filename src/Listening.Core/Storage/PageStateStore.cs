@@ -72,4 +72,10 @@ public sealed class PageStateEntity : ITableEntity
 
     /// <summary>"valid", "invalid" (code 190) or empty when unknown.</summary>
     public string TokenState { get; set; } = "";
+
+    /// <summary>When the Page token expires (<c>debug_token</c> <c>expires_at</c>); null when it never does or is unknown.</summary>
+    public DateTimeOffset? TokenExpiresAt { get; set; }
+
+    /// <summary>When the token's data access lapses (<c>data_access_expires_at</c>); null when unknown.</summary>
+    public DateTimeOffset? DataAccessExpiresAt { get; set; }
 }
