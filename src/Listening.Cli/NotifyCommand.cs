@@ -42,7 +42,11 @@ internal static class NotifyCommand
         var route = services.GetRequiredService<TeamsChannels>().RouteFor(AlertKinds.Digest, TeamsChannels.Default);
         if (dryRun)
         {
-            await output.WriteLineAsync(message.Payload.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            await output.WriteLineAsync(message.Payload.ToJsonString(new JsonSerializerOptions
+            {
+                WriteIndented = true,
+                Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // umlauts readable on a terminal
+            }));
             await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"Dry run: digest of {date} for channel(s) {string.Join(", ", route)}, {WorkflowsPayload.SizeOf(message.Payload)} bytes (Teams takes {WorkflowsPayload.MaxBytes}); nothing sent."));
             return 0;

@@ -94,6 +94,10 @@ public sealed class TeamsOptions
     [Range(1, 20)]
     public int MaxAttempts { get; set; } = 6;
 
+    /// <summary>First wait before a retry; it doubles with each attempt (Retry-After wins when longer).</summary>
+    [Range(1, 600)]
+    public int RetryBaseSeconds { get; set; } = 30;
+
     /// <summary>How long one POST to a webhook may take.</summary>
     [Range(1, 120)]
     public int TimeoutSeconds { get; set; } = 30;

@@ -78,6 +78,7 @@ internal static partial class TeamsOptionsCheck
         foreach (var (key, ok) in new[]
         {
             ("Teams:MaxAttempts must be from 1 to 20 (default 6)", teams.MaxAttempts is >= 1 and <= 20),
+            ("Teams:RetryBaseSeconds must be from 1 to 600 (default 30)", teams.RetryBaseSeconds is >= 1 and <= 600),
             ("Teams:TimeoutSeconds must be from 1 to 120 (default 30)", teams.TimeoutSeconds is >= 1 and <= 120),
             ("Alerts:TakeOff:Factor must be from 1 to 100 (default 3)", alerts.TakeOff.Factor is >= 1 and <= 100),
             ("Alerts:TakeOff:WindowHours must be from 1 to 72 (default 6)", alerts.TakeOff.WindowHours is >= 1 and <= 72),

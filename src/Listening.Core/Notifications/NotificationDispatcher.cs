@@ -51,7 +51,7 @@ public sealed partial class NotificationDispatcher(
             throw new NotificationUndeliverableException(why, MessageCodec.Encode(message with { Attempt = attempt, LastError = why }));
         }
 
-        var delay = Backoff(attempt, report.Failures.Max(f => f.RetryAfter));
+        var delay = Backoff(attempt, options.Value.Teams.RetryBaseSeconds, report.Failures.Max(f => f.RetryAfter));
         var queue = await queues.QueueAsync(options.Value.Queues.Notifications, cancellationToken);
         await queue.SendMessageAsync(
             MessageCodec.Encode(message with { Attempt = attempt, LastError = reason }),
@@ -73,7 +73,16 @@ public sealed partial class NotificationDispatcher(
             var channel = channels.Find(name);
             if (channel is null)
             {
-                LogNoChannel(logger, message.Kind, name);
+                if (name == TeamsChannels.Default)
+                {
+                    // No default webhook is a choice (no Teams wanted), not a fault.
+                    LogNoDefaultChannel(logger, message.Kind);
+                }
+                else
+                {
+                    LogNoChannel(logger, message.Kind, name);
+                }
+
                 results.Add((name, DeliveryOutcome.NoChannel));
                 continue;
             }
@@ -117,10 +126,10 @@ public sealed partial class NotificationDispatcher(
         return existing.HasValue;
     }
 
-    /// <summary>Exponential (30 s, 1 min, 2 min, …) with ±20 % jitter, never shorter than Retry-After, at most an hour.</summary>
-    internal static TimeSpan Backoff(int attempt, TimeSpan? retryAfter)
+    /// <summary>Exponential (30 s, 1 min, 2 min, … by default) with ±20 % jitter, never shorter than Retry-After, at most an hour.</summary>
+    internal static TimeSpan Backoff(int attempt, double baseSeconds, TimeSpan? retryAfter)
     {
-        var exponential = TimeSpan.FromSeconds(30 * Math.Pow(2, Math.Clamp(attempt - 1, 0, 10)));
+        var exponential = TimeSpan.FromSeconds(baseSeconds * Math.Pow(2, Math.Clamp(attempt - 1, 0, 16)));
         var jittered = exponential * (0.8 + (Random.Shared.NextDouble() * 0.4));
         var wait = retryAfter is { } after && after > jittered ? after : jittered;
         return wait > MaxBackoff ? MaxBackoff : wait;
@@ -155,8 +164,11 @@ public sealed partial class NotificationDispatcher(
     [LoggerMessage(Level = LogLevel.Information, Message = "Notification {Kind} {Key} was already sent to channel {Channel}; dropped the duplicate")]
     private static partial void LogDuplicate(ILogger logger, string kind, string key, string channel);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No Teams webhook is configured for channel {Channel}; the {Kind} notification was not sent to it (set Listening:Teams:WebhookUrl or Listening:Teams:Channels:{Channel}:WebhookUrl)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Channel {Channel} has no Teams webhook; the {Kind} notification was not sent to it (set Listening:Teams:Channels:{Channel}:WebhookUrl)")]
     private static partial void LogNoChannel(ILogger logger, string kind, string channel);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "No Teams webhook is configured (Listening:Teams:WebhookUrl); the {Kind} notification was not sent")]
+    private static partial void LogNoDefaultChannel(ILogger logger, string kind);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Teams channel {Channel} did not take {Kind} notification {Key} (HTTP {Status}, transient: {Transient})")]
     private static partial void LogFailed(ILogger logger, string kind, string key, string channel, int status, bool transient);
