@@ -17,20 +17,23 @@ public static class MessageCardPayload
 
     public static JsonObject FromWorkflows(JsonObject workflowsPayload)
     {
-        var card = WorkflowsPayload.CardOf(workflowsPayload) ?? throw new ArgumentException("The payload holds no Adaptive Card.", nameof(workflowsPayload));
-        var title = "";
+        // A copy: the heading gets marked below, and the message's own card goes unchanged to other channels.
+        var card = (JsonObject)(WorkflowsPayload.CardOf(workflowsPayload) ?? throw new ArgumentException("The payload holds no Adaptive Card.", nameof(workflowsPayload))).DeepClone();
         var sections = new JsonArray();
         var actions = new JsonArray();
         var current = NewSection();
         var body = card["body"] as JsonArray ?? [];
 
+        // The card's heading (top level or inside the header container) becomes the title, and nothing else.
+        var heading = Headings(body).FirstOrDefault();
+        var title = heading is null ? "" : Text(heading);
+        if (heading is not null)
+        {
+            heading["isTitle"] = true;
+        }
+
         foreach (var element in body.OfType<JsonObject>())
         {
-            if (title.Length == 0 && Type(element) == "TextBlock")
-            {
-                title = Text(element);
-                continue;
-            }
 
             if (Type(element) == "Container")
             {
@@ -84,10 +87,28 @@ public static class MessageCardPayload
         return size > WorkflowsPayload.MaxBytes ? $"it is {size} bytes, more than the {WorkflowsPayload.MaxBytes} bytes Teams accepts" : null;
     }
 
+    private static IEnumerable<JsonObject> Headings(JsonArray elements)
+    {
+        foreach (var element in elements.OfType<JsonObject>())
+        {
+            if (Type(element) == "TextBlock" && WorkflowsPayload.StringOf(element["style"]) == "heading")
+            {
+                yield return element;
+            }
+
+            foreach (var nested in Headings(element["items"] as JsonArray ?? []))
+            {
+                yield return nested;
+            }
+        }
+    }
+
     private static void Walk(JsonObject element, Section section, JsonArray actions)
     {
         switch (Type(element))
         {
+            case "TextBlock" when element["isTitle"] is not null:
+                break;
             case "TextBlock":
                 var text = Escape(Text(element));
                 if (section.Title is null && WorkflowsPayload.StringOf(element["weight"]) == "Bolder")

@@ -24,7 +24,8 @@ public sealed class AlertPipelineTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _teams = await FakeTeamsWebhook.StartAsync();
-        _app = await TestApp.StartAsync(Morning, new Dictionary<string, string?>
+        // The clock starts early: each test moves it forward to the capture time of every snapshot it applies.
+        _app = await TestApp.StartAsync(Morning.AddDays(-40), new Dictionary<string, string?>
         {
             ["Listening:Pages:0:Id"] = PageId,
             ["Listening:Pages:0:Name"] = "Kreis Soest",
@@ -71,7 +72,7 @@ public sealed class AlertPipelineTests : IAsyncLifetime
         await SendAllAsync();
         var card = Assert.Single(_teams.DeliveredText());
         Assert.Contains("Krisenmodus an: Kreis Soest", card, StringComparison.Ordinal);
-        Assert.Contains("bis 23.11.2026, 07:40 Uhr", card, StringComparison.Ordinal);
+        Assert.Contains("Bis 23.11.2026, 07:40 Uhr holt Listening die Zahlen alle 5 Minuten", card, StringComparison.Ordinal);
         Assert.Contains("„Unwetter“", card, StringComparison.Ordinal);
 
         // Off the quarter hour only the Page in crisis is pulled; on it, every Page.
