@@ -221,7 +221,11 @@ public sealed class DigestCardBuilder(IOptions<ListeningOptions> options)
             var inlines = new JsonArray
             {
                 new JsonObject { ["type"] = "TextRun", ["text"] = GermanFormat.Time(GermanFormat.InZone(alert.RaisedAt, timeZone)) + " · ", ["isSubtle"] = true },
-                new JsonObject { ["type"] = "TextRun", ["text"] = alert.Title + " (" + alert.PageName + ")" },
+                new JsonObject
+                {
+                    ["type"] = "TextRun",
+                    ["text"] = alert.Title.Contains(alert.PageName, StringComparison.Ordinal) ? alert.Title : alert.Title + " (" + alert.PageName + ")",
+                },
             };
             if (SummaryHtmlRenderer.SafeLink(alert.Link) is { } url)
             {
