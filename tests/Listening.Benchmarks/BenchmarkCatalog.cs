@@ -5,5 +5,6 @@ internal static class BenchmarkCatalog
 {
     public static IReadOnlyDictionary<string, Func<string[], Task>> All { get; } = new SortedDictionary<string, Func<string[], Task>>(StringComparer.Ordinal)
     {
+        ["teams-card-size"] = TeamsCardSizeBenchmark.RunAsync,
     };
 }
