@@ -6,5 +6,6 @@ internal static class BenchmarkCatalog
     public static IReadOnlyDictionary<string, Func<string[], Task>> All { get; } = new SortedDictionary<string, Func<string[], Task>>(StringComparer.Ordinal)
     {
         ["summaries"] = SummaryServingBenchmark.RunAsync,
+        ["teams-card-size"] = TeamsCardSizeBenchmark.RunAsync,
     };
 }

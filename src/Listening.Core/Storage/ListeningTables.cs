@@ -22,6 +22,7 @@ public sealed class ListeningTables : IDisposable
         Summaries = service.GetTableClient(_prefix + "summaries");
         PageState = service.GetTableClient(_prefix + "pagestate");
         NotificationLog = service.GetTableClient(_prefix + "notificationlog");
+        AlertState = service.GetTableClient(_prefix + "alertstate");
     }
 
     /// <summary>Every snapshot as received, compressed: the source for <c>replay</c>.</summary>
@@ -39,7 +40,10 @@ public sealed class ListeningTables : IDisposable
     /// <summary>Dedupe records of what went to Teams.</summary>
     public TableClient NotificationLog { get; }
 
-    public IEnumerable<TableClient> All => [RawSnapshots, Observations, Summaries, PageState, NotificationLog];
+    /// <summary>Alerts raised (for dedupe before queueing and for the digest's open alerts) and crisis mode per Page.</summary>
+    public TableClient AlertState { get; }
+
+    public IEnumerable<TableClient> All => [RawSnapshots, Observations, Summaries, PageState, NotificationLog, AlertState];
 
     public TableServiceClient Service => _service;
 

@@ -75,4 +75,9 @@ public sealed class PageStateEntity : ITableEntity
 
     /// <summary>Metrics Meta rejected for this Page (code 100), comma-separated; empty when none.</summary>
     public string RejectedMetrics { get; set; } = "";
+    /// <summary>When the Page token expires (<c>debug_token</c> <c>expires_at</c>); null when it never does or is unknown.</summary>
+    public DateTimeOffset? TokenExpiresAt { get; set; }
+
+    /// <summary>When the token's data access lapses (<c>data_access_expires_at</c>); null when unknown.</summary>
+    public DateTimeOffset? DataAccessExpiresAt { get; set; }
 }
