@@ -155,6 +155,13 @@ public sealed class AdaptiveCardsBrowser : IAsyncDisposable
 
 public sealed record CardRendering(IReadOnlyList<string> Problems, string Text);
 
+/// <summary>Browser tests run on their own, after the others: Chromium next to Azurite start-up overloads a small machine.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TeamsBrowserGroup
+{
+    public const string Name = "Teams cards in the browser";
+}
+
 /// <summary>One browser for a test class.</summary>
 public sealed class AdaptiveCardsBrowserFixture : IAsyncLifetime
 {

@@ -12,6 +12,7 @@ namespace Listening.IntegrationTests.Browser;
 /// no parse or validation event, no page error. The digest of the demo's storm day is also the README screenshot
 /// (written to docs/images when LISTENING_UPDATE_SCREENSHOTS=1, else to the test's output folder).
 /// </summary>
+[Collection(TeamsBrowserGroup.Name)]
 public sealed class TeamsCardRenderingTests(AdaptiveCardsBrowserFixture fixture) : IClassFixture<AdaptiveCardsBrowserFixture>
 {
     private static readonly LocalCalendar Calendar = new("Europe/Berlin");
