@@ -82,16 +82,22 @@ public static class ListeningCli
         summary.SetAction((parse, ct) => CliHost.RunAsync(() =>
             SummaryAsync(parse.GetValue(date), parse.GetValue(from), parse.GetValue(to), parse.GetValue(page), parse.GetValue(format)!, parse.GetValue(verbose), ct)));
 
+        var notifyDate = new Option<string>("--date") { Description = "The day whose digest to send, yyyy-MM-dd.", Required = true };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the Teams payload instead of sending it." };
+        var notify = new Command("notify", "Send the morning digest of a day to Teams now (or print it with --dry-run).") { notifyDate, dryRun };
+        notify.SetAction((parse, ct) => CliHost.RunAsync(() =>
+            NotifyCommand.RunAsync(parse.GetValue(notifyDate)!, parse.GetValue(dryRun), parse.GetValue(verbose), Console.Out, Console.Error, ct)));
+
         return new RootCommand("Listening: social listening for a press office's Facebook Page, on Azure Functions.")
         {
-            verbose, demo, sync, check, summary,
+            verbose, demo, sync, check, summary, notify,
         };
     }
 
     private static async Task<int> SyncAsync(bool verbose, CancellationToken cancellationToken)
     {
         using var host = CliHost.Build(verbose: verbose);
-        var scheduled = await host.Services.GetRequiredService<PullScheduler>().ScheduleAsync(cancellationToken);
+        var scheduled = await host.Services.GetRequiredService<PullScheduler>().ScheduleAsync(everyPage: true, cancellationToken);
         var result = await host.Services.GetRequiredService<QueueDrain>().RunAsync(cancellationToken);
         var poisoned = result.Poisoned.Values.Sum();
         if (result.Failures.Count > 0 || poisoned > 0)

@@ -68,9 +68,12 @@ public static class ListeningServiceCollectionExtensions
             .Configure((resilience, sp) => GraphResilience.Configure(resilience, sp.GetRequiredService<IOptions<ListeningOptions>>().Value.Facebook));
         services.AddTransient<GraphPageSource>();
         services.AddTransient<MetaInsightStore>();
-        services.AddTransient<IngestionAlertCards>();
+        services.AddTransient<Notifications.Alerts.IngestionAlerts>();
         services.AddTransient<PageBackfill>();
-        services.AddHttpClient<TeamsWebhookSender>(TeamsWebhookSender.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30))
+        // No retry handler: 429 and 5xx are retried through the queue (NotificationDispatcher), with a backoff
+        // that outlives one function run, and a timed-out POST may have arrived, so it is not repeated at once.
+        services.AddHttpClient<TeamsWebhookSender>(TeamsWebhookSender.HttpClientName, (sp, http) =>
+                http.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<ListeningOptions>>().Value.Teams.TimeoutSeconds))
             .RemoveAllLoggers(); // the default handler logs the request URL, and a webhook URL carries its secret sig=
 
         services.AddSingleton(sp =>
@@ -101,6 +104,11 @@ public static class ListeningServiceCollectionExtensions
         services.AddTransient<DigestCardBuilder>();
         services.AddTransient<DigestScheduler>();
         services.AddTransient<NotificationDispatcher>();
+        services.AddTransient<TeamsChannels>();
+        services.AddTransient<Notifications.Alerts.AlertLog>();
+        services.AddTransient<Notifications.Alerts.CrisisMode>();
+        services.AddTransient<Notifications.Alerts.AlertDetector>();
+        services.AddTransient<Notifications.Alerts.PipelineWatch>();
         services.AddTransient<Health.HealthReporter>();
         services.AddTransient<SummaryEndpoint>();
         services.AddSingleton<Access.SignInGate>();

@@ -7,5 +7,6 @@ internal static class BenchmarkCatalog
     {
         ["graph-cycle"] = GraphCycleBenchmark.RunAsync,
         ["summaries"] = SummaryServingBenchmark.RunAsync,
+        ["teams-card-size"] = TeamsCardSizeBenchmark.RunAsync,
     };
 }

@@ -27,6 +27,8 @@ public sealed class ListeningOptions
 
     public TeamsOptions Teams { get; set; } = new();
 
+    public AlertOptions Alerts { get; set; } = new();
+
     /// <summary>Queue names: read from the flat settings PullsQueue, SnapshotsQueue, NotificationsQueue (see <see cref="FlatSettings"/>).</summary>
     public QueueNames Queues { get; set; } = new();
 
@@ -110,10 +112,46 @@ public sealed class PageOptions
     public string? AccessToken { get; set; }
 }
 
+/// <summary>Teams channels and routing; documented in docs/teams.md.</summary>
 public sealed class TeamsOptions
 {
-    /// <summary>The Workflows webhook URL ("When a Teams webhook request is received"). Its sig= is a secret.</summary>
+    /// <summary>The default channel: the Workflows webhook URL ("When a Teams webhook request is received"). Its sig= is a secret.</summary>
     public string? WebhookUrl { get; set; }
+
+    /// <summary>Payload format of the default channel: <c>adaptivecard</c> (Workflows) or <c>messagecard</c> (legacy connector URLs).</summary>
+    public string Format { get; set; } = TeamsFormats.AdaptiveCard;
+
+    /// <summary>Further channels by name (<c>Listening:Teams:Channels:{name}:WebhookUrl</c>), e.g. a crisis team.</summary>
+    public Dictionary<string, TeamsChannelOptions> Channels { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Notification kind to channel names, comma-separated (<c>Listening:Teams:Routes:crisis = krisenstab,default</c>).</summary>
+    public Dictionary<string, string> Routes { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Tries per notification and channel before it goes to the poison queue (429 and 5xx are retried through the queue).</summary>
+    [Range(1, 20)]
+    public int MaxAttempts { get; set; } = 6;
+
+    /// <summary>First wait before a retry; it doubles with each attempt (Retry-After wins when longer).</summary>
+    [Range(1, 600)]
+    public int RetryBaseSeconds { get; set; } = 30;
+
+    /// <summary>How long one POST to a webhook may take.</summary>
+    [Range(1, 120)]
+    public int TimeoutSeconds { get; set; } = 30;
+}
+
+public sealed class TeamsChannelOptions
+{
+    public string? WebhookUrl { get; set; }
+
+    public string Format { get; set; } = TeamsFormats.AdaptiveCard;
+}
+
+public static class TeamsFormats
+{
+    public const string AdaptiveCard = "adaptivecard";
+
+    public const string MessageCard = "messagecard";
 }
 
 public sealed class QueueNames
@@ -159,8 +197,11 @@ public static class FlatSettings
 /// <summary>NCRONTAB schedules (UTC) the Functions host reads as %PullSchedule%, %DigestSchedule%, %RetentionSchedule%.</summary>
 public sealed class ScheduleOptions
 {
-    /// <summary>Pull cycle: every 15 minutes.</summary>
-    public string Pull { get; set; } = "0 */15 * * * *";
+    /// <summary>
+    /// Pull cycle: every 5 minutes. Pages in crisis mode are pulled on every run, the others only on the runs that
+    /// fall on a quarter hour (so every 15 minutes).
+    /// </summary>
+    public string Pull { get; set; } = "0 */5 * * * *";
 
     /// <summary>Digest check: hourly; the digest goes out once local time passes <see cref="ListeningOptions.DigestHour"/>.</summary>
     public string Digest { get; set; } = "0 5 * * * *";

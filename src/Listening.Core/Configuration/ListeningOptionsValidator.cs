@@ -52,6 +52,8 @@ public sealed partial class ListeningOptionsValidator(IConfiguration configurati
         Check(options.Teams.WebhookUrl is null or "" || IsHttpUrl(options.Teams.WebhookUrl, requireHttps: true),
             "Listening:Teams:WebhookUrl must be the https URL of a Teams Workflows webhook (the value is not shown here because it is a secret).");
 
+        errors.AddRange(TeamsOptionsCheck.Errors(options));
+
         var withToken = options.Pages.Count(p => !string.IsNullOrWhiteSpace(p.AccessToken));
         for (var i = 0; i < options.Pages.Count; i++)
         {

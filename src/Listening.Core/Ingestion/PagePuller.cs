@@ -1,7 +1,7 @@
 using System.Globalization;
 using Listening.Core.Configuration;
 using Listening.Core.Facebook;
-using Listening.Core.Notifications;
+using Listening.Core.Notifications.Alerts;
 using Listening.Core.Snapshots;
 using Listening.Core.Storage;
 using Microsoft.Extensions.Logging;
@@ -28,7 +28,8 @@ public sealed partial class PagePuller(
     IPageSource source,
     IQueuePublisher queue,
     PageStateStore state,
-    IngestionAlertCards alerts,
+    IngestionAlerts alerts,
+    AlertLog alertLog,
     LocalCalendar calendar,
     IOptions<ListeningOptions> options,
     TimeProvider time,
@@ -138,8 +139,7 @@ public sealed partial class PagePuller(
         var newlyRejected = capture.RejectedMetrics.Where(m => !known.Contains(m, StringComparer.Ordinal)).ToList();
         foreach (var metric in newlyRejected)
         {
-            var aliases = _facebook.EffectiveAliases;
-            await queue.PublishAsync(alerts.MetricRejected(page.Id, capture.PageName, metric, aliases.GetValueOrDefault(metric), now), cancellationToken);
+            await alertLog.RaiseAsync(alerts.MetricRejected(page.Id, capture.PageName, metric, _facebook.EffectiveAliases.GetValueOrDefault(metric), now), cancellationToken);
         }
 
         await state.UpdateAsync(page.Id, s => Record(s, capture, fingerprint, plan, now), cancellationToken);
@@ -282,8 +282,8 @@ public sealed partial class PagePuller(
             return;
         }
 
-        // Queued before it is marked: at least once; the dispatcher's dedupe key (Page and day) keeps it to once.
-        await queue.PublishAsync(alerts.TokenInvalid(page.Id, current?.PageName is { Length: > 0 } name ? name : page.Name ?? page.Id, problem, now), cancellationToken);
+        // Raised before it is marked: at least once; the alert key (Page and day) keeps it to once.
+        await alertLog.RaiseAsync(alerts.TokenInvalid(page.Id, current?.PageName is { Length: > 0 } name ? name : page.Name ?? page.Id, problem, now), cancellationToken);
         await state.UpdateAsync(page.Id, s =>
         {
             s.TokenAlertedOn = today;

@@ -3,6 +3,7 @@ using Listening.Core.Aggregation;
 using Listening.Core.Configuration;
 using Listening.Core.Ingestion;
 using Listening.Core.Notifications;
+using Listening.Core.Notifications.Alerts;
 using Listening.Core.Snapshots;
 using Listening.Core.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,7 @@ public sealed partial class QueueHandlers(
     PagePuller puller,
     SnapshotAggregator aggregator,
     NotificationDispatcher dispatcher,
+    AlertDetector alerts,
     PoisonParking poison,
     TimeProvider time,
     IOptions<ListeningOptions> options,
@@ -37,8 +39,11 @@ public sealed partial class QueueHandlers(
     public Task<HandlerOutcome> HandleSnapshotAsync(string body, string messageId, CancellationToken cancellationToken) =>
         HandleAsync(nameof(HandleSnapshotAsync), _queues.Snapshots, body, messageId, b => MessageCodec.DecodeSnapshot(b, time.GetUtcNow()), m => m.TraceParent, async snapshot =>
         {
-            await aggregator.ApplyAsync(snapshot, cancellationToken);
+            var result = await aggregator.ApplyAsync(snapshot, cancellationToken);
             ListeningTelemetry.SnapshotsApplied.Add(1);
+
+            // After the tables are written, so a failure here retries the (idempotent) apply and the alerts.
+            await alerts.DetectAsync(snapshot, result, cancellationToken);
         }, cancellationToken);
 
     public Task<HandlerOutcome> HandleNotificationAsync(string body, string messageId, CancellationToken cancellationToken) =>
@@ -82,6 +87,10 @@ public sealed partial class QueueHandlers(
         catch (InvalidMessageException ex)
         {
             return await ParkAsync(queue, body, messageId, ex.Message, cancellationToken);
+        }
+        catch (NotificationUndeliverableException ex)
+        {
+            return await ParkAsync(queue, ex.ParkedBody ?? body, messageId, ex.Message, cancellationToken);
         }
     }
 

@@ -81,6 +81,8 @@ public static class MessageCodec
         CheckSchema(message.Schema);
         Require(!string.IsNullOrWhiteSpace(message.Key), "key is empty");
         Require(!string.IsNullOrWhiteSpace(message.Channel), "channel is empty");
+        Require(message.Attempt >= 0, "attempt is negative");
+        Require(message.Payload is not null, "payload is missing");
         return message;
     }
 

@@ -191,6 +191,11 @@ public sealed record NotificationMessage
 
     /// <summary>W3C traceparent of the activity that sent the message: one trace from timer to Teams.</summary>
     public string? TraceParent { get; init; }
+    /// <summary>Deliveries tried so far; a 429 or 5xx puts the message back on the queue with this one higher.</summary>
+    public int Attempt { get; init; }
+
+    /// <summary>Why the last try failed (set on retries and in the poison queue); never holds a webhook URL.</summary>
+    public string? LastError { get; init; }
 }
 
 public static class MessageSchema

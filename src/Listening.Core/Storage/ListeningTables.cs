@@ -23,6 +23,7 @@ public sealed class ListeningTables : IDisposable
         PageState = service.GetTableClient(_prefix + "pagestate");
         NotificationLog = service.GetTableClient(_prefix + "notificationlog");
         Insights = service.GetTableClient(_prefix + "metainsights");
+        AlertState = service.GetTableClient(_prefix + "alertstate");
     }
 
     /// <summary>Every snapshot as received, compressed: the source for <c>replay</c>.</summary>
@@ -43,7 +44,10 @@ public sealed class ListeningTables : IDisposable
     /// <summary>Meta's daily Page insights per Page, Meta date and metric (<see cref="Ingestion.MetaInsightStore"/>).</summary>
     public TableClient Insights { get; }
 
-    public IEnumerable<TableClient> All => [RawSnapshots, Observations, Summaries, PageState, NotificationLog, Insights];
+    /// <summary>Alerts raised (for dedupe before queueing and for the digest's open alerts) and crisis mode per Page.</summary>
+    public TableClient AlertState { get; }
+
+    public IEnumerable<TableClient> All => [RawSnapshots, Observations, Summaries, PageState, NotificationLog, AlertState, Insights];
 
     public TableServiceClient Service => _service;
 

@@ -263,7 +263,7 @@ public static class PeriodHtmlRenderer
             html.Append("</tr>\n");
         }
 
-        html.Append("</tbody>\n<tfoot><tr><th scope=\"row\">Summe</th><td class=\"num\">").Append(GermanFormat.Number(page.Followers.End))
+        html.Append("</tbody>\n<tfoot><tr><th scope=\"row\">Zeitraum</th><td class=\"num\">").Append(GermanFormat.Number(page.Followers.End))
             .Append("</td><td class=\"num\">").Append(GermanFormat.Change(page.Followers.Change)).Append("</td><td class=\"num\">")
             .Append(GermanFormat.Number(page.Totals.Reactions.Total)).Append("</td><td class=\"num\">").Append(GermanFormat.Number(page.Totals.Comments))
             .Append("</td><td class=\"num\">").Append(GermanFormat.Number(page.Totals.Shares)).Append("</td><td class=\"num\">")

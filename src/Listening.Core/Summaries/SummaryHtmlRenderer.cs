@@ -123,8 +123,16 @@ public static class SummaryHtmlRenderer
             Reactions(html, page.Reactions, id, "am " + date);
         }
 
-        var top = Notifications.DigestCardBuilder.TopPosts(page, TopPostCount);
-        TopPosts(html, top.Select(PostView.Of).ToList(), id, "Top-Beiträge des Tages", "am Tag", summary.TimeZone);
+        // The posts that drew the most that day; ties go to the newer post (the digest card picks the same way).
+        var top = page.Posts
+            .Where(p => p.Reactions.Total + p.Comments + p.Shares > 0)
+            .OrderByDescending(p => p.Reactions.Total + p.Comments + p.Shares)
+            .ThenByDescending(p => p.CreatedTime.UtcTicks)
+            .ThenBy(p => p.Id, StringComparer.Ordinal)
+            .Take(TopPostCount)
+            .Select(PostView.Of)
+            .ToList();
+        TopPosts(html, top, id, "Top-Beiträge des Tages", "am Tag", summary.TimeZone);
         Topics(html, page.Topics, id, "am " + date);
         MetaDays(html, page.MetaDay is null ? [] : [page.MetaDay], id);
 
