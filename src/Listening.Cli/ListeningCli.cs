@@ -62,7 +62,7 @@ public static class ListeningCli
 
         return new RootCommand("Listening: social listening for a press office's Facebook Page, on Azure Functions.")
         {
-            verbose, demo, sync, summary, notify,
+            verbose, demo, sync, summary, notify, OperationsCommands.Poison(verbose), OperationsCommands.Replay(verbose),
         };
     }
 
