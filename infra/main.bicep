@@ -135,6 +135,7 @@ var tableNames = map(
     'notificationlog'
     'alertstate'
     'poisonlog'
+    'metainsights'
   ],
   table => '${tablePrefix}${table}'
 )

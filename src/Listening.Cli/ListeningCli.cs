@@ -27,8 +27,36 @@ public static class ListeningCli
         demo.SetAction((parse, ct) => CliHost.RunAsync(() =>
             DemoCommand.RunAsync(parse.GetValue(days), parse.GetValue(outDir)!, parse.GetValue(verbose), Console.Out, ct)));
 
-        var sync = new Command("sync", "One pull cycle now for every configured Page, then process the queues until they are empty.");
-        sync.SetAction((parse, ct) => CliHost.RunAsync(() => SyncAsync(parse.GetValue(verbose), ct)));
+        var since = new Option<string?>("--since") { Description = "Backfill from this day, yyyy-MM-dd: Page insights in windows of at most 90 days, and the posts created since then with their current totals." };
+        var until = new Option<string?>("--until") { Description = "Last day of the backfill, yyyy-MM-dd (default: today). Needs --since." };
+        foreach (var option in new[] { since, until })
+        {
+            option.Validators.Add(r =>
+            {
+                if (!BackfillCommand.TryParseDate(r.GetValueOrDefault<string?>(), out _))
+                {
+                    r.AddError($"{r.Option.Name} must be a date like 2026-01-31 (yyyy-MM-dd).");
+                }
+            });
+        }
+
+        var sync = new Command("sync", "One pull cycle now for every configured Page, then process the queues until they are empty; with --since, a backfill of the range instead.")
+        {
+            since, until,
+        };
+        sync.Validators.Add(r =>
+        {
+            if (r.GetResult(until) is not null && r.GetResult(since) is null)
+            {
+                r.AddError("--until needs --since.");
+            }
+        });
+        sync.SetAction((parse, ct) => CliHost.RunAsync(() => parse.GetValue(since) is { } from
+            ? BackfillAsync(from, parse.GetValue(until), parse.GetValue(verbose), ct)
+            : SyncAsync(parse.GetValue(verbose), ct)));
+
+        var check = new Command("check", "Per configured Page: token valid or not, its expiry and data-access expiry, scopes, and which configured metrics Meta accepts. Exit code 1 when a Page is unusable.");
+        check.SetAction((parse, ct) => CliHost.RunAsync(() => CheckAsync(parse.GetValue(verbose), ct)));
 
         var date = new Option<string?>("--date") { Description = "The day, yyyy-MM-dd (or today, yesterday)." };
         var from = new Option<string?>("--from") { Description = "First day of a period report, yyyy-MM-dd (with --to; at most 366 days)." };
@@ -62,7 +90,7 @@ public static class ListeningCli
 
         return new RootCommand("Listening: social listening for a press office's Facebook Page, on Azure Functions.")
         {
-            verbose, demo, sync, summary, notify, OperationsCommands.Poison(verbose), OperationsCommands.Replay(verbose),
+            verbose, demo, sync, check, summary, notify, OperationsCommands.Poison(verbose), OperationsCommands.Replay(verbose),
         };
     }
 
@@ -82,6 +110,24 @@ public static class ListeningCli
         await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"Synced {scheduled} page(s): {result.Done.GetValueOrDefault("pulls")} pulls, {result.Done.Values.Sum()} messages processed."));
         return 0;
+    }
+
+    private static async Task<int> BackfillAsync(string since, string? until, bool verbose, CancellationToken cancellationToken)
+    {
+        using var host = CliHost.Build(verbose: verbose);
+        _ = BackfillCommand.TryParseDate(since, out var from); // the option's validator let only a date through
+        DateOnly? to = BackfillCommand.TryParseDate(until, out var u) ? u : null;
+        return await BackfillCommand.RunAsync(host.Services, from, to, Console.Out, Console.Error, cancellationToken);
+    }
+
+    private static async Task<int> CheckAsync(bool verbose, CancellationToken cancellationToken)
+    {
+        // check reads nothing from storage: a placeholder keeps the start-up validation happy where none is configured.
+        var storage = Environment.GetEnvironmentVariable("AzureWebJobsStorage");
+        using var host = CliHost.Build(
+            string.IsNullOrWhiteSpace(storage) ? new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" } : null,
+            verbose: verbose);
+        return await CheckCommand.RunAsync(host.Services, Console.Out, cancellationToken);
     }
 
     private static async Task<int> SummaryAsync(string? date, string? from, string? to, string? page, string format, bool verbose, CancellationToken cancellationToken)

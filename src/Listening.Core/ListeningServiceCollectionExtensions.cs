@@ -19,6 +19,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 
 namespace Listening.Core;
@@ -59,11 +60,19 @@ public static class ListeningServiceCollectionExtensions
             clients.UseCredential(StorageClients.Credential(configuration));
         });
 
+        // Graph: transient faults retried by the resilience handler (GraphResilience says which); throttling and
+        // long back-offs are the puller's business (Page state "resume after"), never a sleep inside a function.
         services.AddTransient<GraphTelemetryHandler>();
-        services.AddHttpClient<GraphPageSource>(GraphPageSource.HttpClientName, (sp, http) =>
-                http.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<ListeningOptions>>().Value.Facebook.TimeoutSeconds * 4))
+        services.AddHttpClient<GraphClient>(GraphClient.HttpClientName, (sp, http) =>
+                http.Timeout = TimeSpan.FromSeconds((sp.GetRequiredService<IOptions<ListeningOptions>>().Value.Facebook.TimeoutSeconds * (GraphResilience.MaxRetries + 1)) + 60))
+            .RemoveAllLoggers() // its Trace logs carry the raw Authorization header in their state; GraphClient logs redacted
             .AddHttpMessageHandler<GraphTelemetryHandler>()
-            .AddStandardResilienceHandler();
+            .AddStandardResilienceHandler()
+            .Configure((resilience, sp) => GraphResilience.Configure(resilience, sp.GetRequiredService<IOptions<ListeningOptions>>().Value.Facebook));
+        services.AddTransient<GraphPageSource>();
+        services.AddTransient<MetaInsightStore>();
+        services.AddTransient<Notifications.Alerts.IngestionAlerts>();
+        services.AddTransient<PageBackfill>();
         // No retry handler: 429 and 5xx are retried through the queue (NotificationDispatcher), with a backoff
         // that outlives one function run, and a timed-out POST may have arrived, so it is not repeated at once.
         services.AddHttpClient<TeamsWebhookSender>(TeamsWebhookSender.HttpClientName, (sp, http) =>

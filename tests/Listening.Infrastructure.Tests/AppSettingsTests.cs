@@ -24,6 +24,12 @@ public sealed partial class AppSettingsTests(CompiledInfrastructure infra)
         "Listening__Teams__MaxAttempts", // delivery tuning, documented in docs/teams.md
         "Listening__Teams__TimeoutSeconds", // delivery tuning, documented in docs/teams.md
         "Listening__Teams__Format", // Adaptive Cards unless an old connector URL is configured
+        "Listening__Facebook__PageMetrics", // empty = the metrics Meta serves today (code defaults, README "Graph API")
+        "Listening__Facebook__PostMetrics", // the same for post insights
+        "Listening__Facebook__MetricAliases", // entries add to the code's rename map; none needed by default
+        "Listening__Facebook__InsightsLookbackDays", // tuning, documented in README
+        "Listening__Facebook__SlowDownAtUsagePercent", // tuning, documented in README
+        "Listening__Facebook__SlowDownMinutes", // tuning, documented in README
     ];
 
     /// <summary>
@@ -156,7 +162,11 @@ public sealed partial class AppSettingsTests(CompiledInfrastructure infra)
 
             var propertyType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
             var key = $"{prefix}__{property.Name}";
-            if (propertyType.IsGenericType && propertyType.GetGenericTypeDefinition() == typeof(List<>))
+            if (propertyType.IsGenericType && propertyType.GetGenericTypeDefinition() == typeof(Dictionary<,>))
+            {
+                yield return key; // a map of keys chosen by the operator (Listening__Facebook__MetricAliases__<old>)
+            }
+            else if (propertyType.IsGenericType && propertyType.GetGenericTypeDefinition() == typeof(List<>))
             {
                 foreach (var nested in OptionKeys(propertyType.GetGenericArguments()[0], $"{key}__0"))
                 {

@@ -22,7 +22,8 @@ public sealed partial class SnapshotAggregator(
     SummaryMaterializer materializer,
     TopicRules topics,
     LocalCalendar calendar,
-    ILogger<SnapshotAggregator> logger)
+    ILogger<SnapshotAggregator> logger,
+    Ingestion.MetaInsightStore metaInsights)
 {
     /// <summary>Entity group transactions hold at most 100 operations.</summary>
     public const int MaxOperationsPerTransaction = 100;
@@ -36,7 +37,13 @@ public sealed partial class SnapshotAggregator(
 
         // Archived before it is applied: whatever happens next, replay can rebuild from here.
         await archive.StoreAsync(snapshot, cancellationToken);
-        var merge = await MergeAsync(snapshot, cancellationToken);
+
+        // Meta's daily values have rows of their own (Page, Meta date, metric; last capture wins). An insights-only
+        // snapshot carries no counters of ours, so it adds no observation of the day.
+        var metaDates = await metaInsights.ApplyAsync(snapshot, cancellationToken);
+        var merge = snapshot.HasObservations || snapshot.Insights.Count == 0
+            ? await MergeAsync(snapshot, cancellationToken)
+            : new MergeResult(calendar.DateOf(snapshot.CapturedAt), 0, 0);
         var date = merge.Date;
         var summary = await materializer.MaterializeAsync(snapshot.PageId, date, cancellationToken);
 
@@ -52,6 +59,13 @@ public sealed partial class SnapshotAggregator(
             var rebuiltSummary = await materializer.MaterializeAsync(snapshot.PageId, day, cancellationToken);
             nextSummary ??= day == date.AddDays(1) ? rebuiltSummary : null;
             rebuilt.Add(day);
+        }
+
+        // The summary of the local day with the same date as a Meta day shows that day's values once it is complete.
+        foreach (var metaDate in metaDates.Where(d => !rebuilt.Contains(d)))
+        {
+            await materializer.MaterializeAsync(snapshot.PageId, metaDate, cancellationToken);
+            rebuilt.Add(metaDate);
         }
 
         LogApplied(logger, snapshot.PageId, snapshot.CapturedAt, snapshot.Part + 1, snapshot.Parts, snapshot.Posts.Count, merge.Transactions, rebuilt.Count);

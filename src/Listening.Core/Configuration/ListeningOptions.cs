@@ -81,6 +81,41 @@ public sealed class FacebookOptions
 
     [Range(1, 300)]
     public int TimeoutSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// Page insights to pull, comma-separated (default: the metrics Meta still serves, see README "Graph API").
+    /// A metric Meta rejects is dropped for later cycles and reported; the rest still flows.
+    /// </summary>
+    public string? PageMetrics { get; set; }
+
+    /// <summary>Post insights pulled in the posts call's field expansion, comma-separated.</summary>
+    public string? PostMetrics { get; set; }
+
+    /// <summary>
+    /// Old metric name -> new name: values reported under the old name continue the new name's series. Configured
+    /// entries add to (or override) the defaults in <see cref="Facebook.MetricNames.DefaultAliases"/>.
+    /// </summary>
+    public Dictionary<string, string> MetricAliases { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Meta's days (Pacific time) pulled again each cycle because Meta may still revise them.</summary>
+    [Range(1, 30)]
+    public int InsightsLookbackDays { get; set; } = 3;
+
+    /// <summary>When a usage header (X-App-Usage, X-Page-Usage, X-Business-Use-Case-Usage) reaches this percentage, the Page is pulled less often.</summary>
+    [Range(10, 100)]
+    public int SlowDownAtUsagePercent { get; set; } = 75;
+
+    /// <summary>How long a Page pauses after its usage reached <see cref="SlowDownAtUsagePercent"/>.</summary>
+    [Range(1, 1440)]
+    public int SlowDownMinutes { get; set; } = 60;
+
+    /// <summary>The metrics to request, in configured order: <see cref="PageMetrics"/> or the defaults.</summary>
+    public IReadOnlyList<string> EffectivePageMetrics => Facebook.MetricNames.Parse(PageMetrics, Facebook.MetricNames.DefaultPageMetrics);
+
+    public IReadOnlyList<string> EffectivePostMetrics => Facebook.MetricNames.Parse(PostMetrics, Facebook.MetricNames.DefaultPostMetrics);
+
+    /// <summary>The defaults with the configured aliases on top.</summary>
+    public IReadOnlyDictionary<string, string> EffectiveAliases => Facebook.MetricNames.Aliases(MetricAliases);
 }
 
 public sealed class PageOptions

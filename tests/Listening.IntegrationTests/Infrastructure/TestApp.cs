@@ -44,8 +44,9 @@ public sealed class TestApp : IAsyncDisposable
 
     /// <param name="now">The fake clock's start.</param>
     /// <param name="settings">Configuration on top of the defaults (storage, own tables and queues, no sign-in); a null value removes a key.</param>
+    /// <param name="minimumLogLevel">What the fake log collector records (Trace for the secret-hygiene scan).</param>
     /// <param name="configureServices">Runs after the app's composition, to replace or wrap a service (e.g. count storage requests).</param>
-    public static async Task<TestApp> StartAsync(DateTimeOffset now, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
+    public static async Task<TestApp> StartAsync(DateTimeOffset now, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null, LogLevel minimumLogLevel = LogLevel.Debug)
     {
         var azurite = await SharedAzurite.GetAsync();
         var suffix = Guid.NewGuid().ToString("N")[..10];
@@ -76,7 +77,7 @@ public sealed class TestApp : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(config);
         var time = new FakeTimeProvider(now);
         builder.Services.AddSingleton<TimeProvider>(time);
-        builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        builder.Logging.SetMinimumLevel(minimumLogLevel);
         builder.Services.AddFakeLogging();
         builder.AddListeningFunctions();
         configureServices?.Invoke(builder.Services);
