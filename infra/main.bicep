@@ -69,8 +69,8 @@ param timeZone string = 'Europe/Berlin'
 @maxValue(23)
 param digestHour int = 8
 
-@description('NCRONTAB (UTC, seconds first) of the pull cycle.')
-param pullSchedule string = '0 */15 * * * *'
+@description('NCRONTAB (UTC, seconds first) of the pull timer: Pages in crisis mode are pulled every run, the others on quarter hours.')
+param pullSchedule string = '0 */5 * * * *'
 
 @description('NCRONTAB (UTC) of the digest check; the digest itself goes out once local time passes digestHour.')
 param digestSchedule string = '0 5 * * * *'
@@ -133,6 +133,8 @@ var tableNames = map(
     'summaries'
     'pagestate'
     'notificationlog'
+    'alertstate'
+    'poisonlog'
     'metainsights'
   ],
   table => '${tablePrefix}${table}'

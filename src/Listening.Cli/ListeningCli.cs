@@ -90,7 +90,7 @@ public static class ListeningCli
 
         return new RootCommand("Listening: social listening for a press office's Facebook Page, on Azure Functions.")
         {
-            verbose, demo, sync, check, summary, notify,
+            verbose, demo, sync, check, summary, notify, OperationsCommands.Poison(verbose), OperationsCommands.Replay(verbose),
         };
     }
 

@@ -54,6 +54,9 @@ public static class ListeningServiceCollectionExtensions
                 clientOptions.MessageEncoding = QueueMessageEncoding.Base64;
                 return StorageClients.Queues(configuration, clientOptions, credential);
             });
+            // Poison queues are read as they are: the host also parks messages that are not base64.
+            clients.AddClient<QueueServiceClient, QueueClientOptions>((clientOptions, credential, _) =>
+                StorageClients.Queues(configuration, clientOptions, credential)).WithName(Pipeline.PoisonQueues.RawClientName);
             clients.UseCredential(StorageClients.Credential(configuration));
         });
 
@@ -115,6 +118,11 @@ public static class ListeningServiceCollectionExtensions
         services.AddTransient<Pipeline.PoisonParking>();
         services.AddTransient<Pipeline.QueueHandlers>();
         services.AddTransient<Pipeline.QueueDrain>();
+        services.AddSingleton<Topics.TopicRules>();
+        services.AddTransient<PoisonLog>();
+        services.AddTransient<Pipeline.PoisonQueues>();
+        services.AddTransient<DataRetention>();
+        services.AddTransient<SnapshotReplay>();
         return services;
     }
 }

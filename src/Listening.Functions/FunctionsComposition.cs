@@ -21,6 +21,7 @@ public static class FunctionsComposition
         builder.Services.AddTransient<GetDailySummary>();
         builder.Services.AddTransient<GetPeriodSummary>();
         builder.Services.AddTransient<Health>();
+        builder.Services.AddTransient<Retention>();
         return builder;
     }
 }

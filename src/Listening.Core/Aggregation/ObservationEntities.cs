@@ -20,7 +20,9 @@ public static class ObservationKeys
     public static DateOnly DateOf(string rowKey) =>
         DateOnly.ParseExact(rowKey.AsSpan(0, 10), "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    public static bool IsPage(string rowKey) => rowKey.EndsWith("_page", StringComparison.Ordinal);
+    public static bool IsPage(string rowKey) => rowKey.Length == 15 && rowKey.EndsWith("_page", StringComparison.Ordinal);
+
+    public static bool IsPost(string rowKey) => rowKey.Length > 16 && string.CompareOrdinal(rowKey, 10, "_post_", 0, 6) == 0;
 }
 
 /// <summary>The last observation of a Page's own counters within one local day.</summary>
@@ -40,9 +42,15 @@ public sealed class PageDayEntity : ITableEntity
 
     public bool Demo { get; set; }
 
+    /// <summary>Followers at <see cref="FollowersAt"/>, the last capture of the day that carried them.</summary>
     public long? Followers { get; set; }
 
+    public DateTimeOffset? FollowersAt { get; set; }
+
+    /// <summary>Page likes at <see cref="FansAt"/>, the last capture of the day that carried them.</summary>
     public long? Fans { get; set; }
+
+    public DateTimeOffset? FansAt { get; set; }
 
     /// <summary>How many distinct capture times fell on the day (pulls seen).</summary>
     public int Observations { get; set; }
@@ -90,6 +98,15 @@ public sealed class PostDayEntity : ITableEntity
 
     public long Shares { get; set; }
 
+    /// <summary>Topics of the post text, '|'-separated, in the configured order (<see cref="Topics.TopicRules"/>).</summary>
+    public string Topics { get; set; } = "";
+
+    /// <summary>Tagged with the giveaway topic: the giveaway follow-through queries by it.</summary>
+    public bool Giveaway { get; set; }
+
+    [System.Runtime.Serialization.IgnoreDataMember]
+    public IReadOnlyList<string> TopicList => Topics.Length == 0 ? [] : Topics.Split('|');
+
     [System.Runtime.Serialization.IgnoreDataMember]
     public ReactionCounts Reactions => new() { Like = Like, Love = Love, Care = Care, Haha = Haha, Wow = Wow, Sad = Sad, Angry = Angry };
 
@@ -97,11 +114,15 @@ public sealed class PostDayEntity : ITableEntity
     [System.Runtime.Serialization.IgnoreDataMember]
     public long CounterSum => Reactions.Total + Comments + Shares;
 
-    public static PostDayEntity From(string pageId, DateOnly date, DateTimeOffset observedAt, PostObservation post)
+    public static PostDayEntity From(string pageId, DateOnly date, DateTimeOffset observedAt, PostObservation post, Topics.TopicRules topics)
     {
         ArgumentNullException.ThrowIfNull(post);
+        ArgumentNullException.ThrowIfNull(topics);
+        var tags = topics.Tag(post.Message);
         return new()
         {
+            Topics = string.Join('|', tags),
+            Giveaway = topics.IsGiveaway(tags),
             PartitionKey = pageId,
             RowKey = ObservationKeys.Post(date, post.Id),
             PostId = post.Id,

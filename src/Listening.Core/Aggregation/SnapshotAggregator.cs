@@ -5,6 +5,7 @@ using Listening.Core.Configuration;
 using Listening.Core.Snapshots;
 using Listening.Core.Storage;
 using Listening.Core.Summaries;
+using Listening.Core.Topics;
 using Microsoft.Extensions.Logging;
 
 namespace Listening.Core.Aggregation;
@@ -12,77 +13,91 @@ namespace Listening.Core.Aggregation;
 /// <summary>
 /// Applies a snapshot to the tables: archive, merge into the day's last observations, rebuild the summaries it
 /// touches. Idempotent and order-independent (each row keeps the latest capture of its day, whatever arrives
-/// when); safe under concurrency (writes are conditional on ETags and retried on 409/412).
+/// when); safe under concurrency (writes are conditional on ETags and retried on 409/412). docs/data-model.md.
 /// </summary>
 public sealed partial class SnapshotAggregator(
     ListeningTables tables,
     RawArchive archive,
     ObservationReader reader,
     SummaryMaterializer materializer,
+    TopicRules topics,
     LocalCalendar calendar,
-    TimeProvider time,
     ILogger<SnapshotAggregator> logger,
     Ingestion.MetaInsightStore metaInsights)
 {
+    /// <summary>Entity group transactions hold at most 100 operations.</summary>
+    public const int MaxOperationsPerTransaction = 100;
+
     private const int MaxAttempts = 25;
-    private const int MaxOperationsPerTransaction = 100;
 
-    public async Task<AggregationResult> ApplyAsync(PageSnapshot snapshot, CancellationToken cancellationToken) =>
-        await ApplyAsync(snapshot, archiveRaw: true, cancellationToken);
-
-    public async Task<AggregationResult> ApplyAsync(PageSnapshot snapshot, bool archiveRaw, CancellationToken cancellationToken)
+    public async Task<AggregationResult> ApplyAsync(PageSnapshot snapshot, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         await tables.EnsureCreatedAsync(cancellationToken);
-        if (archiveRaw)
-        {
-            await archive.StoreAsync(snapshot, cancellationToken);
-        }
 
-        var date = calendar.DateOf(snapshot.CapturedAt);
+        // Archived before it is applied: whatever happens next, replay can rebuild from here.
+        await archive.StoreAsync(snapshot, cancellationToken);
 
         // Meta's daily values have rows of their own (Page, Meta date, metric; last capture wins). An insights-only
         // snapshot carries no counters of ours, so it adds no observation of the day.
         var metaDates = await metaInsights.ApplyAsync(snapshot, cancellationToken);
-        var transactions = snapshot.HasObservations || snapshot.Insights.Count == 0 ? await MergeAsync(snapshot, date, cancellationToken) : 0;
+        var merge = snapshot.HasObservations || snapshot.Insights.Count == 0
+            ? await MergeAsync(snapshot, cancellationToken)
+            : new MergeResult(calendar.DateOf(snapshot.CapturedAt), 0, 0);
+        var date = merge.Date;
         var summary = await materializer.MaterializeAsync(snapshot.PageId, date, cancellationToken);
 
-        // A late observation of this day is the baseline of the next: rebuild that one too if it has data.
-        var next = date.AddDays(1);
-        var nextRows = await tables.Observations.GetEntityIfExistsAsync<TableEntity>(
-            snapshot.PageId, ObservationKeys.Page(next), select: ["RowKey"], cancellationToken: cancellationToken);
+        // Later days whose summaries read this day (as their baseline, or for a giveaway's follow-through) are
+        // rebuilt too, so the result does not depend on the order snapshots arrive in. In live operation this is
+        // the next day at most; out of order (late messages, backfill) it may be a few more.
+        var rebuilt = new List<DateOnly> { date };
         PageDaySummary? nextSummary = null;
-        if (nextRows.HasValue)
+        var later = await reader.KeysAsync(snapshot.PageId, date.AddDays(1), date.AddDays(SummaryMaterializer.MaxDependentOffset), cancellationToken);
+        var hasGiveaway = snapshot.Posts.Any(p => topics.IsGiveaway(topics.Tag(p.Message)));
+        foreach (var day in LaterSummaries(date, snapshot.Posts.Select(p => p.Id), hasGiveaway, later))
         {
-            nextSummary = await materializer.MaterializeAsync(snapshot.PageId, next, cancellationToken);
+            var rebuiltSummary = await materializer.MaterializeAsync(snapshot.PageId, day, cancellationToken);
+            nextSummary ??= day == date.AddDays(1) ? rebuiltSummary : null;
+            rebuilt.Add(day);
         }
 
         // The summary of the local day with the same date as a Meta day shows that day's values once it is complete.
-        foreach (var metaDate in metaDates.Where(d => d != date && d != next))
+        foreach (var metaDate in metaDates.Where(d => !rebuilt.Contains(d)))
         {
             await materializer.MaterializeAsync(snapshot.PageId, metaDate, cancellationToken);
+            rebuilt.Add(metaDate);
         }
 
-        LogApplied(logger, snapshot.PageId, snapshot.CapturedAt, snapshot.Part + 1, snapshot.Parts, snapshot.Posts.Count, transactions);
-        return new AggregationResult(snapshot.PageId, date, transactions, summary, nextSummary);
+        LogApplied(logger, snapshot.PageId, snapshot.CapturedAt, snapshot.Part + 1, snapshot.Parts, snapshot.Posts.Count, merge.Transactions, rebuilt.Count);
+        return new AggregationResult(snapshot.PageId, date, merge.Transactions, summary, nextSummary)
+        {
+            EntityWrites = merge.EntityWrites,
+            RebuiltDays = rebuilt,
+        };
     }
 
-    private async Task<int> MergeAsync(PageSnapshot snapshot, DateOnly date, CancellationToken cancellationToken)
+    /// <summary>
+    /// Merges a snapshot into the observation rows of its local day, without archiving it or rebuilding summaries
+    /// (replay does both in bulk).
+    /// </summary>
+    public async Task<MergeResult> MergeAsync(PageSnapshot snapshot, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var date = calendar.DateOf(snapshot.CapturedAt);
         for (var attempt = 1; ; attempt++)
         {
             var rows = await reader.ReadAsync(snapshot.PageId, date, date, cancellationToken);
-            var actions = Plan(snapshot, date, rows);
+            var actions = Plan(snapshot, date, rows, topics);
             try
             {
-                var count = 0;
+                var transactions = 0;
                 foreach (var chunk in actions.Chunk(MaxOperationsPerTransaction))
                 {
                     await tables.Observations.SubmitTransactionAsync(chunk, cancellationToken);
-                    count++;
+                    transactions++;
                 }
 
-                return count;
+                return new MergeResult(date, transactions, actions.Count);
             }
             catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
             {
@@ -93,12 +108,53 @@ public sealed partial class SnapshotAggregator(
                 LogConflict(logger, snapshot.PageId, date, attempt);
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), time, cancellationToken);
+            await ConflictBackoff.DelayAsync(attempt, cancellationToken);
         }
     }
 
+    /// <summary>
+    /// The later days whose summaries read rows this snapshot may have changed on <paramref name="changed"/>, from
+    /// the row keys after it (what <see cref="SummaryMaterializer.BuildAsync"/> reads, in reverse): the next day;
+    /// a day up to 14 days on whose baseline (Page or one of these posts) skips back over a gap to this day; and
+    /// the days whose giveaway follow-through reads this day.
+    /// </summary>
+    internal static IReadOnlyList<DateOnly> LaterSummaries(
+        DateOnly changed, IEnumerable<string> postIds, bool hasGiveaway, IReadOnlyList<ObservationKey> laterKeys)
+    {
+        var pageDays = laterKeys.Where(k => k.IsPage).Select(k => k.Date).Where(d => d > changed).Distinct().Order().ToList();
+        var ids = postIds.ToHashSet(StringComparer.Ordinal);
+        var postDays = laterKeys.Where(k => k.PostId is { } id && ids.Contains(id))
+            .GroupBy(k => k.PostId!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(k => k.Date).ToHashSet(), StringComparer.Ordinal);
+        var giveawayDays = laterKeys.Where(k => k.Giveaway).Select(k => k.Date).ToHashSet();
+        var result = new List<DateOnly>();
+        foreach (var day in pageDays)
+        {
+            var offset = day.DayNumber - changed.DayNumber;
+            bool GapSince(Func<DateOnly, bool> hasData) =>
+                Enumerable.Range(1, offset - 1).All(i => !hasData(changed.AddDays(i)));
+            var reads = offset switch
+            {
+                1 => true,
+                <= SummaryMaterializer.BaselineLookbackDays =>
+                    GapSince(d => pageDays.Contains(d))
+                    || postDays.Values.Any(days => days.Contains(day) && GapSince(days.Contains)),
+                SummaryMaterializer.GiveawayRetentionDays - SummaryMaterializer.GiveawayGainDays => true,
+                SummaryMaterializer.GiveawayRetentionDays - 1 or SummaryMaterializer.GiveawayRetentionDays => hasGiveaway,
+                SummaryMaterializer.GiveawayRetentionDays + 1 => giveawayDays.Contains(changed.AddDays(1)) || giveawayDays.Contains(changed.AddDays(2)),
+                _ => false,
+            };
+            if (reads)
+            {
+                result.Add(day);
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>What to write: an insert for a row the day lacks, a conditional replace for one this snapshot supersedes.</summary>
-    internal static List<TableTransactionAction> Plan(PageSnapshot snapshot, DateOnly date, ObservationRows rows)
+    internal static List<TableTransactionAction> Plan(PageSnapshot snapshot, DateOnly date, ObservationRows rows, TopicRules topics)
     {
         var actions = new List<TableTransactionAction>();
         var page = PlanPage(snapshot, date, rows.PageOn(date));
@@ -107,10 +163,10 @@ public sealed partial class SnapshotAggregator(
             actions.Add(page);
         }
 
-        var stored = rows.Posts.ToDictionary(p => p.PostId, StringComparer.Ordinal);
+        var stored = rows.PostsOn(date).ToDictionary(p => p.PostId, StringComparer.Ordinal);
         foreach (var post in snapshot.Posts)
         {
-            var incoming = PostDayEntity.From(snapshot.PageId, date, snapshot.CapturedAt, post);
+            var incoming = PostDayEntity.From(snapshot.PageId, date, snapshot.CapturedAt, post, topics);
             if (!stored.TryGetValue(post.Id, out var existing))
             {
                 actions.Add(new TableTransactionAction(TableTransactionActionType.Add, incoming));
@@ -124,57 +180,92 @@ public sealed partial class SnapshotAggregator(
         return actions;
     }
 
-    private static TableTransactionAction? PlanPage(PageSnapshot snapshot, DateOnly date, PageDayEntity? stored)
+    /// <summary>
+    /// The Page row keeps, field by field, the value of the latest capture that carried it (a capture without
+    /// follower counts does not erase them), and the set of capture times; so any order gives the same row.
+    /// </summary>
+    internal static TableTransactionAction? PlanPage(PageSnapshot snapshot, DateOnly date, PageDayEntity? stored)
     {
-        var capture = snapshot.CapturedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        var at = snapshot.CapturedAt.ToUniversalTime();
+        var capture = at.ToUnixTimeMilliseconds();
         if (stored is null)
         {
             return new TableTransactionAction(TableTransactionActionType.Add, new PageDayEntity
             {
                 PartitionKey = snapshot.PageId,
                 RowKey = ObservationKeys.Page(date),
-                ObservedAt = snapshot.CapturedAt.ToUniversalTime(),
+                ObservedAt = at,
                 PageName = snapshot.PageName,
                 Demo = snapshot.Demo,
                 Followers = snapshot.Followers,
+                FollowersAt = snapshot.Followers is null ? null : at,
                 Fans = snapshot.Fans,
+                FansAt = snapshot.Fans is null ? null : at,
                 Observations = 1,
-                CaptureTimes = capture,
+                CaptureTimes = capture.ToString(CultureInfo.InvariantCulture),
             });
         }
 
         var captures = new SortedSet<long>(stored.CaptureTimes
             .Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Select(c => long.Parse(c, CultureInfo.InvariantCulture)));
-        var added = captures.Add(snapshot.CapturedAt.ToUnixTimeMilliseconds());
-        var newer = snapshot.CapturedAt > stored.ObservedAt
-            || (snapshot.CapturedAt == stored.ObservedAt
-                && ((snapshot.Followers ?? -1) + (snapshot.Fans ?? -1)) > ((stored.Followers ?? -1) + (stored.Fans ?? -1)));
-        if (!added && !newer)
-        {
-            return null;
-        }
-
+        var added = captures.Add(capture);
+        var newer = at > stored.ObservedAt || (at == stored.ObservedAt && string.CompareOrdinal(snapshot.PageName, stored.PageName) > 0);
+        var (followers, followersAt) = Latest(snapshot.Followers, at, stored.Followers, stored.FollowersAt ?? (stored.Followers is null ? null : stored.ObservedAt));
+        var (fans, fansAt) = Latest(snapshot.Fans, at, stored.Fans, stored.FansAt ?? (stored.Fans is null ? null : stored.ObservedAt));
         var merged = new PageDayEntity
         {
             PartitionKey = stored.PartitionKey,
             RowKey = stored.RowKey,
-            ObservedAt = newer ? snapshot.CapturedAt.ToUniversalTime() : stored.ObservedAt,
+            ObservedAt = newer ? at : stored.ObservedAt,
             PageName = newer ? snapshot.PageName : stored.PageName,
-            Demo = newer ? snapshot.Demo : stored.Demo,
-            Followers = newer ? snapshot.Followers ?? stored.Followers : stored.Followers,
-            Fans = newer ? snapshot.Fans ?? stored.Fans : stored.Fans,
+            Demo = at == stored.ObservedAt ? stored.Demo || snapshot.Demo : newer ? snapshot.Demo : stored.Demo,
+            Followers = followers,
+            FollowersAt = followersAt,
+            Fans = fans,
+            FansAt = fansAt,
             Observations = captures.Count,
             CaptureTimes = string.Join(',', captures),
         };
-        return new TableTransactionAction(TableTransactionActionType.UpdateReplace, merged, stored.ETag);
+
+        var changed = added || newer || merged.Demo != stored.Demo
+            || merged.Followers != stored.Followers || merged.FollowersAt != stored.FollowersAt
+            || merged.Fans != stored.Fans || merged.FansAt != stored.FansAt;
+        return changed ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, merged, stored.ETag) : null;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Applied snapshot of page {PageId} captured {CapturedAt:O} (part {Part}/{Parts}, {Posts} posts) in {Transactions} table transactions")]
-    private static partial void LogApplied(ILogger logger, string pageId, DateTimeOffset capturedAt, int part, int parts, int posts, int transactions);
+    /// <summary>The later of two timed values; on equal times the larger value, so the choice never depends on order.</summary>
+    private static (long? Value, DateTimeOffset? At) Latest(long? incoming, DateTimeOffset incomingAt, long? stored, DateTimeOffset? storedAt)
+    {
+        if (incoming is null)
+        {
+            return (stored, storedAt);
+        }
+
+        if (stored is null || storedAt is null || incomingAt > storedAt || (incomingAt == storedAt && incoming > stored))
+        {
+            return (incoming, incomingAt);
+        }
+
+        return (stored, storedAt);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied snapshot of page {PageId} captured {CapturedAt:O} (part {Part}/{Parts}, {Posts} posts) in {Transactions} table transactions; {Summaries} summaries rebuilt")]
+    private static partial void LogApplied(ILogger logger, string pageId, DateTimeOffset capturedAt, int part, int parts, int posts, int transactions, int summaries);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Observations of page {PageId} on {Date} changed under us (attempt {Attempt}); merging again")]
     private static partial void LogConflict(ILogger logger, string pageId, DateOnly date, int attempt);
 }
 
-public sealed record AggregationResult(string PageId, DateOnly Date, int Transactions, PageDaySummary Summary, PageDaySummary? NextDaySummary);
+/// <summary>What applying one snapshot did.</summary>
+public sealed record AggregationResult(string PageId, DateOnly Date, int Transactions, PageDaySummary Summary, PageDaySummary? NextDaySummary)
+{
+    /// <summary>Observation rows inserted or replaced.</summary>
+    public int EntityWrites { get; init; }
+
+    /// <summary>The days whose summaries were rebuilt: the snapshot's day first.</summary>
+    public IReadOnlyList<DateOnly> RebuiltDays { get; init; } = [];
+}
+
+/// <summary>What merging one snapshot into the observation rows wrote.</summary>
+public sealed record MergeResult(DateOnly Date, int Transactions, int EntityWrites);

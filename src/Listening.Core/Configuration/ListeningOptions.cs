@@ -41,6 +41,23 @@ public sealed class ListeningOptions
 
     public DemoOptions Demo { get; set; } = new();
 
+    /// <summary>Days an archived raw snapshot is kept (the reach of <c>listening replay</c>); default 90.</summary>
+    [Range(1, 3650)]
+    public int RawRetentionDays { get; set; } = 90;
+
+    /// <summary>Days observations and materialized summaries are kept; default 730 (two years, like Meta's insights).</summary>
+    [Range(AggregateRetentionMinimumDays, 3650)]
+    public int AggregateRetentionDays { get; set; } = 730;
+
+    /// <summary>Rules that tag posts with topics; docs/data-model.md ("Topics").</summary>
+    public TopicOptions Topics { get; set; } = new();
+
+    /// <summary>
+    /// Aggregates must outlive the longest look-back of a summary: the 30-day giveaway follow-through plus the day
+    /// before the post.
+    /// </summary>
+    public const int AggregateRetentionMinimumDays = 35;
+
     /// <summary>Pages with a token, or the demo Page when none is configured.</summary>
     public bool IsDemo => Pages.Count == 0 || Pages.All(p => string.IsNullOrWhiteSpace(p.AccessToken));
 }
@@ -221,6 +238,32 @@ public sealed class AccessOptions
 {
     /// <summary>Summaries answer only signed-in users (App Service authentication). False only for local demos.</summary>
     public bool RequireSignIn { get; set; } = true;
+}
+
+/// <summary>
+/// Topic rules (<c>Listening:Topics:Rules:N:Name</c>, <c>...:Keywords</c>) and the topic whose posts get the giveaway
+/// follow-through. No rule configured means the built-in defaults (<see cref="Topics.TopicRules.Defaults"/>);
+/// configuring one rule replaces all defaults.
+/// </summary>
+public sealed class TopicOptions
+{
+    public List<TopicRuleOptions> Rules { get; set; } = [];
+
+    /// <summary>Posts with this topic get the giveaway follow-through (followers gained and kept); default Gewinnspiel.</summary>
+    public string GiveawayTopic { get; set; } = "Gewinnspiel";
+}
+
+/// <summary>One topic: its name as shown in summaries and the words that tag a post with it.</summary>
+public sealed class TopicRuleOptions
+{
+    public string Name { get; set; } = "";
+
+    /// <summary>
+    /// Comma-separated terms, case- and umlaut-insensitive (ae = ä). A word matches where a word of the post starts
+    /// with it (Ausbildung finds Ausbildungsplatz); a term starting with # matches that hashtag exactly; a term starting
+    /// with - names words that do not count (-Ausbildungsförderung).
+    /// </summary>
+    public string Keywords { get; set; } = "";
 }
 
 public sealed class DemoOptions

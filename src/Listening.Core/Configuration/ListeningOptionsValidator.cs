@@ -82,6 +82,15 @@ public sealed partial class ListeningOptionsValidator(IConfiguration configurati
         Check(TablePrefix().IsMatch(options.Tables.Prefix ?? ""),
             "Listening:Tables:Prefix must be letters and digits, starting with a letter, at most 21 characters (or empty).");
 
+        Check(options.RawRetentionDays is >= 1 and <= 3650,
+            "Listening:RawRetentionDays must be from 1 to 3650 days (default 90): how long raw snapshots stay replayable.");
+        Check(options.AggregateRetentionDays is >= ListeningOptions.AggregateRetentionMinimumDays and <= 3650,
+            $"Listening:AggregateRetentionDays must be from {ListeningOptions.AggregateRetentionMinimumDays} to 3650 days (default 730): summaries look back up to {ListeningOptions.AggregateRetentionMinimumDays} days.");
+        foreach (var problem in Topics.TopicRules.Problems(options.Topics))
+        {
+            Check(false, problem);
+        }
+
         var storage = configuration.GetSection("AzureWebJobsStorage");
         Check(!string.IsNullOrWhiteSpace(storage.Value)
                 || (!string.IsNullOrWhiteSpace(storage["tableServiceUri"]) && !string.IsNullOrWhiteSpace(storage["queueServiceUri"])),

@@ -57,6 +57,7 @@ public static class DemoDigests
             Fans = capture.Fans,
             Observations = 24,
         };
-        return (day, [.. capture.Posts.Select(p => PostDayEntity.From(capture.PageId, date, capture.CapturedAt, p))]);
+        var topics = Topics.TopicRules.From(Topics.TopicRules.Defaults);
+        return (day, [.. capture.Posts.Select(p => PostDayEntity.From(capture.PageId, date, capture.CapturedAt, p, topics))]);
     }
 }

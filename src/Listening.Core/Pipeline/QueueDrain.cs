@@ -71,7 +71,8 @@ public sealed partial class QueueDrain(
                     result.Failures.Add($"{name}: {ex.Message}");
                     if (message.DequeueCount >= MaxDequeueCount)
                     {
-                        await poison.MoveAsync(name, body, cancellationToken);
+                        await poison.MoveAsync(name, body, message.MessageId,
+                            $"failed {message.DequeueCount} times; last error: {Facebook.Redaction.Redact(ex.Message.Split('\n')[0])}", cancellationToken);
                         await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
                         result.Count(name, HandlerOutcome.Poisoned);
                     }

@@ -97,7 +97,7 @@ public sealed partial class QueueHandlers(
     private async Task<HandlerOutcome> ParkAsync(string queue, string body, string messageId, string reason, CancellationToken cancellationToken)
     {
         LogPoisoned(logger, queue, messageId, reason);
-        await poison.MoveAsync(queue, body, cancellationToken);
+        await poison.MoveAsync(queue, body, messageId, reason, cancellationToken);
         ListeningTelemetry.MessagesPoisoned.Add(1);
         Activity.Current?.SetStatus(ActivityStatusCode.Error, reason);
         return HandlerOutcome.Poisoned;

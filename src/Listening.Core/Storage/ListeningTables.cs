@@ -24,6 +24,7 @@ public sealed class ListeningTables : IDisposable
         NotificationLog = service.GetTableClient(_prefix + "notificationlog");
         Insights = service.GetTableClient(_prefix + "metainsights");
         AlertState = service.GetTableClient(_prefix + "alertstate");
+        PoisonLog = service.GetTableClient(_prefix + "poisonlog");
     }
 
     /// <summary>Every snapshot as received, compressed: the source for <c>replay</c>.</summary>
@@ -47,7 +48,10 @@ public sealed class ListeningTables : IDisposable
     /// <summary>Alerts raised (for dedupe before queueing and for the digest's open alerts) and crisis mode per Page.</summary>
     public TableClient AlertState { get; }
 
-    public IEnumerable<TableClient> All => [RawSnapshots, Observations, Summaries, PageState, NotificationLog, AlertState, Insights];
+    /// <summary>Why messages were parked in a poison queue (<c>listening poison list</c>).</summary>
+    public TableClient PoisonLog { get; }
+
+    public IEnumerable<TableClient> All => [RawSnapshots, Observations, Summaries, PageState, NotificationLog, AlertState, PoisonLog, Insights];
 
     public TableServiceClient Service => _service;
 

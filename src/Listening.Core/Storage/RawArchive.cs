@@ -17,8 +17,15 @@ public sealed class RawArchive(ListeningTables tables)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         return snapshot.CapturedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture).Replace(':', '-')
-            + "_posts_" + snapshot.Part.ToString("D3", CultureInfo.InvariantCulture);
+            + PostsKind + snapshot.Part.ToString("D3", CultureInfo.InvariantCulture);
     }
+
+    /// <summary>Marks the row key of a <see cref="PageSnapshot"/> (Page fields and posts).</summary>
+    public const string PostsKind = "_posts_";
+
+    /// <summary>A row key bound at whole seconds: every snapshot captured before <paramref name="instant"/>'s second sorts below it.</summary>
+    public static string KeyPrefixOf(DateTimeOffset instant) =>
+        instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH-mm-ss", CultureInfo.InvariantCulture);
 
     public async Task StoreAsync(PageSnapshot snapshot, CancellationToken cancellationToken)
     {
@@ -38,12 +45,47 @@ public sealed class RawArchive(ListeningTables tables)
         string pageId, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var fromKey = from.UtcDateTime.ToString("yyyy-MM-dd'T'HH-mm-ss", CultureInfo.InvariantCulture);
-        var toKey = to.UtcDateTime.ToString("yyyy-MM-dd'T'HH-mm-ss", CultureInfo.InvariantCulture);
+        var fromKey = KeyPrefixOf(from);
+        var toKey = KeyPrefixOf(to);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pageId} and RowKey ge {fromKey} and RowKey lt {toKey}");
         await foreach (var row in tables.RawSnapshots.QueryAsync<RawSnapshotEntity>(filter, cancellationToken: cancellationToken))
         {
             yield return MessageCodec.DecodeSnapshot(Decompress(row.Payload), now);
+        }
+    }
+
+    /// <summary>
+    /// Archived snapshots of one Page captured in [from, to), oldest first, each decoded on its own: a row that no
+    /// longer decodes comes back with the reason instead of stopping the read.
+    /// </summary>
+    public async IAsyncEnumerable<ArchivedSnapshot> ReadEachAsync(
+        string pageId, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pageId} and RowKey ge {KeyPrefixOf(from)} and RowKey lt {KeyPrefixOf(to)}");
+        await foreach (var row in tables.RawSnapshots.QueryAsync<RawSnapshotEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (!row.RowKey.Contains(PostsKind, StringComparison.Ordinal))
+            {
+                continue; // another kind of snapshot archived beside the Page snapshots
+            }
+
+            PageSnapshot? snapshot = null;
+            string? error = null;
+            try
+            {
+                snapshot = MessageCodec.DecodeSnapshot(Decompress(row.Payload), now);
+            }
+            catch (InvalidMessageException ex)
+            {
+                error = ex.Message;
+            }
+            catch (InvalidDataException ex)
+            {
+                error = "the archived payload is not valid gzip: " + ex.Message;
+            }
+
+            yield return new ArchivedSnapshot(row.RowKey, snapshot, error);
         }
     }
 
@@ -92,3 +134,6 @@ public sealed class RawSnapshotEntity : ITableEntity
 
     public byte[] Payload { get; set; } = [];
 }
+
+/// <summary>One archived row: its snapshot, or why it could not be read.</summary>
+public sealed record ArchivedSnapshot(string RowKey, PageSnapshot? Snapshot, string? Error);

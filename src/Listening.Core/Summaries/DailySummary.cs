@@ -57,7 +57,7 @@ public sealed record PageDaySummary
 
     /// <summary>Per topic: posts, reactions, comments and shares of the day (filled by the topic rules; absent without them).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public IReadOnlyList<TopicSummary>? Topics { get; init; }
+    public IReadOnlyList<TopicSummary> Topics { get; init; } = [];
 
     /// <summary>Meta's own day metrics (Meta's day, Pacific time) with the same date, once that day is complete.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -65,7 +65,7 @@ public sealed record PageDaySummary
 
     /// <summary>Giveaway follow-through whose 30 days end on this day.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public IReadOnlyList<GiveawayFollowThrough>? Giveaways { get; init; }
+    public IReadOnlyList<GiveawayFollowThrough> Giveaways { get; init; } = [];
 
     /// <summary>Alerts raised for the Page on this day.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -103,17 +103,48 @@ public sealed record GiveawayFollowThrough
 {
     public required string PostId { get; init; }
 
+    /// <summary>Creation time in the summary's time zone.</summary>
     public DateTimeOffset? CreatedTime { get; init; }
 
     public string? Excerpt { get; init; }
 
     public string? Permalink { get; init; }
 
+    /// <summary>Followers at the end of the day before the post.</summary>
+    public long? FollowersBefore { get; init; }
+
+    /// <summary>Followers at the end of the third day after the post's day.</summary>
+    public long? FollowersAfter3Days { get; init; }
+
     /// <summary>Followers gained in the 3 days after the post.</summary>
     public long? FollowersGained { get; init; }
 
-    /// <summary>How many of those were still following 30 days after the post.</summary>
+    /// <summary>Followers at the end of the 30th day after the post's day.</summary>
+    public long? FollowersAfter30Days { get; init; }
+
+    /// <summary>How many of those gained were still following 30 days after the post (net, at most the gain).</summary>
     public long? FollowersRetained { get; init; }
+
+    public static GiveawayFollowThrough Of(
+        Aggregation.PostDayEntity post, Configuration.LocalCalendar calendar, long? before, long? after3Days, long? after30Days)
+    {
+        ArgumentNullException.ThrowIfNull(post);
+        ArgumentNullException.ThrowIfNull(calendar);
+        long? gained = before is { } b && after3Days is { } a ? Math.Max(0, a - b) : null;
+        long? stillThere = gained is { } g && before is { } b2 && after30Days is { } e ? Math.Clamp(e - b2, 0, g) : null;
+        return new GiveawayFollowThrough
+        {
+            PostId = post.PostId,
+            CreatedTime = calendar.ToLocal(post.CreatedTime),
+            Permalink = post.Permalink,
+            Excerpt = PageDaySummaryBuilder.Excerpt(post.Message),
+            FollowersBefore = before,
+            FollowersAfter3Days = after3Days,
+            FollowersGained = gained,
+            FollowersAfter30Days = after30Days,
+            FollowersRetained = stillThere,
+        };
+    }
 }
 
 /// <summary>An alert of the day in plain German (kind: milestone, takeoff, negative, crisis, token, metric, stalled ...).</summary>
@@ -171,7 +202,7 @@ public sealed record PostDaySummary
 
     /// <summary>Topics the rules found in the post (absent without topic rules).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public IReadOnlyList<string>? Topics { get; init; }
+    public IReadOnlyList<string> Topics { get; init; } = [];
 }
 
 /// <summary>Dates as <c>yyyy-MM-dd</c>.</summary>

@@ -19,7 +19,9 @@ public static class PageDaySummaryBuilder
         PageDayEntity? day,
         PageDayEntity? baselineDay,
         IReadOnlyCollection<PostDayEntity> posts,
-        IReadOnlyDictionary<string, PostDayEntity> baselinePosts)
+        IReadOnlyDictionary<string, PostDayEntity> baselinePosts,
+        IReadOnlyList<string>? topicNames = null,
+        IReadOnlyList<GiveawayFollowThrough>? giveaways = null)
     {
         ArgumentNullException.ThrowIfNull(calendar);
         ArgumentNullException.ThrowIfNull(posts);
@@ -59,6 +61,7 @@ public static class PageDaySummaryBuilder
                 Shares = gainedShares,
                 SharesTotal = post.Shares,
                 New = isNew,
+                Topics = post.TopicList,
             });
         }
 
@@ -82,7 +85,22 @@ public static class PageDaySummaryBuilder
             Shares = shares,
             Posts = summaries,
             Observations = day?.Observations ?? 0,
+            Topics = Topics(summaries, topicNames ?? []),
+            Giveaways = giveaways ?? [],
         };
+    }
+
+    /// <summary>Every configured topic in order (zeros included, so the shape is the same every day), then any
+    /// topic found on a post that the rules no longer name.</summary>
+    internal static IReadOnlyList<TopicSummary> Topics(IReadOnlyList<PostDaySummary> posts, IReadOnlyList<string> topicNames)
+    {
+        var names = topicNames.Concat(posts.SelectMany(p => p.Topics).Except(topicNames, StringComparer.Ordinal).Order(StringComparer.Ordinal))
+            .Distinct(StringComparer.Ordinal);
+        return [.. names.Select(name =>
+        {
+            var tagged = posts.Where(p => p.Topics.Contains(name, StringComparer.Ordinal)).ToList();
+            return new TopicSummary(name, tagged.Count, tagged.Sum(p => p.Reactions.Total), tagged.Sum(p => p.Comments), tagged.Sum(p => p.Shares));
+        })];
     }
 
     /// <summary>The first 140 characters of a post, on one line, cut at a word where possible.</summary>

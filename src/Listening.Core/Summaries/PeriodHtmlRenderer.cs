@@ -110,7 +110,7 @@ public static class PeriodHtmlRenderer
         Reactions(html, page.Totals.Reactions, id, when);
         TopPosts(html, page.Posts.Where(p => p.Interactions > 0).Take(TopPostCount).Select(PostView.Of).ToList(), id,
             "Top-Beiträge des Zeitraums", "im Zeitraum", period.TimeZone);
-        Topics(html, page.Topics, id, when);
+        SummaryHtml.Topics(html, page.Topics, id, when);
         Giveaways(html, page.Giveaways, id, period.TimeZone);
         MetaDays(html, page.MetaDays ?? [], id);
         DayTable(html, period, page, id, links);

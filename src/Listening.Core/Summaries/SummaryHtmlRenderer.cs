@@ -133,7 +133,7 @@ public static class SummaryHtmlRenderer
             .Select(PostView.Of)
             .ToList();
         TopPosts(html, top, id, "Top-Beiträge des Tages", "am Tag", summary.TimeZone);
-        Topics(html, page.Topics, id, "am " + date);
+        SummaryHtml.Topics(html, page.Topics, id, "am " + date);
         MetaDays(html, page.MetaDay is null ? [] : [page.MetaDay], id);
 
         OpenSection(html, id + "-beitraege", "Alle Beiträge des Tages");

@@ -1,8 +1,10 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using Azure;
 using Listening.Core.Aggregation;
 using Listening.Core.Configuration;
 using Listening.Core.Storage;
+using Listening.Core.Topics;
 using Microsoft.Extensions.Logging;
 
 namespace Listening.Core.Summaries;
@@ -11,40 +13,67 @@ namespace Listening.Core.Summaries;
 /// Rebuilds a Page's summary of one day from the observations and stores it, so that serving it is one point
 /// read. Concurrent rebuilds converge: a summary is only replaced by one built from at least as much data
 /// (its stamp grows with every observation merged), and the write is conditional on the ETag that was read.
+/// What a day's summary reads is listed in docs/data-model.md ("How a summary is materialized").
 /// </summary>
 public sealed partial class SummaryMaterializer(
     ListeningTables tables,
     ObservationReader reader,
+    TopicRules topics,
     LocalCalendar calendar,
-    TimeProvider time,
     ILogger<SummaryMaterializer> logger,
     Ingestion.MetaInsightStore metaInsights)
 {
     /// <summary>How far back a post or the Page is looked for when the previous day has no observation of it.</summary>
     public const int BaselineLookbackDays = 14;
 
+    /// <summary>Days from a giveaway post's day to the end of its follow-through (the summary that reports it).</summary>
+    public const int GiveawayRetentionDays = 30;
+
+    /// <summary>Days after a giveaway post's day whose end counts the followers it gained.</summary>
+    public const int GiveawayGainDays = 3;
+
+    /// <summary>The furthest a summary reads back: the day before a giveaway post, 30 days before the report.</summary>
+    public const int MaxDependentOffset = GiveawayRetentionDays + 1;
+
     private const int MaxAttempts = 25;
 
-    public async Task<PageDaySummary> MaterializeAsync(string pageId, DateOnly date, CancellationToken cancellationToken)
+    /// <summary>Whether the summary of <paramref name="day"/> reads observations of <paramref name="changed"/>.</summary>
+    public static bool Reads(DateOnly day, DateOnly changed)
+    {
+        var offset = day.DayNumber - changed.DayNumber;
+        return offset is >= 0 and <= BaselineLookbackDays
+            || offset == GiveawayRetentionDays + 1 // the day before the post: followers before
+            || offset == GiveawayRetentionDays // the post's day: giveaway posts
+            || offset == GiveawayRetentionDays - 1 // the day after: a post first seen after midnight
+            || offset == GiveawayRetentionDays - GiveawayGainDays; // the end of the gain window
+    }
+
+    public Task<PageDaySummary> MaterializeAsync(string pageId, DateOnly date, CancellationToken cancellationToken) =>
+        MaterializeAsync(pageId, date, force: false, cancellationToken);
+
+    /// <summary>
+    /// Builds and stores the summary. <paramref name="force"/> (replay) writes it even when the stored one claims
+    /// more data: after a rebuild the rows are the truth, whatever an earlier run left behind.
+    /// </summary>
+    public async Task<PageDaySummary> MaterializeAsync(string pageId, DateOnly date, bool force, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var (summary, stampTime, stampCounters) = await BuildAsync(pageId, date, cancellationToken);
+            var built = await BuildAsync(pageId, date, cancellationToken);
             try
             {
-                await StoreAsync(summary, stampTime, stampCounters, cancellationToken);
-                return summary;
+                await StoreAsync(built, force, cancellationToken);
+                return built.Summary;
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
             {
                 LogConflict(logger, pageId, date, attempt);
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), time, cancellationToken);
+                await ConflictBackoff.DelayAsync(attempt, cancellationToken);
             }
         }
     }
 
-    public async Task<(PageDaySummary Summary, long StampTime, long StampCounters)> BuildAsync(
-        string pageId, DateOnly date, CancellationToken cancellationToken)
+    public async Task<BuiltSummary> BuildAsync(string pageId, DateOnly date, CancellationToken cancellationToken)
     {
         var previous = date.AddDays(-1);
         var rows = await reader.ReadAsync(pageId, previous, date, cancellationToken);
@@ -52,8 +81,9 @@ public sealed partial class SummaryMaterializer(
         var baselineDay = rows.PageOn(previous);
         var posts = rows.PostsOn(date).ToList();
         var baselinePosts = rows.PostsOn(previous).ToDictionary(p => p.PostId, StringComparer.Ordinal);
-        var used = new List<PostDayEntity>(posts);
-        used.AddRange(baselinePosts.Values);
+        var stamp = new Stamp();
+        stamp.Add(posts);
+        stamp.Add(baselinePosts.Values);
 
         var dayStart = calendar.StartOf(date);
         var missing = posts.Where(p => p.CreatedTime < dayStart && !baselinePosts.ContainsKey(p.PostId)).ToList();
@@ -67,64 +97,86 @@ public sealed partial class SummaryMaterializer(
                 if (last is not null)
                 {
                     baselinePosts[post.PostId] = last;
-                    used.Add(last);
+                    stamp.Add([last]);
                 }
             }
 
             baselineDay ??= older.Pages.MaxBy(p => p.RowKey, StringComparer.Ordinal);
         }
 
-        var summary = PageDaySummaryBuilder.Build(pageId, date, calendar, day, baselineDay, posts, baselinePosts);
-        long stampTime = 0, stampCounters = 0;
-        foreach (var row in used)
-        {
-            stampTime += row.ObservedAt.ToUnixTimeMilliseconds();
-            stampCounters += row.CounterSum;
-        }
+        stamp.Add(day);
+        stamp.Add(baselineDay);
+        var giveaways = day is null ? [] : await GiveawaysAsync(pageId, date, day, stamp, cancellationToken);
+        var summary = PageDaySummaryBuilder.Build(pageId, date, calendar, day, baselineDay, posts, baselinePosts, topics.Names, giveaways);
 
-        foreach (var page in new[] { day, baselineDay })
-        {
-            if (page is not null)
-            {
-                stampTime += page.ObservedAt.ToUnixTimeMilliseconds() + page.Observations;
-                stampCounters += (page.Followers ?? 0) + (page.Fans ?? 0);
-            }
-        }
-
-        // Meta's values of Meta's day with the same date (issue 3): their captures count towards the stamp too.
+        // Meta's values of Meta's day with the same date: their captures count towards the stamp too.
         var (metaDay, metaStampTime, metaStampCounters) = await metaInsights.ReadDayAsync(pageId, date, cancellationToken);
         summary = summary with { MetaDay = metaDay };
-        stampTime += metaStampTime;
-        stampCounters += metaStampCounters;
-
-        return (summary, stampTime, stampCounters);
+        return new BuiltSummary(summary, stamp.Time + metaStampTime, stamp.Counters + metaStampCounters);
     }
 
     public async Task<SummaryEntity?> ReadAsync(string pageId, DateOnly date, CancellationToken cancellationToken)
     {
         var response = await tables.Summaries.GetEntityIfExistsAsync<SummaryEntity>(
-            pageId, date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), cancellationToken: cancellationToken);
+            pageId, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), cancellationToken: cancellationToken);
         return response.HasValue ? response.Value : null;
     }
 
-    private async Task StoreAsync(PageDaySummary summary, long stampTime, long stampCounters, CancellationToken cancellationToken)
+    /// <summary>
+    /// The follow-through of giveaway posts created 30 days before <paramref name="date"/>: followers gained by the
+    /// end of the third day after the post's day, and how many of them are still there at the end of this day.
+    /// </summary>
+    private async Task<IReadOnlyList<GiveawayFollowThrough>> GiveawaysAsync(
+        string pageId, DateOnly date, PageDayEntity day, Stamp stamp, CancellationToken cancellationToken)
     {
-        var existing = await ReadAsync(summary.PageId, summary.Date, cancellationToken);
-        if (existing is not null
-            && (existing.StampTime > stampTime || (existing.StampTime == stampTime && existing.StampCounters >= stampCounters)))
+        var postDay = date.AddDays(-GiveawayRetentionDays);
+        var start = calendar.StartOf(postDay);
+        var end = calendar.EndOf(postDay);
+
+        // A post created late in the evening may first be seen after midnight: look at the next day's rows too.
+        var rows = await reader.GiveawayPostsAsync(pageId, postDay, postDay.AddDays(1), cancellationToken);
+        stamp.Add(rows);
+        var posts = rows.Where(p => p.CreatedTime >= start && p.CreatedTime < end)
+            .GroupBy(p => p.PostId, StringComparer.Ordinal)
+            .Select(g => g.MaxBy(p => p.RowKey, StringComparer.Ordinal)!)
+            .ToList();
+        if (posts.Count == 0)
         {
-            return;
+            return [];
         }
 
+        var before = await reader.PageDayAsync(pageId, postDay.AddDays(-1), cancellationToken);
+        var afterGain = await reader.PageDayAsync(pageId, postDay.AddDays(GiveawayGainDays), cancellationToken);
+        stamp.Add(before);
+        stamp.Add(afterGain);
+        return [.. posts.Select(p => GiveawayFollowThrough.Of(p, calendar, before?.Followers, afterGain?.Followers, day.Followers))];
+    }
+
+    private async Task StoreAsync(BuiltSummary built, bool force, CancellationToken cancellationToken)
+    {
+        var summary = built.Summary;
         var json = SummaryEntity.Compress(summary);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(json))[..32];
+        var existing = await ReadAsync(summary.PageId, summary.Date, cancellationToken);
+        if (existing is not null)
+        {
+            var unchanged = existing.Hash == hash && existing.StampTime == built.StampTime && existing.StampCounters == built.StampCounters;
+            var older = existing.StampTime > built.StampTime
+                || (existing.StampTime == built.StampTime && existing.StampCounters >= built.StampCounters);
+            if (unchanged || (older && !force))
+            {
+                return;
+            }
+        }
+
         var entity = new SummaryEntity
         {
             PartitionKey = summary.PageId,
-            RowKey = summary.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            RowKey = summary.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             Json = json,
-            StampTime = stampTime,
-            StampCounters = stampCounters,
-            Hash = Convert.ToHexStringLower(SHA256.HashData(json))[..32],
+            StampTime = built.StampTime,
+            StampCounters = built.StampCounters,
+            Hash = hash,
         };
         if (existing is null)
         {
@@ -138,4 +190,37 @@ public sealed partial class SummaryMaterializer(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Summary {PageId}/{Date} changed under us (attempt {Attempt}); rebuilding")]
     private static partial void LogConflict(ILogger logger, string pageId, DateOnly date, int attempt);
+
+    /// <summary>
+    /// Grows with every observation a summary reads: rows only ever move to a later capture (or, at the same
+    /// capture, to larger counters), and the set of rows read only grows.
+    /// </summary>
+    private sealed class Stamp
+    {
+        public long Time { get; private set; }
+
+        public long Counters { get; private set; }
+
+        public void Add(IEnumerable<PostDayEntity> rows)
+        {
+            foreach (var row in rows)
+            {
+                Time += row.ObservedAt.ToUnixTimeMilliseconds();
+                Counters += row.CounterSum;
+            }
+        }
+
+        public void Add(PageDayEntity? page)
+        {
+            if (page is not null)
+            {
+                Time += page.ObservedAt.ToUnixTimeMilliseconds() + page.Observations
+                    + (page.FollowersAt?.ToUnixTimeMilliseconds() ?? 0) + (page.FansAt?.ToUnixTimeMilliseconds() ?? 0);
+                Counters += (page.Followers ?? 0) + (page.Fans ?? 0);
+            }
+        }
+    }
 }
+
+/// <summary>A built summary and the stamp of the data it was built from.</summary>
+public sealed record BuiltSummary(PageDaySummary Summary, long StampTime, long StampCounters);

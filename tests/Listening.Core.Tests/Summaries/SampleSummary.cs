@@ -90,7 +90,7 @@ internal static class SampleSummary
         Shares = shares,
         SharesTotal = shares * 2,
         New = isNew,
-        Topics = topics,
+        Topics = topics ?? [],
     };
 
     public static PageDaySummary QuietPage() => Page() with

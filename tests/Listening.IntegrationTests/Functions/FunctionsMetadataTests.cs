@@ -21,6 +21,7 @@ public sealed class FunctionsMetadataTests
     {
         { "SchedulePulls", "%PullSchedule%" },
         { "DailyDigest", "%DigestSchedule%" },
+        { "Retention", "%RetentionSchedule%" },
     };
 
     public static TheoryData<string, string> HttpFunctions => new()
@@ -34,7 +35,7 @@ public sealed class FunctionsMetadataTests
     public void Every_function_of_the_flow_is_in_the_metadata()
     {
         Assert.Subset(Functions.Value.Keys.ToHashSet(StringComparer.Ordinal),
-            new HashSet<string>(["SchedulePulls", "PullPage", "AggregateSnapshot", "DailyDigest", "SendNotification", "GetDailySummary", "Health"], StringComparer.Ordinal));
+            new HashSet<string>(["SchedulePulls", "PullPage", "AggregateSnapshot", "DailyDigest", "SendNotification", "GetDailySummary", "GetPeriodSummary", "Health", "Retention"], StringComparer.Ordinal));
     }
 
     [Theory]

@@ -1,0 +1,77 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using Listening.Core.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Listening.Core.Storage;
+
+/// <summary>
+/// The daily <c>Retention</c> run: deletes archived raw snapshots captured more than <c>RawRetentionDays</c> ago
+/// and observations and summaries of days more than <c>AggregateRetentionDays</c> back. Deletes go per partition in
+/// entity group transactions. Every row key of those tables starts with its time or date, which is what makes one
+/// range filter enough (docs/data-model.md, "Retention").
+/// </summary>
+public sealed partial class DataRetention(
+    ListeningTables tables,
+    LocalCalendar calendar,
+    TimeProvider time,
+    IOptions<ListeningOptions> options,
+    ILogger<DataRetention> logger)
+{
+    public async Task<RetentionResult> RunAsync(CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var rawCutoff = now.AddDays(-options.Value.RawRetentionDays);
+        var aggregateCutoff = calendar.DateOf(now).AddDays(-options.Value.AggregateRetentionDays);
+
+        var raw = await DeleteBelowAsync(tables.RawSnapshots, RawArchive.KeyPrefixOf(rawCutoff), cancellationToken);
+        var dateKey = aggregateCutoff.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var observations = await DeleteBelowAsync(tables.Observations, dateKey, cancellationToken);
+        var summaries = await DeleteBelowAsync(tables.Summaries, dateKey, cancellationToken);
+
+        var result = new RetentionResult(rawCutoff, aggregateCutoff, raw, observations, summaries);
+        LogRetention(logger, raw, rawCutoff, observations, summaries, aggregateCutoff);
+        return result;
+    }
+
+    /// <summary>Deletes every row whose RowKey sorts below <paramref name="rowKeyBound"/>, in all partitions.</summary>
+    private static async Task<int> DeleteBelowAsync(TableClient table, string rowKeyBound, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"RowKey lt {rowKeyBound}");
+        var doomed = new List<TableEntity>();
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            doomed.Add(row);
+        }
+
+        foreach (var partition in doomed.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
+        {
+            foreach (var chunk in partition.Chunk(Aggregation.SnapshotAggregator.MaxOperationsPerTransaction))
+            {
+                try
+                {
+                    await table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), cancellationToken);
+                }
+                catch (TableTransactionFailedException ex) when (ex.Status == 404)
+                {
+                    // Someone deleted a row of the chunk first (a parallel run): delete the rest one by one.
+                    foreach (var row in chunk)
+                    {
+                        await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
+                    }
+                }
+            }
+        }
+
+        return doomed.Count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: deleted {Raw} raw snapshots captured before {RawCutoff:O}, {Observations} observation rows and {Summaries} summaries of days before {AggregateCutoff}")]
+    private static partial void LogRetention(ILogger logger, int raw, DateTimeOffset rawCutoff, int observations, int summaries, DateOnly aggregateCutoff);
+}
+
+/// <summary>What one retention run deleted; rows at or after the cutoffs stay.</summary>
+public sealed record RetentionResult(DateTimeOffset RawCutoff, DateOnly AggregateCutoff, int RawDeleted, int ObservationsDeleted, int SummariesDeleted);

@@ -1,0 +1,91 @@
+using Listening.Core.Aggregation;
+using Listening.Core.Configuration;
+using Listening.Core.Summaries;
+
+namespace Listening.Core.Tests.Summaries;
+
+public sealed class PageDaySummaryBuilderTests
+{
+    private static readonly LocalCalendar Berlin = new("Europe/Berlin");
+    private static readonly DateOnly Day = new(2026, 11, 27);
+    private static readonly DateTimeOffset Evening = new(2026, 11, 27, 20, 0, 0, TimeSpan.Zero);
+
+    private static PostDayEntity Post(string id, DateOnly date, long likes, long comments, long shares, string topics, DateTimeOffset? created = null) => new()
+    {
+        PartitionKey = "p",
+        RowKey = ObservationKeys.Post(date, id),
+        PostId = id,
+        ObservedAt = Evening.AddDays(date.DayNumber - Day.DayNumber),
+        CreatedTime = created ?? new DateTimeOffset(2026, 11, 20, 9, 0, 0, TimeSpan.Zero),
+        Message = "Text von " + id,
+        Like = likes,
+        Comments = comments,
+        Shares = shares,
+        Topics = topics,
+    };
+
+    [Fact]
+    public void Topics_sum_what_their_posts_gained_that_day_with_every_configured_topic_listed()
+    {
+        PostDayEntity[] today =
+        [
+            Post("a", Day, likes: 30, comments: 5, shares: 2, "Ausbildung/Bewerbung|Gewinnspiel"),
+            Post("b", Day, likes: 12, comments: 1, shares: 0, "Ausbildung/Bewerbung"),
+            Post("c", Day, likes: 7, comments: 0, shares: 0, ""),
+        ];
+        var yesterday = new[] { Post("a", Day.AddDays(-1), 10, 1, 2, "Ausbildung/Bewerbung|Gewinnspiel") }.ToDictionary(p => p.PostId);
+
+        var summary = PageDaySummaryBuilder.Build("p", Day, Berlin, null, null, today, yesterday,
+            ["Ausbildung/Bewerbung", "Umwelt", "Gewinnspiel"]);
+
+        Assert.Equal(["Ausbildung/Bewerbung", "Umwelt", "Gewinnspiel"], summary.Topics.Select(t => t.Topic));
+        var ausbildung = summary.Topics[0];
+        Assert.Equal((2, 20 + 12, 4 + 1, 0L), (ausbildung.Posts, ausbildung.Reactions, ausbildung.Comments, ausbildung.Shares));
+        Assert.Equal(0, summary.Topics[1].Posts);
+        Assert.Equal((1, 20L), (summary.Topics[2].Posts, summary.Topics[2].Reactions));
+        Assert.Equal(["Ausbildung/Bewerbung", "Gewinnspiel"], summary.Posts.Single(p => p.Id == "a").Topics);
+        Assert.Empty(summary.Posts.Single(p => p.Id == "c").Topics);
+    }
+
+    [Fact]
+    public void A_topic_the_rules_no_longer_name_is_still_counted_after_the_configured_ones()
+    {
+        var summary = PageDaySummaryBuilder.Build("p", Day, Berlin, null, null, [Post("a", Day, 3, 0, 0, "Altes Thema")],
+            new Dictionary<string, PostDayEntity>(), ["Umwelt"]);
+
+        Assert.Equal(["Umwelt", "Altes Thema"], summary.Topics.Select(t => t.Topic));
+    }
+
+    [Theory]
+    [InlineData(1000L, 1054L, 1046L, 54L, 46L)] // 54 gained, 8 left again
+    [InlineData(1000L, 1054L, 1100L, 54L, 54L)] // more followers later: at most the gain counts as still there
+    [InlineData(1000L, 1054L, 990L, 54L, 0L)] // fewer than before: none left
+    [InlineData(1000L, 995L, 1010L, 0L, 0L)] // the giveaway lost followers: nothing gained
+    [InlineData(null, 1054L, 1046L, null, null)] // no observation the day before the post
+    [InlineData(1000L, null, 1046L, null, null)] // none three days after
+    [InlineData(1000L, 1054L, null, 54L, null)]
+    public void Giveaway_follow_through_counts_followers_gained_and_still_there(long? before, long? after3, long? after30, long? gained, long? stillThere)
+    {
+        var post = Post("g", Day.AddDays(-30), 100, 10, 1, "Gewinnspiel", created: new DateTimeOffset(2026, 10, 28, 10, 0, 0, TimeSpan.Zero));
+
+        var result = GiveawayFollowThrough.Of(post, Berlin, before, after3, after30);
+
+        Assert.Equal(gained, result.FollowersGained);
+        Assert.Equal(stillThere, result.FollowersRetained);
+        Assert.Equal((before, after3, after30), (result.FollowersBefore, result.FollowersAfter3Days, result.FollowersAfter30Days));
+        Assert.Equal(new DateTimeOffset(2026, 10, 28, 11, 0, 0, TimeSpan.FromHours(1)), result.CreatedTime);
+    }
+
+    [Fact]
+    public void A_post_created_at_local_midnight_is_new_on_that_day_not_the_day_before()
+    {
+        var midnight = Berlin.StartOf(Day);
+        var rows = new[] { Post("m", Day, 1, 0, 0, "", created: midnight) };
+        var before = new[] { Post("e", Day, 1, 0, 0, "", created: midnight.AddTicks(-1)) };
+
+        var summary = PageDaySummaryBuilder.Build("p", Day, Berlin, null, null, [.. rows, .. before], new Dictionary<string, PostDayEntity>());
+
+        Assert.True(summary.Posts.Single(p => p.Id == "m").New);
+        Assert.False(summary.Posts.Single(p => p.Id == "e").New);
+    }
+}

@@ -1,0 +1,102 @@
+using Listening.Core.Configuration;
+using Listening.Core.Pipeline;
+using Listening.Core.Snapshots;
+using Listening.IntegrationTests.Infrastructure;
+
+namespace Listening.IntegrationTests.Aggregation;
+
+/// <summary>
+/// At-least-once in, exactly-once effect: several days of snapshots for two Pages, a random share duplicated 1-3
+/// times and everything shuffled, give the same tables and summaries as the in-order run, byte for byte.
+/// The days cross the 25-hour day of October 2026 and a day on which one Page was not pulled at all.
+/// </summary>
+public sealed class OrderIndependenceTests(OrderIndependenceTests.InOrderRun inOrder) : IClassFixture<OrderIndependenceTests.InOrderRun>
+{
+    public static readonly DateOnly First = new(2026, 10, 23);
+    public const int Days = 5;
+    public static readonly DateTimeOffset Now = new(2026, 10, 29, 12, 0, 0, TimeSpan.Zero);
+
+    public static List<PageSnapshot> Story() =>
+        SnapshotStory.Build(new LocalCalendar("Europe/Berlin"), First, Days,
+            skipDay: (page, date) => page == SnapshotStory.PageIds[1] && date == new DateOnly(2026, 10, 26));
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(20261025)]
+    public async Task Duplicated_and_shuffled_snapshots_give_the_same_tables_as_the_in_order_run(int seed)
+    {
+        var random = new Random(seed);
+        var messages = new List<PageSnapshot>();
+        foreach (var snapshot in Story())
+        {
+            messages.Add(snapshot);
+            if (random.NextDouble() < 0.3)
+            {
+                messages.AddRange(Enumerable.Repeat(snapshot, random.Next(1, 4)));
+            }
+        }
+
+        random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(messages));
+        Assert.True(messages.Count > Story().Count, "the run must contain duplicates");
+
+        await using var app = await TestApp.StartAsync(Now);
+        await ApplyAsync(app, messages);
+
+        var expected = await inOrder.DumpAsync();
+        var actual = await TableDump.OfAsync(app);
+        Assert.Equal(expected.Count, actual.Count);
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public async Task A_late_day_before_a_gap_still_reaches_the_summary_after_the_gap()
+    {
+        // Page 2 was not pulled on 26 October, so the summary of the 27th compares with the 25th. The 25th's
+        // snapshots arrive last, in reverse: the 27th must be rebuilt from them, though the 26th has no data.
+        var calendar = new LocalCalendar("Europe/Berlin");
+        bool Late(PageSnapshot s) => s.PageId == SnapshotStory.PageIds[1] && calendar.DateOf(s.CapturedAt) == new DateOnly(2026, 10, 25);
+        var story = Story();
+        var order = story.Where(s => !Late(s)).Concat(story.Where(Late).Reverse());
+
+        await using var app = await TestApp.StartAsync(Now);
+        await ApplyAsync(app, order);
+
+        Assert.Equal(await inOrder.DumpAsync(), await TableDump.OfAsync(app));
+    }
+
+    internal static async Task ApplyAsync(TestApp app, IEnumerable<PageSnapshot> snapshots)
+    {
+        var handlers = app.Get<QueueHandlers>();
+        var n = 0;
+        foreach (var snapshot in snapshots)
+        {
+            var outcome = await handlers.HandleSnapshotAsync(MessageCodec.Encode(snapshot), $"m{n++}", CancellationToken.None);
+            Assert.Equal(HandlerOutcome.Done, outcome);
+        }
+    }
+
+    /// <summary>The reference: every snapshot once, in capture order, Page by Page.</summary>
+    public sealed class InOrderRun : IAsyncLifetime
+    {
+        private TestApp _app = null!;
+        private IReadOnlyList<string> _dump = [];
+
+        public Task<IReadOnlyList<string>> DumpAsync() => Task.FromResult(_dump);
+
+        public async Task InitializeAsync()
+        {
+            _app = await TestApp.StartAsync(Now);
+            await ApplyAsync(_app, Story().OrderBy(s => s.CapturedAt).ThenBy(s => s.PageId, StringComparer.Ordinal).ThenBy(s => s.Part));
+            _dump = await TableDump.OfAsync(_app);
+
+            // The story is what the test claims: the 25-hour day, both Pages, summaries for every day with data.
+            Assert.Contains(_dump, l => l.StartsWith("summaries " + SnapshotStory.PageIds[1] + "/", StringComparison.Ordinal));
+            Assert.Equal((2 * Days) - 1, _dump.Count(l => l.StartsWith("summaries ", StringComparison.Ordinal)));
+            Assert.Contains(_dump, l => l.StartsWith("observations " + SnapshotStory.PageIds[0] + "/2026-10-25_page:", StringComparison.Ordinal));
+        }
+
+        public async Task DisposeAsync() => await _app.DisposeAsync();
+    }
+}
