@@ -41,9 +41,9 @@ public sealed partial class SnapshotAggregator(
         // Meta's daily values have rows of their own (Page, Meta date, metric; last capture wins). An insights-only
         // snapshot carries no counters of ours, so it adds no observation of the day.
         var metaDates = await metaInsights.ApplyAsync(snapshot, cancellationToken);
-        var merge = snapshot.HasObservations || snapshot.Insights.Count == 0
-            ? await MergeAsync(snapshot, cancellationToken)
-            : new MergeResult(calendar.DateOf(snapshot.CapturedAt), 0, 0);
+        var merge = snapshot.IsInsightsOnly
+            ? new MergeResult(calendar.DateOf(snapshot.CapturedAt), 0, 0)
+            : await MergeAsync(snapshot, cancellationToken);
         var date = merge.Date;
         var summary = await materializer.MaterializeAsync(snapshot.PageId, date, cancellationToken);
 

@@ -83,6 +83,10 @@ public sealed record PageSnapshot
     [System.Text.Json.Serialization.JsonIgnore]
     public bool HasObservations => Followers is not null || Fans is not null || Posts.Count > 0;
 
+    /// <summary>Only Meta's daily values (a backfill window): it adds no observation of the day it was captured on.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsInsightsOnly => !HasObservations && Insights.Count > 0;
+
     /// <summary>W3C traceparent of the activity that sent the message: one trace from timer to Teams.</summary>
     public string? TraceParent { get; init; }
 }
