@@ -24,6 +24,8 @@ public sealed partial class AppSettingsTests(CompiledInfrastructure infra)
         "Listening__Teams__MaxAttempts", // delivery tuning, documented in docs/teams.md
         "Listening__Teams__TimeoutSeconds", // delivery tuning, documented in docs/teams.md
         "Listening__Teams__Format", // Adaptive Cards unless an old connector URL is configured
+        "Listening__Teams__Channels", // extra channels: none by default (docs/teams.md)
+        "Listening__Teams__Routes", // routes: every kind to the default channel by default (docs/teams.md)
         "Listening__Facebook__PageMetrics", // empty = the metrics Meta serves today (code defaults, README "Graph API")
         "Listening__Facebook__PostMetrics", // the same for post insights
         "Listening__Facebook__MetricAliases", // entries add to the code's rename map; none needed by default
