@@ -116,7 +116,7 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-            await ready.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+            await ready.Task.WaitAsync(TimeSpan.FromSeconds(180), cancellationToken);
         }
         catch
         {

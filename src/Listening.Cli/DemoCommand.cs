@@ -57,7 +57,7 @@ internal static class DemoCommand
         for (var at = calendar.StartOf(firstDay).AddMinutes(55); at < end; at = at.AddHours(1))
         {
             clock.Set(at);
-            await scheduler.ScheduleAsync(cancellationToken);
+            await scheduler.ScheduleAsync(everyPage: true, cancellationToken);
             var result = await drain.RunAsync(cancellationToken);
             if (result.Failures.Count > 0 || result.Poisoned.Count > 0)
             {

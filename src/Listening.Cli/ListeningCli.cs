@@ -27,27 +27,77 @@ public static class ListeningCli
         demo.SetAction((parse, ct) => CliHost.RunAsync(() =>
             DemoCommand.RunAsync(parse.GetValue(days), parse.GetValue(outDir)!, parse.GetValue(verbose), Console.Out, ct)));
 
-        var sync = new Command("sync", "One pull cycle now for every configured Page, then process the queues until they are empty.");
-        sync.SetAction((parse, ct) => CliHost.RunAsync(() => SyncAsync(parse.GetValue(verbose), ct)));
+        var since = new Option<string?>("--since") { Description = "Backfill from this day, yyyy-MM-dd: Page insights in windows of at most 90 days, and the posts created since then with their current totals." };
+        var until = new Option<string?>("--until") { Description = "Last day of the backfill, yyyy-MM-dd (default: today). Needs --since." };
+        foreach (var option in new[] { since, until })
+        {
+            option.Validators.Add(r =>
+            {
+                if (!BackfillCommand.TryParseDate(r.GetValueOrDefault<string?>(), out _))
+                {
+                    r.AddError($"{r.Option.Name} must be a date like 2026-01-31 (yyyy-MM-dd).");
+                }
+            });
+        }
 
-        var date = new Option<string>("--date") { Description = "The day, yyyy-MM-dd (or today, yesterday).", Required = true };
+        var sync = new Command("sync", "One pull cycle now for every configured Page, then process the queues until they are empty; with --since, a backfill of the range instead.")
+        {
+            since, until,
+        };
+        sync.Validators.Add(r =>
+        {
+            if (r.GetResult(until) is not null && r.GetResult(since) is null)
+            {
+                r.AddError("--until needs --since.");
+            }
+        });
+        sync.SetAction((parse, ct) => CliHost.RunAsync(() => parse.GetValue(since) is { } from
+            ? BackfillAsync(from, parse.GetValue(until), parse.GetValue(verbose), ct)
+            : SyncAsync(parse.GetValue(verbose), ct)));
+
+        var check = new Command("check", "Per configured Page: token valid or not, its expiry and data-access expiry, scopes, and which configured metrics Meta accepts. Exit code 1 when a Page is unusable.");
+        check.SetAction((parse, ct) => CliHost.RunAsync(() => CheckAsync(parse.GetValue(verbose), ct)));
+
+        var date = new Option<string?>("--date") { Description = "The day, yyyy-MM-dd (or today, yesterday)." };
+        var from = new Option<string?>("--from") { Description = "First day of a period report, yyyy-MM-dd (with --to; at most 366 days)." };
+        var to = new Option<string?>("--to") { Description = "Last day of a period report, yyyy-MM-dd (with --from)." };
         var page = new Option<string?>("--page") { Description = "Only this Page id (default: all configured Pages)." };
-        var format = new Option<string>("--format") { Description = "json or html.", DefaultValueFactory = _ => "json" };
-        format.AcceptOnlyFromAmong("json", "html");
-        var summary = new Command("summary", "Print the stored summary of a day.") { date, page, format };
+        var format = new Option<string>("--format") { Description = "json, html or csv (UTF-8 with BOM, ';', for German Excel).", DefaultValueFactory = _ => "json" };
+        format.AcceptOnlyFromAmong("json", "html", "csv");
+        var summary = new Command("summary", "Print the stored summary of a day (--date) or the report of a period (--from and --to).") { date, from, to, page, format };
+        summary.Validators.Add(r =>
+        {
+            var hasDate = r.GetValue(date) is not null;
+            var hasFrom = r.GetValue(from) is not null;
+            var hasTo = r.GetValue(to) is not null;
+            if (hasDate == (hasFrom || hasTo))
+            {
+                r.AddError("Give either --date or --from with --to.");
+            }
+            else if (hasFrom != hasTo)
+            {
+                r.AddError("--from and --to go together.");
+            }
+        });
         summary.SetAction((parse, ct) => CliHost.RunAsync(() =>
-            SummaryAsync(parse.GetValue(date)!, parse.GetValue(page), parse.GetValue(format)!, parse.GetValue(verbose), ct)));
+            SummaryAsync(parse.GetValue(date), parse.GetValue(from), parse.GetValue(to), parse.GetValue(page), parse.GetValue(format)!, parse.GetValue(verbose), ct)));
+
+        var notifyDate = new Option<string>("--date") { Description = "The day whose digest to send, yyyy-MM-dd.", Required = true };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the Teams payload instead of sending it." };
+        var notify = new Command("notify", "Send the morning digest of a day to Teams now (or print it with --dry-run).") { notifyDate, dryRun };
+        notify.SetAction((parse, ct) => CliHost.RunAsync(() =>
+            NotifyCommand.RunAsync(parse.GetValue(notifyDate)!, parse.GetValue(dryRun), parse.GetValue(verbose), Console.Out, Console.Error, ct)));
 
         return new RootCommand("Listening: social listening for a press office's Facebook Page, on Azure Functions.")
         {
-            verbose, demo, sync, summary, OperationsCommands.Poison(verbose), OperationsCommands.Replay(verbose),
+            verbose, demo, sync, check, summary, notify, OperationsCommands.Poison(verbose), OperationsCommands.Replay(verbose),
         };
     }
 
     private static async Task<int> SyncAsync(bool verbose, CancellationToken cancellationToken)
     {
         using var host = CliHost.Build(verbose: verbose);
-        var scheduled = await host.Services.GetRequiredService<PullScheduler>().ScheduleAsync(cancellationToken);
+        var scheduled = await host.Services.GetRequiredService<PullScheduler>().ScheduleAsync(everyPage: true, cancellationToken);
         var result = await host.Services.GetRequiredService<QueueDrain>().RunAsync(cancellationToken);
         var poisoned = result.Poisoned.Values.Sum();
         if (result.Failures.Count > 0 || poisoned > 0)
@@ -62,20 +112,54 @@ public static class ListeningCli
         return 0;
     }
 
-    private static async Task<int> SummaryAsync(string date, string? page, string format, bool verbose, CancellationToken cancellationToken)
+    private static async Task<int> BackfillAsync(string since, string? until, bool verbose, CancellationToken cancellationToken)
     {
         using var host = CliHost.Build(verbose: verbose);
-        var answer = await host.Services.GetRequiredService<SummaryEndpoint>().GetDayAsync(date, page, format, null, cancellationToken);
+        _ = BackfillCommand.TryParseDate(since, out var from); // the option's validator let only a date through
+        DateOnly? to = BackfillCommand.TryParseDate(until, out var u) ? u : null;
+        return await BackfillCommand.RunAsync(host.Services, from, to, Console.Out, Console.Error, cancellationToken);
+    }
+
+    private static async Task<int> CheckAsync(bool verbose, CancellationToken cancellationToken)
+    {
+        // check reads nothing from storage: a placeholder keeps the start-up validation happy where none is configured.
+        var storage = Environment.GetEnvironmentVariable("AzureWebJobsStorage");
+        using var host = CliHost.Build(
+            string.IsNullOrWhiteSpace(storage) ? new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" } : null,
+            verbose: verbose);
+        return await CheckCommand.RunAsync(host.Services, Console.Out, cancellationToken);
+    }
+
+    private static async Task<int> SummaryAsync(string? date, string? from, string? to, string? page, string format, bool verbose, CancellationToken cancellationToken)
+    {
+        await using var stdout = Console.OpenStandardOutput();
+        return await SummaryAsync(date, from, to, page, format, verbose, stdout, Console.Error, null, cancellationToken);
+    }
+
+    /// <summary>The summary command's body; the tests pass their own output and storage settings.</summary>
+    internal static async Task<int> SummaryAsync(
+        string? date, string? from, string? to, string? page, string format, bool verbose,
+        Stream output, TextWriter error, IReadOnlyDictionary<string, string?>? overrides, CancellationToken cancellationToken)
+    {
+        using var host = CliHost.Build(overrides, verbose: verbose);
+        var endpoint = host.Services.GetRequiredService<SummaryEndpoint>();
+        var request = new SummaryRequest { Page = page, Format = format };
+        var answer = date is not null
+            ? await endpoint.GetDayAsync(date, request, cancellationToken)
+            : await endpoint.GetPeriodAsync(from, to, request, cancellationToken);
         if (answer.Status != 200)
         {
             var problem = System.Text.Json.JsonDocument.Parse(answer.Body).RootElement;
-            await Console.Error.WriteLineAsync(problem.GetProperty("detail").GetString());
+            await error.WriteLineAsync(problem.GetProperty("detail").GetString());
             return answer.Status == 404 ? 3 : 2;
         }
 
-        await using var stdout = Console.OpenStandardOutput();
-        await stdout.WriteAsync(answer.Body, cancellationToken);
-        await stdout.WriteAsync("\n"u8.ToArray(), cancellationToken);
+        await output.WriteAsync(answer.Body, cancellationToken);
+        if (format != "csv")
+        {
+            await output.WriteAsync("\n"u8.ToArray(), cancellationToken);
+        }
+
         return 0;
     }
 }

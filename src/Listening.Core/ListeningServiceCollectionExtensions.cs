@@ -10,11 +10,16 @@ using Listening.Core.Notifications;
 using Listening.Core.Sample;
 using Listening.Core.Storage;
 using Listening.Core.Summaries;
+using Listening.Core.Telemetry;
+using Azure.Monitor.OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 
 namespace Listening.Core;
@@ -33,6 +38,7 @@ public static class ListeningServiceCollectionExtensions
     {
         services.AddOptions<ListeningOptions>()
             .Bind(configuration.GetSection(ListeningOptions.SectionName))
+            .PostConfigure(options => FlatSettings.Apply(configuration, options))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ListeningOptions>, ListeningOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
@@ -54,10 +60,23 @@ public static class ListeningServiceCollectionExtensions
             clients.UseCredential(StorageClients.Credential(configuration));
         });
 
-        services.AddHttpClient<GraphPageSource>(GraphPageSource.HttpClientName, (sp, http) =>
-                http.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<ListeningOptions>>().Value.Facebook.TimeoutSeconds * 4))
-            .AddStandardResilienceHandler();
-        services.AddHttpClient<TeamsWebhookSender>(TeamsWebhookSender.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30))
+        // Graph: transient faults retried by the resilience handler (GraphResilience says which); throttling and
+        // long back-offs are the puller's business (Page state "resume after"), never a sleep inside a function.
+        services.AddTransient<GraphTelemetryHandler>();
+        services.AddHttpClient<GraphClient>(GraphClient.HttpClientName, (sp, http) =>
+                http.Timeout = TimeSpan.FromSeconds((sp.GetRequiredService<IOptions<ListeningOptions>>().Value.Facebook.TimeoutSeconds * (GraphResilience.MaxRetries + 1)) + 60))
+            .RemoveAllLoggers() // its Trace logs carry the raw Authorization header in their state; GraphClient logs redacted
+            .AddHttpMessageHandler<GraphTelemetryHandler>()
+            .AddStandardResilienceHandler()
+            .Configure((resilience, sp) => GraphResilience.Configure(resilience, sp.GetRequiredService<IOptions<ListeningOptions>>().Value.Facebook));
+        services.AddTransient<GraphPageSource>();
+        services.AddTransient<MetaInsightStore>();
+        services.AddTransient<Notifications.Alerts.IngestionAlerts>();
+        services.AddTransient<PageBackfill>();
+        // No retry handler: 429 and 5xx are retried through the queue (NotificationDispatcher), with a backoff
+        // that outlives one function run, and a timed-out POST may have arrived, so it is not repeated at once.
+        services.AddHttpClient<TeamsWebhookSender>(TeamsWebhookSender.HttpClientName, (sp, http) =>
+                http.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<ListeningOptions>>().Value.Teams.TimeoutSeconds))
             .RemoveAllLoggers(); // the default handler logs the request URL, and a webhook URL carries its secret sig=
 
         services.AddSingleton(sp =>
@@ -72,6 +91,7 @@ public static class ListeningServiceCollectionExtensions
             ? sp.GetRequiredService<DemoPageSource>()
             : sp.GetRequiredService<GraphPageSource>());
 
+        services.AddListeningTelemetry(configuration);
         services.AddSingleton<ListeningTables>();
         services.AddSingleton<IQueuePublisher, QueuePublisher>();
         services.AddSingleton(sp => (QueuePublisher)sp.GetRequiredService<IQueuePublisher>());
@@ -89,8 +109,14 @@ public static class ListeningServiceCollectionExtensions
         services.AddTransient<DigestCardBuilder>();
         services.AddTransient<DigestScheduler>();
         services.AddTransient<NotificationDispatcher>();
+        services.AddTransient<TeamsChannels>();
+        services.AddTransient<Notifications.Alerts.AlertLog>();
+        services.AddTransient<Notifications.Alerts.CrisisMode>();
+        services.AddTransient<Notifications.Alerts.AlertDetector>();
+        services.AddTransient<Notifications.Alerts.PipelineWatch>();
         services.AddTransient<Health.HealthReporter>();
         services.AddTransient<SummaryEndpoint>();
+        services.AddSingleton<Access.SignInGate>();
         services.AddTransient<Pipeline.PoisonParking>();
         services.AddTransient<Pipeline.QueueHandlers>();
         services.AddTransient<Pipeline.QueueDrain>();
@@ -100,6 +126,60 @@ public static class ListeningServiceCollectionExtensions
         services.AddTransient<DataRetention>();
         services.AddTransient<SnapshotReplay>();
         return services;
+    }
+}
+
+internal static class TelemetryRegistration
+{
+    /// <summary>
+    /// Traces and metrics of the pipeline; exported to Azure Monitor (Entra-authenticated) when
+    /// <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set. HTTP spans keep the query string redacted
+    /// (the instrumentation's default), so no token or <c>sig=</c> reaches telemetry.
+    /// </summary>
+    public static IServiceCollection AddListeningTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        var connectionString = configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"];
+        var credential = AppInsightsCredential(configuration["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]);
+        services.AddOpenTelemetry()
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(ListeningTelemetry.Name).AddHttpClientInstrumentation();
+                if (!string.IsNullOrWhiteSpace(connectionString))
+                {
+                    tracing.AddAzureMonitorTraceExporter(o =>
+                    {
+                        o.ConnectionString = connectionString;
+                        o.Credential = credential;
+                    });
+                }
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(ListeningTelemetry.Name);
+                if (!string.IsNullOrWhiteSpace(connectionString))
+                {
+                    metrics.AddAzureMonitorMetricExporter(o =>
+                    {
+                        o.ConnectionString = connectionString;
+                        o.Credential = credential;
+                    });
+                }
+            });
+        return services;
+    }
+
+    /// <summary><c>Authorization=AAD;ClientId=...</c> selects the user-assigned identity; without it, local auth.</summary>
+    private static ManagedIdentityCredential? AppInsightsCredential(string? authentication)
+    {
+        if (string.IsNullOrWhiteSpace(authentication) || !authentication.Contains("Authorization=AAD", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var clientId = authentication.Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('=', 2))
+            .FirstOrDefault(p => p.Length == 2 && p[0].Trim().Equals("ClientId", StringComparison.OrdinalIgnoreCase))?[1].Trim();
+        return new ManagedIdentityCredential(string.IsNullOrWhiteSpace(clientId) ? ManagedIdentityId.SystemAssigned : ManagedIdentityId.FromUserAssignedClientId(clientId));
     }
 }
 

@@ -8,7 +8,7 @@ namespace Listening.Functions;
 public sealed class AggregateSnapshot(QueueHandlers handlers)
 {
     [Function(nameof(AggregateSnapshot))]
-    public Task Run([QueueTrigger("%Listening:Queues:Snapshots%")] QueueMessage message, CancellationToken cancellationToken)
+    public Task Run([QueueTrigger("%SnapshotsQueue%")] QueueMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         return handlers.HandleSnapshotAsync(message.Body.ToString(), message.MessageId, cancellationToken);

@@ -1,12 +1,27 @@
 using Listening.Core.Notifications;
+using Listening.Core.Notifications.Alerts;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Listening.Functions;
 
-/// <summary>Hourly in UTC; queues yesterday's digest once the local digest hour has passed.</summary>
-public sealed class DailyDigest(DigestScheduler digest)
+/// <summary>
+/// Hourly in UTC: queues yesterday's digest once the local digest hour has passed, and checks for a stalled
+/// pipeline and lapsing Page tokens.
+/// </summary>
+public sealed class DailyDigest(DigestScheduler digest, PipelineWatch watch)
 {
     [Function(nameof(DailyDigest))]
-    public Task Run([TimerTrigger("%Listening:Schedules:Digest%")] TimerInfo timer, CancellationToken cancellationToken) =>
-        digest.RunAsync(cancellationToken);
+    public async Task Run([TimerTrigger("%DigestSchedule%")] TimerInfo timer, CancellationToken cancellationToken)
+    {
+        // Both run even when one fails; the timer run fails (and is logged) if either did.
+        Task[] tasks = [digest.RunAsync(cancellationToken), watch.RunAsync(cancellationToken)];
+        try
+        {
+            await Task.WhenAll(tasks);
+        }
+        catch when (tasks.Count(t => t.IsFaulted) > 1)
+        {
+            throw new AggregateException(tasks.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions));
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using Listening.Core;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -11,12 +12,14 @@ public static class FunctionsComposition
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddListening();
+        builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults();
         builder.Services.AddTransient<SchedulePulls>();
         builder.Services.AddTransient<PullPage>();
         builder.Services.AddTransient<AggregateSnapshot>();
         builder.Services.AddTransient<DailyDigest>();
         builder.Services.AddTransient<SendNotification>();
         builder.Services.AddTransient<GetDailySummary>();
+        builder.Services.AddTransient<GetPeriodSummary>();
         builder.Services.AddTransient<Health>();
         builder.Services.AddTransient<Retention>();
         return builder;

@@ -1,3 +1,4 @@
+using Listening.Core.Access;
 using Listening.Core.Summaries;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -6,10 +7,10 @@ using Microsoft.Azure.Functions.Worker;
 namespace Listening.Functions;
 
 /// <summary>
-/// GET /api/summaries/{date}: the day's summary as HTML (browsers) or JSON. Anonymous at the host: who may read
-/// it is decided by sign-in, never by a key in the URL.
+/// GET /api/summaries/{date}: the day's summary as HTML (browsers), JSON or CSV. Anonymous at the host: who may
+/// read it is decided by sign-in (<see cref="SignInGate"/>), never by a key in the URL.
 /// </summary>
-public sealed class GetDailySummary(SummaryEndpoint endpoint)
+public sealed class GetDailySummary(SummaryEndpoint endpoint, SignInGate gate)
 {
     [Function(nameof(GetDailySummary))]
     public async Task<IActionResult> Run(
@@ -18,8 +19,8 @@ public sealed class GetDailySummary(SummaryEndpoint endpoint)
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var answer = await endpoint.GetDayAsync(
-            date, request.Query["page"].FirstOrDefault(), request.Query["format"].FirstOrDefault(), request.Headers.Accept.ToString(), cancellationToken);
+        var answer = gate.Check(request.Headers[SignInGate.PrincipalHeader].FirstOrDefault())
+            ?? await endpoint.GetDayAsync(date, HttpAnswers.ReadSummaryRequest(request), cancellationToken);
         return HttpAnswers.ToResult(answer, request);
     }
 }

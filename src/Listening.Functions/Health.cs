@@ -6,7 +6,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Listening.Functions;
 
-/// <summary>GET /api/health: anonymous, nothing secret. Per Page the last pull and token state; queue depths.</summary>
+/// <summary>
+/// GET /api/health: anonymous, nothing secret (no token, no webhook URL, no storage key). Per Page the last
+/// successful pull, token state and rejected metrics; queue and poison-queue depths. 200 when healthy, else 503.
+/// </summary>
 public sealed class Health(HealthReporter reporter)
 {
     [Function(nameof(Health))]
@@ -14,7 +17,11 @@ public sealed class Health(HealthReporter reporter)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
         var report = await reporter.ReportAsync(cancellationToken);
+        var headers = request.HttpContext.Response.Headers;
+        headers.CacheControl = "no-store";
+        headers.XContentTypeOptions = "nosniff";
         return new ContentResult
         {
             StatusCode = report.Status == "healthy" ? 200 : 503,

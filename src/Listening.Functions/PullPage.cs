@@ -8,7 +8,7 @@ namespace Listening.Functions;
 public sealed class PullPage(QueueHandlers handlers)
 {
     [Function(nameof(PullPage))]
-    public Task Run([QueueTrigger("%Listening:Queues:Pulls%")] QueueMessage message, CancellationToken cancellationToken)
+    public Task Run([QueueTrigger("%PullsQueue%")] QueueMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         return handlers.HandlePullAsync(message.Body.ToString(), message.MessageId, cancellationToken);

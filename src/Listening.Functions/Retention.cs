@@ -7,6 +7,6 @@ namespace Listening.Functions;
 public sealed class Retention(DataRetention retention)
 {
     [Function(nameof(Retention))]
-    public Task Run([TimerTrigger("%Listening:Schedules:Retention%")] TimerInfo timer, CancellationToken cancellationToken) =>
+    public Task Run([TimerTrigger("%RetentionSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
         retention.RunAsync(cancellationToken);
 }

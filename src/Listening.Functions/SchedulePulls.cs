@@ -7,6 +7,6 @@ namespace Listening.Functions;
 public sealed class SchedulePulls(PullScheduler scheduler)
 {
     [Function(nameof(SchedulePulls))]
-    public Task Run([TimerTrigger("%Listening:Schedules:Pull%")] TimerInfo timer, CancellationToken cancellationToken) =>
+    public Task Run([TimerTrigger("%PullSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
         scheduler.ScheduleAsync(cancellationToken);
 }

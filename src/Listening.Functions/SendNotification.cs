@@ -8,7 +8,7 @@ namespace Listening.Functions;
 public sealed class SendNotification(QueueHandlers handlers)
 {
     [Function(nameof(SendNotification))]
-    public Task Run([QueueTrigger("%Listening:Queues:Notifications%")] QueueMessage message, CancellationToken cancellationToken)
+    public Task Run([QueueTrigger("%NotificationsQueue%")] QueueMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         return handlers.HandleNotificationAsync(message.Body.ToString(), message.MessageId, cancellationToken);

@@ -6,5 +6,8 @@ internal static class BenchmarkCatalog
     public static IReadOnlyDictionary<string, Func<string[], Task>> All { get; } = new SortedDictionary<string, Func<string[], Task>>(StringComparer.Ordinal)
     {
         ["aggregation"] = AggregationBenchmark.RunAsync,
+        ["graph-cycle"] = GraphCycleBenchmark.RunAsync,
+        ["summaries"] = SummaryServingBenchmark.RunAsync,
+        ["teams-card-size"] = TeamsCardSizeBenchmark.RunAsync,
     };
 }

@@ -24,7 +24,8 @@ public sealed partial class SnapshotAggregator(
     DayRowsCache cache,
     LocalCalendar calendar,
     TimeProvider time,
-    ILogger<SnapshotAggregator> logger)
+    ILogger<SnapshotAggregator> logger,
+    Ingestion.MetaInsightStore metaInsights)
 {
     /// <summary>Entity group transactions hold at most 100 operations.</summary>
     public const int MaxOperationsPerTransaction = 100;
@@ -38,12 +39,20 @@ public sealed partial class SnapshotAggregator(
 
         // Archived before it is applied: whatever happens next, replay can rebuild from here.
         await archive.StoreAsync(snapshot, cancellationToken);
-        var merge = await MergeAsync(snapshot, cancellationToken);
-        var date = merge.Date;
+
+        // Meta's daily values have rows of their own (Page, Meta date, metric; last capture wins). An insights-only
+        // snapshot carries no counters of ours, so it adds no observation of the day.
+        var metaDates = await metaInsights.ApplyAsync(snapshot, cancellationToken);
+        var merge = snapshot.IsInsightsOnly
+            ? null
+            : await MergeAsync(snapshot, cancellationToken);
+        var date = merge?.Date ?? calendar.DateOf(snapshot.CapturedAt);
 
         // The day's rows as this merge left them are what a read would return now, or else another merge is still
         // to commit and rebuilds the summary after us (see MergeAsync): no need to read them again.
-        var summary = await materializer.MaterializeAsync(snapshot.PageId, date, merge.View, cancellationToken);
+        var summary = merge is null
+            ? await materializer.MaterializeAsync(snapshot.PageId, date, cancellationToken)
+            : await materializer.MaterializeAsync(snapshot.PageId, date, merge.View, cancellationToken);
 
         // Later days whose summaries read this day (as their baseline, or for a giveaway's follow-through) are
         // rebuilt too, so the result does not depend on the order snapshots arrive in. In live operation this is
@@ -64,10 +73,17 @@ public sealed partial class SnapshotAggregator(
             rebuilt.Add(day);
         }
 
-        LogApplied(logger, snapshot.PageId, snapshot.CapturedAt, snapshot.Part + 1, snapshot.Parts, snapshot.Posts.Count, merge.Transactions, rebuilt.Count);
-        return new AggregationResult(snapshot.PageId, date, merge.Transactions, summary, nextSummary)
+        // The summary of the local day with the same date as a Meta day shows that day's values once it is complete.
+        foreach (var metaDate in metaDates.Where(d => !rebuilt.Contains(d)))
         {
-            EntityWrites = merge.EntityWrites,
+            await materializer.MaterializeAsync(snapshot.PageId, metaDate, cancellationToken);
+            rebuilt.Add(metaDate);
+        }
+
+        LogApplied(logger, snapshot.PageId, snapshot.CapturedAt, snapshot.Part + 1, snapshot.Parts, snapshot.Posts.Count, merge?.Transactions ?? 0, rebuilt.Count);
+        return new AggregationResult(snapshot.PageId, date, merge?.Transactions ?? 0, summary, nextSummary)
+        {
+            EntityWrites = merge?.EntityWrites ?? 0,
             RebuiltDays = rebuilt,
         };
     }

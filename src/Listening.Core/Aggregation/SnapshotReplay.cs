@@ -10,8 +10,8 @@ using Microsoft.Extensions.Options;
 namespace Listening.Core.Aggregation;
 
 /// <summary>
-/// <c>listening replay</c>: rebuilds the observation rows of a range of days from the raw archive, then every
-/// summary that reads them. Day by day, the rows are deleted and all archived snapshots of the day merged
+/// <c>listening replay</c>: rebuilds the observation rows of a range of days from the raw archive (and Meta's
+/// daily rows the archived snapshots carry), then every summary that reads them. Day by day, the rows are deleted and all archived snapshots of the day merged
 /// again (the same merge the queue handler runs), so the result equals the live run. A day without archived
 /// snapshots keeps its rows. Runbook: docs/operations.md.
 /// </summary>
@@ -25,7 +25,8 @@ public sealed partial class SnapshotReplay(
     LocalCalendar calendar,
     TimeProvider time,
     IOptions<ListeningOptions> options,
-    ILogger<SnapshotReplay> logger)
+    ILogger<SnapshotReplay> logger,
+    Ingestion.MetaInsightStore metaInsights)
 {
     /// <summary>The first day whose raw snapshots are all still archived (older ones were deleted by retention).</summary>
     public DateOnly EarliestReplayableDay => calendar.DateOf(time.GetUtcNow().AddDays(-options.Value.RawRetentionDays)).AddDays(1);
@@ -51,6 +52,7 @@ public sealed partial class SnapshotReplay(
         int rebuiltDays = 0, keptDays = 0, merged = 0, unreadable = 0, summaries = 0;
         foreach (var page in pages)
         {
+            var metaDates = new SortedSet<DateOnly>();
             for (var i = 0; i < days; i++)
             {
                 var day = from.AddDays(i);
@@ -77,7 +79,13 @@ public sealed partial class SnapshotReplay(
                     await DeleteDayAsync(page, day, cancellationToken);
                     foreach (var snapshot in snapshots)
                     {
-                        await aggregator.MergeAsync(snapshot, cancellationToken);
+                        // Meta's daily values are rows of their own (idempotent); as in the live run, an
+                        // insights-only snapshot adds no observation of its day.
+                        metaDates.UnionWith(await metaInsights.ApplyAsync(snapshot, cancellationToken));
+                        if (!snapshot.IsInsightsOnly)
+                        {
+                            await aggregator.MergeAsync(snapshot, cancellationToken);
+                        }
                     }
 
                     merged += snapshots.Count;
@@ -88,7 +96,9 @@ public sealed partial class SnapshotReplay(
             }
 
             // Summaries of the range, and of the later days that read it (baselines, giveaway follow-through).
-            var toRebuild = await reader.DaysWithDataAsync(page, from, to.AddDays(SummaryMaterializer.MaxDependentOffset), cancellationToken);
+            // Plus the days whose Meta values the archive held (their summaries show them as metaDay).
+            var toRebuild = (await reader.DaysWithDataAsync(page, from, to.AddDays(SummaryMaterializer.MaxDependentOffset), cancellationToken))
+                .Union(metaDates).Order().ToList();
             var done = 0;
             foreach (var day in toRebuild)
             {

@@ -27,8 +27,12 @@ public sealed class ListeningOptions
 
     public TeamsOptions Teams { get; set; } = new();
 
+    public AlertOptions Alerts { get; set; } = new();
+
+    /// <summary>Queue names: read from the flat settings PullsQueue, SnapshotsQueue, NotificationsQueue (see <see cref="FlatSettings"/>).</summary>
     public QueueNames Queues { get; set; } = new();
 
+    /// <summary>Timer schedules: read from the flat settings PullSchedule, DigestSchedule, RetentionSchedule.</summary>
     public ScheduleOptions Schedules { get; set; } = new();
 
     public TableNames Tables { get; set; } = new();
@@ -77,6 +81,41 @@ public sealed class FacebookOptions
 
     [Range(1, 300)]
     public int TimeoutSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// Page insights to pull, comma-separated (default: the metrics Meta still serves, see README "Graph API").
+    /// A metric Meta rejects is dropped for later cycles and reported; the rest still flows.
+    /// </summary>
+    public string? PageMetrics { get; set; }
+
+    /// <summary>Post insights pulled in the posts call's field expansion, comma-separated.</summary>
+    public string? PostMetrics { get; set; }
+
+    /// <summary>
+    /// Old metric name -> new name: values reported under the old name continue the new name's series. Configured
+    /// entries add to (or override) the defaults in <see cref="Facebook.MetricNames.DefaultAliases"/>.
+    /// </summary>
+    public Dictionary<string, string> MetricAliases { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Meta's days (Pacific time) pulled again each cycle because Meta may still revise them.</summary>
+    [Range(1, 30)]
+    public int InsightsLookbackDays { get; set; } = 3;
+
+    /// <summary>When a usage header (X-App-Usage, X-Page-Usage, X-Business-Use-Case-Usage) reaches this percentage, the Page is pulled less often.</summary>
+    [Range(10, 100)]
+    public int SlowDownAtUsagePercent { get; set; } = 75;
+
+    /// <summary>How long a Page pauses after its usage reached <see cref="SlowDownAtUsagePercent"/>.</summary>
+    [Range(1, 1440)]
+    public int SlowDownMinutes { get; set; } = 60;
+
+    /// <summary>The metrics to request, in configured order: <see cref="PageMetrics"/> or the defaults.</summary>
+    public IReadOnlyList<string> EffectivePageMetrics => Facebook.MetricNames.Parse(PageMetrics, Facebook.MetricNames.DefaultPageMetrics);
+
+    public IReadOnlyList<string> EffectivePostMetrics => Facebook.MetricNames.Parse(PostMetrics, Facebook.MetricNames.DefaultPostMetrics);
+
+    /// <summary>The defaults with the configured aliases on top.</summary>
+    public IReadOnlyDictionary<string, string> EffectiveAliases => Facebook.MetricNames.Aliases(MetricAliases);
 }
 
 public sealed class PageOptions
@@ -90,10 +129,46 @@ public sealed class PageOptions
     public string? AccessToken { get; set; }
 }
 
+/// <summary>Teams channels and routing; documented in docs/teams.md.</summary>
 public sealed class TeamsOptions
 {
-    /// <summary>The Workflows webhook URL ("When a Teams webhook request is received"). Its sig= is a secret.</summary>
+    /// <summary>The default channel: the Workflows webhook URL ("When a Teams webhook request is received"). Its sig= is a secret.</summary>
     public string? WebhookUrl { get; set; }
+
+    /// <summary>Payload format of the default channel: <c>adaptivecard</c> (Workflows) or <c>messagecard</c> (legacy connector URLs).</summary>
+    public string Format { get; set; } = TeamsFormats.AdaptiveCard;
+
+    /// <summary>Further channels by name (<c>Listening:Teams:Channels:{name}:WebhookUrl</c>), e.g. a crisis team.</summary>
+    public Dictionary<string, TeamsChannelOptions> Channels { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Notification kind to channel names, comma-separated (<c>Listening:Teams:Routes:crisis = krisenstab,default</c>).</summary>
+    public Dictionary<string, string> Routes { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Tries per notification and channel before it goes to the poison queue (429 and 5xx are retried through the queue).</summary>
+    [Range(1, 20)]
+    public int MaxAttempts { get; set; } = 6;
+
+    /// <summary>First wait before a retry; it doubles with each attempt (Retry-After wins when longer).</summary>
+    [Range(1, 600)]
+    public int RetryBaseSeconds { get; set; } = 30;
+
+    /// <summary>How long one POST to a webhook may take.</summary>
+    [Range(1, 120)]
+    public int TimeoutSeconds { get; set; } = 30;
+}
+
+public sealed class TeamsChannelOptions
+{
+    public string? WebhookUrl { get; set; }
+
+    public string Format { get; set; } = TeamsFormats.AdaptiveCard;
+}
+
+public static class TeamsFormats
+{
+    public const string AdaptiveCard = "adaptivecard";
+
+    public const string MessageCard = "messagecard";
 }
 
 public sealed class QueueNames
@@ -108,11 +183,42 @@ public sealed class QueueNames
     public string Notifications { get; set; } = "notifications";
 }
 
-/// <summary>NCRONTAB schedules (UTC) the Functions host reads as %Listening:Schedules:...%.</summary>
+/// <summary>
+/// Settings the Functions host resolves in trigger bindings (<c>%PullsQueue%</c>, <c>%PullSchedule%</c>, ...).
+/// They are flat names, not part of the <c>Listening:</c> tree: the platform's scale controller reads app
+/// settings by their literal name and does not map <c>__</c> to <c>:</c>, so a nested name would leave an idle
+/// Flex Consumption app unable to wake for its queues and timers. The app reads the same names.
+/// </summary>
+public static class FlatSettings
+{
+    public const string PullsQueue = nameof(PullsQueue);
+    public const string SnapshotsQueue = nameof(SnapshotsQueue);
+    public const string NotificationsQueue = nameof(NotificationsQueue);
+    public const string PullSchedule = nameof(PullSchedule);
+    public const string DigestSchedule = nameof(DigestSchedule);
+    public const string RetentionSchedule = nameof(RetentionSchedule);
+
+    public static void Apply(Microsoft.Extensions.Configuration.IConfiguration configuration, ListeningOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Queues.Pulls = configuration[PullsQueue] ?? options.Queues.Pulls;
+        options.Queues.Snapshots = configuration[SnapshotsQueue] ?? options.Queues.Snapshots;
+        options.Queues.Notifications = configuration[NotificationsQueue] ?? options.Queues.Notifications;
+        options.Schedules.Pull = configuration[PullSchedule] ?? options.Schedules.Pull;
+        options.Schedules.Digest = configuration[DigestSchedule] ?? options.Schedules.Digest;
+        options.Schedules.Retention = configuration[RetentionSchedule] ?? options.Schedules.Retention;
+    }
+}
+
+/// <summary>NCRONTAB schedules (UTC) the Functions host reads as %PullSchedule%, %DigestSchedule%, %RetentionSchedule%.</summary>
 public sealed class ScheduleOptions
 {
-    /// <summary>Pull cycle: every 15 minutes.</summary>
-    public string Pull { get; set; } = "0 */15 * * * *";
+    /// <summary>
+    /// Pull cycle: every 5 minutes. Pages in crisis mode are pulled on every run, the others only on the runs that
+    /// fall on a quarter hour (so every 15 minutes).
+    /// </summary>
+    public string Pull { get; set; } = "0 */5 * * * *";
 
     /// <summary>Digest check: hourly; the digest goes out once local time passes <see cref="ListeningOptions.DigestHour"/>.</summary>
     public string Digest { get; set; } = "0 5 * * * *";

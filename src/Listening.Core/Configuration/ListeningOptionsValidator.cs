@@ -31,10 +31,28 @@ public sealed partial class ListeningOptionsValidator(IConfiguration configurati
             $"Listening:Facebook:ApiVersion '{options.Facebook.ApiVersion}' must look like v24.0.");
         Check(options.Facebook.PostLookbackDays is >= 1 and <= 90, "Listening:Facebook:PostLookbackDays must be from 1 to 90 (default 7).");
         Check(options.Facebook.TimeoutSeconds is >= 1 and <= 300, "Listening:Facebook:TimeoutSeconds must be from 1 to 300 (default 30).");
+        Check(options.Facebook.InsightsLookbackDays is >= 1 and <= 30, "Listening:Facebook:InsightsLookbackDays must be from 1 to 30 (default 3).");
+        Check(options.Facebook.SlowDownAtUsagePercent is >= 10 and <= 100, "Listening:Facebook:SlowDownAtUsagePercent must be from 10 to 100 (default 75).");
+        Check(options.Facebook.SlowDownMinutes is >= 1 and <= 1440, "Listening:Facebook:SlowDownMinutes must be from 1 to 1440 (default 60).");
+        foreach (var (key, value) in new[] { ("PageMetrics", options.Facebook.PageMetrics), ("PostMetrics", options.Facebook.PostMetrics) })
+        {
+            var bad = Facebook.MetricNames.Invalid(value);
+            Check(bad is null,
+                $"Listening:Facebook:{key} contains '{bad}': list metric names (lowercase letters, digits, underscores) separated by commas, e.g. page_media_view,page_follows.");
+        }
+
+        foreach (var (from, to) in options.Facebook.MetricAliases)
+        {
+            Check(Facebook.MetricNames.IsValid(from) && Facebook.MetricNames.IsValid(to) && from != to,
+                $"Listening:Facebook:MetricAliases:{from} = '{to}' must map an old metric name to a different new one, e.g. Listening:Facebook:MetricAliases:page_impressions = page_media_view.");
+        }
+
         Check(options.PublicBaseUrl is null or "" || IsHttpUrl(options.PublicBaseUrl, requireHttps: false),
             "Listening:PublicBaseUrl must be an absolute http(s) URL such as https://listening-kreis.azurewebsites.net.");
         Check(options.Teams.WebhookUrl is null or "" || IsHttpUrl(options.Teams.WebhookUrl, requireHttps: true),
             "Listening:Teams:WebhookUrl must be the https URL of a Teams Workflows webhook (the value is not shown here because it is a secret).");
+
+        errors.AddRange(TeamsOptionsCheck.Errors(options));
 
         var withToken = options.Pages.Count(p => !string.IsNullOrWhiteSpace(p.AccessToken));
         for (var i = 0; i < options.Pages.Count; i++)
@@ -49,16 +67,16 @@ public sealed partial class ListeningOptionsValidator(IConfiguration configurati
         var duplicate = options.Pages.GroupBy(p => p.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         Check(duplicate is null, $"Listening:Pages lists Page {duplicate?.Key} more than once.");
 
-        foreach (var (key, value) in new[] { ("Pulls", options.Queues.Pulls), ("Snapshots", options.Queues.Snapshots), ("Notifications", options.Queues.Notifications) })
+        foreach (var (key, value) in new[] { (FlatSettings.PullsQueue, options.Queues.Pulls), (FlatSettings.SnapshotsQueue, options.Queues.Snapshots), (FlatSettings.NotificationsQueue, options.Queues.Notifications) })
         {
-            Check(QueueName().IsMatch(value ?? ""),
-                $"Listening:Queues:{key} '{value}' is not a valid queue name: 3-63 lowercase letters, digits and single hyphens.");
+            Check(QueueName().IsMatch(value ?? "") && value!.Length <= 56,
+                $"{key} '{value}' is not a valid queue name: 3-56 lowercase letters, digits and single hyphens (room for the -poison suffix).");
         }
 
-        foreach (var (key, value) in new[] { ("Pull", options.Schedules.Pull), ("Digest", options.Schedules.Digest), ("Retention", options.Schedules.Retention) })
+        foreach (var (key, value) in new[] { (FlatSettings.PullSchedule, options.Schedules.Pull), (FlatSettings.DigestSchedule, options.Schedules.Digest), (FlatSettings.RetentionSchedule, options.Schedules.Retention) })
         {
             Check((value ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6,
-                $"Listening:Schedules:{key} '{value}' must be an NCRONTAB expression with six fields (seconds first), e.g. 0 */15 * * * *.");
+                $"{key} '{value}' must be an NCRONTAB expression with six fields (seconds first), e.g. 0 */15 * * * *.");
         }
 
         Check(TablePrefix().IsMatch(options.Tables.Prefix ?? ""),

@@ -1,65 +1,492 @@
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Listening.Core.Configuration;
 using Listening.Core.Ingestion;
 using Listening.Core.Snapshots;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Listening.Core.Facebook;
 
 /// <summary>
-/// Reads a Page through the Graph API: Page fields, then every post of the look-back window with all reaction
-/// types, comments and shares in field expansions (no per-post request), following <c>paging.next</c> to the end.
-/// The token travels in the Authorization header only.
+/// Reads a Page through the Graph API with as few requests as possible: one batch request carries the Page
+/// fields, Meta's daily insights for the days that may still change, the first 100 posts of the look-back window
+/// (all reaction types, comments, shares and post insights in field expansions, never a request per post) and,
+/// once a day, <c>debug_token</c>; further posts follow through <c>paging.next</c> to the end.
+/// <para>
+/// When Meta rejects a metric (code 100 fails the whole call) the pull finds which one (a metric the message
+/// names is dropped at once, else the set is bisected, each round one batch) and carries on with the rest; a
+/// rejected metric with an alias (<see cref="MetricNames.DefaultAliases"/>) is replaced by its new name. When Meta
+/// says "reduce the amount of data" (code 1, subcode 99) the insights window or the posts page size is halved.
+/// Token errors and throttling end the pull with the <see cref="GraphApiException"/>: the puller records them.
+/// </para>
 /// </summary>
-public sealed class GraphPageSource(HttpClient http, IOptions<ListeningOptions> options, TimeProvider time) : IPageSource
+public sealed partial class GraphPageSource(GraphClient graph, IOptions<ListeningOptions> options, TimeProvider time, ILogger<GraphPageSource> logger) : IPageSource
 {
-    public const string HttpClientName = "graph";
+    public const string HttpClientName = GraphClient.HttpClientName;
+
+    /// <summary>Posts per page: Meta's maximum.</summary>
+    public const int PostPageSize = 100;
+
+    /// <summary>Below this page size, halving stops and the error stands.</summary>
+    public const int MinPostPageSize = 5;
 
     internal static readonly string[] ReactionTypes = ["LIKE", "LOVE", "CARE", "HAHA", "WOW", "SAD", "ANGRY"];
 
     private readonly FacebookOptions _facebook = options.Value.Facebook;
+    private readonly IReadOnlyDictionary<string, string> _aliases = options.Value.Facebook.EffectiveAliases;
 
     public static string PostFields { get; } = string.Join(',',
         new[] { "id", "created_time", "message", "permalink_url", "shares", "comments.limit(0).summary(true)" }
             .Concat(ReactionTypes.Select(t => $"reactions.type({t}).limit(0).summary(total_count).as(reactions_{t.ToLowerInvariant()})")));
 
-    public async Task<PageCapture> CaptureAsync(PageOptions page, CancellationToken cancellationToken)
+    public async Task<PageCapture> CaptureAsync(PageOptions page, PullPlan plan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(page);
-        var token = page.AccessToken ?? throw new InvalidOperationException($"Page {page.Id} has no access token (Listening:Pages:N:AccessToken).");
+        ArgumentNullException.ThrowIfNull(plan);
+        var token = page.AccessToken is { Length: > 0 } t ? t : throw new InvalidOperationException($"Page {page.Id} has no access token (Listening:Pages:N:AccessToken).");
+        var session = new GraphSession(token);
         var capturedAt = time.GetUtcNow();
-        var since = capturedAt.AddDays(-_facebook.PostLookbackDays).ToUnixTimeSeconds();
+        var rejected = new List<string>();
+        var pageMetrics = Requestable(_facebook.EffectivePageMetrics, plan.RejectedMetrics);
+        var postMetrics = Requestable(_facebook.EffectivePostMetrics, plan.RejectedMetrics);
+        var postsSince = plan.PostsSince ?? capturedAt.AddDays(-_facebook.PostLookbackDays);
+        var postsUntil = plan.PostsUntil;
 
-        using var pageFields = await GetAsync(RelativeUri($"{Uri.EscapeDataString(page.Id)}?fields=name,followers_count,fan_count"), token, cancellationToken);
-        var root = pageFields.RootElement;
-        var posts = new List<PostObservation>();
-        Uri? next = RelativeUri($"{Uri.EscapeDataString(page.Id)}/published_posts?limit=100&since={since}&fields={Uri.EscapeDataString(PostFields)}");
-        while (next is not null)
+        var calls = new List<string>();
+        int Add(bool wanted, string url)
         {
-            using var answer = await GetAsync(next, token, cancellationToken);
-            if (answer.RootElement.TryGetProperty("data", out var data))
+            if (!wanted)
             {
-                posts.AddRange(data.EnumerateArray().Select(ParsePost));
+                return -1;
             }
 
-            next = answer.RootElement.TryGetProperty("paging", out var paging) && paging.TryGetProperty("next", out var n) && n.GetString() is { } url
-                ? WithoutToken(new Uri(url))
-                : null;
+            calls.Add(url);
+            return calls.Count - 1;
         }
 
-        return new PageCapture
+        var fieldsAt = Add(plan.PageFields, graph.Versioned($"{Uri.EscapeDataString(page.Id)}?fields=name,followers_count,fan_count"));
+        var insightsAt = Add(plan.Insights is not null && pageMetrics.Count > 0,
+            plan.Insights is { } range ? InsightsUrl(page.Id, pageMetrics, range.From, range.To) : "");
+        var postsAt = Add(plan.Posts, PostsUrl(page.Id, postsSince, postsUntil, PostPageSize, postMetrics));
+        var tokenAt = Add(plan.CheckToken, graph.Versioned("debug_token?input_token=" + Uri.EscapeDataString(token)));
+        var results = calls.Count == 0 ? [] : await graph.BatchAsync(session, calls, cancellationToken);
+
+        // A token or throttling error anywhere ends the pull: the rest of the answer cannot be trusted or used.
+        if (results.Select(r => r.Error).FirstOrDefault(e => e is { IsTokenError: true } or { IsThrottling: true }) is { } stop)
+        {
+            throw stop;
+        }
+
+        TokenStatus? tokenStatus = null;
+        if (tokenAt >= 0 && results[tokenAt].Error is { } tokenCheckError)
+        {
+            // Not being able to ask about the token is no reason to lose the pull.
+            LogTokenCheckFailed(logger, page.Id, tokenCheckError.Describe());
+        }
+        else if (tokenAt >= 0)
+        {
+            tokenStatus = TokenStatus.Parse(results[tokenAt].Body);
+            if (!tokenStatus.IsValid)
+            {
+                throw new GraphApiException(400, 190, null, "OAuthException", "debug_token says the Page token is not valid" + (tokenStatus.Problem is { } p ? ": " + p : "."));
+            }
+        }
+
+        JsonElement? fields = fieldsAt >= 0 ? results[fieldsAt].Value : null;
+        var insights = new List<InsightValue>();
+        if (insightsAt >= 0)
+        {
+            var (from, to) = plan.Insights!.Value;
+            insights.AddRange(await InsightsAsync(session, page.Id, pageMetrics, from, to, results[insightsAt], rejected, cancellationToken));
+        }
+
+        var posts = postsAt >= 0
+            ? await PostsAsync(session, page.Id, postsSince, postsUntil, postMetrics, results[postsAt], rejected, cancellationToken)
+            : [];
+
+        var capture = new PageCapture
         {
             PageId = page.Id,
-            PageName = root.TryGetProperty("name", out var name) ? name.GetString() ?? page.Id : page.Name ?? page.Id,
+            PageName = fields is { } f && f.TryGetProperty("name", out var name) && name.GetString() is { Length: > 0 } n ? n : page.Name ?? page.Id,
             CapturedAt = capturedAt,
-            Followers = root.TryGetProperty("followers_count", out var f) ? f.GetInt64() : null,
-            Fans = root.TryGetProperty("fan_count", out var l) ? l.GetInt64() : null,
+            Followers = fields is { } f1 && f1.TryGetProperty("followers_count", out var followers) && followers.ValueKind == JsonValueKind.Number ? followers.GetInt64() : null,
+            Fans = fields is { } f2 && f2.TryGetProperty("fan_count", out var fans) && fans.ValueKind == JsonValueKind.Number ? fans.GetInt64() : null,
             Posts = posts,
+            Insights = Deduplicate(insights),
+            InsightsThrough = insightsAt >= 0 ? plan.Insights!.Value.To : null,
+            RejectedMetrics = [.. rejected.Distinct(StringComparer.Ordinal)],
+            Token = tokenStatus,
+            Usage = session.Usage,
+            HttpRequests = session.HttpRequests,
+            GraphCalls = session.GraphCalls,
+            Backfill = plan.Backfill,
         };
+        LogCaptured(logger, page.Id, posts.Count, capture.Insights.Count, session.HttpRequests, session.GraphCalls, session.Usage.MaxPercent);
+        return capture;
+    }
+
+    /// <summary>
+    /// For <c>listening check</c>: the Page fields, <c>debug_token</c> and each configured metric on its own, all in
+    /// one batch request, so the answer says exactly which metrics Meta accepts.
+    /// </summary>
+    public async Task<PageCheckResult> CheckAsync(PageOptions page, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var token = page.AccessToken ?? "";
+        var session = new GraphSession(token);
+        var yesterday = MetaCalendar.LastCompleteDay(time.GetUtcNow());
+        var pageMetrics = _facebook.EffectivePageMetrics;
+        var postMetrics = _facebook.EffectivePostMetrics;
+        var calls = new List<string>
+        {
+            graph.Versioned($"{Uri.EscapeDataString(page.Id)}?fields=name,followers_count,fan_count"),
+            graph.Versioned("debug_token?input_token=" + Uri.EscapeDataString(token)),
+        };
+        calls.AddRange(pageMetrics.Select(m => InsightsUrl(page.Id, [m], yesterday, yesterday)));
+        calls.AddRange(postMetrics.Select(m => PostMetricProbeUrl(page.Id, m)));
+        var results = await graph.BatchAsync(session, calls, cancellationToken);
+
+        var tokenStatus = results[1].Ok ? TokenStatus.Parse(results[1].Body) : null;
+        var metricResults = new List<MetricCheck>();
+        for (var i = 0; i < pageMetrics.Count; i++)
+        {
+            metricResults.Add(new MetricCheck(pageMetrics[i], "page", Verdict(results[2 + i])));
+        }
+
+        for (var i = 0; i < postMetrics.Count; i++)
+        {
+            metricResults.Add(new MetricCheck(postMetrics[i], "post", Verdict(results[2 + pageMetrics.Count + i])));
+        }
+
+        var fields = results[0];
+        return new PageCheckResult
+        {
+            PageId = page.Id,
+            Name = fields.Ok && fields.Body.TryGetProperty("name", out var name) ? name.GetString() ?? page.Id : page.Name ?? page.Id,
+            Followers = fields.Ok && fields.Body.TryGetProperty("followers_count", out var f) && f.ValueKind == JsonValueKind.Number ? f.GetInt64() : null,
+            FieldsError = fields.Error?.Describe(),
+            TokenError = results[1].Error?.Describe() ?? results.FirstOrDefault(r => r.Error?.IsTokenError == true)?.Error?.Describe(),
+            Token = tokenStatus,
+            Metrics = metricResults,
+            HttpRequests = session.HttpRequests,
+            GraphCalls = session.GraphCalls,
+        };
+
+        static string? Verdict(GraphResult result) => result.Ok ? null : result.Error!.Describe();
+    }
+
+    private List<string> Requestable(IReadOnlyList<string> configured, IReadOnlyCollection<string> rejected)
+    {
+        // A rejected metric whose new name is known is replaced by it, so the series goes on under the new source.
+        var list = new List<string>();
+        foreach (var metric in configured)
+        {
+            var candidate = metric;
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            while (rejected.Contains(candidate) && seen.Add(candidate) && _aliases.TryGetValue(candidate, out var next))
+            {
+                candidate = next;
+            }
+
+            if (!rejected.Contains(candidate) && !list.Contains(candidate))
+            {
+                list.Add(candidate);
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>
+    /// Meta's days [from, to]: values whose <c>end_time</c> lies in (since, until]. A 90-day window across the autumn
+    /// clock change is 90 days and an hour long; <c>since</c> moves up by that hour, as Meta allows 90 days at most.
+    /// </summary>
+    private string InsightsUrl(string pageId, IReadOnlyCollection<string> metrics, DateOnly from, DateOnly to)
+    {
+        var until = MetaCalendar.EndOf(to);
+        var since = MetaCalendar.StartOf(from);
+        var longest = TimeSpan.FromDays(MetaCalendar.MaxWindowDays);
+        if (until - since > longest)
+        {
+            since = until - longest;
+        }
+
+        return graph.Versioned(string.Create(CultureInfo.InvariantCulture,
+            $"{Uri.EscapeDataString(pageId)}/insights?metric={string.Join(',', metrics)}&period=day&since={since.ToUnixTimeSeconds()}&until={until.ToUnixTimeSeconds()}"));
+    }
+
+    private string PostsUrl(string pageId, DateTimeOffset since, DateTimeOffset? until, int limit, List<string> postMetrics)
+    {
+        var fields = postMetrics.Count > 0 ? PostFields + ",insights.metric(" + string.Join(',', postMetrics) + ")" : PostFields;
+        return graph.Versioned(string.Create(CultureInfo.InvariantCulture,
+            $"{Uri.EscapeDataString(pageId)}/published_posts?limit={limit}&since={since.ToUnixTimeSeconds()}{(until is { } u ? "&until=" + u.ToUnixTimeSeconds() : "")}&fields={Uri.EscapeDataString(fields)}"));
+    }
+
+    private string PostMetricProbeUrl(string pageId, string metric) =>
+        graph.Versioned($"{Uri.EscapeDataString(pageId)}/published_posts?limit=1&fields={Uri.EscapeDataString("id,insights.metric(" + metric + ")")}");
+
+    /// <summary>Page insights of Meta's days [from, to]; on code 100 finds and drops the rejected metrics, on 1/99 halves the window.</summary>
+    private async Task<List<InsightValue>> InsightsAsync(
+        GraphSession session, string pageId, List<string> metrics, DateOnly from, DateOnly to, GraphResult first,
+        List<string> rejected, CancellationToken cancellationToken)
+    {
+        var values = new List<InsightValue>();
+        var pending = new List<(List<string> Metrics, DateOnly From, DateOnly To, GraphResult? Result)> { ([.. metrics], from, to, first) };
+        while (pending.Count > 0)
+        {
+            var unanswered = pending.Where(p => p.Result is null).ToList();
+            if (unanswered.Count > 0)
+            {
+                var answers = await graph.BatchAsync(session, [.. unanswered.Select(p => InsightsUrl(pageId, p.Metrics, p.From, p.To))], cancellationToken);
+                var k = 0;
+                pending = [.. pending.Select(p => p.Result is null ? p with { Result = answers[k++] } : p)];
+            }
+
+            var next = new List<(List<string>, DateOnly, DateOnly, GraphResult?)>();
+            foreach (var (group, start, end, result) in pending)
+            {
+                var error = result!.Error;
+                if (error is null)
+                {
+                    values.AddRange(ParseInsights(result.Body));
+                }
+                else if (error.IsTokenError || error.IsThrottling)
+                {
+                    throw error;
+                }
+                else if (error.IsTooMuchData && end > start)
+                {
+                    var middle = start.AddDays((end.DayNumber - start.DayNumber) / 2);
+                    LogHalvedWindow(logger, pageId, start, end);
+                    next.Add((group, start, middle, null));
+                    next.Add((group, middle.AddDays(1), end, null));
+                }
+                else if (IsMetricRejection(error, group))
+                {
+                    var named = group.Where(m => error.Message.Contains(m, StringComparison.Ordinal)).ToList();
+                    List<List<string>> retry;
+                    if (named.Count > 0 && named.Count < group.Count)
+                    {
+                        Reject(named, rejected, pageId, error);
+                        retry = [[.. group.Except(named)]];
+                    }
+                    else if (group.Count == 1)
+                    {
+                        Reject(group, rejected, pageId, error);
+                        retry = [];
+                    }
+                    else
+                    {
+                        retry = [group[..(group.Count / 2)], group[(group.Count / 2)..]];
+                    }
+
+                    // The new name of a rejected metric continues its series.
+                    var successors = group.Where(rejected.Contains)
+                        .Select(m => _aliases.GetValueOrDefault(m))
+                        .OfType<string>()
+                        .Where(s => !metrics.Contains(s) && !rejected.Contains(s))
+                        .Distinct(StringComparer.Ordinal)
+                        .ToList();
+                    foreach (var successor in successors)
+                    {
+                        retry.Add([successor]);
+                    }
+
+                    next.AddRange(retry.Where(g => g.Count > 0).Select(g => (g, start, end, (GraphResult?)null)));
+                }
+                else
+                {
+                    throw error;
+                }
+            }
+
+            pending = next;
+        }
+
+        if (rejected.Count > 0 && metrics.All(rejected.Contains))
+        {
+            LogAllRejected(logger, pageId, metrics.Count);
+        }
+
+        return values;
+    }
+
+    /// <summary>Posts created in [since, until), through <c>paging.next</c> to the end.</summary>
+    private async Task<List<PostObservation>> PostsAsync(
+        GraphSession session, string pageId, DateTimeOffset since, DateTimeOffset? until, IReadOnlyList<string> postMetrics, GraphResult first,
+        List<string> rejected, CancellationToken cancellationToken)
+    {
+        var posts = new List<PostObservation>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var metrics = postMetrics.ToList();
+        var limit = PostPageSize;
+        var withInsights = true;
+        var result = first;
+        string? next = null;
+
+        // The same page again (the first one, or the next one) with the current page size and metrics.
+        Task<GraphResult> RepeatAsync() =>
+            next is null
+                ? graph.CallAsync(session, PostsUrl(pageId, since, until, limit, withInsights ? metrics : []), cancellationToken)
+                : graph.NextPageAsync(session, WithLimit(next, limit), cancellationToken);
+
+        while (true)
+        {
+            var error = result.Error;
+            if (error is not null)
+            {
+                if (error.IsTokenError || error.IsThrottling)
+                {
+                    throw error;
+                }
+
+                if (error.IsInvalidParameter && withInsights && metrics.Count > 0)
+                {
+                    var found = await ProbePostMetricsAsync(session, pageId, metrics, cancellationToken);
+                    foreach (var (metric, problem) in found.Rejected)
+                    {
+                        Reject([metric], rejected, pageId, problem);
+                    }
+
+                    metrics = [.. metrics.Except(found.Rejected.Select(r => r.Metric)).Concat(found.Successors).Distinct(StringComparer.Ordinal)];
+                    if (found.Rejected.Count == 0)
+                    {
+                        // The metrics are fine on their own (a reel in the window, say): read the posts without insights.
+                        LogPostsWithoutInsights(logger, pageId, error.Describe());
+                        withInsights = false;
+                    }
+
+                    result = await RepeatAsync();
+                    continue;
+                }
+
+                if (error.IsTooMuchData && limit > MinPostPageSize)
+                {
+                    limit /= 2;
+                    LogHalvedPage(logger, pageId, limit);
+                    result = await RepeatAsync();
+                    continue;
+                }
+
+                throw error;
+            }
+
+            if (result.Body.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in data.EnumerateArray())
+                {
+                    var post = ParsePost(item);
+                    if (seen.Add(post.Id))
+                    {
+                        posts.Add(post);
+                    }
+                }
+            }
+
+            next = result.Body.TryGetProperty("paging", out var paging) && paging.TryGetProperty("next", out var n) && n.GetString() is { Length: > 0 } url
+                ? WithLimit(url, limit)
+                : null;
+            if (next is null)
+            {
+                return posts;
+            }
+
+            result = await graph.NextPageAsync(session, next, cancellationToken);
+        }
+    }
+
+    private async Task<(List<(string Metric, GraphApiException Problem)> Rejected, List<string> Successors)> ProbePostMetricsAsync(
+        GraphSession session, string pageId, List<string> metrics, CancellationToken cancellationToken)
+    {
+        var rejected = new List<(string, GraphApiException)>();
+        var successors = new List<string>();
+        var probe = metrics;
+        while (probe.Count > 0)
+        {
+            var answers = await graph.BatchAsync(session, [.. probe.Select(m => PostMetricProbeUrl(pageId, m))], cancellationToken);
+            var nextProbe = new List<string>();
+            for (var i = 0; i < probe.Count; i++)
+            {
+                var error = answers[i].Error;
+                if (error is null)
+                {
+                    if (!metrics.Contains(probe[i]))
+                    {
+                        successors.Add(probe[i]);
+                    }
+
+                    continue;
+                }
+
+                if (error.IsTokenError || error.IsThrottling)
+                {
+                    throw error;
+                }
+
+                if (error.IsInvalidParameter)
+                {
+                    rejected.Add((probe[i], error));
+                    if (_aliases.TryGetValue(probe[i], out var successor) && !metrics.Contains(successor) && !successors.Contains(successor))
+                    {
+                        nextProbe.Add(successor);
+                    }
+                }
+            }
+
+            probe = nextProbe;
+        }
+
+        return (rejected, successors);
+    }
+
+    private void Reject(IEnumerable<string> metrics, List<string> rejected, string pageId, GraphApiException error)
+    {
+        foreach (var metric in metrics)
+        {
+            if (!rejected.Contains(metric))
+            {
+                rejected.Add(metric);
+                LogRejected(logger, pageId, metric, error.Describe());
+            }
+        }
+    }
+
+    /// <summary>Code 100 about metrics: Meta says "metric", or names one of those asked for.</summary>
+    internal static bool IsMetricRejection(GraphApiException error, IReadOnlyCollection<string> metrics) =>
+        error.IsInvalidParameter
+        && (error.Message.Contains("metric", StringComparison.OrdinalIgnoreCase) || metrics.Any(m => error.Message.Contains(m, StringComparison.Ordinal)));
+
+    /// <summary>The <c>data</c> of an insights answer: numeric daily values only (breakdowns such as per-country objects are skipped).</summary>
+    internal static IEnumerable<InsightValue> ParseInsights(JsonElement body)
+    {
+        if (!body.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array)
+        {
+            yield break;
+        }
+
+        foreach (var metric in data.EnumerateArray())
+        {
+            var name = metric.TryGetProperty("name", out var n) ? n.GetString() : null;
+            var period = metric.TryGetProperty("period", out var p) ? p.GetString() : "day";
+            if (!MetricNames.IsValid(name) || period != "day" || !metric.TryGetProperty("values", out var values) || values.ValueKind != JsonValueKind.Array)
+            {
+                continue;
+            }
+
+            foreach (var value in values.EnumerateArray())
+            {
+                if (value.TryGetProperty("end_time", out var end) && end.GetString() is { } endText
+                    && value.TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.Number)
+                {
+                    var number = v.TryGetInt64(out var whole) ? whole : (long)Math.Round(v.GetDouble(), MidpointRounding.AwayFromZero);
+                    if (number >= 0)
+                    {
+                        yield return new InsightValue { Metric = name!, EndTime = ParseTime(endText).ToUniversalTime(), Value = number };
+                    }
+                }
+            }
+        }
     }
 
     internal static PostObservation ParsePost(JsonElement post)
@@ -68,6 +495,21 @@ public sealed class GraphPageSource(HttpClient http, IOptions<ListeningOptions> 
             post.TryGetProperty(property, out var edge) && edge.TryGetProperty("summary", out var s) && s.TryGetProperty("total_count", out var c)
                 ? c.GetInt64()
                 : 0;
+
+        Dictionary<string, long>? metrics = null;
+        if (post.TryGetProperty("insights", out var insights) && insights.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var metric in data.EnumerateArray())
+            {
+                if (metric.TryGetProperty("name", out var name) && MetricNames.IsValid(name.GetString())
+                    && metric.TryGetProperty("values", out var values) && values.ValueKind == JsonValueKind.Array && values.GetArrayLength() > 0
+                    && values[0].TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.Number)
+                {
+                    metrics ??= new Dictionary<string, long>(StringComparer.Ordinal);
+                    metrics[name.GetString()!] = value.TryGetInt64(out var whole) ? whole : (long)Math.Round(value.GetDouble(), MidpointRounding.AwayFromZero);
+                }
+            }
+        }
 
         return new PostObservation
         {
@@ -88,6 +530,7 @@ public sealed class GraphPageSource(HttpClient http, IOptions<ListeningOptions> 
                 Sad = Summary("reactions_sad"),
                 Angry = Summary("reactions_angry"),
             },
+            Metrics = metrics,
         };
     }
 
@@ -102,59 +545,69 @@ public sealed class GraphPageSource(HttpClient http, IOptions<ListeningOptions> 
         return DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
     }
 
-    /// <summary>A <c>paging.next</c> URL carries the token in its query: drop it, the header carries it.</summary>
-    internal static Uri WithoutToken(Uri url)
+    /// <summary>A paging link with its <c>limit</c> set to the current page size.</summary>
+    internal static string WithLimit(string url, int limit)
     {
-        var query = url.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
-            .Where(p => !p.StartsWith("access_token=", StringComparison.OrdinalIgnoreCase)
-                && !p.StartsWith("appsecret_proof=", StringComparison.OrdinalIgnoreCase));
-        return new UriBuilder(url) { Query = string.Join('&', query) }.Uri;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            return url;
+        }
+
+        var parts = uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Where(p => !p.StartsWith("limit=", StringComparison.Ordinal))
+            .Append("limit=" + limit.ToString(CultureInfo.InvariantCulture));
+        return new UriBuilder(uri) { Query = string.Join('&', parts) }.Uri.ToString();
     }
 
-    private Uri RelativeUri(string pathAndQuery) =>
-        new($"{_facebook.GraphBaseUrl.TrimEnd('/')}/{_facebook.ApiVersion}/{pathAndQuery}");
+    /// <summary>One value per metric and day: a window split in halves can overlap at its edges.</summary>
+    private static List<InsightValue> Deduplicate(List<InsightValue> values) =>
+        [.. values.GroupBy(v => (v.Metric, v.EndTime)).Select(g => g.MaxBy(v => v.Value)!).OrderBy(v => v.EndTime).ThenBy(v => v.Metric, StringComparer.Ordinal)];
 
-    private async Task<JsonDocument> GetAsync(Uri uri, string token, CancellationToken cancellationToken)
-    {
-        if (_facebook.AppSecret is { Length: > 0 } secret)
-        {
-            var proof = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(token)));
-            uri = new Uri(uri + (uri.Query.Length > 0 ? "&" : "?") + "appsecret_proof=" + proof);
-        }
+    [LoggerMessage(Level = LogLevel.Information, Message = "Read page {PageId}: {Posts} posts, {InsightValues} insight values in {HttpRequests} HTTP requests ({GraphCalls} Graph calls), usage {UsagePercent} %")]
+    private static partial void LogCaptured(ILogger logger, string pageId, int posts, int insightValues, int httpRequests, int graphCalls, int usagePercent);
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        JsonDocument document;
-        try
-        {
-            document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
-        }
-        catch (JsonException)
-        {
-            throw new GraphApiException((int)response.StatusCode, 0, null, null, $"The Graph API answered HTTP {(int)response.StatusCode} with a body that is not JSON.");
-        }
+    [LoggerMessage(Level = LogLevel.Warning, Message = "debug_token failed for page {PageId} ({Problem}); the pull goes on without it")]
+    private static partial void LogTokenCheckFailed(ILogger logger, string pageId, string problem);
 
-        if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("error", out var error))
-        {
-            using (document)
-            {
-                throw new GraphApiException(
-                    (int)response.StatusCode,
-                    error.TryGetProperty("code", out var code) ? code.GetInt32() : 0,
-                    error.TryGetProperty("error_subcode", out var sub) ? sub.GetInt32() : null,
-                    error.TryGetProperty("type", out var type) ? type.GetString() : null,
-                    error.TryGetProperty("message", out var message) ? message.GetString() ?? "" : "");
-            }
-        }
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Meta rejected metric {Metric} for page {PageId} ({Problem}); carrying on without it")]
+    private static partial void LogRejected(ILogger logger, string pageId, string metric, string problem);
 
-        if (!response.IsSuccessStatusCode)
-        {
-            document.Dispose();
-            throw new GraphApiException((int)response.StatusCode, 0, null, null, $"The Graph API answered HTTP {(int)response.StatusCode}.");
-        }
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Meta rejected every configured Page metric ({Count}) for page {PageId}: check Listening:Facebook:PageMetrics")]
+    private static partial void LogAllRejected(ILogger logger, string pageId, int count);
 
-        return document;
-    }
+    [LoggerMessage(Level = LogLevel.Information, Message = "Meta asked for less data: insights window {From} to {To} of page {PageId} is read in halves")]
+    private static partial void LogHalvedWindow(ILogger logger, string pageId, DateOnly from, DateOnly to);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Meta asked for less data: posts of page {PageId} are read {Limit} per page")]
+    private static partial void LogHalvedPage(ILogger logger, string pageId, int limit);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Posts of page {PageId} failed with their insights although each metric works alone ({Problem}); reading them without post insights this time")]
+    private static partial void LogPostsWithoutInsights(ILogger logger, string pageId, string problem);
 }
+
+/// <summary>What <c>listening check</c> learned about one Page.</summary>
+public sealed record PageCheckResult
+{
+    public required string PageId { get; init; }
+
+    public required string Name { get; init; }
+
+    public long? Followers { get; init; }
+
+    /// <summary>Why the Page fields could not be read, if they could not.</summary>
+    public string? FieldsError { get; init; }
+
+    /// <summary>Why <c>debug_token</c> failed or a call was refused for the token.</summary>
+    public string? TokenError { get; init; }
+
+    public TokenStatus? Token { get; init; }
+
+    public IReadOnlyList<MetricCheck> Metrics { get; init; } = [];
+
+    public int HttpRequests { get; init; }
+
+    public int GraphCalls { get; init; }
+}
+
+/// <summary>One configured metric: accepted (<see cref="Problem"/> null) or what Meta answered.</summary>
+public sealed record MetricCheck(string Metric, string Kind, string? Problem);

@@ -25,7 +25,19 @@ public sealed class HealthReporter(
             var last = s?.LastSuccessfulPull;
             return new PageHealth(p.Id, s?.PageName ?? p.Name ?? p.Id, last,
                 string.IsNullOrEmpty(s?.TokenState) ? (options.Value.IsDemo ? "demo" : "unknown") : s!.TokenState,
-                last is null || now - last > StalledAfter);
+                last is null || now - last > StalledAfter)
+            {
+                TokenProblem = s?.TokenProblem,
+                TokenExpiresAt = s?.TokenExpiresAt,
+                DataAccessExpiresAt = s?.DataAccessExpiresAt,
+                TokenCheckedAt = s?.TokenCheckedAt,
+                RejectedMetrics = s?.RejectedMetricList ?? [],
+                PausedUntil = s?.ResumeAfter is { } resume && resume > now ? resume : null,
+                PauseReason = s?.ResumeAfter is { } r && r > now ? s.ResumeReason : null,
+                UsagePercent = s?.UsagePercent ?? 0,
+                LastFailureAt = s?.LastFailureAt,
+                LastFailure = s?.LastFailure,
+            };
         }).ToList();
 
         var names = options.Value.Queues;
@@ -46,7 +58,35 @@ public sealed class HealthReporter(
 
 public sealed record HealthReport(string Status, bool Demo, DateTimeOffset CheckedAt, IReadOnlyList<PageHealth> Pages, IReadOnlyList<QueueHealth> Queues);
 
-public sealed record PageHealth(string PageId, string Name, DateTimeOffset? LastSuccessfulPull, string TokenState, bool Stalled);
+public sealed record PageHealth(string PageId, string Name, DateTimeOffset? LastSuccessfulPull, string TokenState, bool Stalled)
+{
+    /// <summary>Why the token is invalid ("expired", ...), when it is.</summary>
+    public string? TokenProblem { get; init; }
+
+    /// <summary>From <c>debug_token</c> (asked once a day): null when the token never expires.</summary>
+    public DateTimeOffset? TokenExpiresAt { get; init; }
+
+    /// <summary>When the token's data access lapses unless the granting user is active again.</summary>
+    public DateTimeOffset? DataAccessExpiresAt { get; init; }
+
+    public DateTimeOffset? TokenCheckedAt { get; init; }
+
+    /// <summary>Metrics Meta rejected for this Page; they are no longer asked for.</summary>
+    public IReadOnlyList<string> RejectedMetrics { get; init; } = [];
+
+    /// <summary>Pulls of the Page pause until then (throttled, or slowing down before Meta throttles).</summary>
+    public DateTimeOffset? PausedUntil { get; init; }
+
+    public string? PauseReason { get; init; }
+
+    /// <summary>The highest rate-limit usage Meta reported at the last pull, in percent.</summary>
+    public int UsagePercent { get; init; }
+
+    public DateTimeOffset? LastFailureAt { get; init; }
+
+    /// <summary>The last failure in Meta's words (never secret).</summary>
+    public string? LastFailure { get; init; }
+}
 
 public sealed record QueueHealth(string Name, int Messages, int Poison);
 

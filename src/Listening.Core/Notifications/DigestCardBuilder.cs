@@ -19,14 +19,20 @@ public sealed class DigestCardBuilder(IOptions<ListeningOptions> options)
     public const int MaxCardBytes = WorkflowsPayload.MaxBytes - EnvelopeReserve;
 
     /// <summary>From the richest card to the leanest; the first that fits is sent.</summary>
-    private static readonly (int Posts, int ExcerptLength)[] Levels = [(3, 100), (3, 60), (2, 60), (1, 60), (1, 30), (0, 0)];
+    private static readonly Level[] Levels =
+    [
+        new(3, 100, 6, 3), new(3, 60, 6, 3), new(2, 60, 4, 2), new(1, 60, 3, 1), new(1, 30, 2, 0), new(0, 0, 1, 0), new(0, 0, 0, 0),
+    ];
 
-    public JsonObject Build(DateOnly date, DailySummary? summary)
+    public JsonObject Build(DateOnly date, DailySummary? summary) => Build(new DigestContent(date, summary));
+
+    public JsonObject Build(DigestContent content)
     {
+        ArgumentNullException.ThrowIfNull(content);
         JsonObject? card = null;
-        foreach (var (posts, excerptLength) in Levels)
+        foreach (var level in Levels)
         {
-            card = Build(date, summary, posts, excerptLength);
+            card = Build(content, level);
             if (SizeOf(card) <= MaxCardBytes)
             {
                 return card;
@@ -63,9 +69,11 @@ public sealed class DigestCardBuilder(IOptions<ListeningOptions> options)
 
     private static long Interactions(PostDaySummary post) => post.Reactions.Total + post.Comments + post.Shares;
 
-    private JsonObject Build(DateOnly date, DailySummary? summary, int postsPerPage, int excerptLength)
+    private JsonObject Build(DigestContent content, Level level)
     {
+        var (date, summary) = (content.Date, content.Summary);
         var demo = summary?.Demo ?? options.Value.IsDemo;
+        var timeZone = summary?.TimeZone ?? options.Value.TimeZone;
         var body = new JsonArray
         {
             new JsonObject
@@ -85,13 +93,48 @@ public sealed class DigestCardBuilder(IOptions<ListeningOptions> options)
         else
         {
             body.Add(Subtle(
-                "Stand: " + GermanFormat.DateTime(GermanFormat.InZone(summary.GeneratedAt, summary.TimeZone))
+                GermanFormat.LongDate(date)
+                + " · Stand: " + GermanFormat.DateTime(GermanFormat.InZone(summary.GeneratedAt, summary.TimeZone))
                 + " · Tage nach Kalender " + summary.TimeZone
                 + (demo ? " · Beispieldaten" : "")));
+        }
+
+        foreach (var crisis in content.Crises)
+        {
+            body.Add(new JsonObject
+            {
+                ["type"] = "Container",
+                ["style"] = "attention",
+                ["spacing"] = "Medium",
+                ["items"] = new JsonArray(new JsonObject
+                {
+                    ["type"] = "RichTextBlock",
+                    ["inlines"] = new JsonArray(
+                        new JsonObject { ["type"] = "TextRun", ["text"] = "Krisenmodus: ", ["weight"] = "Bolder" },
+                        new JsonObject
+                        {
+                            ["type"] = "TextRun",
+                            ["text"] = crisis.PageName + " (Stichwort „" + crisis.Keyword + "“), von "
+                                + GermanFormat.DateTime(GermanFormat.InZone(crisis.Since, timeZone)) + " bis "
+                                + GermanFormat.DateTime(GermanFormat.InZone(crisis.Until, timeZone))
+                                + ". In dieser Zeit holt Listening die Zahlen alle 5 Minuten.",
+                        }),
+                }),
+            });
+        }
+
+        if (summary is not null)
+        {
             foreach (var page in summary.Pages)
             {
-                body.Add(Page(page, summary.TimeZone, postsPerPage, excerptLength));
+                var before = content.Previous?.Pages.FirstOrDefault(p => p.PageId == page.PageId);
+                body.Add(Page(page, before, summary.TimeZone, level));
             }
+        }
+
+        if (level.Alerts > 0 && content.Alerts.Count > 0)
+        {
+            body.Add(OpenAlerts(content.Alerts, timeZone, level.Alerts));
         }
 
         var card = new JsonObject
@@ -110,8 +153,9 @@ public sealed class DigestCardBuilder(IOptions<ListeningOptions> options)
         return card;
     }
 
-    private static JsonObject Page(PageDaySummary page, string timeZone, int postsPerPage, int excerptLength)
+    private static JsonObject Page(PageDaySummary page, PageDaySummary? before, string timeZone, Level level)
     {
+        var newPosts = page.Posts.Count(p => p.New);
         var items = new JsonArray
         {
             new JsonObject
@@ -127,14 +171,15 @@ public sealed class DigestCardBuilder(IOptions<ListeningOptions> options)
                 {
                     Fact("Follower", Counter(page.Followers)),
                     Fact("„Gefällt mir“-Angaben", Counter(page.Likes)),
-                    Fact("Reaktionen", GermanFormat.Number(page.Reactions.Total)),
-                    Fact("Kommentare", GermanFormat.Number(page.Comments)),
-                    Fact("Mal geteilt", GermanFormat.Number(page.Shares)),
+                    Fact("Reaktionen", WithChange(page.Reactions.Total, before?.Reactions.Total)),
+                    Fact("Kommentare", WithChange(page.Comments, before?.Comments)),
+                    Fact("Mal geteilt", WithChange(page.Shares, before?.Shares)),
+                    Fact("Neue Beiträge", GermanFormat.Number(newPosts)),
                 },
             },
         };
 
-        var top = TopPosts(page, postsPerPage);
+        var top = TopPosts(page, level.Posts);
         if (page.Posts.Count == 0)
         {
             items.Add(Subtle("Keine neuen Beiträge und keine Interaktionen."));
@@ -144,11 +189,66 @@ public sealed class DigestCardBuilder(IOptions<ListeningOptions> options)
             items.Add(Subtle(top.Count == 1 ? "Beitrag mit den meisten Interaktionen:" : $"Die {top.Count} Beiträge mit den meisten Interaktionen:"));
             foreach (var post in top)
             {
-                items.Add(Post(post, timeZone, excerptLength));
+                items.Add(Post(post, timeZone, level.ExcerptLength));
             }
         }
 
+        var topics = DigestTopics.For(page, level.Topics);
+        if (topics.Count > 0)
+        {
+            var inlines = new JsonArray(new JsonObject { ["type"] = "TextRun", ["text"] = "Themen: ", ["weight"] = "Bolder", ["size"] = "Small" });
+            inlines.Add(new JsonObject
+            {
+                ["type"] = "TextRun",
+                ["size"] = "Small",
+                ["text"] = string.Join(" · ", topics.Select(t =>
+                    $"{t.Topic} ({GermanFormat.Number(t.Posts)} {(t.Posts == 1 ? "Beitrag" : "Beiträge")}, {GermanFormat.Number(t.Interactions)} Interaktionen)")),
+            });
+            items.Add(new JsonObject { ["type"] = "RichTextBlock", ["spacing"] = "Small", ["inlines"] = inlines });
+        }
+
         return new JsonObject { ["type"] = "Container", ["separator"] = true, ["spacing"] = "Medium", ["items"] = items };
+    }
+
+    private static JsonObject OpenAlerts(IReadOnlyList<DigestAlert> alerts, string timeZone, int count)
+    {
+        var items = new JsonArray
+        {
+            new JsonObject { ["type"] = "TextBlock", ["text"] = "Warnungen des Tages", ["weight"] = "Bolder", ["wrap"] = true },
+        };
+        foreach (var alert in alerts.Take(count))
+        {
+            var inlines = new JsonArray
+            {
+                new JsonObject { ["type"] = "TextRun", ["text"] = GermanFormat.Time(GermanFormat.InZone(alert.RaisedAt, timeZone)) + " · ", ["isSubtle"] = true },
+                new JsonObject
+                {
+                    ["type"] = "TextRun",
+                    ["text"] = alert.Title.Contains(alert.PageName, StringComparison.Ordinal) ? alert.Title : alert.Title + " (" + alert.PageName + ")",
+                },
+            };
+            if (SummaryHtmlRenderer.SafeLink(alert.Link) is { } url)
+            {
+                inlines.Add(new JsonObject { ["type"] = "TextRun", ["text"] = " " });
+                inlines.Add(new JsonObject
+                {
+                    ["type"] = "TextRun",
+                    ["text"] = "öffnen",
+                    ["color"] = "Accent",
+                    ["underline"] = true,
+                    ["selectAction"] = new JsonObject { ["type"] = "Action.OpenUrl", ["url"] = url },
+                });
+            }
+
+            items.Add(new JsonObject { ["type"] = "RichTextBlock", ["spacing"] = "Small", ["inlines"] = inlines });
+        }
+
+        if (alerts.Count > count)
+        {
+            items.Add(Subtle($"… und {GermanFormat.Number(alerts.Count - count)} weitere."));
+        }
+
+        return new JsonObject { ["type"] = "Container", ["separator"] = true, ["spacing"] = "Medium", ["style"] = "warning", ["items"] = items };
     }
 
     private static JsonObject Post(PostDaySummary post, string timeZone, int excerptLength)
@@ -221,6 +321,9 @@ public sealed class DigestCardBuilder(IOptions<ListeningOptions> options)
         return cut.TrimEnd(' ', '–', '-', ',', ';', ':') + "…";
     }
 
+    private static string WithChange(long value, long? before) =>
+        before is { } b ? GermanFormat.Number(value) + " (" + GermanFormat.Change(value - b) + " zum Vortag)" : GermanFormat.Number(value);
+
     private static string Counter(CounterChange counter) =>
         counter.Change is { } change
             ? GermanFormat.Number(counter.End) + " (" + GermanFormat.Change(change) + " zum Vortag)"
@@ -232,4 +335,20 @@ public sealed class DigestCardBuilder(IOptions<ListeningOptions> options)
         new() { ["type"] = "TextBlock", ["text"] = text, ["isSubtle"] = true, ["size"] = "Small", ["wrap"] = true };
 
     private static JsonObject Fact(string title, string value) => new() { ["title"] = title, ["value"] = value };
+
+    private sealed record Level(int Posts, int ExcerptLength, int Alerts, int Topics);
 }
+
+/// <summary>What the morning digest shows: the day, the day before (for changes), the day's alerts and crisis mode.</summary>
+public sealed record DigestContent(DateOnly Date, DailySummary? Summary)
+{
+    public DailySummary? Previous { get; init; }
+
+    public IReadOnlyList<DigestAlert> Alerts { get; init; } = [];
+
+    public IReadOnlyList<DigestCrisis> Crises { get; init; } = [];
+}
+
+public sealed record DigestAlert(string Kind, string Title, string PageName, DateTimeOffset RaisedAt, string? Link);
+
+public sealed record DigestCrisis(string PageName, string Keyword, DateTimeOffset Since, DateTimeOffset Until);

@@ -2,6 +2,7 @@ using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using Listening.Core.Configuration;
+using Listening.Core.Notifications.Alerts;
 using Listening.Core.Snapshots;
 using Listening.Core.Storage;
 using Listening.Core.Summaries;
@@ -17,6 +18,8 @@ namespace Listening.Core.Notifications;
 public sealed partial class DigestScheduler(
     SummaryReader summaries,
     DigestCardBuilder cards,
+    AlertLog alerts,
+    CrisisMode crisis,
     IQueuePublisher queue,
     ListeningTables tables,
     LocalCalendar calendar,
@@ -29,6 +32,7 @@ public sealed partial class DigestScheduler(
     /// <summary>The date whose digest was queued by this run, or null when it is not time or it was queued before.</summary>
     public async Task<DateOnly?> RunAsync(CancellationToken cancellationToken)
     {
+        using var activity = Telemetry.ListeningTelemetry.Source.StartActivity("DailyDigest");
         var now = calendar.ToLocal(time.GetUtcNow());
         if (now.Hour < options.Value.DigestHour)
         {
@@ -58,17 +62,32 @@ public sealed partial class DigestScheduler(
         return date;
     }
 
-    public async Task<NotificationMessage> BuildAsync(DateOnly date, CancellationToken cancellationToken)
+    public async Task<NotificationMessage> BuildAsync(DateOnly date, CancellationToken cancellationToken) =>
+        Message(date, cards.Build(await ContentAsync(date, cancellationToken)));
+
+    /// <summary>Everything the digest of a day shows; the same stored data gives the same card, whenever it is built.</summary>
+    public async Task<DigestContent> ContentAsync(DateOnly date, CancellationToken cancellationToken)
     {
         var stored = await summaries.ReadDayAsync(date, null, cancellationToken);
-        var card = cards.Build(date, stored?.Summary);
-        return new NotificationMessage
+        var previous = stored is null ? null : await summaries.ReadDayAsync(date.AddDays(-1), null, cancellationToken);
+        var (from, to) = (calendar.StartOf(date), calendar.EndOf(date));
+        var raised = await alerts.RaisedBetweenAsync(from, to, cancellationToken);
+        var crises = await crisis.OverlappingAsync(from, to, cancellationToken);
+        var names = stored?.Summary.Pages.ToDictionary(p => p.PageId, p => p.Name, StringComparer.Ordinal) ?? [];
+        return new DigestContent(date, stored?.Summary)
         {
-            Key = "digest:" + date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            Kind = "digest",
-            Payload = WorkflowsPayload.Wrap(card),
+            Previous = previous?.Summary,
+            Alerts = [.. raised.Select(a => new DigestAlert(a.Kind, a.Title, a.PageName, a.RaisedAt, a.Link))],
+            Crises = [.. crises.Select(c => new DigestCrisis(names.GetValueOrDefault(c.RowKey, c.RowKey), c.Keyword, c.Since, c.Until))],
         };
     }
+
+    public static NotificationMessage Message(DateOnly date, System.Text.Json.Nodes.JsonObject card) => new()
+    {
+        Key = "digest:" + date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        Kind = AlertKinds.Digest,
+        Payload = WorkflowsPayload.Wrap(card),
+    };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Queued the daily digest for {Date}")]
     private static partial void LogQueued(ILogger logger, DateOnly date);

@@ -11,43 +11,141 @@ using Microsoft.Extensions.Options;
 namespace Listening.Core.Notifications;
 
 /// <summary>
-/// Delivers a notification message to its channel once: a dedupe record per channel and key is written after a
-/// successful post, and a message whose record exists is dropped. Failures throw, so the queue retries and,
-/// in the end, parks the message in the poison queue.
+/// Delivers a notification to each channel its kind is routed to, once: a dedupe record per channel and key is
+/// written after a successful post, and a channel whose record exists is skipped, so a redelivered or duplicated
+/// message posts nothing twice. A 429 (after its Retry-After), a 5xx, a timeout or a refused connection puts the
+/// message back on the queue with a delay and one more attempt; after <c>Listening:Teams:MaxAttempts</c>, or at
+/// once for an answer that will never change (400, 401, 403, 404, 413, an invalid payload), it goes to the poison
+/// queue with the reason. See docs/teams.md ("Delivery").
 /// </summary>
 public sealed partial class NotificationDispatcher(
     TeamsWebhookSender sender,
+    TeamsChannels channels,
     ListeningTables tables,
+    QueuePublisher queues,
     IOptions<ListeningOptions> options,
     TimeProvider time,
     ILogger<NotificationDispatcher> logger)
 {
+    /// <summary>The longest a message waits for its next try (Retry-After beyond this is cut).</summary>
+    public static readonly TimeSpan MaxBackoff = TimeSpan.FromHours(1);
+
+    /// <summary>The queue path: deliver, and on a passing failure put the message back for later.</summary>
     public async Task<DeliveryOutcome> DispatchAsync(NotificationMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
+        var report = await DeliverAsync(message, cancellationToken);
+        if (report.Failures.Count == 0)
+        {
+            return report.Outcome;
+        }
+
+        var attempt = message.Attempt + 1;
+        var reason = string.Join(" ", report.Failures.Select(f => f.Message));
+        var permanent = report.Failures.FirstOrDefault(f => !f.IsTransient);
+        if (permanent is not null || attempt >= options.Value.Teams.MaxAttempts)
+        {
+            var why = permanent is not null
+                ? $"{reason} This will not change by retrying (attempt {attempt})."
+                : $"{reason} Gave up after {attempt} attempts.";
+            throw new NotificationUndeliverableException(why, MessageCodec.Encode(message with { Attempt = attempt, LastError = why }));
+        }
+
+        var delay = Backoff(attempt, options.Value.Teams.RetryBaseSeconds, report.Failures.Max(f => f.RetryAfter));
+        var queue = await queues.QueueAsync(options.Value.Queues.Notifications, cancellationToken);
+        await queue.SendMessageAsync(
+            MessageCodec.Encode(message with { Attempt = attempt, LastError = reason }),
+            visibilityTimeout: delay, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: cancellationToken);
+        LogRetrying(logger, message.Kind, message.Key, attempt, delay.TotalSeconds, reason);
+        return DeliveryOutcome.Retrying;
+    }
+
+    /// <summary>One try for every routed channel that has not had this notification yet; failures are reported, not thrown.</summary>
+    public async Task<DeliveryReport> DeliverAsync(NotificationMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
         await tables.EnsureCreatedAsync(cancellationToken);
-        var webhook = ResolveChannel(message.Channel);
-        if (webhook is null)
+        var route = channels.RouteFor(message.Kind, message.Channel);
+        var results = new List<(string Channel, DeliveryOutcome Outcome)>();
+        var failures = new List<TeamsDeliveryException>();
+        foreach (var name in route)
         {
-            LogNoChannel(logger, message.Kind, message.Channel);
-            return DeliveryOutcome.NoChannel;
+            var channel = channels.Find(name);
+            if (channel is null)
+            {
+                if (name == TeamsChannels.Default)
+                {
+                    // No default webhook is a choice (no Teams wanted), not a fault.
+                    LogNoDefaultChannel(logger, message.Kind);
+                }
+                else
+                {
+                    LogNoChannel(logger, message.Kind, name);
+                }
+
+                results.Add((name, DeliveryOutcome.NoChannel));
+                continue;
+            }
+
+            var partition = "sent_" + channel.Name;
+            var rowKey = DedupeKey(message.Key);
+            var existing = await tables.NotificationLog.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, cancellationToken: cancellationToken);
+            if (existing.HasValue)
+            {
+                LogDuplicate(logger, message.Kind, message.Key, channel.Name);
+                results.Add((channel.Name, DeliveryOutcome.AlreadySent));
+                continue;
+            }
+
+            try
+            {
+                var payload = channel.LegacyMessageCard ? MessageCardPayload.FromWorkflows(message.Payload) : message.Payload;
+                await sender.SendAsync(channel.Name, channel.Webhook, payload, cancellationToken);
+            }
+            catch (TeamsDeliveryException ex)
+            {
+                LogFailed(logger, message.Kind, message.Key, channel.Name, ex.Status, ex.IsTransient);
+                failures.Add(ex);
+                results.Add((channel.Name, DeliveryOutcome.Failed));
+                continue;
+            }
+
+            await RecordAsync(partition, rowKey, message, cancellationToken);
+            LogSent(logger, message.Kind, message.Key, channel.Name, message.Attempt + 1);
+            results.Add((channel.Name, DeliveryOutcome.Sent));
         }
 
-        var rowKey = DedupeKey(message.Key);
-        var partition = "sent_" + message.Channel;
-        var existing = await tables.NotificationLog.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, cancellationToken: cancellationToken);
-        if (existing.HasValue)
-        {
-            LogDuplicate(logger, message.Kind, message.Key, message.Channel);
-            return DeliveryOutcome.AlreadySent;
-        }
+        return new DeliveryReport(results, failures);
+    }
 
-        await sender.SendAsync(webhook, message.Payload, cancellationToken);
+    /// <summary>Whether a notification with this key went to the channel.</summary>
+    public async Task<bool> WasSentAsync(string channel, string key, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync(cancellationToken);
+        var existing = await tables.NotificationLog.GetEntityIfExistsAsync<TableEntity>("sent_" + channel, DedupeKey(key), select: ["PartitionKey"], cancellationToken: cancellationToken);
+        return existing.HasValue;
+    }
+
+    /// <summary>Exponential (30 s, 1 min, 2 min, … by default) with ±20 % jitter, never shorter than Retry-After, at most an hour.</summary>
+    internal static TimeSpan Backoff(int attempt, double baseSeconds, TimeSpan? retryAfter)
+    {
+        var exponential = TimeSpan.FromSeconds(baseSeconds * Math.Pow(2, Math.Clamp(attempt - 1, 0, 16)));
+        var jittered = exponential * (0.8 + (Random.Shared.NextDouble() * 0.4));
+        var wait = retryAfter is { } after && after > jittered ? after : jittered;
+        return wait > MaxBackoff ? MaxBackoff : wait;
+    }
+
+    /// <summary>Keys may hold characters a RowKey cannot; a hash keeps them stable and valid.</summary>
+    internal static string DedupeKey(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    private async Task RecordAsync(string partition, string rowKey, NotificationMessage message, CancellationToken cancellationToken)
+    {
         var record = new TableEntity(partition, rowKey)
         {
             ["Key"] = message.Key,
             ["Kind"] = message.Kind,
             ["SentAt"] = time.GetUtcNow(),
+            ["Attempt"] = message.Attempt + 1,
         };
         try
         {
@@ -58,28 +156,25 @@ public sealed partial class NotificationDispatcher(
             // A parallel delivery of a duplicate got there first; Teams may show this one twice, which is the
             // price of a webhook that has no idempotency key.
         }
-
-        LogSent(logger, message.Kind, message.Key, message.Channel);
-        return DeliveryOutcome.Sent;
     }
 
-    private Uri? ResolveChannel(string channel)
-    {
-        var url = channel == "default" ? options.Value.Teams.WebhookUrl : null;
-        return string.IsNullOrWhiteSpace(url) ? null : new Uri(url);
-    }
-
-    /// <summary>Keys may hold characters a RowKey cannot; a hash keeps them stable and valid.</summary>
-    internal static string DedupeKey(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Sent {Kind} notification {Key} to channel {Channel}")]
-    private static partial void LogSent(ILogger logger, string kind, string key, string channel);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sent {Kind} notification {Key} to channel {Channel} (attempt {Attempt})")]
+    private static partial void LogSent(ILogger logger, string kind, string key, string channel, int attempt);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Notification {Kind} {Key} was already sent to channel {Channel}; dropped the duplicate")]
     private static partial void LogDuplicate(ILogger logger, string kind, string key, string channel);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No Teams webhook is configured for channel {Channel}; the {Kind} notification was not sent (set Listening:Teams:WebhookUrl)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Channel {Channel} has no Teams webhook; the {Kind} notification was not sent to it (set Listening:Teams:Channels:{Channel}:WebhookUrl)")]
     private static partial void LogNoChannel(ILogger logger, string kind, string channel);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "No Teams webhook is configured (Listening:Teams:WebhookUrl); the {Kind} notification was not sent")]
+    private static partial void LogNoDefaultChannel(ILogger logger, string kind);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Teams channel {Channel} did not take {Kind} notification {Key} (HTTP {Status}, transient: {Transient})")]
+    private static partial void LogFailed(ILogger logger, string kind, string key, string channel, int status, bool transient);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Kind} {Key} goes back on the queue for attempt {Attempt} in {DelaySeconds:0} s: {Reason}")]
+    private static partial void LogRetrying(ILogger logger, string kind, string key, int attempt, double delaySeconds, string reason);
 }
 
 public enum DeliveryOutcome
@@ -87,4 +182,44 @@ public enum DeliveryOutcome
     Sent,
     AlreadySent,
     NoChannel,
+    Failed,
+    Retrying,
+}
+
+/// <summary>What one delivery did per channel.</summary>
+public sealed record DeliveryReport(IReadOnlyList<(string Channel, DeliveryOutcome Outcome)> Channels, IReadOnlyList<TeamsDeliveryException> Failures)
+{
+    /// <summary>Sent when any channel got it now; else AlreadySent when any had it; else NoChannel.</summary>
+    public DeliveryOutcome Outcome =>
+        Failures.Count > 0 ? DeliveryOutcome.Failed
+        : Channels.Any(c => c.Outcome == DeliveryOutcome.Sent) ? DeliveryOutcome.Sent
+        : Channels.Any(c => c.Outcome == DeliveryOutcome.AlreadySent) ? DeliveryOutcome.AlreadySent
+        : DeliveryOutcome.NoChannel;
+}
+
+/// <summary>A notification that will not be delivered: it goes to the poison queue with <see cref="Exception.Message"/> as the reason.</summary>
+public sealed class NotificationUndeliverableException : Exception
+{
+    public NotificationUndeliverableException(string reason, string parkedBody)
+        : base(reason)
+    {
+        ParkedBody = parkedBody;
+    }
+
+    public NotificationUndeliverableException()
+    {
+    }
+
+    public NotificationUndeliverableException(string message)
+        : base(message)
+    {
+    }
+
+    public NotificationUndeliverableException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>The message as it goes to the poison queue: with its attempt count and the reason in <c>lastError</c>.</summary>
+    public string? ParkedBody { get; }
 }

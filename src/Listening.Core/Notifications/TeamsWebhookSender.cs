@@ -1,50 +1,77 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Listening.Core.Facebook;
 
 namespace Listening.Core.Notifications;
 
 /// <summary>
-/// Posts a Workflows payload to a Teams webhook. The flow answers 202 even for a payload it cannot use and fails
-/// silently, so the payload is checked here first. The webhook URL (its sig=) is never put into a message.
+/// Posts one payload to one Teams webhook. The Workflows flow answers 202 even for a payload it cannot use and
+/// fails silently, so the payload is checked here first. The webhook URL (its sig=) is never put into a message:
+/// failures name the channel.
 /// </summary>
-public sealed class TeamsWebhookSender(HttpClient http)
+public sealed class TeamsWebhookSender(HttpClient http, TimeProvider time)
 {
     public const string HttpClientName = "teams";
 
     public const int MaxPayloadBytes = 28 * 1024;
 
-    public async Task SendAsync(Uri webhook, JsonObject payload, CancellationToken cancellationToken)
+    public async Task SendAsync(string channel, Uri webhook, JsonObject payload, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(webhook);
-        var problem = WorkflowsPayload.Validate(payload);
+        var problem = MessageCardPayload.IsMessageCard(payload) ? MessageCardPayload.Validate(payload) : WorkflowsPayload.Validate(payload);
         if (problem is not null)
         {
-            throw new InvalidOperationException($"The Teams payload is not valid: {problem}");
+            throw new TeamsDeliveryException(0, null, $"The payload for Teams channel {channel} is not valid: {problem}.", transient: false);
         }
 
-        using var content = JsonContent.Create(payload, NotificationJsonContext.Default.JsonObject);
-        using var response = await http.PostAsync(webhook, content, cancellationToken);
-        if (response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK or HttpStatusCode.NoContent)
+        HttpResponseMessage response;
+        try
         {
-            return;
+            using var content = JsonContent.Create(payload, NotificationJsonContext.Default.JsonObject);
+            response = await http.PostAsync(webhook, content, cancellationToken);
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TeamsDeliveryException(0, null,
+                $"Teams channel {channel} did not answer within {http.Timeout.TotalSeconds:0} s.", transient: true);
+        }
+        catch (HttpRequestException ex)
+        {
+            // The exception's own message can name the host; the error kind says enough.
+            throw new TeamsDeliveryException(0, null, $"Teams channel {channel} could not be reached ({ex.HttpRequestError}).", transient: true);
         }
 
-        var retryAfter = response.Headers.RetryAfter?.Delta
-            ?? (response.Headers.RetryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
-        throw new TeamsDeliveryException((int)response.StatusCode, retryAfter,
-            $"Teams webhook {Redaction.Redact(webhook.GetLeftPart(UriPartial.Path))} answered HTTP {(int)response.StatusCode}.");
+        using (response)
+        {
+            if (response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK or HttpStatusCode.NoContent)
+            {
+                return;
+            }
+
+            var status = (int)response.StatusCode;
+            var retryAfter = response.Headers.RetryAfter?.Delta
+                ?? (response.Headers.RetryAfter?.Date is { } date ? date - time.GetUtcNow() : null);
+            if (retryAfter < TimeSpan.Zero)
+            {
+                retryAfter = TimeSpan.Zero;
+            }
+
+            throw new TeamsDeliveryException(status, retryAfter,
+                $"Teams channel {channel} answered HTTP {status}" + (retryAfter is { } wait ? $" (Retry-After {wait.TotalSeconds:0} s)." : "."),
+                transient: status is 408 or 429 or >= 500);
+        }
     }
 }
 
+/// <summary>A Teams webhook refused or did not take a payload. The message names the channel, never the URL.</summary>
 public sealed class TeamsDeliveryException : Exception
 {
-    public TeamsDeliveryException(int status, TimeSpan? retryAfter, string message)
+    public TeamsDeliveryException(int status, TimeSpan? retryAfter, string message, bool transient)
         : base(message)
     {
         Status = status;
         RetryAfter = retryAfter;
+        IsTransient = transient;
     }
 
     public TeamsDeliveryException()
@@ -61,73 +88,13 @@ public sealed class TeamsDeliveryException : Exception
     {
     }
 
+    /// <summary>The HTTP status, or 0 when there was no answer (timeout, connection refused) or the payload was not sent.</summary>
     public int Status { get; }
 
     public TimeSpan? RetryAfter { get; }
 
-    public bool IsTransient => Status is 408 or 429 or >= 500;
-}
-
-/// <summary>The shape the Workflows trigger "When a Teams webhook request is received" needs.</summary>
-public static class WorkflowsPayload
-{
-    public static JsonObject Wrap(JsonObject card) => new()
-    {
-        ["type"] = "message",
-        ["attachments"] = new JsonArray(new JsonObject
-        {
-            ["contentType"] = "application/vnd.microsoft.card.adaptive",
-            ["contentUrl"] = null,
-            ["content"] = card,
-        }),
-    };
-
-    /// <summary>Null when the payload is usable, else what is wrong with it.</summary>
-    public static string? Validate(JsonObject? payload)
-    {
-        if (payload is null)
-        {
-            return "it is empty";
-        }
-
-        if (payload["type"]?.GetValue<string>() != "message")
-        {
-            return "type must be \"message\"";
-        }
-
-        if (payload["attachments"] is not JsonArray { Count: > 0 } attachments)
-        {
-            return "attachments is missing or empty";
-        }
-
-        foreach (var attachment in attachments)
-        {
-            if (attachment?["contentType"]?.GetValue<string>() != "application/vnd.microsoft.card.adaptive")
-            {
-                return "an attachment's contentType is not application/vnd.microsoft.card.adaptive";
-            }
-
-            if (attachment["content"] is not JsonObject content || content["type"]?.GetValue<string>() != "AdaptiveCard")
-            {
-                return "an attachment's content.type is not AdaptiveCard";
-            }
-
-            if (content["version"]?.GetValue<string>() is not ("1.0" or "1.1" or "1.2" or "1.3" or "1.4" or "1.5"))
-            {
-                return "the card version must be 1.5 or lower for Teams";
-            }
-
-            if (content["body"] is not JsonArray)
-            {
-                return "the card has no body";
-            }
-        }
-
-        var size = System.Text.Encoding.UTF8.GetByteCount(payload.ToJsonString());
-        return size > MaxBytes ? $"it is {size} bytes, more than the {MaxBytes} bytes Teams accepts" : null;
-    }
-
-    public const int MaxBytes = TeamsWebhookSender.MaxPayloadBytes;
+    /// <summary>Worth another try later: 408, 429, 5xx, a timeout or no connection.</summary>
+    public bool IsTransient { get; }
 }
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(JsonObject))]

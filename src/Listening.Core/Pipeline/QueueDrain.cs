@@ -30,7 +30,8 @@ public sealed partial class QueueDrain(
             any = false;
             any |= await DrainOnceAsync(names.Pulls, handlers.HandlePullAsync, result, cancellationToken);
             any |= await DrainOnceAsync(names.Snapshots, handlers.HandleSnapshotAsync, result, cancellationToken);
-            any |= await DrainOnceAsync(names.Notifications, handlers.HandleNotificationAsync, result, cancellationToken);
+            // A notification that Teams refused for now waits on the queue for its backoff (minutes): do not wait for it.
+            any |= await DrainOnceAsync(names.Notifications, handlers.HandleNotificationAsync, result, cancellationToken, waitForInvisible: false);
         }
         while (any);
 
@@ -41,7 +42,8 @@ public sealed partial class QueueDrain(
         string name,
         Func<string, string, CancellationToken, Task<HandlerOutcome>> handle,
         DrainResult result,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool waitForInvisible = true)
     {
         var queue = await queues.QueueAsync(name, cancellationToken);
         var any = false;
@@ -50,7 +52,7 @@ public sealed partial class QueueDrain(
             var batch = (await queue.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(1), cancellationToken)).Value;
             if (batch.Length == 0)
             {
-                return any || await HasInvisibleAsync(queue, cancellationToken);
+                return any || (waitForInvisible && await HasInvisibleAsync(queue, cancellationToken));
             }
 
             any = true;

@@ -1,8 +1,11 @@
+using System.Diagnostics;
 using Listening.Core.Aggregation;
 using Listening.Core.Configuration;
 using Listening.Core.Ingestion;
 using Listening.Core.Notifications;
+using Listening.Core.Notifications.Alerts;
 using Listening.Core.Snapshots;
+using Listening.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +21,7 @@ public sealed partial class QueueHandlers(
     PagePuller puller,
     SnapshotAggregator aggregator,
     NotificationDispatcher dispatcher,
+    AlertDetector alerts,
     PoisonParking poison,
     TimeProvider time,
     IOptions<ListeningOptions> options,
@@ -26,39 +30,77 @@ public sealed partial class QueueHandlers(
     private readonly QueueNames _queues = options.Value.Queues;
 
     public Task<HandlerOutcome> HandlePullAsync(string body, string messageId, CancellationToken cancellationToken) =>
-        HandleAsync(_queues.Pulls, body, messageId, async () =>
+        HandleAsync(nameof(HandlePullAsync), _queues.Pulls, body, messageId, MessageCodec.DecodePull, m => m.TraceParent, async request =>
         {
-            var request = MessageCodec.DecodePull(body);
             await puller.PullAsync(request, cancellationToken);
+            ListeningTelemetry.Pulls.Add(1);
         }, cancellationToken);
 
     public Task<HandlerOutcome> HandleSnapshotAsync(string body, string messageId, CancellationToken cancellationToken) =>
-        HandleAsync(_queues.Snapshots, body, messageId, async () =>
+        HandleAsync(nameof(HandleSnapshotAsync), _queues.Snapshots, body, messageId, b => MessageCodec.DecodeSnapshot(b, time.GetUtcNow()), m => m.TraceParent, async snapshot =>
         {
-            var snapshot = MessageCodec.DecodeSnapshot(body, time.GetUtcNow());
-            await aggregator.ApplyAsync(snapshot, cancellationToken);
+            var result = await aggregator.ApplyAsync(snapshot, cancellationToken);
+            ListeningTelemetry.SnapshotsApplied.Add(1);
+
+            // After the tables are written, so a failure here retries the (idempotent) apply and the alerts.
+            await alerts.DetectAsync(snapshot, result, cancellationToken);
         }, cancellationToken);
 
     public Task<HandlerOutcome> HandleNotificationAsync(string body, string messageId, CancellationToken cancellationToken) =>
-        HandleAsync(_queues.Notifications, body, messageId, async () =>
+        HandleAsync(nameof(HandleNotificationAsync), _queues.Notifications, body, messageId, MessageCodec.DecodeNotification, m => m.TraceParent, async message =>
         {
-            var message = MessageCodec.DecodeNotification(body);
-            await dispatcher.DispatchAsync(message, cancellationToken);
+            if (await dispatcher.DispatchAsync(message, cancellationToken) == DeliveryOutcome.Sent)
+            {
+                ListeningTelemetry.NotificationsSent.Add(1);
+            }
         }, cancellationToken);
 
-    private async Task<HandlerOutcome> HandleAsync(string queue, string body, string messageId, Func<Task> work, CancellationToken cancellationToken)
+    private async Task<HandlerOutcome> HandleAsync<T>(
+        string operation,
+        string queue,
+        string body,
+        string messageId,
+        Func<string, T> decode,
+        Func<T, string?> traceParent,
+        Func<T, Task> work,
+        CancellationToken cancellationToken)
     {
+        T message;
         try
         {
-            await work();
+            message = decode(body);
+        }
+        catch (InvalidMessageException ex)
+        {
+            using var rejected = ListeningTelemetry.StartConsumer(operation.Replace("Async", "", StringComparison.Ordinal), null);
+            return await ParkAsync(queue, body, messageId, ex.Message, cancellationToken);
+        }
+
+        using var activity = ListeningTelemetry.StartConsumer(operation.Replace("Async", "", StringComparison.Ordinal), traceParent(message));
+        activity?.SetTag("messaging.destination.name", queue);
+        activity?.SetTag("messaging.message.id", messageId);
+        try
+        {
+            await work(message);
             return HandlerOutcome.Done;
         }
         catch (InvalidMessageException ex)
         {
-            LogPoisoned(logger, queue, messageId, ex.Message);
-            await poison.MoveAsync(queue, body, messageId, ex.Message, cancellationToken);
-            return HandlerOutcome.Poisoned;
+            return await ParkAsync(queue, body, messageId, ex.Message, cancellationToken);
         }
+        catch (NotificationUndeliverableException ex)
+        {
+            return await ParkAsync(queue, ex.ParkedBody ?? body, messageId, ex.Message, cancellationToken);
+        }
+    }
+
+    private async Task<HandlerOutcome> ParkAsync(string queue, string body, string messageId, string reason, CancellationToken cancellationToken)
+    {
+        LogPoisoned(logger, queue, messageId, reason);
+        await poison.MoveAsync(queue, body, messageId, reason, cancellationToken);
+        ListeningTelemetry.MessagesPoisoned.Add(1);
+        Activity.Current?.SetStatus(ActivityStatusCode.Error, reason);
+        return HandlerOutcome.Poisoned;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} on queue {Queue} cannot be processed and was moved to the poison queue: {Reason}")]

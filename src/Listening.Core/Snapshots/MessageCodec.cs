@@ -22,6 +22,11 @@ public static class MessageCodec
         CheckSchema(message.Schema);
         Require(!string.IsNullOrWhiteSpace(message.PageId), "pageId is empty");
         Require(Enum.IsDefined(message.Kind), "kind is not one of posts, insights");
+        Require(message.Until is null || message.Since is not null, "until is set without since");
+        Require(message.Since is null || message.Until is null || message.Since <= message.Until, $"since {message.Since:yyyy-MM-dd} lies after until {message.Until:yyyy-MM-dd}");
+        Require(message.Kind != PullKind.Insights || message.Since is null || message.Until is null
+                || message.Until.Value.DayNumber - message.Since.Value.DayNumber < Facebook.MetaCalendar.MaxWindowDays,
+            $"an insights range spans at most {Facebook.MetaCalendar.MaxWindowDays} days");
         return message;
     }
 
@@ -52,6 +57,19 @@ public static class MessageCodec
             Require(post.Comments >= 0, $"post {post.Id} has a negative comment count");
             Require(post.Shares >= 0, $"post {post.Id} has a negative share count");
             Require(post.CreatedTime <= s.CapturedAt + AllowedClockSkew, $"post {post.Id} was created after the capture time");
+            Require(post.Metrics is null || post.Metrics.Values.All(v => v >= 0), $"post {post.Id} has a negative metric value");
+        }
+
+        // Older messages have no insights; the source-generated reader leaves a missing init-only list null.
+        s = s.Insights is null ? s with { Insights = [] } : s;
+        var insightKeys = new HashSet<(string, DateTimeOffset)>();
+        foreach (var value in s.Insights)
+        {
+            Require(value is not null, "an insight value is null");
+            Require(Facebook.MetricNames.IsValid(value!.Metric), "an insight value has no valid metric name");
+            Require(value.Value >= 0, $"insight {value.Metric} has a negative value");
+            Require(value.EndTime.Year >= 2004, $"insight {value.Metric} has an impossible end time {value.EndTime:O}");
+            Require(insightKeys.Add((value.Metric, value.EndTime)), $"insight {value.Metric} at {value.EndTime:O} appears twice");
         }
 
         return s;
@@ -63,6 +81,8 @@ public static class MessageCodec
         CheckSchema(message.Schema);
         Require(!string.IsNullOrWhiteSpace(message.Key), "key is empty");
         Require(!string.IsNullOrWhiteSpace(message.Channel), "channel is empty");
+        Require(message.Attempt >= 0, "attempt is negative");
+        Require(message.Payload is not null, "payload is missing");
         return message;
     }
 

@@ -11,6 +11,19 @@ public sealed record PullRequest
 
     /// <summary>When the schedule asked for the pull; the capture time is taken when the pull runs.</summary>
     public required DateTimeOffset RequestedAt { get; init; }
+
+    /// <summary>
+    /// Optional range (backfill, <c>listening sync --since</c>): for <c>insights</c> the first of Meta's days
+    /// (Pacific time) to pull, for <c>posts</c> the first local day whose posts are pulled. Absent: the regular
+    /// cycle (posts of the look-back window, Meta's days that may still change).
+    /// </summary>
+    public DateOnly? Since { get; init; }
+
+    /// <summary>Last day of the range, inclusive; needs <see cref="Since"/>. An insights range spans at most 90 days.</summary>
+    public DateOnly? Until { get; init; }
+
+    /// <summary>W3C traceparent of the activity that sent the message: one trace from timer to Teams.</summary>
+    public string? TraceParent { get; init; }
 }
 
 [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<PullKind>))]
@@ -54,6 +67,40 @@ public sealed record PageSnapshot
     public long? Fans { get; init; }
 
     public IReadOnlyList<PostObservation> Posts { get; init; } = [];
+
+    /// <summary>
+    /// Meta's daily Page insights as Meta reported them at capture time, each under the metric name it came from.
+    /// A value belongs to Meta's day ending at its <c>endTime</c> (Pacific midnight); it is final only when the
+    /// capture is later than that. Absent in older messages.
+    /// </summary>
+    public IReadOnlyList<InsightValue> Insights { get; init; } = [];
+
+    /// <summary>True when the snapshot comes from a backfill (<c>listening sync --since</c>): its posts carry
+    /// today's totals of posts that may be months old (Meta keeps no history of reactions).</summary>
+    public bool Backfill { get; init; }
+
+    /// <summary>Whether the snapshot carries the Page's own counters or posts (an insights-only snapshot does not).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool HasObservations => Followers is not null || Fans is not null || Posts.Count > 0;
+
+    /// <summary>Only Meta's daily values (a backfill window): it adds no observation of the day it was captured on.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsInsightsOnly => !HasObservations && Insights.Count > 0;
+
+    /// <summary>W3C traceparent of the activity that sent the message: one trace from timer to Teams.</summary>
+    public string? TraceParent { get; init; }
+}
+
+/// <summary>One value of a daily Page insight metric (<c>period=day</c>).</summary>
+public sealed record InsightValue
+{
+    /// <summary>The metric Meta reported the value under (e.g. <c>page_impressions</c> before its rename).</summary>
+    public required string Metric { get; init; }
+
+    /// <summary>Meta's <c>end_time</c>: the end of the Pacific day the value belongs to (07:00 or 08:00 UTC).</summary>
+    public required DateTimeOffset EndTime { get; init; }
+
+    public required long Value { get; init; }
 }
 
 /// <summary>One post's cumulative counters as seen at the snapshot's capture time.</summary>
@@ -73,6 +120,9 @@ public sealed record PostObservation
     public long Comments { get; init; }
 
     public long Shares { get; init; }
+
+    /// <summary>Lifetime post insights by the metric name Meta reported (e.g. <c>post_media_view</c>); absent when none were read.</summary>
+    public IReadOnlyDictionary<string, long>? Metrics { get; init; }
 }
 
 /// <summary>Reactions by type, as Facebook counts them.</summary>
@@ -142,6 +192,14 @@ public sealed record NotificationMessage
 
     /// <summary>The Workflows payload: <c>{"type":"message","attachments":[...]}</c>.</summary>
     public required System.Text.Json.Nodes.JsonObject Payload { get; init; }
+
+    /// <summary>W3C traceparent of the activity that sent the message: one trace from timer to Teams.</summary>
+    public string? TraceParent { get; init; }
+    /// <summary>Deliveries tried so far; a 429 or 5xx puts the message back on the queue with this one higher.</summary>
+    public int Attempt { get; init; }
+
+    /// <summary>Why the last try failed (set on retries and in the poison queue); never holds a webhook URL.</summary>
+    public string? LastError { get; init; }
 }
 
 public static class MessageSchema

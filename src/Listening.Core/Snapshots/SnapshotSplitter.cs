@@ -16,25 +16,37 @@ public static class SnapshotSplitter
     {
         ArgumentNullException.ThrowIfNull(capture);
         var posts = capture.Posts.Select(Trim).ToList();
-        var groups = new List<List<PostObservation>>();
-        var current = new List<PostObservation>();
-        var size = EnvelopeBytes(capture);
-        foreach (var post in posts)
+        var groups = new List<(List<PostObservation> Posts, List<InsightValue> Insights)>();
+        var current = (Posts: new List<PostObservation>(), Insights: new List<InsightValue>());
+        var envelope = EnvelopeBytes(capture);
+        var size = envelope;
+        void Place(int bytes)
         {
-            var postBytes = Encoding.UTF8.GetByteCount(MessageCodec.Encode(Envelope(capture, [post], 0, 1))) - EnvelopeBytes(capture);
-            if (current.Count > 0 && size + postBytes > TargetBytes)
+            if ((current.Posts.Count > 0 || current.Insights.Count > 0) && size + bytes > TargetBytes)
             {
                 groups.Add(current);
-                current = [];
-                size = EnvelopeBytes(capture);
+                current = ([], []);
+                size = envelope;
             }
 
-            current.Add(post);
-            size += postBytes;
+            size += bytes;
+        }
+
+        // Meta's day values first (a backfill carries hundreds), then the posts; every part stands alone.
+        foreach (var value in capture.Insights)
+        {
+            Place(Encoding.UTF8.GetByteCount(MessageCodec.Encode(Envelope(capture, [], [value], 0, 1))) - envelope);
+            current.Insights.Add(value);
+        }
+
+        foreach (var post in posts)
+        {
+            Place(Encoding.UTF8.GetByteCount(MessageCodec.Encode(Envelope(capture, [post], [], 0, 1))) - envelope);
+            current.Posts.Add(post);
         }
 
         groups.Add(current);
-        return [.. groups.Select((g, i) => Envelope(capture, g, i, groups.Count))];
+        return [.. groups.Select((g, i) => Envelope(capture, g.Posts, g.Insights, i, groups.Count))];
     }
 
     private static PostObservation Trim(PostObservation post) =>
@@ -43,9 +55,9 @@ public static class SnapshotSplitter
             : post;
 
     private static int EnvelopeBytes(PageCapture capture) =>
-        Encoding.UTF8.GetByteCount(MessageCodec.Encode(Envelope(capture, [], 0, 1)));
+        Encoding.UTF8.GetByteCount(MessageCodec.Encode(Envelope(capture, [], [], 0, 1)));
 
-    private static PageSnapshot Envelope(PageCapture capture, IReadOnlyList<PostObservation> posts, int part, int parts) => new()
+    private static PageSnapshot Envelope(PageCapture capture, IReadOnlyList<PostObservation> posts, IReadOnlyList<InsightValue> insights, int part, int parts) => new()
     {
         PageId = capture.PageId,
         PageName = capture.PageName,
@@ -54,6 +66,8 @@ public static class SnapshotSplitter
         Followers = capture.Followers,
         Fans = capture.Fans,
         Posts = posts,
+        Insights = insights,
+        Backfill = capture.Backfill,
         Part = part,
         Parts = parts,
     };

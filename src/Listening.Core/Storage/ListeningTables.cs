@@ -22,6 +22,8 @@ public sealed class ListeningTables : IDisposable
         Summaries = service.GetTableClient(_prefix + "summaries");
         PageState = service.GetTableClient(_prefix + "pagestate");
         NotificationLog = service.GetTableClient(_prefix + "notificationlog");
+        Insights = service.GetTableClient(_prefix + "metainsights");
+        AlertState = service.GetTableClient(_prefix + "alertstate");
         PoisonLog = service.GetTableClient(_prefix + "poisonlog");
     }
 
@@ -40,10 +42,16 @@ public sealed class ListeningTables : IDisposable
     /// <summary>Dedupe records of what went to Teams.</summary>
     public TableClient NotificationLog { get; }
 
+    /// <summary>Meta's daily Page insights per Page, Meta date and metric (<see cref="Ingestion.MetaInsightStore"/>).</summary>
+    public TableClient Insights { get; }
+
+    /// <summary>Alerts raised (for dedupe before queueing and for the digest's open alerts) and crisis mode per Page.</summary>
+    public TableClient AlertState { get; }
+
     /// <summary>Why messages were parked in a poison queue (<c>listening poison list</c>).</summary>
     public TableClient PoisonLog { get; }
 
-    public IEnumerable<TableClient> All => [RawSnapshots, Observations, Summaries, PageState, NotificationLog, PoisonLog];
+    public IEnumerable<TableClient> All => [RawSnapshots, Observations, Summaries, PageState, NotificationLog, AlertState, PoisonLog, Insights];
 
     public TableServiceClient Service => _service;
 

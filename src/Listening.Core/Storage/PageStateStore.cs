@@ -3,28 +3,57 @@ using Azure.Data.Tables;
 
 namespace Listening.Core.Storage;
 
-/// <summary>Per Page: last successful pull (and later token state, rejected metrics). Read by health.</summary>
+/// <summary>
+/// Per Page: last successful pull, token state, rejected metrics, throttling and usage. Written by the pulls,
+/// read by the next pull and by health. Updates are conditional on the ETag and merged again on conflict, so two
+/// pulls of the same Page at once lose nothing.
+/// </summary>
 public sealed class PageStateStore(ListeningTables tables)
 {
     public const string Partition = "page";
 
-    public async Task RecordPullAsync(string pageId, string pageName, DateTimeOffset capturedAt, CancellationToken cancellationToken)
-    {
-        await tables.EnsureCreatedAsync(cancellationToken);
-        for (var attempt = 0; attempt < 10; attempt++)
+    private const int MaxAttempts = 10;
+
+    public async Task RecordPullAsync(string pageId, string pageName, DateTimeOffset capturedAt, CancellationToken cancellationToken) =>
+        await UpdateAsync(pageId, state =>
         {
-            var existing = await tables.PageState.GetEntityIfExistsAsync<PageStateEntity>(Partition, pageId, cancellationToken: cancellationToken);
-            if (existing.HasValue && existing.Value!.LastSuccessfulPull >= capturedAt)
+            if (state.LastSuccessfulPull >= capturedAt)
             {
-                return;
+                return false;
             }
 
-            var entity = existing.HasValue ? existing.Value! : new PageStateEntity { PartitionKey = Partition, RowKey = pageId };
-            entity.PageName = pageName;
-            entity.LastSuccessfulPull = capturedAt.ToUniversalTime();
+            state.PageName = pageName;
+            state.LastSuccessfulPull = capturedAt.ToUniversalTime();
+            return true;
+        }, cancellationToken);
+
+    public async Task<PageStateEntity?> GetAsync(string pageId, CancellationToken cancellationToken)
+    {
+        await tables.EnsureCreatedAsync(cancellationToken);
+        var existing = await tables.PageState.GetEntityIfExistsAsync<PageStateEntity>(Partition, pageId, cancellationToken: cancellationToken);
+        return existing.HasValue ? existing.Value : null;
+    }
+
+    /// <summary>
+    /// Reads the Page's state, lets <paramref name="change"/> edit it (return false to leave it as it is) and writes
+    /// it back if nobody wrote in between; else reads and edits again. Returns the state as stored.
+    /// </summary>
+    public async Task<PageStateEntity> UpdateAsync(string pageId, Func<PageStateEntity, bool> change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        await tables.EnsureCreatedAsync(cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            var existing = await GetAsync(pageId, cancellationToken);
+            var entity = existing ?? new PageStateEntity { PartitionKey = Partition, RowKey = pageId };
+            if (!change(entity))
+            {
+                return entity;
+            }
+
             try
             {
-                if (existing.HasValue)
+                if (existing is not null)
                 {
                     await tables.PageState.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
                 }
@@ -33,11 +62,11 @@ public sealed class PageStateStore(ListeningTables tables)
                     await tables.PageState.AddEntityAsync(entity, cancellationToken);
                 }
 
-                return;
+                return entity;
             }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
             {
-                // Another instance recorded a pull at the same time: read again and keep the later one.
+                // Another instance wrote the state at the same time: read again and apply the change to its version.
             }
         }
     }
@@ -70,6 +99,62 @@ public sealed class PageStateEntity : ITableEntity
 
     public DateTimeOffset? LastSuccessfulPull { get; set; }
 
-    /// <summary>"valid", "invalid" (code 190) or empty when unknown.</summary>
+    /// <summary>"valid", "invalid" (code 190 or debug_token) or empty when unknown.</summary>
     public string TokenState { get; set; } = "";
+
+    /// <summary>What is wrong with the token ("expired", "invalidated by a password change", ...), when invalid.</summary>
+    public string? TokenProblem { get; set; }
+
+    /// <summary>
+    /// <see cref="Facebook.TokenStatus.Fingerprint"/> of the token the state was learned with: an invalid token is not
+    /// tried again until the configured token changes. The token itself is never stored.
+    /// </summary>
+    public string? TokenFingerprint { get; set; }
+
+    /// <summary>When <c>debug_token</c> was last asked (once a day).</summary>
+    public DateTimeOffset? TokenCheckedAt { get; set; }
+
+    /// <summary>Token expiry from <c>debug_token</c>; null when it never expires (or is unknown).</summary>
+    public DateTimeOffset? TokenExpiresAt { get; set; }
+
+    /// <summary>When the token's data access lapses (90 days after the granting user was last active).</summary>
+    public DateTimeOffset? DataAccessExpiresAt { get; set; }
+
+    /// <summary>The token's scopes, comma-separated.</summary>
+    public string? TokenScopes { get; set; }
+
+    /// <summary>Local date (yyyy-MM-dd) Teams was last told the token is invalid: once a day.</summary>
+    public string? TokenAlertedOn { get; set; }
+
+    /// <summary>Metrics Meta rejected, comma-separated: not asked for again.</summary>
+    public string? RejectedMetrics { get; set; }
+
+    /// <summary>When the last metric joined <see cref="RejectedMetrics"/>.</summary>
+    public DateTimeOffset? RejectedMetricsAt { get; set; }
+
+    /// <summary>The Page's pulls are skipped until then (throttling, or slowing down before Meta throttles).</summary>
+    public DateTimeOffset? ResumeAfter { get; set; }
+
+    /// <summary>Why <see cref="ResumeAfter"/> is set.</summary>
+    public string? ResumeReason { get; set; }
+
+    /// <summary>Throttled pulls in a row: the exponent of the back-off when Meta gives no time.</summary>
+    public int ThrottledInARow { get; set; }
+
+    /// <summary>The highest usage percentage of the last pull, and the header that reported it.</summary>
+    public int UsagePercent { get; set; }
+
+    public string? UsageHeader { get; set; }
+
+    /// <summary>The last of Meta's days whose insights a pull read (yyyy-MM-dd): the next cycle catches up from there.</summary>
+    public string? InsightsThrough { get; set; }
+
+    /// <summary>The last failed pull: when and why (Meta's words, redacted).</summary>
+    public DateTimeOffset? LastFailureAt { get; set; }
+
+    public string? LastFailure { get; set; }
+
+    [System.Runtime.Serialization.IgnoreDataMember]
+    public IReadOnlyList<string> RejectedMetricList =>
+        (RejectedMetrics ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

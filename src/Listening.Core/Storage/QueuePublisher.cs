@@ -1,6 +1,7 @@
 using Azure.Storage.Queues;
 using Listening.Core.Configuration;
 using Listening.Core.Snapshots;
+using Listening.Core.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Listening.Core.Storage;
@@ -21,13 +22,13 @@ public sealed class QueuePublisher(QueueServiceClient service, IOptions<Listenin
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<QueueClient>> _queues = new(StringComparer.Ordinal);
 
     public Task PublishAsync(PullRequest message, CancellationToken cancellationToken) =>
-        SendAsync(_names.Pulls, MessageCodec.Encode(message), cancellationToken);
+        SendAsync(_names.Pulls, MessageCodec.Encode(message with { TraceParent = message.TraceParent ?? ListeningTelemetry.CurrentTraceParent() }), cancellationToken);
 
     public Task PublishAsync(PageSnapshot message, CancellationToken cancellationToken) =>
-        SendAsync(_names.Snapshots, MessageCodec.Encode(message), cancellationToken);
+        SendAsync(_names.Snapshots, MessageCodec.Encode(message with { TraceParent = message.TraceParent ?? ListeningTelemetry.CurrentTraceParent() }), cancellationToken);
 
     public Task PublishAsync(NotificationMessage message, CancellationToken cancellationToken) =>
-        SendAsync(_names.Notifications, MessageCodec.Encode(message), cancellationToken);
+        SendAsync(_names.Notifications, MessageCodec.Encode(message with { TraceParent = message.TraceParent ?? ListeningTelemetry.CurrentTraceParent() }), cancellationToken);
 
     public async Task<QueueClient> QueueAsync(string name, CancellationToken cancellationToken) =>
         await _queues.GetOrAdd(name, async n =>

@@ -34,7 +34,8 @@ public sealed class RawArchive(ListeningTables tables)
             PartitionKey = snapshot.PageId,
             RowKey = RowKeyOf(snapshot),
             CapturedAt = snapshot.CapturedAt.ToUniversalTime(),
-            Payload = Compress(MessageCodec.Encode(snapshot)),
+            // The trace id differs per delivery path; the archive keeps only the data, so replays compare equal.
+            Payload = Compress(MessageCodec.Encode(snapshot with { TraceParent = null })),
         };
         await tables.RawSnapshots.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
     }

@@ -55,53 +55,75 @@ public sealed record PageDaySummary
     /// <summary>How many observations (pulls) of the Page the day has.</summary>
     public int Observations { get; init; }
 
-    /// <summary>Every configured topic, in the configured order, with what its posts gained that day.</summary>
-    public IReadOnlyList<TopicDay> Topics { get; init; } = [];
+    /// <summary>Per topic: posts, reactions, comments and shares of the day (filled by the topic rules; absent without them).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<TopicSummary> Topics { get; init; } = [];
 
-    /// <summary>Giveaway posts whose 30-day follow-through ends this day (docs/data-model.md, "Giveaway follow-through").</summary>
+    /// <summary>Meta's own day metrics (Meta's day, Pacific time) with the same date, once that day is complete.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public MetaDaySummary? MetaDay { get; init; }
+
+    /// <summary>Giveaway follow-through whose 30 days end on this day.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<GiveawayFollowThrough> Giveaways { get; init; } = [];
+
+    /// <summary>Alerts raised for the Page on this day.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<SummaryAlert>? Alerts { get; init; }
+
+    /// <summary>The previous day's totals, for the change against it (added when the summary is served, not stored).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DayTotals? PreviousDay { get; init; }
+
+    /// <summary>Follower and like milestones crossed on this day (added when the summary is served, not stored).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<Milestone>? Milestones { get; init; }
 }
 
-/// <summary>One topic on one day: posts of the day with the topic, and what they gained that day.</summary>
-public sealed record TopicDay
-{
-    public required string Topic { get; init; }
-
-    public required int Posts { get; init; }
-
-    /// <summary>Reactions of all types gained that day.</summary>
-    public required long Reactions { get; init; }
-
-    public required long Comments { get; init; }
-
-    public required long Shares { get; init; }
-}
+/// <summary>A topic's share of a day or period: <c>{"topic","posts","reactions","comments","shares"}</c>.</summary>
+public sealed record TopicSummary(string Topic, int Posts, long Reactions, long Comments, long Shares);
 
 /// <summary>
-/// What a giveaway post did for the Page's followers, from our own follower observations: followers at the end of
-/// the day before the post, gained by the end of the third day after the post's day, and how many of those are
-/// still there at the end of the 30th day (net, at most the gain). Null where a day has no observation.
+/// Meta's insight values for Meta's day (midnight to midnight America/Los_Angeles) with this date. <c>sources</c>
+/// names the metric a value really came from where it came through an alias (a metric Meta renamed).
 /// </summary>
+public sealed record MetaDaySummary
+{
+    [JsonConverter(typeof(IsoDateConverter))]
+    public required DateOnly Date { get; init; }
+
+    public required IReadOnlyDictionary<string, long> Metrics { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, string>? Sources { get; init; }
+}
+
+/// <summary>What a giveaway post did for the follower count: gained in the 3 days after it, still there 30 days later.</summary>
 public sealed record GiveawayFollowThrough
 {
     public required string PostId { get; init; }
 
     /// <summary>Creation time in the summary's time zone.</summary>
-    public required DateTimeOffset CreatedTime { get; init; }
+    public DateTimeOffset? CreatedTime { get; init; }
+
+    public string? Excerpt { get; init; }
 
     public string? Permalink { get; init; }
 
-    public required string Excerpt { get; init; }
-
+    /// <summary>Followers at the end of the day before the post.</summary>
     public long? FollowersBefore { get; init; }
 
+    /// <summary>Followers at the end of the third day after the post's day.</summary>
     public long? FollowersAfter3Days { get; init; }
 
-    public long? GainedIn3Days { get; init; }
+    /// <summary>Followers gained in the 3 days after the post.</summary>
+    public long? FollowersGained { get; init; }
 
+    /// <summary>Followers at the end of the 30th day after the post's day.</summary>
     public long? FollowersAfter30Days { get; init; }
 
-    public long? StillThereAfter30Days { get; init; }
+    /// <summary>How many of those gained were still following 30 days after the post (net, at most the gain).</summary>
+    public long? FollowersRetained { get; init; }
 
     public static GiveawayFollowThrough Of(
         Aggregation.PostDayEntity post, Configuration.LocalCalendar calendar, long? before, long? after3Days, long? after30Days)
@@ -118,12 +140,33 @@ public sealed record GiveawayFollowThrough
             Excerpt = PageDaySummaryBuilder.Excerpt(post.Message),
             FollowersBefore = before,
             FollowersAfter3Days = after3Days,
-            GainedIn3Days = gained,
+            FollowersGained = gained,
             FollowersAfter30Days = after30Days,
-            StillThereAfter30Days = stillThere,
+            FollowersRetained = stillThere,
         };
     }
 }
+
+/// <summary>An alert of the day in plain German (kind: milestone, takeoff, negative, crisis, token, metric, stalled ...).</summary>
+public sealed record SummaryAlert(string Kind, string Text, DateTimeOffset? At = null);
+
+/// <summary>A day's own totals, as the next day compares itself with them.</summary>
+public sealed record DayTotals
+{
+    [JsonConverter(typeof(IsoDateConverter))]
+    public required DateOnly Date { get; init; }
+
+    public required long Reactions { get; init; }
+
+    public required long Comments { get; init; }
+
+    public required long Shares { get; init; }
+
+    public required int NewPosts { get; init; }
+}
+
+/// <summary>A round number of followers or likes ("followers" or "likes") passed on a day.</summary>
+public sealed record Milestone(string Kind, long Threshold, [property: JsonConverter(typeof(IsoDateConverter))] DateOnly Date);
 
 /// <summary>A counter at the end of the day and its change against the end of the previous day (null when unknown).</summary>
 public sealed record CounterChange(long? End, long? Change);
@@ -157,7 +200,8 @@ public sealed record PostDaySummary
     /// <summary>True when the post was created on this day.</summary>
     public bool New { get; init; }
 
-    /// <summary>The post's topics (docs/data-model.md, "Topics").</summary>
+    /// <summary>Topics the rules found in the post (absent without topic rules).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string> Topics { get; init; } = [];
 }
 

@@ -36,6 +36,23 @@ public static class GermanFormat
     public static string Percent(double value, int decimals = 1) =>
         value.ToString("N" + decimals.ToString(CultureInfo.InvariantCulture), Culture) + " %";
 
+    /// <summary>The change from <paramref name="previous"/> to <paramref name="current"/> in percent with its sign: +12,5 %, −3,0 %, ±0,0 %.</summary>
+    public static string PercentChange(long current, long previous)
+    {
+        if (previous == 0)
+        {
+            return "–";
+        }
+
+        var percent = Math.Round(100.0 * (current - previous) / previous, 1);
+        return percent switch
+        {
+            > 0 => "+" + Percent(percent),
+            < 0 => "−" + Percent(-percent),
+            _ => "±" + Percent(0),
+        };
+    }
+
     public static string Date(DateOnly date) => date.ToString("dd.MM.yyyy", Culture);
 
     public static string LongDate(DateOnly date) => date.ToString("dddd, d. MMMM yyyy", Culture);

@@ -92,21 +92,14 @@ public static class PageDaySummaryBuilder
 
     /// <summary>Every configured topic in order (zeros included, so the shape is the same every day), then any
     /// topic found on a post that the rules no longer name.</summary>
-    internal static IReadOnlyList<TopicDay> Topics(IReadOnlyList<PostDaySummary> posts, IReadOnlyList<string> topicNames)
+    internal static IReadOnlyList<TopicSummary> Topics(IReadOnlyList<PostDaySummary> posts, IReadOnlyList<string> topicNames)
     {
         var names = topicNames.Concat(posts.SelectMany(p => p.Topics).Except(topicNames, StringComparer.Ordinal).Order(StringComparer.Ordinal))
             .Distinct(StringComparer.Ordinal);
         return [.. names.Select(name =>
         {
             var tagged = posts.Where(p => p.Topics.Contains(name, StringComparer.Ordinal)).ToList();
-            return new TopicDay
-            {
-                Topic = name,
-                Posts = tagged.Count,
-                Reactions = tagged.Sum(p => p.Reactions.Total),
-                Comments = tagged.Sum(p => p.Comments),
-                Shares = tagged.Sum(p => p.Shares),
-            };
+            return new TopicSummary(name, tagged.Count, tagged.Sum(p => p.Reactions.Total), tagged.Sum(p => p.Comments), tagged.Sum(p => p.Shares));
         })];
     }
 

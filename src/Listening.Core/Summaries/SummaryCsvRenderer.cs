@@ -5,7 +5,7 @@ using Listening.Core.Snapshots;
 namespace Listening.Core.Summaries;
 
 /// <summary>
-/// The daily summary as CSV for a German Excel: <c>;</c> between fields, CRLF line ends, UTF-8 with a BOM
+/// The daily summary and the period report as CSV for a German Excel: <c>;</c> between fields, CRLF line ends, UTF-8 with a BOM
 /// (<see cref="ToBytes"/>; without it Excel reads the umlauts as Windows-1252). One row per Page (Art "Seite":
 /// followers, likes and the day's totals; post columns empty), then one row per post of that Page (Art "Beitrag").
 /// </summary>
@@ -26,6 +26,19 @@ public static class SummaryCsvRenderer
         .. GermanFormat.ReactionKinds.Select(k => k.Name),
         "Reaktionen gesamt", "Kommentare", "Mal geteilt",
         "Reaktionen bis Tagesende", "Kommentare bis Tagesende", "Mal geteilt bis Tagesende",
+        "Follower", "Follower-Veränderung", "„Gefällt mir“-Angaben", "„Gefällt mir“-Angaben-Veränderung", "Demo", "Themen",
+    ];
+
+    /// <summary>
+    /// Columns of the period export. Rows per Page: one "Tag" per day with data, "Zeitraum" (the sums),
+    /// "Zeitraum davor" (the same sums for the period before), "Veränderung in %" (German decimals, 12,5) and one
+    /// "Beitrag" per post with something new in the period (its gains in the period).
+    /// </summary>
+    public static readonly IReadOnlyList<string> PeriodColumns =
+    [
+        "Zeitraum", "Datum", "Seite", "Seiten-ID", "Art", "Beitrag-ID", "Erstellt", "Neu", "Auszug", "Link", "Themen",
+        .. GermanFormat.ReactionKinds.Select(k => k.Name),
+        "Reaktionen gesamt", "Kommentare", "Mal geteilt", "Neue Beiträge",
         "Follower", "Follower-Veränderung", "„Gefällt mir“-Angaben", "„Gefällt mir“-Angaben-Veränderung", "Demo",
     ];
 
@@ -45,6 +58,7 @@ public static class SummaryCsvRenderer
                 Number(page.Reactions.Total), Number(page.Comments), Number(page.Shares),
                 "", "", "",
                 Number(page.Followers.End), Number(page.Followers.Change), Number(page.Likes.End), Number(page.Likes.Change), demo,
+                Topics(page.Topics?.Select(t => t.Topic)),
             ]);
             foreach (var post in page.Posts)
             {
@@ -57,6 +71,61 @@ public static class SummaryCsvRenderer
                     .. Reactions(post.Reactions),
                     Number(post.Reactions.Total), Number(post.Comments), Number(post.Shares),
                     Number(post.ReactionsTotal.Total), Number(post.CommentsTotal), Number(post.SharesTotal),
+                    "", "", "", "", demo, Topics(post.Topics),
+                ]);
+            }
+        }
+
+        return csv.ToString();
+    }
+
+    public static string RenderPeriod(PeriodSummary period)
+    {
+        ArgumentNullException.ThrowIfNull(period);
+        var csv = new StringBuilder();
+        AppendRow(csv, PeriodColumns.Select(Text));
+        var range = GermanFormat.Date(period.From) + "–" + GermanFormat.Date(period.To);
+        var previousRange = GermanFormat.Date(period.PreviousFrom) + "–" + GermanFormat.Date(period.PreviousTo);
+        foreach (var page in period.Pages)
+        {
+            var name = Text(page.Name);
+            var id = Text(page.PageId);
+            var demo = period.Demo || page.Demo ? "ja" : "nein";
+            foreach (var day in page.Days)
+            {
+                AppendRow(csv,
+                [
+                    range, GermanFormat.Date(day.Date), name, id, "Tag", "", "", "", "", "", "",
+                    .. Reactions(day.Reactions),
+                    Number(day.Reactions.Total), Number(day.Comments), Number(day.Shares), Number(day.NewPosts),
+                    Number(day.Followers.End), Number(day.Followers.Change), Number(day.Likes.End), Number(day.Likes.Change), demo,
+                ]);
+            }
+
+            AppendRow(csv, TotalsRow(range, range, name, id, "Zeitraum", page.Totals, page.Followers.End, page.Followers.Change, page.Likes.End, page.Likes.Change, demo));
+            AppendRow(csv, TotalsRow(range, previousRange, name, id, "Zeitraum davor", page.PreviousTotals,
+                page.Followers.Start, page.Followers.PreviousChange, page.Likes.Start, page.Likes.PreviousChange, demo));
+            var now = page.Totals;
+            var before = page.PreviousTotals;
+            AppendRow(csv,
+            [
+                range, range, name, id, "Veränderung in %", "", "", "", "", "", "",
+                .. GermanFormat.ReactionKinds.Select(k => PercentChange(k.Count(now.Reactions), k.Count(before.Reactions), before.DaysWithData)),
+                PercentChange(now.Reactions.Total, before.Reactions.Total, before.DaysWithData),
+                PercentChange(now.Comments, before.Comments, before.DaysWithData),
+                PercentChange(now.Shares, before.Shares, before.DaysWithData),
+                PercentChange(now.NewPosts, before.NewPosts, before.DaysWithData),
+                "", "", "", "", demo,
+            ]);
+            foreach (var post in page.Posts)
+            {
+                var created = GermanFormat.InZone(post.CreatedTime, period.TimeZone);
+                AppendRow(csv,
+                [
+                    range, "", name, id, "Beitrag", Text(post.Id), created.ToString("dd.MM.yyyy HH:mm", CultureInfo.InvariantCulture),
+                    post.New ? "ja" : "nein", Text(post.Excerpt), Text(post.Permalink), Topics(post.Topics),
+                    .. Reactions(post.Reactions),
+                    Number(post.Reactions.Total), Number(post.Comments), Number(post.Shares), "",
                     "", "", "", "", demo,
                 ]);
             }
@@ -93,6 +162,24 @@ public static class SummaryCsvRenderer
             ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
             : value;
     }
+
+    /// <summary>A change in percent with a German decimal comma (12,5), which a German Excel reads as a number; empty when there is nothing to compare with.</summary>
+    internal static string PercentChange(long current, long previous, int previousDays) =>
+        previousDays == 0 || previous == 0
+            ? ""
+            : Math.Round(100.0 * (current - previous) / Math.Abs(previous), 1).ToString("0.0", GermanFormat.Culture);
+
+    private static IEnumerable<string> TotalsRow(
+        string range, string date, string name, string id, string kind, PeriodTotals totals,
+        long? followers, long? followersChange, long? likes, long? likesChange, string demo) =>
+    [
+        range, date, name, id, kind, "", "", "", "", "", "",
+        .. Reactions(totals.Reactions),
+        Number(totals.Reactions.Total), Number(totals.Comments), Number(totals.Shares), Number(totals.NewPosts),
+        Number(followers), Number(followersChange), Number(likes), Number(likesChange), demo,
+    ];
+
+    private static string Topics(IEnumerable<string>? topics) => topics is null ? "" : Text(string.Join(", ", topics));
 
     private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 

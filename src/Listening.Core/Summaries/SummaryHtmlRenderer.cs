@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
-using Listening.Core.Snapshots;
+using static Listening.Core.Summaries.SummaryHtml;
 
 namespace Listening.Core.Summaries;
 
@@ -11,50 +10,40 @@ namespace Listening.Core.Summaries;
 /// BITV 2.0 applies to what a county publishes, reports included.
 /// </summary>
 /// <remarks>
-/// Every text that comes from Facebook or configuration (page names, post text, permalinks, the zone name) goes
-/// through <see cref="HtmlEncoder"/>, and only ever into element content or double-quoted attributes; numbers and
-/// dates are formatted here. Ids and class names are built from indexes and constants, never from data.
+/// Every text that comes from Facebook or configuration (page names, post text, permalinks, topic names, the zone
+/// name) goes through <see cref="System.Text.Encodings.Web.HtmlEncoder"/>, and only ever into element content or
+/// double-quoted attributes; numbers and dates are formatted here. Ids and class names are built from indexes and
+/// constants, never from data. Sections for topics, Meta's day metrics, giveaways and alerts appear only when the
+/// summary carries them.
 /// </remarks>
 public static class SummaryHtmlRenderer
 {
     public const string EmptyDayText = "Heute keine neuen Beiträge und keine Interaktionen.";
 
-    private static readonly HtmlEncoder Encoder = HtmlEncoder.Default;
+    /// <summary>How many posts the "Top-Beiträge" list shows.</summary>
+    public const int TopPostCount = 3;
 
-    public static string Render(DailySummary summary)
+    /// <param name="summary">The day.</param>
+    /// <param name="links">Links to neighbouring views (when served over HTTP); none for a saved file.</param>
+    public static string Render(DailySummary summary, SummaryLinks? links = null)
     {
         ArgumentNullException.ThrowIfNull(summary);
-        var html = new StringBuilder(16 * 1024);
+        var html = new StringBuilder(24 * 1024);
         var date = GermanFormat.Date(summary.Date);
-        var zone = Encode(summary.TimeZone);
-
-        html.Append("<!DOCTYPE html>\n<html lang=\"de\">\n<head>\n<meta charset=\"utf-8\">\n")
-            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-            .Append("<meta name=\"robots\" content=\"noindex\">\n")
-            .Append("<title>").Append(Title(summary)).Append("</title>\n")
-            .Append("<style>").Append(Css).Append("</style>\n</head>\n<body>\n")
-            .Append("<a class=\"skip\" href=\"#inhalt\">Zum Inhalt springen</a>\n")
-            .Append("<header class=\"site\"><div class=\"wrap\">\n");
-        if (summary.Demo)
+        Open(html, Title(summary), "Tageszusammenfassung " + date, GermanFormat.LongDate(summary.Date), summary.Demo);
+        if (links is not null)
         {
-            html.Append("<p class=\"demo\" role=\"note\"><strong>Demo</strong> ")
-                .Append("Beispieldaten der eingebauten Demo-Seite, keine echte Facebook-Seite.</p>\n");
+            var week = summary.Date.AddDays(-6);
+            var month = summary.Date.AddDays(-29);
+            ViewLinks(html,
+            [
+                ("Vortag (" + GermanFormat.Date(summary.Date.AddDays(-1)) + ")", Iso(summary.Date.AddDays(-1)) + links.Query('?')),
+                ("Letzte 7 Tage", "../summaries?from=" + Iso(week) + "&to=" + Iso(summary.Date) + links.Query('&')),
+                ("Letzte 30 Tage", "../summaries?from=" + Iso(month) + "&to=" + Iso(summary.Date) + links.Query('&')),
+            ]);
         }
 
-        html.Append("<h1>").Append(summary.Demo ? "Demo – " : "").Append("Tageszusammenfassung ").Append(date).Append("</h1>\n")
-            .Append("<p class=\"subtitle\">").Append(GermanFormat.LongDate(summary.Date)).Append("</p>\n");
-        if (summary.Pages.Count > 1)
-        {
-            html.Append("<nav aria-label=\"Seiten\"><ul>");
-            for (var i = 0; i < summary.Pages.Count; i++)
-            {
-                html.Append("<li><a href=\"#").Append(PageId(i)).Append("\">").Append(Encode(summary.Pages[i].Name)).Append("</a></li>");
-            }
-
-            html.Append("</ul></nav>\n");
-        }
-
-        html.Append("</div></header>\n<main id=\"inhalt\" tabindex=\"-1\"><div class=\"wrap\">\n");
+        PageNavigationAndMain(html, summary.Pages.Select(p => p.Name).ToList());
         if (summary.Pages.Count == 0)
         {
             html.Append("<p class=\"empty\">Für diesen Tag liegen keine Daten vor.</p>\n");
@@ -65,18 +54,14 @@ public static class SummaryHtmlRenderer
             AppendPage(html, summary, summary.Pages[i], i);
         }
 
-        html.Append("</div></main>\n<footer><div class=\"wrap\">\n")
-            .Append("<p>Tage nach Kalender ").Append(zone).Append(". Stand: ")
-            .Append(GermanFormat.DateTime(GermanFormat.InZone(summary.GeneratedAt, summary.TimeZone))).Append(".</p>\n")
-            .Append("<p>Follower und „Gefällt mir“-Angaben: Stand am Ende des Tages und Veränderung zum Ende des Vortags. ")
-            .Append("Reaktionen, Kommentare und „Mal geteilt“ zählen für den Tag, an dem sie bei Facebook abgerufen wurden.</p>\n")
-            .Append("<p>Die Daten stammen von Meta (Facebook) und können sich nachträglich noch ändern.</p>\n");
-        if (summary.Demo)
-        {
-            html.Append("<p><strong>Demo:</strong> Alle Zahlen sind Beispieldaten.</p>\n");
-        }
-
-        html.Append("</div></footer>\n</body>\n</html>\n");
+        var zone = Encode(summary.TimeZone);
+        Close(html,
+        [
+            "Tage nach Kalender " + zone + ". Stand: " + GermanFormat.DateTime(GermanFormat.InZone(summary.GeneratedAt, summary.TimeZone)) + ".",
+            "Follower und „Gefällt mir“-Angaben: Stand am Ende des Tages und Veränderung zum Ende des Vortags. "
+                + "Reaktionen, Kommentare und „Mal geteilt“ zählen für den Tag, an dem sie bei Facebook abgerufen wurden.",
+            "Die Daten stammen von Meta (Facebook) und können sich nachträglich noch ändern.",
+        ], summary.Demo);
         return html.ToString();
     }
 
@@ -116,22 +101,42 @@ public static class SummaryHtmlRenderer
 
         html.Append("</p>\n");
 
-        html.Append("<section aria-labelledby=\"").Append(id).Append("-zahlen\">\n<h3 id=\"").Append(id).Append("-zahlen\">Kennzahlen</h3>\n")
-            .Append("<dl class=\"cards\">\n");
-        AppendCounterCard(html, "Follower", page.Followers);
-        AppendCounterCard(html, "„Gefällt mir“-Angaben", page.Likes);
-        AppendDayCard(html, "Reaktionen", page.Reactions.Total);
-        AppendDayCard(html, "Kommentare", page.Comments);
-        AppendDayCard(html, "Mal geteilt", page.Shares);
-        html.Append("</dl>\n</section>\n");
+        OpenSection(html, id + "-zahlen", "Kennzahlen");
+        html.Append("<dl class=\"cards\">\n");
+        CounterCard(html, "Follower", page.Followers);
+        CounterCard(html, "„Gefällt mir“-Angaben", page.Likes);
+        var before = page.PreviousDay;
+        var newPosts = page.Posts.Count(p => p.New);
+        DayCard(html, "Reaktionen", page.Reactions.Total, before?.Reactions);
+        DayCard(html, "Kommentare", page.Comments, before?.Comments);
+        DayCard(html, "Mal geteilt", page.Shares, before?.Shares);
+        DayCard(html, "Neue Beiträge", newPosts, before?.NewPosts);
+        html.Append("</dl>\n");
+        CloseSection(html);
+
+        MilestonesAndAlerts(html, page.Milestones ?? Milestones.Of(page), page.Alerts, id, summary.TimeZone, withDates: false);
+        Giveaways(html, page.Giveaways, id, summary.TimeZone);
 
         var quiet = page.Posts.Count == 0 && page.Reactions.Total == 0 && !page.Reactions.AnyNegative;
         if (!quiet)
         {
-            AppendReactions(html, page.Reactions, id, date);
+            Reactions(html, page.Reactions, id, "am " + date);
         }
 
-        html.Append("<section aria-labelledby=\"").Append(id).Append("-beitraege\">\n<h3 id=\"").Append(id).Append("-beitraege\">Beiträge des Tages</h3>\n");
+        // The posts that drew the most that day; ties go to the newer post (the digest card picks the same way).
+        var top = page.Posts
+            .Where(p => p.Reactions.Total + p.Comments + p.Shares > 0)
+            .OrderByDescending(p => p.Reactions.Total + p.Comments + p.Shares)
+            .ThenByDescending(p => p.CreatedTime.UtcTicks)
+            .ThenBy(p => p.Id, StringComparer.Ordinal)
+            .Take(TopPostCount)
+            .Select(PostView.Of)
+            .ToList();
+        TopPosts(html, top, id, "Top-Beiträge des Tages", "am Tag", summary.TimeZone);
+        SummaryHtml.Topics(html, page.Topics, id, "am " + date);
+        MetaDays(html, page.MetaDay is null ? [] : [page.MetaDay], id);
+
+        OpenSection(html, id + "-beitraege", "Alle Beiträge des Tages");
         if (page.Posts.Count == 0)
         {
             html.Append("<p class=\"empty\">").Append(EmptyDayText).Append("</p>\n");
@@ -141,77 +146,16 @@ public static class SummaryHtmlRenderer
             AppendPosts(html, summary, page, id, date);
         }
 
-        html.Append("</section>\n</section>\n");
+        CloseSection(html);
+        html.Append("</section>\n");
     }
 
-    private static void AppendCounterCard(StringBuilder html, string label, CounterChange counter)
-    {
-        html.Append("<div class=\"card\"><dt>").Append(label).Append("</dt><dd class=\"value\">")
-            .Append(GermanFormat.Number(counter.End)).Append("</dd><dd class=\"change")
-            .Append(counter.Change switch { > 0 => " up", < 0 => " down", _ => "" }).Append("\">");
-        if (counter.Change is { } change)
-        {
-            // The arrow only repeats the sign; it is hidden from screen readers, which read the signed number.
-            html.Append("<span aria-hidden=\"true\">").Append(change switch { > 0 => "▲ ", < 0 => "▼ ", _ => "● " }).Append("</span>")
-                .Append(GermanFormat.Change(change)).Append(" zum Vortag");
-        }
-        else
-        {
-            html.Append("Vortag unbekannt");
-        }
+    private static void CounterCard(StringBuilder html, string label, CounterChange counter) =>
+        Card(html, label, GermanFormat.Number(counter.End), counter.Change, GermanFormat.Change(counter.Change) + " zum Vortag", "Vortag unbekannt");
 
-        html.Append("</dd></div>\n");
-    }
-
-    private static void AppendDayCard(StringBuilder html, string label, long value) =>
-        html.Append("<div class=\"card\"><dt>").Append(label).Append("</dt><dd class=\"value\">")
-            .Append(GermanFormat.Number(value)).Append("</dd><dd class=\"change\">an diesem Tag</dd></div>\n");
-
-    private static void AppendReactions(StringBuilder html, ReactionCounts reactions, string id, string date)
-    {
-        var kinds = GermanFormat.ReactionKinds;
-        var total = reactions.Total;
-        var max = kinds.Max(k => k.Count(reactions));
-        html.Append("<section aria-labelledby=\"").Append(id).Append("-reaktionen\">\n<h3 id=\"").Append(id)
-            .Append("-reaktionen\">Reaktionen nach Art</h3>\n<div class=\"reactions\">\n");
-
-        var label = new StringBuilder("Balkendiagramm: Reaktionen nach Art am ").Append(date).Append(". ");
-        label.AppendJoin(", ", kinds.Select(k => k.Name + " " + GermanFormat.Number(k.Count(reactions)))).Append('.');
-        // Only reaction names and numbers: nothing from Facebook goes into this attribute.
-        var text = label.ToString();
-
-        // Bar lengths are percentages of the drawing's width and the labels sit above the bars, so the text keeps
-        // its size at any width (a viewBox would shrink it to nothing on a phone).
-        const int rowHeight = 40;
-        html.Append("<svg class=\"chart\" role=\"img\" aria-label=\"").Append(text).Append("\" width=\"100%\" height=\"")
-            .Append(Invariant(kinds.Count * rowHeight)).Append("\" xmlns=\"http://www.w3.org/2000/svg\">")
-            .Append("<title>").Append(text).Append("</title>");
-        for (var i = 0; i < kinds.Count; i++)
-        {
-            var count = kinds[i].Count(reactions);
-            var top = i * rowHeight;
-            var share = max > 0 && count > 0 ? Math.Max(0.5, 100.0 * count / max) : 0;
-            html.Append("<text x=\"0\" y=\"").Append(Invariant(top + 15)).Append("\">").Append(kinds[i].Name).Append(": ")
-                .Append(GermanFormat.Number(count)).Append("</text>")
-                .Append("<rect class=\"track\" x=\"0\" y=\"").Append(Invariant(top + 21)).Append("\" width=\"100%\" height=\"12\"/>")
-                .Append("<rect class=\"bar\" x=\"0\" y=\"").Append(Invariant(top + 21)).Append("\" width=\"")
-                .Append(share.ToString("0.##", CultureInfo.InvariantCulture)).Append("%\" height=\"12\"/>");
-        }
-
-        html.Append("</svg>\n");
-
-        html.Append("<table class=\"reaction-table\">\n<caption>Reaktionen nach Art am ").Append(date).Append("</caption>\n")
-            .Append("<thead><tr><th scope=\"col\">Reaktion</th><th scope=\"col\" class=\"num\">Anzahl</th><th scope=\"col\" class=\"num\">Anteil</th></tr></thead>\n<tbody>\n");
-        foreach (var kind in kinds)
-        {
-            var count = kind.Count(reactions);
-            html.Append("<tr><th scope=\"row\">").Append(kind.Name).Append("</th><td class=\"num\">").Append(GermanFormat.Number(count))
-                .Append("</td><td class=\"num\">").Append(total > 0 ? GermanFormat.Percent(100.0 * count / total) : "–").Append("</td></tr>\n");
-        }
-
-        html.Append("</tbody>\n<tfoot><tr><th scope=\"row\">Gesamt</th><td class=\"num\">").Append(GermanFormat.Number(total))
-            .Append("</td><td class=\"num\">").Append(total > 0 ? GermanFormat.Percent(100) : "–").Append("</td></tr></tfoot>\n</table>\n</div>\n</section>\n");
-    }
+    private static void DayCard(StringBuilder html, string label, long value, long? before) =>
+        Card(html, label, GermanFormat.Number(value), before is { } b ? value - b : null,
+            before is { } previous ? ChangeWithPercent(value, previous) + " zum Vortag" : "", "an diesem Tag");
 
     private static void AppendPosts(StringBuilder html, DailySummary summary, PageDaySummary page, string id, string date)
     {
@@ -245,6 +189,7 @@ public static class SummaryHtmlRenderer
                 html.Append("<span class=\"text none\">(ohne Text)</span>");
             }
 
+            Tags(html, post.Topics);
             if (SafeLink(post.Permalink) is { } href)
             {
                 html.Append(" <a class=\"permalink\" href=\"").Append(Encode(href)).Append("\">Beitrag auf Facebook öffnen")
@@ -274,94 +219,11 @@ public static class SummaryHtmlRenderer
         Uri.TryCreate(permalink, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
             ? uri.AbsoluteUri
             : null;
-
-    private static string PageId(int index) => "seite-" + Invariant(index + 1);
-
-    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static string Encode(string? text) => Encoder.Encode(text ?? "");
-
-    // Colours: every text pair is at least 4.5:1 (most above 7:1); changes carry a sign and words, never colour alone.
-    private const string Css = """
-:root{color-scheme:light;--ink:#1b1f24;--muted:#4b5563;--accent:#1f4e79;--link:#0b57a4;--line:#c3c9d2;--card:#f3f5f8;--up:#1d6b35;--down:#a4262c}
-*{box-sizing:border-box}
-html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
-body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;font-size:1rem;line-height:1.5;color:var(--ink);background:#fff}
-.wrap{max-width:72rem;margin:0 auto;padding:1rem}
-a{color:var(--link);text-decoration:underline;text-underline-offset:.15em}
-a:hover{text-decoration-thickness:.15em}
-:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
-main:focus{outline:none}
-.skip{position:absolute;left:.5rem;top:-10rem;z-index:10;padding:.5rem 1rem;background:#fff;color:var(--accent);border:2px solid var(--accent);font-weight:700}
-.skip:focus{top:.5rem}
-.site{border-bottom:4px solid var(--accent)}
-h1{font-size:clamp(1.3rem,5.5vw,1.75rem);line-height:1.2;margin:.25rem 0;overflow-wrap:break-word;hyphens:auto}
-.subtitle,.meta{margin:0;color:var(--muted)}
-.demo{margin:0 0 1rem;padding:.75rem 1rem;background:#fff4ce;color:var(--ink);border:2px solid #8a6100;border-left-width:.75rem;font-size:1.05rem}
-.demo strong{margin-right:.5rem;font-size:1.15rem;letter-spacing:.05em;text-transform:uppercase}
-nav ul{list-style:none;display:flex;flex-wrap:wrap;gap:.25rem 1.25rem;margin:.75rem 0 0;padding:0}
-.page{margin:1rem 0 2.5rem}
-h2{font-size:1.5rem;line-height:1.25;margin:0 0 .25rem;padding-bottom:.25rem;border-bottom:2px solid var(--line);overflow-wrap:anywhere}
-h3{font-size:1.15rem;margin:1.5rem 0 .5rem}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(8rem,1fr));gap:.5rem;margin:0}
-.card{background:var(--card);border:1px solid var(--line);border-radius:.5rem;padding:.6rem .75rem}
-.card dt{font-size:.9rem;font-weight:600;color:var(--muted)}
-.card dd{margin:0}
-.card .value{font-size:1.6rem;font-weight:700;line-height:1.3;font-variant-numeric:tabular-nums}
-.card .change{font-size:.875rem}
-.up{color:var(--up)}
-.down{color:var(--down)}
-.reactions{display:grid;gap:1rem}
-@media (min-width:48em){.reactions{grid-template-columns:minmax(0,1fr) minmax(0,1fr);align-items:start;gap:2rem}}
-.chart{display:block;max-width:32rem;overflow:visible;font-size:14px}
-.chart text{fill:var(--ink)}
-.chart .track{fill:#e4e8ee}
-.chart .bar{fill:var(--accent)}
-.table-scroll{overflow-x:auto;max-width:100%}
-table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
-caption{caption-side:top;text-align:left;font-weight:600;padding:0 0 .5rem}
-th,td{padding:.45rem .5rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
-thead th{background:var(--card);border-bottom:2px solid var(--ink)}
-tfoot th,tfoot td{border-top:2px solid var(--ink);font-weight:700}
-.num{text-align:right;white-space:nowrap}
-.posts tbody th{font-weight:400;min-width:14rem}
-.posts .text{overflow-wrap:anywhere}
-.posts .none{font-style:italic;color:var(--muted)}
-.posts .created{white-space:nowrap}
-.posts .total{display:block;color:var(--muted);font-size:.875rem}
-.sub{font-size:.8rem;color:var(--muted)}
-.permalink,.url{display:block;margin-top:.25rem;overflow-wrap:anywhere}
-@media (max-width:40em){
-.posts,.posts caption,.posts tbody,.posts tr,.posts th,.posts td{display:block;width:auto}
-.posts thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
-.posts tr{margin-bottom:.75rem;padding:.5rem .75rem;border:1px solid var(--line);border-radius:.5rem}
-.posts tbody th,.posts td{min-width:0;padding:.15rem 0;border:0}
-.posts td.num{text-align:left;white-space:normal}
-.posts td.num::before{content:attr(data-label) ": ";font-weight:600}
-.posts .total{display:inline;margin-left:.35rem}
 }
-.badge{display:inline-block;padding:0 .4rem;border:1px solid var(--accent);border-radius:.25rem;color:var(--accent);font-size:.8rem;font-weight:700;line-height:1.4;vertical-align:.1em}
-.empty{margin:0;padding:.75rem 1rem;background:var(--card);border-left:4px solid var(--muted)}
-.visually-hidden{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
-footer{margin-top:1rem;border-top:1px solid var(--line);color:var(--muted);font-size:.9rem}
-footer p{margin:.25rem 0}
-@media print{
-body{font-size:10pt;color:#000}
-.wrap{max-width:none;padding:0}
-.skip,nav{display:none}
-.site{border-bottom:2px solid #000}
-.demo{background:none;border:2px solid #000;color:#000}
-.card,.empty,thead th{background:none}
-.card{border-color:#000;break-inside:avoid}
-.subtitle,.meta,.card dt,.sub,.posts .total,footer,.up,.down{color:#000}
-a{color:#000}
-a.permalink::after{content:" (" attr(href) ")";font-size:.85em}
-.table-scroll{overflow:visible}
-tr,.chart{break-inside:avoid}
-h2,h3{break-after:avoid}
-.page+.page{break-before:page}
-.chart .track{fill:#fff;stroke:#000;stroke-width:.5}
-.chart .bar{fill:#555}
-}
-""";
+
+/// <summary>Links to neighbouring views in a served page: relative URLs under /api/summaries, keeping <c>?page=</c>.</summary>
+public sealed record SummaryLinks(string? Page)
+{
+    /// <summary>"?page=…" or "&amp;page=…" (unencoded ampersand; the renderer encodes the whole href), or nothing.</summary>
+    public string Query(char separator) => Page is null ? "" : separator + "page=" + Uri.EscapeDataString(Page);
 }

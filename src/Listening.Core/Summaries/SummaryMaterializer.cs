@@ -21,7 +21,8 @@ public sealed partial class SummaryMaterializer(
     TopicRules topics,
     SummaryVersions versions,
     LocalCalendar calendar,
-    ILogger<SummaryMaterializer> logger)
+    ILogger<SummaryMaterializer> logger,
+    Ingestion.MetaInsightStore metaInsights)
 {
     /// <summary>How far back a post or the Page is looked for when the previous day has no observation of it.</summary>
     public const int BaselineLookbackDays = 14;
@@ -123,7 +124,11 @@ public sealed partial class SummaryMaterializer(
         stamp.Add(baselineDay);
         var giveaways = day is null ? [] : await GiveawaysAsync(pageId, date, day, stamp, cancellationToken);
         var summary = PageDaySummaryBuilder.Build(pageId, date, calendar, day, baselineDay, posts, baselinePosts, topics.Names, giveaways);
-        return new BuiltSummary(summary, stamp.Time, stamp.Counters);
+
+        // Meta's values of Meta's day with the same date: their captures count towards the stamp too.
+        var (metaDay, metaStampTime, metaStampCounters) = await metaInsights.ReadDayAsync(pageId, date, cancellationToken);
+        summary = summary with { MetaDay = metaDay };
+        return new BuiltSummary(summary, stamp.Time + metaStampTime, stamp.Counters + metaStampCounters);
     }
 
     public async Task<SummaryEntity?> ReadAsync(string pageId, DateOnly date, CancellationToken cancellationToken)

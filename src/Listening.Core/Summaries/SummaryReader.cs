@@ -1,34 +1,53 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
 using Listening.Core.Configuration;
 using Listening.Core.Ingestion;
 using Microsoft.Extensions.Options;
 
 namespace Listening.Core.Summaries;
 
-/// <summary>Serves stored summaries: one point read per Page and day.</summary>
-public sealed class SummaryReader(SummaryMaterializer store, PageDirectory pages, LocalCalendar calendar, Storage.ListeningTables tables, IOptions<ListeningOptions> options)
+/// <summary>
+/// Serves stored summaries (table "summaries": PartitionKey = Page id, RowKey = yyyy-MM-dd). A day costs one
+/// storage round trip per Page: one range query over the day and the day before (for the change against it).
+/// A period of N days costs one partition query per Page over the period and the N days before it.
+/// </summary>
+/// <remarks>
+/// The reader never creates tables: a missing table means no summaries yet, so the first request of a fresh
+/// instance costs the same round trips as every other.
+/// </remarks>
+public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, Storage.ListeningTables tables, IOptions<ListeningOptions> options)
 {
+    /// <summary>Entities per response page; a year and its predecessor (732 days) fit into one.</summary>
+    private const int PageSize = 1000;
+
     /// <summary>The day's summary of the given Pages (all configured when null); null when none has data.</summary>
     public async Task<StoredDailySummary?> ReadDayAsync(DateOnly date, string? pageId, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync(cancellationToken);
-        var ids = pageId is null ? pages.All.Select(p => p.Id).ToList() : [pageId];
+        var ids = PageIds(pageId);
+        var reads = await Task.WhenAll(ids.Select(id => QueryAsync(id, date.AddDays(-1), date, cancellationToken)));
         var found = new List<PageDaySummary>();
-        var hashes = new List<string>();
+        var validator = new StringBuilder();
         var lastModified = DateTimeOffset.MinValue;
-        foreach (var id in ids)
+        foreach (var rows in reads)
         {
-            var entity = await store.ReadAsync(id, date, cancellationToken);
-            if (entity is null)
+            var day = rows.FirstOrDefault(r => r.Date == date);
+            if (day is null)
             {
                 continue;
             }
 
-            found.Add(entity.ToSummary());
-            hashes.Add(entity.Hash);
-            if (entity.Timestamp is { } ts && ts > lastModified)
+            var before = rows.FirstOrDefault(r => r.Date == date.AddDays(-1));
+            var summary = day.Entity.ToSummary();
+            found.Add(summary with
             {
-                lastModified = ts;
-            }
+                PreviousDay = before is null ? summary.PreviousDay : Totals(before.Entity.ToSummary()),
+                Milestones = summary.Milestones ?? Milestones.Of(summary),
+            });
+            validator.Append(day.Entity.PartitionKey).Append(':').Append(day.Entity.Hash).Append(':').Append(before?.Entity.Hash).Append(';');
+            lastModified = Max(lastModified, day.Entity.Timestamp, before?.Entity.Timestamp);
         }
 
         if (found.Count == 0)
@@ -36,7 +55,7 @@ public sealed class SummaryReader(SummaryMaterializer store, PageDirectory pages
             return null;
         }
 
-        var summary = new DailySummary
+        var summaryOfDay = new DailySummary
         {
             Date = date,
             TimeZone = calendar.ZoneId,
@@ -44,9 +63,106 @@ public sealed class SummaryReader(SummaryMaterializer store, PageDirectory pages
             GeneratedAt = found.Max(p => p.GeneratedAt),
             Pages = found,
         };
-        return new StoredDailySummary(summary, string.Join('.', hashes), lastModified);
+        return new StoredDailySummary(summaryOfDay, Hash(validator), lastModified);
     }
+
+    /// <summary>The report from <paramref name="from"/> to <paramref name="to"/>; null when no Page has a day of data in it.</summary>
+    public async Task<StoredPeriodSummary?> ReadPeriodAsync(DateOnly from, DateOnly to, string? pageId, CancellationToken cancellationToken)
+    {
+        var (previousFrom, _) = PeriodSummaryBuilder.PreviousOf(from, to);
+        var ids = PageIds(pageId);
+        var reads = await Task.WhenAll(ids.Select(id => QueryAsync(id, previousFrom, to, cancellationToken)));
+        var validator = new StringBuilder().Append(CultureInfo.InvariantCulture, $"{from:yyyy-MM-dd}/{to:yyyy-MM-dd};");
+        var lastModified = DateTimeOffset.MinValue;
+        var pageDays = new List<PageDays>();
+        var any = false;
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var rows = reads[i];
+            if (rows.Count == 0)
+            {
+                continue;
+            }
+
+            any |= rows.Exists(r => r.Date >= from);
+            foreach (var row in rows)
+            {
+                validator.Append(row.Entity.PartitionKey).Append(':').Append(row.Entity.RowKey).Append(':').Append(row.Entity.Hash).Append(';');
+                lastModified = Max(lastModified, row.Entity.Timestamp, null);
+            }
+
+            pageDays.Add(new PageDays(ids[i], pages.Find(ids[i])?.Name, rows.Select(r => r.Entity.ToSummary()).ToList()));
+        }
+
+        if (!any)
+        {
+            return null;
+        }
+
+        var summary = PeriodSummaryBuilder.Build(from, to, calendar.ZoneId, options.Value.IsDemo, pageDays);
+        return new StoredPeriodSummary(summary, Hash(validator), lastModified);
+    }
+
+    private List<string> PageIds(string? pageId) => pageId is null ? pages.All.Select(p => p.Id).ToList() : [pageId];
+
+    /// <summary>One partition range query: the summaries of one Page from <paramref name="first"/> to <paramref name="last"/>.</summary>
+    private async Task<List<StoredDay>> QueryAsync(string pageId, DateOnly first, DateOnly last, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pageId} and RowKey ge {Key(first)} and RowKey le {Key(last)}");
+        var rows = new List<StoredDay>();
+        try
+        {
+            await foreach (var entity in tables.Summaries.QueryAsync<SummaryEntity>(filter, PageSize, cancellationToken: cancellationToken))
+            {
+                // Only day rows (yyyy-MM-dd); anything else kept in the partition is not a summary.
+                if (DateOnly.TryParseExact(entity.RowKey, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+                {
+                    rows.Add(new StoredDay(date, entity));
+                }
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // The table does not exist yet: nothing has been aggregated.
+        }
+
+        return rows;
+    }
+
+    private static DayTotals Totals(PageDaySummary day) => new()
+    {
+        Date = day.Date,
+        Reactions = day.Reactions.Total,
+        Comments = day.Comments,
+        Shares = day.Shares,
+        NewPosts = day.Posts.Count(p => p.New),
+    };
+
+    private static string Key(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string Hash(StringBuilder validator) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(validator.ToString())))[..32];
+
+    private static DateTimeOffset Max(DateTimeOffset current, DateTimeOffset? a, DateTimeOffset? b)
+    {
+        if (a is { } x && x > current)
+        {
+            current = x;
+        }
+
+        if (b is { } y && y > current)
+        {
+            current = y;
+        }
+
+        return current;
+    }
+
+    private sealed record StoredDay(DateOnly Date, SummaryEntity Entity);
 }
 
-/// <summary>A summary with what HTTP caching needs: a strong validator and the last write time.</summary>
+/// <summary>A summary with what HTTP caching needs: a strong validator of the stored data and the last write time.</summary>
 public sealed record StoredDailySummary(DailySummary Summary, string ETag, DateTimeOffset LastModified);
+
+/// <summary>A period report with its validator (over every stored day it was built from) and last write time.</summary>
+public sealed record StoredPeriodSummary(PeriodSummary Summary, string ETag, DateTimeOffset LastModified);

@@ -70,8 +70,8 @@ public sealed class PageDaySummaryBuilderTests
 
         var result = GiveawayFollowThrough.Of(post, Berlin, before, after3, after30);
 
-        Assert.Equal(gained, result.GainedIn3Days);
-        Assert.Equal(stillThere, result.StillThereAfter30Days);
+        Assert.Equal(gained, result.FollowersGained);
+        Assert.Equal(stillThere, result.FollowersRetained);
         Assert.Equal((before, after3, after30), (result.FollowersBefore, result.FollowersAfter3Days, result.FollowersAfter30Days));
         Assert.Equal(new DateTimeOffset(2026, 10, 28, 11, 0, 0, TimeSpan.FromHours(1)), result.CreatedTime);
     }

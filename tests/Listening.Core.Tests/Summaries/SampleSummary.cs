@@ -59,6 +59,40 @@ internal static class SampleSummary
         New = isNew,
     };
 
+    /// <summary>A Page's day with the given headline numbers (reactions all "Gefällt mir").</summary>
+    public static PageDaySummary DayOf(
+        DateOnly date, long followers, long? followerChange, long likes = 0, long comments = 0, long shares = 0, params PostDaySummary[] posts) => new()
+    {
+        PageId = "104857600000001",
+        Name = "Kreis Soest",
+        Date = date,
+        GeneratedAt = new DateTimeOffset(date.ToDateTime(new TimeOnly(21, 45)), TimeSpan.Zero),
+        Followers = new CounterChange(followers, followerChange),
+        Likes = new CounterChange(followers - 50, followerChange),
+        Reactions = new ReactionCounts { Like = likes },
+        Comments = comments,
+        Shares = shares,
+        Observations = 96,
+        Posts = posts,
+    };
+
+    /// <summary>A post's gains on one day, created at 09:15 Uhr Berlin time on <paramref name="created"/>.</summary>
+    public static PostDaySummary PostOn(DateOnly created, string id, long like, long comments = 0, long shares = 0, bool isNew = false, IReadOnlyList<string>? topics = null, string? excerpt = null) => new()
+    {
+        Id = id,
+        CreatedTime = new DateTimeOffset(created.ToDateTime(new TimeOnly(9, 15)), TimeSpan.FromHours(1)),
+        Permalink = "https://www.facebook.com/104857600000001/posts/" + id,
+        Excerpt = excerpt ?? "Beitrag " + id,
+        Reactions = new ReactionCounts { Like = like },
+        ReactionsTotal = new ReactionCounts { Like = like * 2 },
+        Comments = comments,
+        CommentsTotal = comments * 2,
+        Shares = shares,
+        SharesTotal = shares * 2,
+        New = isNew,
+        Topics = topics ?? [],
+    };
+
     public static PageDaySummary QuietPage() => Page() with
     {
         Reactions = ReactionCounts.Zero,

@@ -127,7 +127,7 @@ public sealed class SummaryCsvRendererTests
     }
 
     /// <summary>RFC 4180 with ';' and CRLF, the way Excel reads it.</summary>
-    private static List<List<string>> Parse(string csv)
+    internal static List<List<string>> Parse(string csv)
     {
         var rows = new List<List<string>>();
         var row = new List<string>();
@@ -179,5 +179,92 @@ public sealed class SummaryCsvRendererTests
         Assert.Empty(row);
         Assert.Equal(0, field.Length);
         return rows;
+    }
+}
+
+public sealed class PeriodCsvTests
+{
+    [Fact]
+    public void Period_csv_has_one_header_row_then_days_sums_changes_and_posts()
+    {
+        var csv = SummaryCsvRenderer.RenderPeriod(PeriodHtmlRendererTests.Sample());
+
+        var rows = SummaryCsvRendererTests.Parse(csv);
+        Assert.Equal(SummaryCsvRenderer.PeriodColumns, rows[0]);
+        Assert.All(rows, row => Assert.Equal(SummaryCsvRenderer.PeriodColumns.Count, row.Count));
+        Assert.Equal(["Tag", "Tag", "Tag", "Zeitraum", "Zeitraum davor", "Veränderung in %", "Beitrag"], rows.Skip(1).Select(r => r[Column("Art")]));
+        Assert.All(rows.Skip(1), r => Assert.Equal("23.11.2026–29.11.2026", r[Column("Zeitraum")]));
+        Assert.Equal("16.11.2026–22.11.2026", rows[5][Column("Datum")]);
+    }
+
+    [Fact]
+    public void Period_csv_writes_sums_as_plain_numbers_and_changes_with_a_german_decimal_comma()
+    {
+        var rows = SummaryCsvRendererTests.Parse(SummaryCsvRenderer.RenderPeriod(PeriodHtmlRendererTests.Sample()));
+
+        var sums = rows.Single(r => r[Column("Art")] == "Zeitraum");
+        var before = rows.Single(r => r[Column("Art")] == "Zeitraum davor");
+        var change = rows.Single(r => r[Column("Art")] == "Veränderung in %");
+        Assert.Equal("1060", sums[Column("Reaktionen gesamt")]);
+        Assert.Equal("12", sums[Column("Kommentare")]);
+        Assert.Equal("1005", sums[Column("Follower")]);
+        Assert.Equal("95", sums[Column("Follower-Veränderung")]);
+        Assert.Equal("20", before[Column("Reaktionen gesamt")]);
+        Assert.Equal("910", before[Column("Follower")]);
+        Assert.Equal("12", before[Column("Follower-Veränderung")]);
+        Assert.Equal("5200,0", change[Column("Reaktionen gesamt")]);
+        Assert.Equal("500,0", change[Column("Kommentare")]);
+        Assert.Equal("", change[Column("Mal geteilt")]); // nothing shared before: no percentage
+    }
+
+    [Theory]
+    [InlineData("=HYPERLINK(\"http://x\")")]
+    [InlineData("+49 2921 300")]
+    [InlineData("-1+1")]
+    [InlineData("@SUM(A1)")]
+    [InlineData("\tcmd")]
+    [InlineData("\rcmd")]
+    public void Period_csv_neutralises_formulas_in_every_text_field(string text)
+    {
+        var from = new DateOnly(2026, 11, 23);
+        var post = SampleSummary.PostOn(from, text, like: 3, topics: [text], excerpt: text) with { Permalink = text };
+        var day = SampleSummary.DayOf(from, 920, 10, likes: 3, posts: post) with { Name = text };
+        var period = PeriodSummaryBuilder.Build(from, from.AddDays(6), "Europe/Berlin", false, [new PageDays(text, text, [day])]);
+
+        var rows = SummaryCsvRendererTests.Parse(SummaryCsvRenderer.RenderPeriod(period));
+
+        var postRow = rows.Single(r => r[Column("Art")] == "Beitrag");
+        foreach (var column in new[] { "Seite", "Seiten-ID", "Beitrag-ID", "Auszug", "Link", "Themen" })
+        {
+            Assert.Equal("'" + text, postRow[Column(column)]);
+        }
+
+        Assert.All(rows.Skip(1), r => Assert.Equal("'" + text, r[Column("Seite")]));
+    }
+
+    [Fact]
+    public void Period_csv_is_utf8_with_a_bom_for_excel()
+    {
+        var bytes = SummaryCsvRenderer.ToBytes(SummaryCsvRenderer.RenderPeriod(PeriodHtmlRendererTests.Sample()));
+
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
+        Assert.Contains("Veränderung in %", System.Text.Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Day_csv_names_the_topics_of_each_post()
+    {
+        var post = SampleSummary.Post() with { Topics = ["Ausbildung", "Umwelt"] };
+
+        var rows = SummaryCsvRendererTests.Parse(SummaryCsvRenderer.Render(SampleSummary.Create(pages: SampleSummary.Page(posts: post))));
+
+        Assert.Equal("Ausbildung, Umwelt", rows[2][SummaryCsvRenderer.Columns.ToList().IndexOf("Themen")]);
+    }
+
+    private static int Column(string name)
+    {
+        var index = SummaryCsvRenderer.PeriodColumns.ToList().IndexOf(name);
+        Assert.True(index >= 0, $"no column {name}");
+        return index;
     }
 }

@@ -31,8 +31,9 @@ public sealed class SummaryHtmlRendererTests
 
         Assert.DoesNotContain("onmouseover=\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("\" onmouseover", html, StringComparison.Ordinal);
-        // The page name appears in the page list and the heading (the title names two pages by count); the excerpt once.
-        Assert.Equal(3, Regex.Count(html, "&quot; onmouseover=&quot;x"));
+        // The page name appears in the page list and the heading (the title names two pages by count); the excerpt in
+        // the top posts and in the table of all posts.
+        Assert.Equal(4, Regex.Count(html, "&quot; onmouseover=&quot;x"));
     }
 
     [Fact]
@@ -113,7 +114,7 @@ public sealed class SummaryHtmlRendererTests
         Assert.Single(Regex.Matches(html, "<footer[ >]"));
         Assert.Single(Regex.Matches(html, "<h1[ >]"));
         Assert.Equal(2, Regex.Count(html, "<h2[ >]"));
-        Assert.Equal(6, Regex.Count(html, "<h3[ >]"));
+        Assert.Equal(8, Regex.Count(html, "<h3[ >]"));
         Assert.Contains("<a class=\"skip\" href=\"#inhalt\">", html, StringComparison.Ordinal);
         Assert.Contains("<main id=\"inhalt\"", html, StringComparison.Ordinal);
         Assert.Contains("<title>Tageszusammenfassung 27.11.2026 – 2 Seiten</title>", html, StringComparison.Ordinal);
@@ -177,7 +178,8 @@ public sealed class SummaryHtmlRendererTests
 
         var html = SummaryHtmlRenderer.Render(SampleSummary.Create(pages: page));
 
-        Assert.Single(Regex.Matches(html, "<strong class=\"badge\">neu</strong>"));
+        var table = Regex.Match(html, "<table class=\"posts\".*?</table>", RegexOptions.Singleline).Value;
+        Assert.Single(Regex.Matches(table, "<strong class=\"badge\">neu</strong>"));
     }
 
     [Fact]
@@ -222,5 +224,112 @@ public sealed class SummaryHtmlRendererTests
         var footer = Regex.Match(html, "<footer.*</footer>", RegexOptions.Singleline).Value;
         Assert.Contains("Tage nach Kalender Europe/Berlin", footer, StringComparison.Ordinal);
         Assert.Contains("nachträglich", footer, StringComparison.Ordinal);
+    }
+}
+
+public sealed class SummaryHtmlRendererExtrasTests
+{
+    [Fact]
+    public void Reactions_comments_and_shares_compare_with_the_previous_day_when_known()
+    {
+        var page = SampleSummary.Page() with { PreviousDay = new DayTotals { Date = SampleSummary.Day.AddDays(-1), Reactions = 1_000, Comments = 87, Shares = 38, NewPosts = 0 } };
+
+        var html = SummaryHtmlRenderer.Render(SampleSummary.Create(pages: page));
+
+        Assert.Contains("+282 (+28,2 %) zum Vortag", html, StringComparison.Ordinal);
+        Assert.Contains("±0 (±0,0 %) zum Vortag", html, StringComparison.Ordinal);
+        Assert.Contains("−19 (−50,0 %) zum Vortag", html, StringComparison.Ordinal);
+        Assert.Contains("<dt>Neue Beiträge</dt><dd class=\"value\">1</dd><dd class=\"change up\"><span aria-hidden=\"true\">▲ </span>+1 zum Vortag", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_the_previous_day_the_day_numbers_say_what_they_count()
+    {
+        var html = SummaryHtmlRenderer.Render(SampleSummary.Create());
+
+        Assert.Equal(4, Regex.Count(html, "<dd class=\"change\">an diesem Tag</dd>"));
+    }
+
+    [Fact]
+    public void Topics_appear_as_a_table_and_as_tags_only_when_the_summary_has_them()
+    {
+        var post = SampleSummary.Post() with { Topics = ["Ausbildung", "Gewinnspiel"] };
+        var page = SampleSummary.Page(posts: post) with { Topics = [new TopicSummary("Ausbildung", 1, 1_200, 80, 15)] };
+
+        var html = SummaryHtmlRenderer.Render(SampleSummary.Create(pages: page));
+        var plain = SummaryHtmlRenderer.Render(SampleSummary.Create());
+
+        Assert.Contains("<h3 id=\"seite-1-themen\">Themen</h3>", html, StringComparison.Ordinal);
+        Assert.Contains("<tr><th scope=\"row\">Ausbildung</th><td class=\"num\">1</td><td class=\"num\">1.200</td>", html, StringComparison.Ordinal);
+        Assert.Contains("<li>Gewinnspiel</li>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Themen", plain, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Meta_day_metrics_say_they_follow_metas_pacific_day_and_name_a_renamed_source()
+    {
+        var meta = new MetaDaySummary
+        {
+            Date = SampleSummary.Day,
+            Metrics = new Dictionary<string, long> { ["page_media_view"] = 52_000, ["page_total_media_view_unique"] = 31_500, ["page_brand_new"] = 7 },
+            Sources = new Dictionary<string, string> { ["page_media_view"] = "page_impressions" },
+        };
+
+        var html = SummaryHtmlRenderer.Render(SampleSummary.Create(pages: SampleSummary.Page() with { MetaDay = meta }));
+
+        Assert.Contains("Kennzahlen von Meta für Metas Tag 27.11.2026", html, StringComparison.Ordinal);
+        Assert.Contains("America/Los_Angeles", html, StringComparison.Ordinal);
+        Assert.Contains("Aufrufe <span class=\"sub\">(page_media_view)</span></th><td class=\"num\">52.000</td><td>aus page_impressions (bei Meta umbenannt in page_media_view)</td>", html, StringComparison.Ordinal);
+        Assert.Contains("Reichweite (erreichte Personen)", html, StringComparison.Ordinal);
+        Assert.Contains("<th scope=\"row\">page_brand_new</th><td class=\"num\">7</td>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Metas Tag", SummaryHtmlRenderer.Render(SampleSummary.Create()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Milestones_alerts_and_giveaways_have_their_own_section()
+    {
+        var page = SampleSummary.Page() with
+        {
+            Followers = new CounterChange(1_003, 5),
+            Alerts = [new SummaryAlert("takeoff", "Ein Beitrag hebt ab: 5-mal so viele Reaktionen wie üblich.", new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero))],
+            Giveaways = [new GiveawayFollowThrough { PostId = "1", CreatedTime = new DateTimeOffset(2026, 10, 28, 10, 0, 0, TimeSpan.Zero), FollowersGained = 120, FollowersRetained = 96 }],
+        };
+
+        var html = SummaryHtmlRenderer.Render(SampleSummary.Create(pages: page));
+
+        Assert.Contains("<strong>Meilenstein:</strong> 1.000 Follower erreicht.", html, StringComparison.Ordinal);
+        Assert.Contains("Ein Beitrag hebt ab: 5-mal so viele Reaktionen wie üblich. <span class=\"sub\">(27.11.2026, 11:00 Uhr)</span>", html, StringComparison.Ordinal);
+        Assert.Contains("Gewinnspiel vom 28.10.2026, 11:00 Uhr: +120 Follower in den 3 Tagen danach, davon nach 30 Tagen noch 96 (80,0 %).", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Meilensteine und Hinweise", SummaryHtmlRenderer.Render(SampleSummary.Create()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Top_posts_list_the_most_interactions_with_reactions_by_type()
+    {
+        var posts = new[]
+        {
+            SampleSummary.Post(id: "a", reactions: 10, comments: 0, shares: 0) with { Reactions = new() { Like = 7, Angry = 3 } },
+            SampleSummary.Post(id: "b", reactions: 500),
+            SampleSummary.Post(id: "c", reactions: 0, comments: 0, shares: 0, isNew: false),
+        };
+
+        var html = SummaryHtmlRenderer.Render(SampleSummary.Create(pages: SampleSummary.Page(posts: posts)));
+
+        var top = System.Text.RegularExpressions.Regex.Match(html, "<ol class=\"top\">.*?</ol>", System.Text.RegularExpressions.RegexOptions.Singleline).Value;
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(top, "<li><article"));
+        Assert.True(top.IndexOf("500 Reaktionen", StringComparison.Ordinal) < top.IndexOf("10 Reaktionen", StringComparison.Ordinal));
+        Assert.Contains("10 Reaktionen</strong> (Gefällt mir 7, Wütend 3)", top, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Served_day_pages_link_to_the_previous_day_and_the_last_7_and_30_days()
+    {
+        var html = SummaryHtmlRenderer.Render(SampleSummary.Create(), new SummaryLinks("104857600000001"));
+
+        Assert.Contains("<nav class=\"views\" aria-label=\"Weitere Berichte\">", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"2026-11-26?page=104857600000001\"", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"../summaries?from=2026-11-21&amp;to=2026-11-27&amp;page=104857600000001\"", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"../summaries?from=2026-10-29&amp;to=2026-11-27&amp;page=104857600000001\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Weitere Berichte", SummaryHtmlRenderer.Render(SampleSummary.Create()), StringComparison.Ordinal);
     }
 }

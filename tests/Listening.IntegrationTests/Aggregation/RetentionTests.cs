@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Listening.Core.Snapshots;
 using Listening.Functions;
 using Listening.IntegrationTests.Infrastructure;
@@ -44,16 +43,5 @@ public sealed class RetentionTests
         var observationDays = (await TestApp.RowsAsync(app.Tables.Observations)).Select(r => r.RowKey[..10]).Distinct();
         Assert.Equal(days, observationDays);
         Assert.Contains(app.Logs!.GetSnapshot(), r => r.Message.StartsWith("Retention: deleted 4 raw snapshots", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public async Task Retention_runs_daily_on_the_configured_schedule()
-    {
-        var metadata = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "functions.metadata")))!.AsArray();
-
-        var retention = Assert.Single(metadata, f => f!["name"]!.GetValue<string>() == nameof(Retention))!;
-        var binding = Assert.Single(retention["bindings"]!.AsArray())!;
-        Assert.Equal("timerTrigger", binding["type"]!.GetValue<string>());
-        Assert.Equal("%Listening:Schedules:Retention%", binding["schedule"]!.GetValue<string>());
     }
 }

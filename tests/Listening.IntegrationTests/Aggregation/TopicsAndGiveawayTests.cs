@@ -110,7 +110,7 @@ public sealed class TopicsAndGiveawayTests
         var giveaway = Assert.Single(report.Giveaways);
         Assert.Equal(PageId + "_1", giveaway.PostId);
         Assert.Equal((1000L, 1054L, 54L, 1046L, 46L),
-            (giveaway.FollowersBefore!.Value, giveaway.FollowersAfter3Days!.Value, giveaway.GainedIn3Days!.Value, giveaway.FollowersAfter30Days!.Value, giveaway.StillThereAfter30Days!.Value));
+            (giveaway.FollowersBefore!.Value, giveaway.FollowersAfter3Days!.Value, giveaway.FollowersGained!.Value, giveaway.FollowersAfter30Days!.Value, giveaway.FollowersRetained!.Value));
         Assert.Equal(new DateTimeOffset(2026, 10, 10, 11, 0, 0, TimeSpan.FromHours(2)), giveaway.CreatedTime);
         Assert.StartsWith("GEWINNSPIEL", giveaway.Excerpt, StringComparison.Ordinal);
         Assert.Empty((await reader.ReadAsync(PageId, postDay.AddDays(29), CancellationToken.None))!.ToSummary().Giveaways);
@@ -118,8 +118,8 @@ public sealed class TopicsAndGiveawayTests
 
         // The public JSON names the fields as documented.
         var json = (await SummaryJsonAsync(app, "2026-11-09"))["pages"]![0]!["giveaways"]![0]!;
-        Assert.Equal(54, json["gainedIn3Days"]!.GetValue<long>());
-        Assert.Equal(46, json["stillThereAfter30Days"]!.GetValue<long>());
+        Assert.Equal(54, json["followersGained"]!.GetValue<long>());
+        Assert.Equal(46, json["followersRetained"]!.GetValue<long>());
     }
 
     [Fact]

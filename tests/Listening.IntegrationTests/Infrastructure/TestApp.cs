@@ -42,7 +42,11 @@ public sealed class TestApp : IAsyncDisposable
 
     public ListeningTables Tables => Services.GetRequiredService<ListeningTables>();
 
-    public static async Task<TestApp> StartAsync(DateTimeOffset now, IDictionary<string, string?>? settings = null)
+    /// <param name="now">The fake clock's start.</param>
+    /// <param name="settings">Configuration on top of the defaults (storage, own tables and queues, no sign-in); a null value removes a key.</param>
+    /// <param name="minimumLogLevel">What the fake log collector records (Trace for the secret-hygiene scan).</param>
+    /// <param name="configureServices">Runs after the app's composition, to replace or wrap a service (e.g. count storage requests).</param>
+    public static async Task<TestApp> StartAsync(DateTimeOffset now, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null, LogLevel minimumLogLevel = LogLevel.Debug)
     {
         var azurite = await SharedAzurite.GetAsync();
         var suffix = Guid.NewGuid().ToString("N")[..10];
@@ -51,21 +55,32 @@ public sealed class TestApp : IAsyncDisposable
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["Listening:Tables:Prefix"] = "t" + suffix,
-            ["Listening:Queues:Pulls"] = "pulls-" + suffix,
-            ["Listening:Queues:Snapshots"] = "snapshots-" + suffix,
-            ["Listening:Queues:Notifications"] = "notifications-" + suffix,
+            ["PullsQueue"] = "pulls-" + suffix,
+            ["SnapshotsQueue"] = "snapshots-" + suffix,
+            ["NotificationsQueue"] = "notifications-" + suffix,
+            // Sign-in (on by default) has its own tests (Summaries/SignInTests); elsewhere the summaries are called directly.
+            ["Listening:Access:RequireSignIn"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            config[key] = value;
+            // Null removes a default, so a test can see what the app does when a key is not set at all.
+            if (value is null)
+            {
+                config.Remove(key);
+            }
+            else
+            {
+                config[key] = value;
+            }
         }
 
         builder.Configuration.AddInMemoryCollection(config);
         var time = new FakeTimeProvider(now);
         builder.Services.AddSingleton<TimeProvider>(time);
-        builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        builder.Logging.SetMinimumLevel(minimumLogLevel);
         builder.Services.AddFakeLogging();
         builder.AddListeningFunctions();
+        configureServices?.Invoke(builder.Services);
         var host = builder.Build();
         host.Services.GetRequiredService<IStartupValidator>().Validate();
         return new TestApp(host, time, suffix, host.Services.GetService<FakeLogCollector>());

@@ -37,6 +37,8 @@ public sealed class FullPipelineTests : IAsyncLifetime
             ["Listening:Pages:0:AccessToken"] = Token,
             ["Listening:Teams:WebhookUrl"] = new Uri(_teams.BaseUri, "/workflows/abc/triggers/manual/paths/invoke?api-version=1&sig=TopSecretSig").ToString(),
             ["Listening:PublicBaseUrl"] = "https://listening.example.org",
+            // The test stops pulling before the digest: that would be a stalled pipeline (tested in AlertPipelineTests).
+            ["Listening:Alerts:Stalled:Enabled"] = "false",
         });
     }
 
@@ -103,8 +105,10 @@ public sealed class FullPipelineTests : IAsyncLifetime
         _app.Time.SetUtcNow(Morning.AddDays(1));
         await _app.Get<DailyDigest>().Run(new TimerInfo(), CancellationToken.None);
         var sent = await _app.DeliverAsync(_app.Options.Queues.Notifications, m => _app.Get<SendNotification>().Run(m, CancellationToken.None));
-        Assert.Equal(1, sent);
-        var posted = Assert.Single(_teams.Requests);
+        // The digest, and the milestone alert raised when the Page passed 1,000 followers that day.
+        Assert.Equal(2, sent);
+        Assert.Single(_teams.Requests, r => r.Body.Contains("Kreis Soest hat 1.000 Follower erreicht", StringComparison.Ordinal));
+        var posted = Assert.Single(_teams.Requests, r => r.Body.Contains("Tageszusammenfassung", StringComparison.Ordinal));
         var payload = JsonNode.Parse(posted.Body)!;
         Assert.Equal("message", payload["type"]!.GetValue<string>());
         var card = payload["attachments"]![0]!["content"]!;
@@ -116,7 +120,7 @@ public sealed class FullPipelineTests : IAsyncLifetime
         _app.Time.Advance(TimeSpan.FromHours(1));
         await _app.Get<DailyDigest>().Run(new TimerInfo(), CancellationToken.None);
         await _app.DeliverAsync(_app.Options.Queues.Notifications, m => _app.Get<SendNotification>().Run(m, CancellationToken.None));
-        Assert.Single(_teams.Requests);
+        Assert.Equal(2, _teams.Requests.Count);
     }
 
     [Fact]

@@ -1,0 +1,121 @@
+using System.Globalization;
+using Listening.Core.Configuration;
+using Listening.Core.Facebook;
+using Listening.Core.Ingestion;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Listening.Cli;
+
+/// <summary>
+/// <c>listening check</c>: per configured Page, whether its token is valid, when it and its data access expire
+/// (<c>debug_token</c>), its scopes, and which configured metrics Meta accepts; one batch request per Page.
+/// Exit code 0 when every Page is usable, 1 when one is not, 2 when there is nothing to check.
+/// </summary>
+internal static class CheckCommand
+{
+    public static async Task<int> RunAsync(IServiceProvider services, TextWriter output, CancellationToken cancellationToken)
+    {
+        var options = services.GetRequiredService<IOptions<ListeningOptions>>().Value;
+        if (options.IsDemo)
+        {
+            await output.WriteLineAsync("No Page token is configured (Listening:Pages:N:Id and AccessToken): the demo Page is in use, there is nothing to check at Meta.");
+            return 2;
+        }
+
+        var source = services.GetRequiredService<GraphPageSource>();
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        await output.WriteLineAsync($"Graph API {options.Facebook.ApiVersion} at {options.Facebook.GraphBaseUrl}"
+            + (string.IsNullOrEmpty(options.Facebook.AppSecret) ? " (no app secret: calls go without appsecret_proof)" : " (with appsecret_proof)"));
+        var unusable = 0;
+        foreach (var page in services.GetRequiredService<PageDirectory>().All)
+        {
+            var result = await source.CheckAsync(page, cancellationToken);
+            var problems = Problems(result, now);
+            await WriteAsync(output, result, problems, now);
+            if (problems.Count > 0)
+            {
+                unusable++;
+            }
+        }
+
+        await output.WriteLineAsync(unusable == 0 ? "All Pages are usable." : $"{unusable} Page(s) unusable: fix the token or its permissions, then run listening check again.");
+        return unusable == 0 ? 0 : 1;
+    }
+
+    /// <summary>Why a Page cannot be pulled; empty when it can (rejected metrics alone do not make it unusable).</summary>
+    internal static IReadOnlyList<string> Problems(PageCheckResult result, DateTimeOffset now)
+    {
+        var problems = new List<string>();
+        if (result.Token is null)
+        {
+            problems.Add("the token could not be inspected" + (result.TokenError is { } e ? ": " + e : ""));
+        }
+        else
+        {
+            if (!result.Token.IsValid)
+            {
+                problems.Add("the token is not valid" + (result.Token.Problem is { } p ? ": " + p : ""));
+            }
+
+            if (result.Token.ExpiresAt is { } expires && expires <= now)
+            {
+                problems.Add("the token has expired");
+            }
+
+            if (result.Token.DataAccessExpiresAt is { } access && access <= now)
+            {
+                problems.Add("its data access has lapsed (the granting user must log in to the app again)");
+            }
+
+            if (result.Token.IsValid && result.Token.MissingScopes.Count > 0)
+            {
+                problems.Add("the token lacks " + string.Join(" and ", result.Token.MissingScopes));
+            }
+        }
+
+        if (result.FieldsError is { } fields)
+        {
+            problems.Add("the Page cannot be read: " + fields);
+        }
+
+        return problems;
+    }
+
+    private static async Task WriteAsync(TextWriter output, PageCheckResult result, IReadOnlyList<string> problems, DateTimeOffset now)
+    {
+        await output.WriteLineAsync();
+        await output.WriteLineAsync($"Page {result.PageId} – {result.Name}" + (result.Followers is { } f ? string.Create(CultureInfo.InvariantCulture, $" ({f} followers)") : ""));
+        var token = result.Token;
+        await output.WriteLineAsync("  Token:        " + (token is null ? "unknown" : (token.IsValid ? "valid" : "NOT valid") + (token.Type is { } t ? $" ({t} token)" : "")));
+        if (token is not null)
+        {
+            await output.WriteLineAsync("  Expires:      " + (token.ExpiresAt is { } e ? When(e, now) : "never"));
+            await output.WriteLineAsync("  Data access:  " + (token.DataAccessExpiresAt is { } d ? "until " + When(d, now) : "no limit reported"));
+            await output.WriteLineAsync("  Scopes:       " + (token.Scopes.Count == 0 ? "none reported" : string.Join(", ", token.Scopes)));
+        }
+
+        foreach (var kind in new[] { "page", "post" })
+        {
+            var metrics = result.Metrics.Where(m => m.Kind == kind).ToList();
+            var accepted = metrics.Count(m => m.Problem is null);
+            await output.WriteLineAsync($"  {(kind == "page" ? "Page" : "Post")} metrics: {accepted} of {metrics.Count} accepted");
+            foreach (var rejected in metrics.Where(m => m.Problem is not null))
+            {
+                await output.WriteLineAsync($"    rejected: {rejected.Metric} ({rejected.Problem})");
+            }
+        }
+
+        await output.WriteLineAsync(problems.Count == 0
+            ? "  Result:       usable"
+            : "  Result:       UNUSABLE: " + string.Join("; ", problems));
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  ({result.HttpRequests} HTTP request, {result.GraphCalls} Graph calls)"));
+    }
+
+    private static string When(DateTimeOffset at, DateTimeOffset now)
+    {
+        var days = (int)Math.Floor((at - now).TotalDays);
+        return at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)
+            + (at <= now ? " (passed)" : string.Create(CultureInfo.InvariantCulture, $" (in {days} days)"));
+    }
+}

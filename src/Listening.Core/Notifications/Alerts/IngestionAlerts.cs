@@ -1,0 +1,66 @@
+using System.Globalization;
+using Listening.Core.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Listening.Core.Notifications.Alerts;
+
+/// <summary>
+/// The Graph ingestion's alerts, in plain German, raised through <see cref="AlertLog"/> (card, routing, dedupe and
+/// the digest's list of the day's alerts): a metric Meta rejected, once per Page and metric, and an invalid Page
+/// token, once per Page and local day.
+/// </summary>
+public sealed class IngestionAlerts(IOptions<ListeningOptions> options, LocalCalendar calendar)
+{
+    public static string MetricRejectedKey(string pageId, string metric) => $"{AlertKinds.MetricRejected}:{pageId}:{metric}";
+
+    public static string TokenInvalidKey(string pageId, DateOnly localDate) =>
+        $"{AlertKinds.TokenInvalid}:{pageId}:{localDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
+
+    public Alert MetricRejected(string pageId, string pageName, string metric, string? successor, DateTimeOffset at) => new()
+    {
+        Kind = AlertKinds.MetricRejected,
+        Key = MetricRejectedKey(pageId, metric),
+        PageId = pageId,
+        PageName = pageName,
+        Severity = AlertSeverity.Warning,
+        Title = "Facebook liefert eine Kennzahl nicht mehr",
+        Text = $"Meta hat die Kennzahl „{metric}“ abgelehnt. Alle anderen Zahlen kommen weiter an. "
+            + (successor is null
+                ? "Bitte entfernen oder ersetzen Sie die Kennzahl in der Einstellung Listening:Facebook:PageMetrics (oder PostMetrics)."
+                : $"Die Zahlen werden unter dem neuen Namen „{successor}“ weitergeführt; die Zusammenfassung nennt die alte Quelle."),
+        Facts = [new("Kennzahl", metric), new("Seite", pageId)],
+        Link = HealthLink(),
+        LinkTitle = "Status öffnen",
+        RaisedAt = at,
+    };
+
+    public Alert TokenInvalid(string pageId, string pageName, string problem, DateTimeOffset at) => new()
+    {
+        Kind = AlertKinds.TokenInvalid,
+        Key = TokenInvalidKey(pageId, calendar.DateOf(at)),
+        PageId = pageId,
+        PageName = pageName,
+        Severity = AlertSeverity.Attention,
+        Title = "Facebook-Zugang ungültig",
+        Text = $"Der Zugangsschlüssel (Page-Token) funktioniert nicht mehr: {GermanProblem(problem)}. "
+            + "Bis ein neuer Schlüssel eingetragen ist, ruft Listening für diese Seite keine Zahlen ab. "
+            + "Bitte erzeugen Sie einen neuen langlebigen Page-Token (Berechtigungen pages_read_engagement und read_insights), "
+            + "tragen Sie ihn in Listening:Pages:N:AccessToken ein (in Azure im Key Vault) und prüfen Sie ihn mit „listening check“. "
+            + "Diese Meldung kommt höchstens einmal am Tag.",
+        Facts = [new("Seite", pageId)],
+        Link = HealthLink(),
+        LinkTitle = "Status öffnen",
+        RaisedAt = at,
+    };
+
+    private static string GermanProblem(string problem) => problem switch
+    {
+        "expired" => "er ist abgelaufen",
+        "invalidated" => "er wurde ungültig gemacht (zum Beispiel weil eine Rolle auf der Seite entzogen wurde)",
+        "invalidated by a password change" => "das Passwort des Kontos, das ihn erzeugt hat, wurde geändert",
+        _ => "Meta lehnt ihn ab",
+    };
+
+    private string? HealthLink() =>
+        string.IsNullOrWhiteSpace(options.Value.PublicBaseUrl) ? null : options.Value.PublicBaseUrl.TrimEnd('/') + "/api/health";
+}

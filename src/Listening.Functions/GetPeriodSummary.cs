@@ -1,0 +1,26 @@
+using Listening.Core.Access;
+using Listening.Core.Summaries;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Listening.Functions;
+
+/// <summary>
+/// GET /api/summaries?from=yyyy-MM-dd&amp;to=yyyy-MM-dd: a week, month or any period up to 366 days, compared with
+/// the period of the same length before it; HTML, JSON or CSV. Signed-in people only, like the day summary.
+/// </summary>
+public sealed class GetPeriodSummary(SummaryEndpoint endpoint, SignInGate gate)
+{
+    [Function(nameof(GetPeriodSummary))]
+    public async Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "summaries")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var answer = gate.Check(request.Headers[SignInGate.PrincipalHeader].FirstOrDefault())
+            ?? await endpoint.GetPeriodAsync(
+                request.Query["from"].FirstOrDefault(), request.Query["to"].FirstOrDefault(), HttpAnswers.ReadSummaryRequest(request), cancellationToken);
+        return HttpAnswers.ToResult(answer, request);
+    }
+}

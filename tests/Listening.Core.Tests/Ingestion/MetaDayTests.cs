@@ -1,0 +1,163 @@
+using System.Text;
+using System.Text.Json;
+using Listening.Core.Facebook;
+using Listening.Core.Ingestion;
+using Listening.Core.Snapshots;
+using Listening.Core.Summaries;
+
+namespace Listening.Core.Tests.Ingestion;
+
+public sealed class MetaDayTests
+{
+    private static readonly DateOnly Day = new(2026, 11, 26);
+    private static readonly DateTimeOffset EndOfDay = new(2026, 11, 27, 8, 0, 0, TimeSpan.Zero);
+
+    private static MetaInsightEntity Row(string metric, long value, DateTimeOffset capturedAt) =>
+        MetaInsightEntity.From("104857600000001", new InsightValue { Metric = metric, EndTime = EndOfDay, Value = value }, capturedAt);
+
+    [Fact]
+    public void A_value_belongs_to_end_time_minus_one_day_and_is_complete_only_after_it()
+    {
+        var early = Row("page_media_view", 10, EndOfDay.AddHours(-1));
+        var late = Row("page_media_view", 12, EndOfDay.AddHours(2));
+
+        Assert.Equal("2026-11-26_page_media_view", early.RowKey);
+        Assert.Equal("2026-11-26", early.MetaDate);
+        Assert.False(early.Complete);
+        Assert.True(late.Complete);
+    }
+
+    [Fact]
+    public void The_later_capture_wins_whatever_the_order_of_arrival()
+    {
+        var rows = new[]
+        {
+            Row("page_media_view", 10, EndOfDay.AddHours(1)),
+            Row("page_media_view", 14, EndOfDay.AddHours(3)),
+            Row("page_media_view", 12, EndOfDay.AddHours(2)),
+            Row("page_media_view", 13, EndOfDay.AddHours(3)),
+        };
+
+        foreach (var order in new[] { new[] { 0, 1, 2, 3 }, [3, 2, 1, 0], [2, 0, 3, 1], [1, 3, 0, 2] })
+        {
+            var kept = order.Select(i => rows[i]).Aggregate((stored, incoming) => incoming.Supersedes(stored) ? incoming : stored);
+            Assert.Equal(14, kept.Value);
+        }
+    }
+
+    [Fact]
+    public void Summary_names_each_series_and_the_old_source_only_where_an_alias_was_used()
+    {
+        var captured = EndOfDay.AddHours(3);
+        var rows = new[]
+        {
+            Row("page_impressions", 5200, captured),          // old name, Meta still answered it that day
+            Row("page_fans", 990, captured),                  // old name ...
+            Row("page_follows", 1003, captured),              // ... and the new one: the new one wins
+            Row("page_views_total", 77, captured),
+        };
+
+        var metaDay = MetaInsightStore.Summarize(Day, rows, MetricNames.Aliases(null))!;
+
+        Assert.Equal(Day, metaDay.Date);
+        Assert.Equal(5200, metaDay.Metrics["page_media_view"]);
+        Assert.Equal(1003, metaDay.Metrics["page_follows"]);
+        Assert.Equal(77, metaDay.Metrics["page_views_total"]);
+        Assert.False(metaDay.Metrics.ContainsKey("page_impressions"));
+        Assert.Equal(new Dictionary<string, string> { ["page_media_view"] = "page_impressions" }, metaDay.Sources);
+        Assert.Null(MetaInsightStore.Summarize(Day, [], MetricNames.Aliases(null)));
+    }
+
+    [Fact]
+    public void Meta_day_serializes_as_the_contract_says()
+    {
+        var summary = new MetaDaySummary
+        {
+            Date = Day,
+            Metrics = new SortedDictionary<string, long>(StringComparer.Ordinal) { ["page_media_view"] = 0, ["page_follows"] = 12 },
+            Sources = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["page_media_view"] = "page_impressions" },
+        };
+        var page = new PageDaySummary
+        {
+            PageId = "1", Name = "Kreis", Date = Day, GeneratedAt = EndOfDay, Followers = new(1, 0), Likes = new(1, 0),
+            Reactions = ReactionCounts.Zero, Comments = 0, Shares = 0, Posts = [], MetaDay = summary,
+        };
+
+        var json = JsonSerializer.Serialize(page, SummaryJsonContext.Default.PageDaySummary);
+
+        using var document = JsonDocument.Parse(json);
+        var metaDay = document.RootElement.GetProperty("metaDay");
+        Assert.Equal("2026-11-26", metaDay.GetProperty("date").GetString());
+        Assert.Equal(0, metaDay.GetProperty("metrics").GetProperty("page_media_view").GetInt64());
+        Assert.Equal("page_impressions", metaDay.GetProperty("sources").GetProperty("page_media_view").GetString());
+        Assert.Equal(summary.Metrics, JsonSerializer.Deserialize(json, SummaryJsonContext.Default.PageDaySummary)!.MetaDay!.Metrics);
+    }
+
+    [Fact]
+    public void A_backfill_of_two_years_splits_into_parts_under_the_queue_limit_and_loses_no_value()
+    {
+        var values = Enumerable.Range(0, 730)
+            .SelectMany(d => MetricNames.DefaultPageMetrics.Select(m => new InsightValue { Metric = m, EndTime = EndOfDay.AddDays(-d), Value = d * 7 }))
+            .ToList();
+        var capture = new PageCapture { PageId = "104857600000001", PageName = "Kreis", CapturedAt = EndOfDay.AddDays(1), Insights = values, Backfill = true };
+
+        var parts = SnapshotSplitter.Split(capture);
+
+        Assert.True(parts.Count > 1);
+        Assert.All(parts, p => Assert.True(Encoding.UTF8.GetByteCount(MessageCodec.Encode(p)) <= MessageSchema.MaxPayloadBytes));
+        Assert.All(parts, p => Assert.True(p.Backfill));
+        Assert.Equal(values.Count, parts.Sum(p => p.Insights.Count));
+        var decoded = parts.Select(p => MessageCodec.DecodeSnapshot(MessageCodec.Encode(p), EndOfDay.AddDays(1))).ToList();
+        Assert.Equal(values.ToHashSet(), decoded.SelectMany(p => p.Insights).ToHashSet());
+    }
+
+    [Theory]
+    [InlineData("""{"metric":"page_media_view","endTime":"2026-11-27T08:00:00Z","value":-1}""", "negative")]
+    [InlineData("""{"metric":"Page Media","endTime":"2026-11-27T08:00:00Z","value":1}""", "metric name")]
+    [InlineData("""{"metric":"page_media_view","endTime":"2026-11-27T08:00:00Z","value":1},{"metric":"page_media_view","endTime":"2026-11-27T08:00:00Z","value":2}""", "twice")]
+    public void Bad_insight_values_are_rejected_with_a_reason(string values, string reason)
+    {
+        var body = "{\"schema\":1,\"pageId\":\"1\",\"pageName\":\"x\",\"capturedAt\":\"2026-11-27T09:00:00Z\",\"parts\":1,\"posts\":[],\"insights\":[" + values + "]}";
+
+        var ex = Assert.Throws<InvalidMessageException>(() => MessageCodec.DecodeSnapshot(body, EndOfDay.AddHours(2)));
+
+        Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_snapshot_without_insights_from_before_this_field_still_reads()
+    {
+        var snapshot = MessageCodec.DecodeSnapshot("{\"schema\":1,\"pageId\":\"1\",\"pageName\":\"x\",\"capturedAt\":\"2026-11-27T09:00:00Z\",\"parts\":1,\"posts\":[]}", EndOfDay.AddHours(2));
+
+        Assert.Empty(snapshot.Insights);
+        Assert.False(snapshot.Backfill);
+    }
+
+    [Theory]
+    [InlineData("""{"schema":1,"pageId":"1","kind":"insights","requestedAt":"2026-11-27T09:00:00Z","since":"2026-01-01","until":"2026-06-01"}""", "90 days")]
+    [InlineData("""{"schema":1,"pageId":"1","kind":"posts","requestedAt":"2026-11-27T09:00:00Z","until":"2026-06-01"}""", "without since")]
+    [InlineData("""{"schema":1,"pageId":"1","kind":"posts","requestedAt":"2026-11-27T09:00:00Z","since":"2026-06-02","until":"2026-06-01"}""", "after until")]
+    public void Impossible_ranges_in_pull_requests_are_rejected(string body, string reason)
+    {
+        var ex = Assert.Throws<InvalidMessageException>(() => MessageCodec.DecodePull(body));
+
+        Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_backfill_window_of_90_days_is_accepted()
+    {
+        var request = MessageCodec.DecodePull("""{"schema":1,"pageId":"1","kind":"insights","requestedAt":"2026-11-27T09:00:00Z","since":"2026-01-01","until":"2026-03-31"}""");
+
+        Assert.Equal(new DateOnly(2026, 3, 31), request.Until);
+    }
+
+    [Fact]
+    public void Backoff_starts_at_15_minutes_doubles_and_stops_at_a_day()
+    {
+        Assert.InRange(PagePuller.Backoff(0), TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(18));
+        Assert.InRange(PagePuller.Backoff(1), TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(36));
+        Assert.InRange(PagePuller.Backoff(3), TimeSpan.FromMinutes(120), TimeSpan.FromMinutes(144));
+        Assert.InRange(PagePuller.Backoff(30), TimeSpan.FromHours(24), TimeSpan.FromHours(24 * 1.2));
+    }
+}
