@@ -9,7 +9,7 @@ namespace Listening.Core.Storage;
 
 /// <summary>
 /// The daily <c>Retention</c> run: deletes archived raw snapshots captured more than <c>RawRetentionDays</c> ago
-/// and observations and summaries of days more than <c>AggregateRetentionDays</c> back. Deletes go per partition in
+/// and observations, Meta's daily values and summaries of days more than <c>AggregateRetentionDays</c> back. Deletes go per partition in
 /// entity group transactions. Every row key of those tables starts with its time or date, which is what makes one
 /// range filter enough (docs/data-model.md, "Retention").
 /// </summary>
@@ -32,7 +32,10 @@ public sealed partial class DataRetention(
         var observations = await DeleteBelowAsync(tables.Observations, dateKey, cancellationToken);
         var summaries = await DeleteBelowAsync(tables.Summaries, dateKey, cancellationToken);
 
-        var result = new RetentionResult(rawCutoff, aggregateCutoff, raw, observations, summaries);
+        // Meta's daily values are aggregates too (RowKey {Meta date}_{metric}).
+        var insights = await DeleteBelowAsync(tables.Insights, dateKey, cancellationToken);
+
+        var result = new RetentionResult(rawCutoff, aggregateCutoff, raw, observations + insights, summaries);
         LogRetention(logger, raw, rawCutoff, observations, summaries, aggregateCutoff);
         return result;
     }

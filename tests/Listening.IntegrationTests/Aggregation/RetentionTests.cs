@@ -33,6 +33,10 @@ public sealed class RetentionTests
         // Exactly at the raw cutoff: kept (older than 7 days is deleted, 7 days is not).
         pulls.Add(Pull(Now.AddDays(-7)));
         await OrderIndependenceTests.ApplyAsync(app, pulls);
+        foreach (var metaDate in new[] { "2026-10-17", "2026-10-18" })
+        {
+            await app.Tables.Insights.UpsertEntityAsync(new Azure.Data.Tables.TableEntity(PageId, metaDate + "_page_media_view") { ["Value"] = 100L });
+        }
 
         await app.Get<Retention>().Run(new TimerInfo(), CancellationToken.None);
 
@@ -42,6 +46,7 @@ public sealed class RetentionTests
         Assert.Equal(["2026-10-18", "2026-11-19", "2026-11-20", "2026-11-21"], days); // 40 days back is 2026-10-18
         var observationDays = (await TestApp.RowsAsync(app.Tables.Observations)).Select(r => r.RowKey[..10]).Distinct();
         Assert.Equal(days, observationDays);
+        Assert.Equal(["2026-10-18_page_media_view"], (await TestApp.RowsAsync(app.Tables.Insights)).Select(r => r.RowKey));
         Assert.Contains(app.Logs!.GetSnapshot(), r => r.Message.StartsWith("Retention: deleted 4 raw snapshots", StringComparison.Ordinal));
     }
 }
