@@ -69,7 +69,7 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         };
         foreach (var argument in new[]
         {
-            script, "--inMemoryPersistence", "--skipApiVersionCheck", "--disableTelemetry", "--loose",
+            script, "--inMemoryPersistence", "--silent", "--skipApiVersionCheck", "--disableTelemetry", "--loose",
             "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
             "--blobPort", "0", "--queuePort", "0", "--tablePort", "0",
         })

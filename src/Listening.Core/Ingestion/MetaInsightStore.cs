@@ -83,6 +83,14 @@ public sealed partial class MetaInsightStore(ListeningTables tables, IOptions<Li
     /// </summary>
     public async Task<(MetaDaySummary? MetaDay, long StampTime, long StampCounters)> ReadDayAsync(string pageId, DateOnly date, CancellationToken cancellationToken)
     {
+        // A value is complete only if captured after Meta's day ended, and no capture is accepted from further ahead
+        // than the allowed clock skew: before that (on the fastest clock, with a second skew to spare) there is
+        // nothing to read. This spares the live summary of today a query on every snapshot.
+        if (time.GetUtcNow() + (2 * MessageCodec.AllowedClockSkew) < MetaCalendar.EndOf(date))
+        {
+            return (null, 0, 0);
+        }
+
         var key = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var rows = (await ReadRowsAsync(pageId, key, key + "_~", cancellationToken)).Values.Where(r => r.Complete).ToList();
         long stampTime = 0, stampCounters = 0;

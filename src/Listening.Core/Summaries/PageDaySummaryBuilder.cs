@@ -36,6 +36,14 @@ public static class PageDaySummaryBuilder
         {
             generatedAt = Max(generatedAt, post.ObservedAt);
             baselinePosts.TryGetValue(post.PostId, out var before);
+            if (before is null && post.CreatedTime < start && (baselineDay is null || post.CreatedTime <= baselineDay.ObservedAt))
+            {
+                // The post already existed when we last looked at the Page but was not among what we saw (the first
+                // day we watch the Page, a backfill of older posts, a gap longer than the look-back): what it gained
+                // this day is unknown, so it counts from this observation on instead of with its whole lifetime.
+                before = post;
+            }
+
             var gainedReactions = post.Reactions - (before?.Reactions ?? ReactionCounts.Zero);
             var gainedComments = post.Comments - (before?.Comments ?? 0);
             var gainedShares = post.Shares - (before?.Shares ?? 0);

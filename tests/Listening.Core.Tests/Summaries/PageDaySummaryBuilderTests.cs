@@ -9,6 +9,7 @@ public sealed class PageDaySummaryBuilderTests
     private static readonly LocalCalendar Berlin = new("Europe/Berlin");
     private static readonly DateOnly Day = new(2026, 11, 27);
     private static readonly DateTimeOffset Evening = new(2026, 11, 27, 20, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Morning = new(2026, 11, 27, 8, 0, 0, TimeSpan.Zero);
 
     private static PostDayEntity Post(string id, DateOnly date, long likes, long comments, long shares, string topics, DateTimeOffset? created = null) => new()
     {
@@ -30,8 +31,8 @@ public sealed class PageDaySummaryBuilderTests
         PostDayEntity[] today =
         [
             Post("a", Day, likes: 30, comments: 5, shares: 2, "Ausbildung/Bewerbung|Gewinnspiel"),
-            Post("b", Day, likes: 12, comments: 1, shares: 0, "Ausbildung/Bewerbung"),
-            Post("c", Day, likes: 7, comments: 0, shares: 0, ""),
+            Post("b", Day, likes: 12, comments: 1, shares: 0, "Ausbildung/Bewerbung", created: Morning),
+            Post("c", Day, likes: 7, comments: 0, shares: 0, "", created: Morning),
         ];
         var yesterday = new[] { Post("a", Day.AddDays(-1), 10, 1, 2, "Ausbildung/Bewerbung|Gewinnspiel") }.ToDictionary(p => p.PostId);
 
@@ -50,7 +51,7 @@ public sealed class PageDaySummaryBuilderTests
     [Fact]
     public void A_topic_the_rules_no_longer_name_is_still_counted_after_the_configured_ones()
     {
-        var summary = PageDaySummaryBuilder.Build("p", Day, Berlin, null, null, [Post("a", Day, 3, 0, 0, "Altes Thema")],
+        var summary = PageDaySummaryBuilder.Build("p", Day, Berlin, null, null, [Post("a", Day, 3, 0, 0, "Altes Thema", created: Morning)],
             new Dictionary<string, PostDayEntity>(), ["Umwelt"]);
 
         Assert.Equal(["Umwelt", "Altes Thema"], summary.Topics.Select(t => t.Topic));
@@ -83,9 +84,65 @@ public sealed class PageDaySummaryBuilderTests
         var rows = new[] { Post("m", Day, 1, 0, 0, "", created: midnight) };
         var before = new[] { Post("e", Day, 1, 0, 0, "", created: midnight.AddTicks(-1)) };
 
-        var summary = PageDaySummaryBuilder.Build("p", Day, Berlin, null, null, [.. rows, .. before], new Dictionary<string, PostDayEntity>());
+        var lastLook = PageRow(Day.AddDays(-1), midnight.AddMinutes(-5));
+
+        var summary = PageDaySummaryBuilder.Build("p", Day, Berlin, null, lastLook, [.. rows, .. before], new Dictionary<string, PostDayEntity>());
 
         Assert.True(summary.Posts.Single(p => p.Id == "m").New);
         Assert.False(summary.Posts.Single(p => p.Id == "e").New);
     }
+
+    [Fact]
+    public void A_post_created_after_the_last_look_at_the_Page_counts_in_full_on_the_day_it_is_first_seen()
+    {
+        // Posted at 23:58, first pulled at 00:05: it did not exist at the last pull of the day before.
+        var lastLook = PageRow(Day.AddDays(-1), Berlin.StartOf(Day).AddMinutes(-5));
+        var late = Post("late", Day, 40, 6, 2, "", created: Berlin.StartOf(Day).AddMinutes(-2));
+
+        var summary = PageDaySummaryBuilder.Build("p", Day, Berlin, null, lastLook, [late], new Dictionary<string, PostDayEntity>());
+
+        var post = Assert.Single(summary.Posts);
+        Assert.Equal((40L, 6L, 2L), (post.Reactions.Total, post.Comments, post.Shares));
+        Assert.Equal((40L, 6L, 2L), (summary.Reactions.Total, summary.Comments, summary.Shares));
+    }
+
+    [Fact]
+    public void A_post_that_existed_at_the_last_look_but_is_first_seen_now_gains_nothing_unknown()
+    {
+        // A backfill (listening sync --since) brings a post of last month with its lifetime totals; the Page was
+        // observed yesterday, the post was not among what we saw. Its totals are not this day's gain.
+        var lastLook = PageRow(Day.AddDays(-1), Evening.AddDays(-1));
+        var old = Post("old", Day, 5_000, 300, 120, "Gewinnspiel", created: new DateTimeOffset(2026, 10, 28, 10, 0, 0, TimeSpan.Zero));
+        var known = Post("known", Day, 30, 3, 1, "");
+        var knownYesterday = Post("known", Day.AddDays(-1), 20, 2, 1, "");
+
+        var summary = PageDaySummaryBuilder.Build("p", Day, Berlin, null, lastLook, [old, known],
+            new Dictionary<string, PostDayEntity> { ["known"] = knownYesterday }, ["Gewinnspiel"]);
+
+        Assert.Equal("known", Assert.Single(summary.Posts).Id);
+        Assert.Equal((10L, 1L, 0L), (summary.Reactions.Total, summary.Comments, summary.Shares));
+        Assert.Equal(0, summary.Topics.Single(t => t.Topic == "Gewinnspiel").Posts);
+    }
+
+    [Fact]
+    public void On_the_first_day_a_Page_is_watched_only_posts_created_that_day_count_in_full()
+    {
+        var before = Post("before", Day, 800, 40, 9, "");
+        var today = Post("today", Day, 12, 1, 0, "", created: Morning);
+
+        var summary = PageDaySummaryBuilder.Build("p", Day, Berlin, PageRow(Day, Evening), null, [before, today], new Dictionary<string, PostDayEntity>());
+
+        Assert.Equal("today", Assert.Single(summary.Posts).Id);
+        Assert.Equal((12L, 1L, 0L), (summary.Reactions.Total, summary.Comments, summary.Shares));
+    }
+
+    private static PageDayEntity PageRow(DateOnly date, DateTimeOffset observedAt) => new()
+    {
+        PartitionKey = "p",
+        RowKey = ObservationKeys.Page(date),
+        ObservedAt = observedAt,
+        Followers = 1_000,
+        Fans = 990,
+        Observations = 1,
+    };
 }

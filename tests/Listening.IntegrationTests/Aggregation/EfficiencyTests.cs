@@ -101,14 +101,25 @@ public sealed class EfficiencyTests
 
         await counted.Aggregator.ApplyAsync(Pull(Evening, 20), CancellationToken.None);
 
-        // The Page row of the day before, the giveaway posts of 30 days before, Meta's values; no look at the days after.
-        Assert.Equal(3, requests.Count(r => r.Method == "GET"));
+        // The Page row of the day before and the giveaway posts of 30 days before; no look at the days after, and
+        // none at Meta's values of the day (Meta's day ends at 08:00 UTC tomorrow: no complete value can exist).
+        Assert.Equal(2, requests.Count(r => r.Method == "GET"));
+        Assert.DoesNotContain(requests, r => r.Path.Contains("metainsights", StringComparison.Ordinal));
 
         // Near midnight (within twice the allowed clock skew) it looks again: the next day may already have data.
         app.Time.SetUtcNow(Berlin.EndOf(new DateOnly(2026, 11, 27)).AddMinutes(-15));
         requests.Clear();
         await counted.Aggregator.ApplyAsync(Pull(Evening.AddHours(1), 20), CancellationToken.None);
+        Assert.Equal(3, requests.Count(r => r.Method == "GET"));
+        Assert.DoesNotContain(requests, r => r.Path.Contains("metainsights", StringComparison.Ordinal));
+
+        // Within twice the skew of the end of Meta's day it reads Meta's values again: a capture from a clock that
+        // runs ahead may already have completed them.
+        app.Time.SetUtcNow(Listening.Core.Facebook.MetaCalendar.EndOf(new DateOnly(2026, 11, 27)).AddMinutes(-15));
+        requests.Clear();
+        await counted.Aggregator.ApplyAsync(Pull(Evening.AddHours(2), 20), CancellationToken.None);
         Assert.Equal(4, requests.Count(r => r.Method == "GET"));
+        Assert.Single(requests, r => r.Path.Contains("metainsights", StringComparison.Ordinal));
     }
 
     [Fact]

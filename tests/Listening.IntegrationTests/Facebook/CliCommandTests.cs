@@ -135,6 +135,11 @@ public sealed class CliCommandTests
         Assert.All(archived, a => Assert.True(a.Backfill));
         Assert.Equal(["104857600000001_1", "104857600000001_2", "104857600000001_4"], archived.SelectMany(a => a.Posts).Select(p => p.Id).Order());
         Assert.Equal(810 + 810 + 270, archived.Sum(a => a.Insights.Count));
+
+        // Their lifetime totals are not today's gain: the posts existed before anything of the Page was observed.
+        var today = (await s.App.Get<SummaryReader>().ReadDayAsync(new DateOnly(2026, 11, 27), s.Page.Id, CancellationToken.None))!.Summary.Pages[0];
+        Assert.Equal((0L, 0L, 0L), (today.Reactions.Total, today.Comments, today.Shares));
+        Assert.Empty(today.Posts);
     }
 
     [Theory]
