@@ -102,11 +102,9 @@ public sealed partial class SnapshotAggregator(
         {
             // The rows this instance last wrote are usually still the day's rows; if not, the conditional writes
             // below fail and the next attempt reads them.
-            var cached = cache.TryGet(snapshot.PageId, date, out var rows) && attempt == 1;
-            if (!cached)
-            {
-                rows = await reader.ReadAsync(snapshot.PageId, date, date, cancellationToken);
-            }
+            var remembered = attempt == 1 ? cache.Get(snapshot.PageId, date) : null;
+            var cached = remembered is not null;
+            var rows = remembered ?? await reader.ReadAsync(snapshot.PageId, date, date, cancellationToken);
 
             var actions = Plan(snapshot, date, rows, topics);
             try
@@ -138,7 +136,7 @@ public sealed partial class SnapshotAggregator(
                 }
                 else
                 {
-                    cache.Invalidate(snapshot.PageId, date);
+                    cache.Forget(snapshot.PageId, date);
                 }
 
                 return new MergeResult(date, transactions, actions.Count(a => !Touched(a, rows, date)))
@@ -148,12 +146,12 @@ public sealed partial class SnapshotAggregator(
             }
             catch (TableTransactionFailedException ex) when (ex.Status is 404 or 409 or 412 && attempt < MaxAttempts)
             {
-                cache.Invalidate(snapshot.PageId, date);
+                cache.Forget(snapshot.PageId, date);
                 LogConflict(logger, snapshot.PageId, date, attempt);
             }
             catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412 && attempt < MaxAttempts)
             {
-                cache.Invalidate(snapshot.PageId, date);
+                cache.Forget(snapshot.PageId, date);
                 LogConflict(logger, snapshot.PageId, date, attempt);
             }
 

@@ -132,7 +132,7 @@ public sealed partial class SnapshotReplay(
 
         // Rows only ever move forward, except here: what this process remembers of the day is void now. (Another
         // process's memory of it fails its conditional writes and is read afresh.)
-        cache.Invalidate(pageId, day);
+        cache.Forget(pageId, day);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Archived snapshot {RowKey} of page {PageId} cannot be read and was skipped: {Reason}")]
