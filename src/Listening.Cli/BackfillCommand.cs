@@ -19,8 +19,11 @@ internal static class BackfillCommand
     public static bool TryParseDate(string? text, out DateOnly date) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 
-    public static async Task<int> RunAsync(IServiceProvider services, DateOnly since, DateOnly? until, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(IServiceProvider services, DateOnly since, DateOnly? until, TextWriter outputWriter, TextWriter errorWriter, CancellationToken cancellationToken)
     {
+        var masker = services.GetRequiredService<SecretMasker>();
+        await using var output = masker.Wrap(outputWriter);
+        await using var error = masker.Wrap(errorWriter);
         var calendar = services.GetRequiredService<LocalCalendar>();
         var time = services.GetRequiredService<TimeProvider>();
         var last = until ?? calendar.DateOf(time.GetUtcNow());

@@ -14,8 +14,10 @@ namespace Listening.Cli;
 /// </summary>
 internal static class CheckCommand
 {
-    public static async Task<int> RunAsync(IServiceProvider services, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(IServiceProvider services, TextWriter writer, CancellationToken cancellationToken)
     {
+        // Meta's texts (token problems, rejected metrics) are printed: masked, like everything that leaves the process.
+        await using var output = services.GetRequiredService<SecretMasker>().Wrap(writer);
         var options = services.GetRequiredService<IOptions<ListeningOptions>>().Value;
         if (options.IsDemo)
         {

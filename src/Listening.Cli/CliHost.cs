@@ -1,4 +1,5 @@
 using Listening.Core;
+using Listening.Core.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -40,6 +41,19 @@ internal static class CliHost
         var host = builder.Build();
         host.Services.GetRequiredService<IStartupValidator>().Validate();
         return host;
+    }
+
+    /// <summary>
+    /// Masks every configured secret (<see cref="SecretMasker"/>) in what the process writes to standard output and
+    /// standard error, whichever code writes it. Read from the configuration the commands' hosts read
+    /// (appsettings.json, environment variables), before any command runs.
+    /// </summary>
+    public static void MaskConsole()
+    {
+        var configuration = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory, Args = [] }).Configuration;
+        var masker = new SecretMasker(configuration);
+        Console.SetOut(masker.Wrap(Console.Out));
+        Console.SetError(masker.Wrap(Console.Error));
     }
 
     /// <summary>Runs a command body; configuration errors and failures become one plain sentence on stderr.</summary>

@@ -1,4 +1,13 @@
 using System.CommandLine;
 using Listening.Cli;
 
-return await ListeningCli.Build().Parse(args).InvokeAsync();
+CliHost.MaskConsole();
+try
+{
+    return await ListeningCli.Build().Parse(args).InvokeAsync();
+}
+finally
+{
+    await Console.Out.FlushAsync();
+    await Console.Error.FlushAsync();
+}

@@ -12,6 +12,7 @@ using Listening.Core.Storage;
 using Listening.Core.Summaries;
 using Listening.Core.Telemetry;
 using Azure.Monitor.OpenTelemetry.Exporter;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Microsoft.Extensions.Azure;
@@ -20,6 +21,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Listening.Core;
@@ -42,6 +44,8 @@ public static class ListeningServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ListeningOptions>, ListeningOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(_ => new SecretMasker(configuration));
+        MaskingLoggerFactory.Register(services);
         services.AddSingleton(sp => new LocalCalendar(sp.GetRequiredService<IOptions<ListeningOptions>>().Value.TimeZone));
 
         services.AddAzureClients(clients =>
@@ -132,9 +136,13 @@ public static class ListeningServiceCollectionExtensions
 internal static class TelemetryRegistration
 {
     /// <summary>
-    /// Traces and metrics of the pipeline; exported to Azure Monitor (Entra-authenticated) when
-    /// <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set. HTTP spans keep the query string redacted
-    /// (the instrumentation's default), so no token or <c>sig=</c> reaches telemetry.
+    /// Traces, metrics and the app's log records; exported to Azure Monitor (Entra-authenticated) when
+    /// <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set. The Functions worker tells the host that it exports its
+    /// own logs (<c>UseFunctionsWorkerDefaults</c>), so without the log exporter the app's lines would reach no one;
+    /// each record carries the trace and span id of the activity it was written in. HTTP spans keep the query
+    /// string redacted (the instrumentation's default); <see cref="MaskingActivityProcessor"/> masks configured
+    /// secrets in every span and the path of every Teams webhook URL, and log records are masked by
+    /// <see cref="MaskingLoggerFactory"/> before any provider sees them.
     /// </summary>
     public static IServiceCollection AddListeningTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
@@ -143,7 +151,9 @@ internal static class TelemetryRegistration
         services.AddOpenTelemetry()
             .WithTracing(tracing =>
             {
-                tracing.AddSource(ListeningTelemetry.Name).AddHttpClientInstrumentation();
+                // The masking processor comes first, so it has run when an exporter's processor sees the span.
+                tracing.AddSource(ListeningTelemetry.Name).AddHttpClientInstrumentation()
+                    .AddProcessor(sp => new MaskingActivityProcessor(sp.GetRequiredService<SecretMasker>()));
                 if (!string.IsNullOrWhiteSpace(connectionString))
                 {
                     tracing.AddAzureMonitorTraceExporter(o =>
@@ -164,7 +174,23 @@ internal static class TelemetryRegistration
                         o.Credential = credential;
                     });
                 }
-            });
+            })
+            .WithLogging(
+                logging =>
+                {
+                    if (!string.IsNullOrWhiteSpace(connectionString))
+                    {
+                        logging.AddAzureMonitorLogExporter(o =>
+                        {
+                            o.ConnectionString = connectionString;
+                            o.Credential = credential;
+                        });
+                    }
+                },
+                options => options.IncludeFormattedMessage = true);
+
+        // The Azure SDK's request-by-request lines are for local debugging, not for Application Insights.
+        services.Configure<LoggerFilterOptions>(o => o.AddFilter<OpenTelemetryLoggerProvider>("Azure", LogLevel.Warning));
         return services;
     }
 

@@ -2,6 +2,7 @@ using Listening.Core;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Listening.Functions;
 
@@ -13,6 +14,15 @@ public static class FunctionsComposition
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddListening();
         builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults();
+
+        // The worker tells the host it exports its own logs (UseFunctionsWorkerDefaults), so the host shows none of
+        // the app's lines: they go to Application Insights through OpenTelemetry (AddListening) and, on a developer's
+        // machine (func start sets AZURE_FUNCTIONS_ENVIRONMENT=Development), to the console, masked like every log.
+        if (builder.Environment.IsDevelopment())
+        {
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        }
+
         builder.Services.AddTransient<SchedulePulls>();
         builder.Services.AddTransient<PullPage>();
         builder.Services.AddTransient<AggregateSnapshot>();

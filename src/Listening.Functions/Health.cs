@@ -8,7 +8,8 @@ namespace Listening.Functions;
 
 /// <summary>
 /// GET /api/health: anonymous, nothing secret (no token, no webhook URL, no storage key). Per Page the last
-/// successful pull, token state and rejected metrics; queue and poison-queue depths. 200 when healthy, else 503.
+/// successful pull, token state and rejected metrics; queue and poison-queue depths; warnings. 503 only when the
+/// pipeline is broken now (<see cref="HealthReport.Unhealthy"/>), else 200 (README, "Graph API": the table of health states).
 /// </summary>
 public sealed class Health(HealthReporter reporter)
 {
@@ -24,7 +25,7 @@ public sealed class Health(HealthReporter reporter)
         headers.XContentTypeOptions = "nosniff";
         return new ContentResult
         {
-            StatusCode = report.Status == "healthy" ? 200 : 503,
+            StatusCode = report.Status == HealthReport.Unhealthy ? 503 : 200,
             ContentType = "application/json; charset=utf-8",
             Content = JsonSerializer.Serialize(report, HealthJsonContext.Default.HealthReport),
         };

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Listening.Core.Facebook;
 
 /// <summary>
@@ -66,7 +68,29 @@ public sealed class GraphApiException : Exception
     /// <summary>Code 100: an invalid parameter, e.g. a metric Meta no longer serves (one fails the whole call).</summary>
     public bool IsInvalidParameter => Code == 100;
 
-    /// <summary>What went wrong in a few words, for health and logs (never secret).</summary>
+    /// <summary>
+    /// What went wrong in our own words with Meta's code and subcode, never Meta's free text: for stored state and
+    /// <c>/api/health</c>. Errors without a Graph code (no answer, not JSON, ...) carry our own message already.
+    /// </summary>
+    public string Summary()
+    {
+        if (Code == 0)
+        {
+            return IsNoAnswer ? "no answer from the Graph API" : Message;
+        }
+
+        var what = IsTokenError ? "Meta refused the Page token"
+            : IsThrottling ? "Meta throttles the requests"
+            : IsTooMuchData ? "Meta asked for less data per request"
+            : IsInvalidParameter ? "Meta rejected a parameter of the request"
+            : IsTransient ? "a temporary error at Meta"
+            : "Meta answered with an error";
+        return Subcode is { } sub
+            ? string.Create(CultureInfo.InvariantCulture, $"{what} (code {Code}/{sub}, HTTP {HttpStatus})")
+            : string.Create(CultureInfo.InvariantCulture, $"{what} (code {Code}, HTTP {HttpStatus})");
+    }
+
+    /// <summary>What went wrong in a few words with Meta's own text (masked), for logs and the CLI.</summary>
     public string Describe() =>
         IsNoAnswer ? "no answer from the Graph API (" + Message + ")"
         : Code == 0 ? $"HTTP {HttpStatus}"

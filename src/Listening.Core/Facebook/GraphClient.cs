@@ -18,7 +18,7 @@ namespace Listening.Core.Facebook;
 /// HttpClient (<see cref="GraphResilience"/>); everything else comes back to the caller as a
 /// <see cref="GraphResult"/> with its <see cref="GraphApiException"/>.
 /// </summary>
-public sealed partial class GraphClient(HttpClient http, IOptions<ListeningOptions> options, ILogger<GraphClient> logger)
+public sealed partial class GraphClient(HttpClient http, IOptions<ListeningOptions> options, SecretMasker masker, ILogger<GraphClient> logger)
 {
     public const string HttpClientName = "graph";
 
@@ -169,14 +169,14 @@ public sealed partial class GraphClient(HttpClient http, IOptions<ListeningOptio
         return (answers, true);
     }
 
-    private static GraphResult Item(JsonElement item, GraphUsage usage, TimeSpan? retryAfter)
+    private GraphResult Item(JsonElement item, GraphUsage usage, TimeSpan? retryAfter)
     {
         var code = item.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetInt32() : 0;
         var text = item.TryGetProperty("body", out var b) && b.ValueKind == JsonValueKind.String ? b.GetString() ?? "" : "";
         return Interpret(code, Encoding.UTF8.GetBytes(text), usage, retryAfter);
     }
 
-    private static GraphResult Interpret(int status, byte[] body, GraphUsage usage, TimeSpan? retryAfter)
+    private GraphResult Interpret(int status, byte[] body, GraphUsage usage, TimeSpan? retryAfter)
     {
         JsonElement root;
         try
@@ -197,7 +197,8 @@ public sealed partial class GraphClient(HttpClient http, IOptions<ListeningOptio
                 error.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.Number ? code.GetInt32() : 0,
                 error.TryGetProperty("error_subcode", out var sub) && sub.ValueKind == JsonValueKind.Number ? sub.GetInt32() : null,
                 error.TryGetProperty("type", out var type) ? type.GetString() : null,
-                error.TryGetProperty("message", out var message) ? message.GetString() ?? "" : "")
+                // Meta's text can echo the token ("Malformed access token EAA..."): masked where it enters the process.
+                masker.Mask(error.TryGetProperty("message", out var message) ? message.GetString() ?? "" : ""))
             {
                 Usage = usage,
                 RetryAfter = retryAfter,

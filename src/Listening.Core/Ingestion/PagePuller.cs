@@ -90,7 +90,7 @@ public sealed partial class PagePuller(
                 s.TokenProblem = problem;
                 s.TokenFingerprint = fingerprint;
                 s.LastFailureAt = now;
-                s.LastFailure = ex.Describe();
+                s.LastFailure = ex.Summary();
                 return true;
             }, cancellationToken);
             await AlertTokenOnceADayAsync(page, problem, now, cancellationToken);
@@ -103,11 +103,11 @@ public sealed partial class PagePuller(
                 var wait = ex.Usage?.RegainAccessIn ?? ex.RetryAfter ?? Backoff(s.ThrottledInARow);
                 s.ThrottledInARow++;
                 s.ResumeAfter = now + wait;
-                s.ResumeReason = "throttled by Meta: " + ex.Describe();
+                s.ResumeReason = ex.Summary();
                 s.UsagePercent = ex.Usage?.MaxPercent ?? s.UsagePercent;
                 s.UsageHeader = ex.Usage?.Header ?? s.UsageHeader;
                 s.LastFailureAt = now;
-                s.LastFailure = ex.Describe();
+                s.LastFailure = ex.Summary();
                 return true;
             }, cancellationToken);
             LogThrottled(logger, page.Id, ex.Describe(), updated.ResumeAfter!.Value);
@@ -123,7 +123,7 @@ public sealed partial class PagePuller(
             {
                 s.PageName = string.IsNullOrEmpty(s.PageName) ? page.Name ?? page.Id : s.PageName;
                 s.LastFailureAt = now;
-                s.LastFailure = ex.Describe();
+                s.LastFailure = ex.Summary();
                 return true;
             }, cancellationToken);
             return new PullOutcome(PullStatus.Failed, ex.Describe());

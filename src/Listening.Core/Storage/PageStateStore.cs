@@ -1,14 +1,16 @@
 using Azure;
 using Azure.Data.Tables;
+using Listening.Core.Configuration;
 
 namespace Listening.Core.Storage;
 
 /// <summary>
 /// Per Page: last successful pull, token state, rejected metrics, throttling and usage. Written by the pulls,
 /// read by the next pull and by health. Updates are conditional on the ETag and merged again on conflict, so two
-/// pulls of the same Page at once lose nothing.
+/// pulls of the same Page at once lose nothing. Its free-text columns are masked (<see cref="SecretMasker"/>) as
+/// they are written, whoever wrote them.
 /// </summary>
-public sealed class PageStateStore(ListeningTables tables)
+public sealed class PageStateStore(ListeningTables tables, SecretMasker masker)
 {
     public const string Partition = "page";
 
@@ -50,6 +52,12 @@ public sealed class PageStateStore(ListeningTables tables)
             {
                 return entity;
             }
+
+            entity.PageName = masker.Mask(entity.PageName);
+            entity.LastFailure = entity.LastFailure is null ? null : masker.Mask(entity.LastFailure);
+            entity.ResumeReason = entity.ResumeReason is null ? null : masker.Mask(entity.ResumeReason);
+            entity.TokenProblem = entity.TokenProblem is null ? null : masker.Mask(entity.TokenProblem);
+            entity.UsageHeader = entity.UsageHeader is null ? null : masker.Mask(entity.UsageHeader);
 
             try
             {
@@ -149,7 +157,10 @@ public sealed class PageStateEntity : ITableEntity
     /// <summary>The last of Meta's days whose insights a pull read (yyyy-MM-dd): the next cycle catches up from there.</summary>
     public string? InsightsThrough { get; set; }
 
-    /// <summary>The last failed pull: when and why (Meta's words, redacted).</summary>
+    /// <summary>A Page never pulled: when <c>/api/health</c> first saw it, the start of its first-start grace period.</summary>
+    public DateTimeOffset? FirstPullExpectedAt { get; set; }
+
+    /// <summary>The last failed pull: when and why (our words with Meta's code and subcode; masked).</summary>
     public DateTimeOffset? LastFailureAt { get; set; }
 
     public string? LastFailure { get; set; }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
+using Listening.Core.Configuration;
 
 namespace Listening.Core.Storage;
 
@@ -11,7 +12,7 @@ namespace Listening.Core.Storage;
 /// Messages the Functions host parks after <c>maxDequeueCount</c> failed tries have no row: their reason is in
 /// the logs of those tries.
 /// </summary>
-public sealed class PoisonLog(ListeningTables tables, TimeProvider time)
+public sealed class PoisonLog(ListeningTables tables, SecretMasker masker, TimeProvider time)
 {
     public static string KeyOf(string body) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body ?? "")));
@@ -19,6 +20,7 @@ public sealed class PoisonLog(ListeningTables tables, TimeProvider time)
     public async Task RecordAsync(string queue, string body, string messageId, string reason, CancellationToken cancellationToken)
     {
         await tables.EnsureCreatedAsync(cancellationToken);
+        reason = masker.Mask(reason);
         var entity = new PoisonReasonEntity
         {
             PartitionKey = queue,

@@ -112,6 +112,115 @@ public sealed partial class SecretHygieneTests
         }
     }
 
+    /// <summary>An old Office 365 connector URL: its secret is the path.</summary>
+    internal const string ConnectorUrl = "https://kreissoest.webhook.office.com/webhookb2/0b5c3f0e-1d2e-4f6a-9b8c-7d6e5f4a3b2c@9f8e7d6c-5b4a-3c2d-1e0f-a9b8c7d6e5f4/IncomingWebhook/4c2a9e7b1d3f5a6c8e0b2d4f6a8c0e2b/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d";
+
+    /// <summary>A Workflows URL: its secret is the sig=.</summary>
+    internal const string WorkflowsSig = "HygieneSig_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3";
+
+    internal const string WorkflowsUrl = "https://prod-12.westeurope.logic.azure.com:443/workflows/5e8f0a1b2c3d4e5f6a7b8c9d0e1f2a3b/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=" + WorkflowsSig;
+
+    /// <summary>The verify token of Meta's Page webhook, under the key it will have.</summary>
+    internal const string VerifyToken = "HygieneVerifyToken2026xyz";
+
+    [Theory]
+    [InlineData(190, 467)]
+    [InlineData(2, null)]
+    [InlineData(4, null)]
+    public async Task A_Meta_error_that_echoes_the_token_reaches_no_log_row_health_answer_or_CLI_output(int code, int? subcode)
+    {
+        await using var s = await GraphScenario.StartAsync(
+            settings: new Dictionary<string, string?>
+            {
+                ["Listening:Facebook:AppSecret"] = AppSecret,
+                ["Listening:Teams:WebhookUrl"] = ConnectorUrl,
+                ["Listening:Teams:Format"] = "messagecard",
+                ["Listening:Teams:Channels:krisenstab:WebhookUrl"] = WorkflowsUrl,
+                ["Listening:Webhooks:VerifyToken"] = VerifyToken,
+            },
+            minimumLogLevel: LogLevel.Trace,
+            token: Token);
+        s.Graph.AppSecret = AppSecret;
+        s.AddPost(1, TimeSpan.FromHours(3), like: 2);
+        var proof = GraphClient.Proof(Token, AppSecret);
+        var accountKey = Regex.Match(s.App.Get<Microsoft.Extensions.Configuration.IConfiguration>()["AzureWebJobsStorage"]!, "AccountKey=([^;]+)").Groups[1].Value;
+        string[] secrets =
+        [
+            Token, AppSecret, proof, ConnectorUrl, new Uri(ConnectorUrl).AbsolutePath, "4c2a9e7b1d3f5a6c8e0b2d4f6a8c0e2b",
+            WorkflowsUrl, WorkflowsSig, VerifyToken, accountKey,
+        ];
+        Assert.All(secrets, secret => Assert.True(secret.Length >= 16, secret));
+
+        // The Page-fields call (the first of the batch) fails with Meta's text echoing the token, as Meta's does.
+        FakeFault Fault(string message) => FakeGraphApi.GraphError(400, code, subcode, message);
+        // The key also matches the insights and posts calls of the batch; a transient code is asked once more.
+        for (var i = 0; i < (code == 2 ? 6 : 3); i++)
+        {
+            s.Graph.CallFaults.Enqueue(("/" + s.Graph.PageId, Fault($"Malformed access token {Token}")));
+        }
+
+        await s.App.Get<SchedulePulls>().Run(new TimerInfo(), CancellationToken.None);
+        await s.App.DeliverAsync(s.App.Options.Queues.Pulls, m => s.App.Get<PullPage>().Run(m, CancellationToken.None));
+        await s.App.DeliverAsync(s.App.Options.Queues.Snapshots, m => s.App.Get<AggregateSnapshot>().Run(m, CancellationToken.None));
+
+        // listening check, with Meta's text echoing every secret there is (a worst case, not Meta's habit).
+        var everything = $"Malformed access token {Token}, appsecret {AppSecret}, proof {proof}, see {ConnectorUrl} and {WorkflowsUrl}, verify {VerifyToken}, key {accountKey}";
+        s.Graph.CallFaults.Enqueue(("/" + s.Graph.PageId, Fault(everything)));
+        s.Graph.CallFaults.Enqueue(("/" + s.Graph.PageId, Fault(everything)));
+        s.Graph.CallFaults.Enqueue(("debug_token", Fault(everything)));
+        s.Graph.CallFaults.Enqueue(("debug_token", Fault(everything)));
+        string cli;
+        using (var output = new StringWriter(CultureInfo.InvariantCulture))
+        {
+            await CheckCommand.RunAsync(s.App.Services, output, CancellationToken.None);
+            cli = output.ToString();
+        }
+
+        var health = await Listening.IntegrationTests.Summaries.HttpCall.HealthAsync(s.App);
+        var logs = s.App.Logs!.GetSnapshot();
+        var logText = new StringBuilder();
+        foreach (var record in logs)
+        {
+            logText.AppendLine(record.Category + " " + record.Message + " " + record.Exception);
+            foreach (var (key, value) in record.StructuredState ?? [])
+            {
+                logText.AppendLine(key + "=" + value);
+            }
+        }
+
+        var rows = new StringBuilder();
+        await s.App.Tables.EnsureCreatedAsync(CancellationToken.None);
+        foreach (var table in s.App.Tables.All)
+        {
+            foreach (var row in await TestApp.RowsAsync(table))
+            {
+                rows.AppendLine(string.Join('|', row.Select(p => p.Value is byte[] bytes ? Listening.Core.Storage.RawArchive.Decompress(bytes) : Convert.ToString(p.Value, CultureInfo.InvariantCulture))));
+            }
+        }
+
+        // The run went where it should: Meta's failure is in the logs, the state and health (as our sentence), and the CLI.
+        var state = (await s.App.Get<Listening.Core.Storage.PageStateStore>().GetAsync(s.Graph.PageId, CancellationToken.None))!;
+        var expected = code == 190 ? "Meta refused the Page token (code 190/467, HTTP 400)"
+            : code == 4 ? "Meta throttles the requests (code 4, HTTP 400)"
+            : "a temporary error at Meta (code 2, HTTP 400)";
+        Assert.Equal(expected, state.LastFailure);
+        Assert.Contains("Malformed access token ***", logText.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Malformed access token ***", cli, StringComparison.Ordinal);
+        var page = health.Json["pages"]![0]!;
+        Assert.Equal(expected, page["lastFailure"]!.GetValue<string>());
+        Assert.DoesNotContain("Malformed", health.Text, StringComparison.Ordinal); // codes and our sentences, never Meta's text
+
+        foreach (var (where, text) in new[] { ("logs", logText.ToString()), ("rows", rows.ToString()), ("health", health.Text), ("CLI", cli) })
+        {
+            foreach (var secret in secrets)
+            {
+                Assert.False(text.Contains(secret, StringComparison.Ordinal), $"{where} hold the secret {secret[..6]}...");
+            }
+
+            Assert.Empty(UnredactedSecretParameter().Matches(text));
+        }
+    }
+
     [GeneratedRegex(@"(access_token|input_token|appsecret_proof)=(?!\*\*\*)", RegexOptions.IgnoreCase)]
     private static partial Regex UnredactedSecretParameter();
 }
