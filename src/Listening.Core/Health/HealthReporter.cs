@@ -37,6 +37,7 @@ public sealed class HealthReporter(
                 UsagePercent = s?.UsagePercent ?? 0,
                 LastFailureAt = s?.LastFailureAt,
                 LastFailure = s?.LastFailure,
+                PagingStopped = s?.PagingStopped,
             };
         }).ToList();
 
@@ -86,6 +87,9 @@ public sealed record PageHealth(string PageId, string Name, DateTimeOffset? Last
 
     /// <summary>The last failure in Meta's words (never secret).</summary>
     public string? LastFailure { get; init; }
+
+    /// <summary>Why the last pull stopped paging the posts early (repeated link, page limit); null when it read them all.</summary>
+    public string? PagingStopped { get; init; }
 }
 
 public sealed record QueueHealth(string Name, int Messages, int Poison);

@@ -242,6 +242,17 @@ public sealed partial class PagePuller(
             s.InsightsThrough = through.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         }
 
+        if (capture.Skipped.Count > 0)
+        {
+            s.LastFailureAt = now;
+            s.LastFailure = GraphPayload.Describe(capture.Skipped);
+        }
+
+        if (plan.Posts)
+        {
+            s.PagingStopped = capture.PagingStopped;
+        }
+
         s.ThrottledInARow = 0;
         s.UsagePercent = capture.Usage.MaxPercent;
         s.UsageHeader = capture.Usage.Header;
