@@ -99,7 +99,7 @@ public sealed partial class GraphPageSource(GraphClient graph, IOptions<Listenin
             }
         }
 
-        JsonElement? fields = fieldsAt >= 0 ? results[fieldsAt].Value : null;
+        JsonElement? fields = fieldsAt >= 0 && results[fieldsAt].Value is { ValueKind: JsonValueKind.Object } body ? body : null;
         var insights = new List<InsightValue>();
         if (insightsAt >= 0)
         {

@@ -7,6 +7,7 @@ using Listening.Core.Storage;
 using Listening.Functions;
 using Listening.IntegrationTests.Infrastructure;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Listening.IntegrationTests.Facebook;
 
@@ -322,5 +323,28 @@ public sealed class PagePullerTests
         Assert.True((await pulls.ExistsAsync()).Value);
         var message = Assert.Single((await pulls.PeekMessagesAsync(32)).Value);
         Assert.Equal(s.Page.Id, MessageCodec.DecodePull(message.Body.ToString()).PageId);
+    }
+
+    [Fact]
+    public async Task An_answer_the_parser_cannot_read_fails_the_pull_with_our_sentence_instead_of_failing_the_message()
+    {
+        await using var app = await TestApp.StartAsync(GraphScenario.Winter, new Dictionary<string, string?>
+        {
+            ["Listening:Pages:0:Id"] = "104857600000001",
+            ["Listening:Pages:0:AccessToken"] = GraphScenario.Token,
+        }, services => services.AddTransient<IPageSource, UnreadableSource>());
+
+        var outcome = await app.Get<PagePuller>().PullAsync(
+            new PullRequest { PageId = "104857600000001", Kind = PullKind.Posts, RequestedAt = app.Time.GetUtcNow() }, CancellationToken.None);
+
+        Assert.Equal(PullStatus.Failed, outcome.Status);
+        var state = await app.Get<PageStateStore>().GetAsync("104857600000001", CancellationToken.None);
+        Assert.Equal("Meta's answer had a shape Listening cannot read; the next cycle tries again", state!.LastFailure);
+    }
+
+    private sealed class UnreadableSource : IPageSource
+    {
+        public Task<PageCapture> CaptureAsync(Listening.Core.Configuration.PageOptions page, PullPlan plan, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("The requested operation requires an element of type 'Object', but the target element has type 'Array'.");
     }
 }
