@@ -10,7 +10,8 @@ namespace Listening.Cli;
 /// <summary>
 /// <c>listening check</c>: per configured Page, whether its token is valid, when it and its data access expire
 /// (<c>debug_token</c>), its scopes, and which configured metrics Meta accepts; one batch request per Page.
-/// Exit code 0 when every Page is usable, 1 when one is not, 2 when there is nothing to check.
+/// Exit code 0 when every Page is usable, 1 when one is not, 2 when there is nothing to check, 3 when Meta was
+/// unavailable or throttled for a Page (nothing concluded; try again later).
 /// </summary>
 internal static class CheckCommand
 {
@@ -30,6 +31,7 @@ internal static class CheckCommand
         await output.WriteLineAsync($"Graph API {options.Facebook.ApiVersion} at {options.Facebook.GraphBaseUrl}"
             + (string.IsNullOrEmpty(options.Facebook.AppSecret) ? " (no app secret: calls go without appsecret_proof)" : " (with appsecret_proof)"));
         var unusable = 0;
+        var notChecked = 0;
         foreach (var page in services.GetRequiredService<PageDirectory>().All)
         {
             var result = await source.CheckAsync(page, cancellationToken);
@@ -39,16 +41,38 @@ internal static class CheckCommand
             {
                 unusable++;
             }
+            else if (result.NotCheckedBecause is not null)
+            {
+                notChecked++;
+            }
         }
 
-        await output.WriteLineAsync(unusable == 0 ? "All Pages are usable." : $"{unusable} Page(s) unusable: fix the token or its permissions, then run listening check again.");
-        return unusable == 0 ? 0 : 1;
+        if (unusable > 0)
+        {
+            await output.WriteLineAsync($"{unusable} Page(s) unusable: fix the token or its permissions, then run listening check again.");
+            return 1;
+        }
+
+        if (notChecked > 0)
+        {
+            await output.WriteLineAsync($"{notChecked} Page(s) could not be checked because Meta was unavailable or throttled: run listening check again later.");
+            return 3;
+        }
+
+        await output.WriteLineAsync("All Pages are usable.");
+        return 0;
     }
 
     /// <summary>Why a Page cannot be pulled; empty when it can (rejected metrics alone do not make it unusable).</summary>
     internal static IReadOnlyList<string> Problems(PageCheckResult result, DateTimeOffset now)
     {
         var problems = new List<string>();
+        if (result.NotCheckedBecause is not null)
+        {
+            // Meta down or throttling: neither the token nor the Page is known to be wrong.
+            return problems;
+        }
+
         if (result.Token is null)
         {
             problems.Add("the token could not be inspected" + (result.TokenError is { } e ? ": " + e : ""));
@@ -100,15 +124,18 @@ internal static class CheckCommand
         foreach (var kind in new[] { "page", "post" })
         {
             var metrics = result.Metrics.Where(m => m.Kind == kind).ToList();
-            var accepted = metrics.Count(m => m.Problem is null);
-            await output.WriteLineAsync($"  {(kind == "page" ? "Page" : "Post")} metrics: {accepted} of {metrics.Count} accepted");
+            var accepted = metrics.Count(m => m.Problem is null && !m.NotChecked);
+            var open = metrics.Count(m => m.NotChecked);
+            await output.WriteLineAsync($"  {(kind == "page" ? "Page" : "Post")} metrics: {accepted} of {metrics.Count} accepted" + (open > 0 ? $", {open} not checked (Meta did not answer them)" : ""));
             foreach (var rejected in metrics.Where(m => m.Problem is not null))
             {
                 await output.WriteLineAsync($"    rejected: {rejected.Metric} ({rejected.Problem})");
             }
         }
 
-        await output.WriteLineAsync(problems.Count == 0
+        await output.WriteLineAsync(result.NotCheckedBecause is { } because && problems.Count == 0
+            ? "  Result:       not checked: " + because
+            : problems.Count == 0
             ? "  Result:       usable"
             : "  Result:       UNUSABLE: " + string.Join("; ", problems));
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  ({result.HttpRequests} HTTP request, {result.GraphCalls} Graph calls)"));

@@ -32,6 +32,7 @@ public sealed partial class AppSettingsTests(CompiledInfrastructure infra)
         "Listening__Facebook__InsightsLookbackDays", // tuning, documented in README
         "Listening__Facebook__SlowDownAtUsagePercent", // tuning, documented in README
         "Listening__Facebook__SlowDownMinutes", // tuning, documented in README
+        "Listening__Facebook__MaxPostPagesPerCycle", // safety limit, documented in README
     ];
 
     /// <summary>

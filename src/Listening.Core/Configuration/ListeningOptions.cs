@@ -83,6 +83,13 @@ public sealed class FacebookOptions
     public int TimeoutSeconds { get; set; } = 30;
 
     /// <summary>
+    /// Pages of posts (100 each) one pull follows through <c>paging.next</c> at most: 20 read 2,000 posts. Beyond it,
+    /// or when a link repeats, the pull stops paging, logs it and notes it in health.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxPostPagesPerCycle { get; set; } = 20;
+
+    /// <summary>
     /// Page insights to pull, comma-separated (default: the metrics Meta still serves, see README "Graph API").
     /// A metric Meta rejects is dropped for later cycles and reported; the rest still flows.
     /// </summary>

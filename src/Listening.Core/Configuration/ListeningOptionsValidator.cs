@@ -31,6 +31,8 @@ public sealed partial class ListeningOptionsValidator(IConfiguration configurati
             $"Listening:Facebook:ApiVersion '{options.Facebook.ApiVersion}' must look like v24.0.");
         Check(options.Facebook.PostLookbackDays is >= 1 and <= 90, "Listening:Facebook:PostLookbackDays must be from 1 to 90 (default 7).");
         Check(options.Facebook.TimeoutSeconds is >= 1 and <= 300, "Listening:Facebook:TimeoutSeconds must be from 1 to 300 (default 30).");
+        Check(options.Facebook.MaxPostPagesPerCycle is >= 1 and <= 1000,
+            "Listening:Facebook:MaxPostPagesPerCycle must be from 1 to 1000 (default 20: 2,000 posts of 100 per page).");
         Check(options.Facebook.InsightsLookbackDays is >= 1 and <= 30, "Listening:Facebook:InsightsLookbackDays must be from 1 to 30 (default 3).");
         Check(options.Facebook.SlowDownAtUsagePercent is >= 10 and <= 100, "Listening:Facebook:SlowDownAtUsagePercent must be from 10 to 100 (default 75).");
         Check(options.Facebook.SlowDownMinutes is >= 1 and <= 1440, "Listening:Facebook:SlowDownMinutes must be from 1 to 1440 (default 60).");

@@ -171,7 +171,7 @@ public sealed partial class GraphClient(HttpClient http, IOptions<ListeningOptio
 
     private GraphResult Item(JsonElement item, GraphUsage usage, TimeSpan? retryAfter)
     {
-        var code = item.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetInt32() : 0;
+        var code = item.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number && c.TryGetInt32(out var status) ? status : 0;
         var text = item.TryGetProperty("body", out var b) && b.ValueKind == JsonValueKind.String ? b.GetString() ?? "" : "";
         return Interpret(code, Encoding.UTF8.GetBytes(text), usage, retryAfter);
     }
@@ -194,11 +194,11 @@ public sealed partial class GraphClient(HttpClient http, IOptions<ListeningOptio
         {
             var failure = new GraphApiException(
                 status,
-                error.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.Number ? code.GetInt32() : 0,
-                error.TryGetProperty("error_subcode", out var sub) && sub.ValueKind == JsonValueKind.Number ? sub.GetInt32() : null,
-                error.TryGetProperty("type", out var type) ? type.GetString() : null,
+                error.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.Number && code.TryGetInt32(out var c) ? c : 0,
+                error.TryGetProperty("error_subcode", out var sub) && sub.ValueKind == JsonValueKind.Number && sub.TryGetInt32(out var sc) ? sc : null,
+                error.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String ? type.GetString() : null,
                 // Meta's text can echo the token ("Malformed access token EAA..."): masked where it enters the process.
-                masker.Mask(error.TryGetProperty("message", out var message) ? message.GetString() ?? "" : ""))
+                masker.Mask(error.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String ? message.GetString() ?? "" : ""))
             {
                 Usage = usage,
                 RetryAfter = retryAfter,

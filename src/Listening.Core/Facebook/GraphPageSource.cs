@@ -48,6 +48,7 @@ public sealed partial class GraphPageSource(GraphClient graph, IOptions<Listenin
         var session = new GraphSession(token);
         var capturedAt = time.GetUtcNow();
         var rejected = new List<string>();
+        var skipped = new List<MalformedItem>();
         var pageMetrics = Requestable(_facebook.EffectivePageMetrics, plan.RejectedMetrics);
         var postMetrics = Requestable(_facebook.EffectivePostMetrics, plan.RejectedMetrics);
         var postsSince = plan.PostsSince ?? capturedAt.AddDays(-_facebook.PostLookbackDays);
@@ -87,31 +88,52 @@ public sealed partial class GraphPageSource(GraphClient graph, IOptions<Listenin
         else if (tokenAt >= 0)
         {
             tokenStatus = TokenStatus.Parse(results[tokenAt].Body);
+            foreach (var field in tokenStatus.MalformedFields)
+            {
+                Skip(skipped, page.Id, new MalformedItem("debug_token", field));
+            }
+
             if (!tokenStatus.IsValid)
             {
                 throw new GraphApiException(400, 190, null, "OAuthException", "debug_token says the Page token is not valid" + (tokenStatus.Problem is { } p ? ": " + p : "."));
             }
         }
 
-        JsonElement? fields = fieldsAt >= 0 ? results[fieldsAt].Value : null;
+        JsonElement? fields = fieldsAt >= 0 && results[fieldsAt].Value is { ValueKind: JsonValueKind.Object } body ? body : null;
         var insights = new List<InsightValue>();
         if (insightsAt >= 0)
         {
             var (from, to) = plan.Insights!.Value;
-            insights.AddRange(await InsightsAsync(session, page.Id, pageMetrics, from, to, results[insightsAt], rejected, cancellationToken));
+            insights.AddRange(await InsightsAsync(session, page.Id, pageMetrics, from, to, results[insightsAt], rejected, skipped, cancellationToken));
         }
 
+        var paging = new PostPaging();
         var posts = postsAt >= 0
-            ? await PostsAsync(session, page.Id, postsSince, postsUntil, postMetrics, results[postsAt], rejected, cancellationToken)
+            ? await PostsAsync(session, page.Id, postsSince, postsUntil, postMetrics, results[postsAt], rejected, skipped, paging, cancellationToken)
             : [];
+        long? Count(string property)
+        {
+            if (fields is not { } f || !f.TryGetProperty(property, out var value) || value.ValueKind == JsonValueKind.Null)
+            {
+                return null;
+            }
+
+            if (GraphPayload.TryCount(value, out var count))
+            {
+                return count;
+            }
+
+            Skip(skipped, page.Id, new MalformedItem("Page " + GraphPayload.SafeId(page.Id), property));
+            return null;
+        }
 
         var capture = new PageCapture
         {
             PageId = page.Id,
-            PageName = fields is { } f && f.TryGetProperty("name", out var name) && name.GetString() is { Length: > 0 } n ? n : page.Name ?? page.Id,
+            PageName = fields is { } f && f.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String && name.GetString() is { Length: > 0 } n ? n : page.Name ?? page.Id,
             CapturedAt = capturedAt,
-            Followers = fields is { } f1 && f1.TryGetProperty("followers_count", out var followers) && followers.ValueKind == JsonValueKind.Number ? followers.GetInt64() : null,
-            Fans = fields is { } f2 && f2.TryGetProperty("fan_count", out var fans) && fans.ValueKind == JsonValueKind.Number ? fans.GetInt64() : null,
+            Followers = Count("followers_count"),
+            Fans = Count("fan_count"),
             Posts = posts,
             Insights = Deduplicate(insights),
             InsightsThrough = insightsAt >= 0 ? plan.Insights!.Value.To : null,
@@ -121,6 +143,8 @@ public sealed partial class GraphPageSource(GraphClient graph, IOptions<Listenin
             HttpRequests = session.HttpRequests,
             GraphCalls = session.GraphCalls,
             Backfill = plan.Backfill,
+            Skipped = skipped,
+            PagingStopped = paging.Stopped,
         };
         LogCaptured(logger, page.Id, posts.Count, capture.Insights.Count, session.HttpRequests, session.GraphCalls, session.Usage.MaxPercent);
         return capture;
@@ -148,15 +172,19 @@ public sealed partial class GraphPageSource(GraphClient graph, IOptions<Listenin
         var results = await graph.BatchAsync(session, calls, cancellationToken);
 
         var tokenStatus = results[1].Ok ? TokenStatus.Parse(results[1].Body) : null;
+
+        // Meta being down or throttling says nothing about the token or a metric: the check could not be made now.
+        var passing = results.Select(r => r.Error).FirstOrDefault(e => e is { IsThrottling: true })
+            ?? results.Take(2).Select(r => r.Error).FirstOrDefault(e => e is { IsTransient: true });
         var metricResults = new List<MetricCheck>();
         for (var i = 0; i < pageMetrics.Count; i++)
         {
-            metricResults.Add(new MetricCheck(pageMetrics[i], "page", Verdict(results[2 + i])));
+            metricResults.Add(Checked(pageMetrics[i], "page", results[2 + i]));
         }
 
         for (var i = 0; i < postMetrics.Count; i++)
         {
-            metricResults.Add(new MetricCheck(postMetrics[i], "post", Verdict(results[2 + pageMetrics.Count + i])));
+            metricResults.Add(Checked(postMetrics[i], "post", results[2 + pageMetrics.Count + i]));
         }
 
         var fields = results[0];
@@ -165,15 +193,34 @@ public sealed partial class GraphPageSource(GraphClient graph, IOptions<Listenin
             PageId = page.Id,
             Name = fields.Ok && fields.Body.TryGetProperty("name", out var name) ? name.GetString() ?? page.Id : page.Name ?? page.Id,
             Followers = fields.Ok && fields.Body.TryGetProperty("followers_count", out var f) && f.ValueKind == JsonValueKind.Number ? f.GetInt64() : null,
-            FieldsError = fields.Error?.Describe(),
-            TokenError = results[1].Error?.Describe() ?? results.FirstOrDefault(r => r.Error?.IsTokenError == true)?.Error?.Describe(),
+            FieldsError = passing is null ? fields.Error?.Describe() : null,
+            TokenError = passing is null ? results[1].Error?.Describe() ?? results.FirstOrDefault(r => r.Error?.IsTokenError == true)?.Error?.Describe() : null,
+            NotCheckedBecause = passing is null ? null : Unavailable(passing, time.GetUtcNow()),
             Token = tokenStatus,
             Metrics = metricResults,
             HttpRequests = session.HttpRequests,
             GraphCalls = session.GraphCalls,
         };
 
-        static string? Verdict(GraphResult result) => result.Ok ? null : result.Error!.Describe();
+        static MetricCheck Checked(string metric, string kind, GraphResult result) =>
+            result.Error is { } error && (error.IsThrottling || error.IsTransient)
+                ? new MetricCheck(metric, kind, null) { NotChecked = true }
+                : new MetricCheck(metric, kind, result.Error?.Describe());
+    }
+
+    /// <summary>Throttling or a transient fault in our words, with when to try again (no text of Meta's).</summary>
+    internal static string Unavailable(GraphApiException error, DateTimeOffset now)
+    {
+        var code = error.Code != 0 ? string.Create(CultureInfo.InvariantCulture, $"code {error.Code}")
+            : error.IsNoAnswer ? "no answer"
+            : string.Create(CultureInfo.InvariantCulture, $"HTTP {error.HttpStatus}");
+        if (!error.IsThrottling)
+        {
+            return $"Meta is temporarily unavailable ({code}); try again in a few minutes";
+        }
+
+        var wait = error.Usage?.RegainAccessIn ?? error.RetryAfter ?? PagePuller.FirstBackoff;
+        return string.Create(CultureInfo.InvariantCulture, $"throttled by Meta ({code}), try again after {(now + wait).UtcDateTime:yyyy-MM-dd HH:mm} UTC");
     }
 
     private List<string> Requestable(IReadOnlyList<string> configured, IReadOnlyCollection<string> rejected)
@@ -229,7 +276,7 @@ public sealed partial class GraphPageSource(GraphClient graph, IOptions<Listenin
     /// <summary>Page insights of Meta's days [from, to]; on code 100 finds and drops the rejected metrics, on 1/99 halves the window.</summary>
     private async Task<List<InsightValue>> InsightsAsync(
         GraphSession session, string pageId, List<string> metrics, DateOnly from, DateOnly to, GraphResult first,
-        List<string> rejected, CancellationToken cancellationToken)
+        List<string> rejected, List<MalformedItem> skipped, CancellationToken cancellationToken)
     {
         var values = new List<InsightValue>();
         var pending = new List<(List<string> Metrics, DateOnly From, DateOnly To, GraphResult? Result)> { ([.. metrics], from, to, first) };
@@ -249,7 +296,12 @@ public sealed partial class GraphPageSource(GraphClient graph, IOptions<Listenin
                 var error = result!.Error;
                 if (error is null)
                 {
-                    values.AddRange(ParseInsights(result.Body));
+                    var malformed = new List<MalformedItem>();
+                    values.AddRange(ParseInsights(result.Body, time.GetUtcNow().AddDays(2), malformed));
+                    foreach (var item in malformed)
+                    {
+                        Skip(skipped, pageId, item);
+                    }
                 }
                 else if (error.IsTokenError || error.IsThrottling)
                 {
@@ -312,11 +364,18 @@ public sealed partial class GraphPageSource(GraphClient graph, IOptions<Listenin
         return values;
     }
 
-    /// <summary>Posts created in [since, until), through <c>paging.next</c> to the end.</summary>
+    /// <summary>
+    /// Posts created in [since, until), through <c>paging.next</c> to the end, to a link already followed (a
+    /// repeating cursor), or to <c>MaxPostPagesPerCycle</c> pages, whichever comes first; <paramref name="paging"/>
+    /// says why it stopped early.
+    /// </summary>
     private async Task<List<PostObservation>> PostsAsync(
         GraphSession session, string pageId, DateTimeOffset since, DateTimeOffset? until, IReadOnlyList<string> postMetrics, GraphResult first,
-        List<string> rejected, CancellationToken cancellationToken)
+        List<string> rejected, List<MalformedItem> skipped, PostPaging paging, CancellationToken cancellationToken)
     {
+        var followed = new HashSet<string>(StringComparer.Ordinal);
+        var pagesRead = 0;
+        var latestCreated = time.GetUtcNow().AddDays(1);
         var posts = new List<PostObservation>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var metrics = postMetrics.ToList();
@@ -372,23 +431,45 @@ public sealed partial class GraphPageSource(GraphClient graph, IOptions<Listenin
                 throw error;
             }
 
-            if (result.Body.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array)
+            pagesRead++;
+            if (result.Body.ValueKind == JsonValueKind.Object && result.Body.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array)
             {
                 foreach (var item in data.EnumerateArray())
                 {
-                    var post = ParsePost(item);
-                    if (seen.Add(post.Id))
+                    if (!TryParsePost(item, latestCreated, out var post, out var problem))
+                    {
+                        Skip(skipped, pageId, problem);
+                    }
+                    else if (seen.Add(post.Id))
                     {
                         posts.Add(post);
                     }
                 }
             }
 
-            next = result.Body.TryGetProperty("paging", out var paging) && paging.TryGetProperty("next", out var n) && n.GetString() is { Length: > 0 } url
+            next = result.Body.ValueKind == JsonValueKind.Object
+                && result.Body.TryGetProperty("paging", out var links) && links.ValueKind == JsonValueKind.Object
+                && links.TryGetProperty("next", out var n) && n.ValueKind == JsonValueKind.String && n.GetString() is { Length: > 0 } url
                 ? WithLimit(url, limit)
                 : null;
             if (next is null)
             {
+                return posts;
+            }
+
+            if (!followed.Add(PagingKey(next)))
+            {
+                paging.Stopped = string.Create(CultureInfo.InvariantCulture,
+                    $"Meta's paging.next of the posts repeated a link after {pagesRead} page(s); stopped there with {posts.Count} posts");
+                LogPagingRepeated(logger, pageId, pagesRead, posts.Count);
+                return posts;
+            }
+
+            if (pagesRead >= _facebook.MaxPostPagesPerCycle)
+            {
+                paging.Stopped = string.Create(CultureInfo.InvariantCulture,
+                    $"the posts were read up to the limit of {pagesRead} page(s) (Listening:Facebook:MaxPostPagesPerCycle) with {posts.Count} posts; older posts of the window were left for now");
+                LogPagingLimit(logger, pageId, pagesRead, posts.Count);
                 return posts;
             }
 
@@ -440,6 +521,16 @@ public sealed partial class GraphPageSource(GraphClient graph, IOptions<Listenin
         return (rejected, successors);
     }
 
+    /// <summary>A paging link as followed: without token, proof and page size, so a repeated cursor is recognised.</summary>
+    private static string PagingKey(string next) =>
+        Uri.TryCreate(next, UriKind.Absolute, out var uri) ? WithLimit(GraphClient.WithoutToken(uri).ToString(), 0) : next;
+
+    private void Skip(List<MalformedItem> skipped, string pageId, MalformedItem item)
+    {
+        skipped.Add(item);
+        LogMalformed(logger, pageId, item.Item, item.Field);
+    }
+
     private void Reject(IEnumerable<string> metrics, List<string> rejected, string pageId, GraphApiException error)
     {
         foreach (var metric in metrics)
@@ -457,18 +548,27 @@ public sealed partial class GraphPageSource(GraphClient graph, IOptions<Listenin
         error.IsInvalidParameter
         && (error.Message.Contains("metric", StringComparison.OrdinalIgnoreCase) || metrics.Any(m => error.Message.Contains(m, StringComparison.Ordinal)));
 
-    /// <summary>The <c>data</c> of an insights answer: numeric daily values only (breakdowns such as per-country objects are skipped).</summary>
-    internal static IEnumerable<InsightValue> ParseInsights(JsonElement body)
+    /// <summary>
+    /// The <c>data</c> of an insights answer: numeric daily values only (breakdowns such as per-country objects are
+    /// skipped). A value that is no count or an <c>end_time</c> outside 2004 to <paramref name="latestEnd"/> is
+    /// malformed: skipped and added to <paramref name="skipped"/>.
+    /// </summary>
+    internal static IEnumerable<InsightValue> ParseInsights(JsonElement body, DateTimeOffset? latestEnd = null, List<MalformedItem>? skipped = null)
     {
-        if (!body.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array)
+        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array)
         {
             yield break;
         }
 
         foreach (var metric in data.EnumerateArray())
         {
-            var name = metric.TryGetProperty("name", out var n) ? n.GetString() : null;
-            var period = metric.TryGetProperty("period", out var p) ? p.GetString() : "day";
+            if (metric.ValueKind != JsonValueKind.Object)
+            {
+                continue;
+            }
+
+            var name = metric.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+            var period = metric.TryGetProperty("period", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : "day";
             if (!MetricNames.IsValid(name) || period != "day" || !metric.TryGetProperty("values", out var values) || values.ValueKind != JsonValueKind.Array)
             {
                 continue;
@@ -476,50 +576,124 @@ public sealed partial class GraphPageSource(GraphClient graph, IOptions<Listenin
 
             foreach (var value in values.EnumerateArray())
             {
-                if (value.TryGetProperty("end_time", out var end) && end.GetString() is { } endText
-                    && value.TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.Number)
+                if (value.ValueKind != JsonValueKind.Object || !value.TryGetProperty("value", out var v) || v.ValueKind != JsonValueKind.Number)
                 {
-                    var number = v.TryGetInt64(out var whole) ? whole : (long)Math.Round(v.GetDouble(), MidpointRounding.AwayFromZero);
-                    if (number >= 0)
-                    {
-                        yield return new InsightValue { Metric = name!, EndTime = ParseTime(endText).ToUniversalTime(), Value = number };
-                    }
+                    continue;
                 }
+
+                if (!value.TryGetProperty("end_time", out var end) || end.ValueKind != JsonValueKind.String
+                    || !GraphPayload.TryTime(end.GetString(), latestEnd ?? DateTimeOffset.MaxValue, out var endTime))
+                {
+                    skipped?.Add(new MalformedItem("insight " + name, "end_time"));
+                    continue;
+                }
+
+                if (!GraphPayload.TryCount(v, out var number))
+                {
+                    skipped?.Add(new MalformedItem("insight " + name, "value"));
+                    continue;
+                }
+
+                yield return new InsightValue { Metric = name!, EndTime = endTime.ToUniversalTime(), Value = number };
             }
         }
     }
 
-    internal static PostObservation ParsePost(JsonElement post)
+    /// <summary>A post Meta sent as expected; throws <see cref="FormatException"/> naming the malformed field otherwise.</summary>
+    internal static PostObservation ParsePost(JsonElement post) =>
+        TryParsePost(post, DateTimeOffset.MaxValue, out var parsed, out var problem) ? parsed : throw new FormatException(problem!.ToString());
+
+    /// <summary>
+    /// One post of <c>published_posts</c>. A post without a usable id or <c>created_time</c>, with a creation time
+    /// after <paramref name="latestCreated"/>, or with a count that is no count (<see cref="GraphPayload.TryCount"/>)
+    /// is malformed: false, and <paramref name="problem"/> names the post and the field.
+    /// </summary>
+    internal static bool TryParsePost(
+        JsonElement post, DateTimeOffset latestCreated,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PostObservation? parsed,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out MalformedItem? problem)
     {
-        long Summary(string property) =>
-            post.TryGetProperty(property, out var edge) && edge.TryGetProperty("summary", out var s) && s.TryGetProperty("total_count", out var c)
-                ? c.GetInt64()
-                : 0;
+        parsed = null;
+        problem = null;
+        if (post.ValueKind != JsonValueKind.Object)
+        {
+            problem = new MalformedItem("a post", "the post itself");
+            return false;
+        }
+
+        var id = post.TryGetProperty("id", out var idValue) && idValue.ValueKind == JsonValueKind.String ? idValue.GetString() : null;
+        var item = "post " + GraphPayload.SafeId(id);
+        if (string.IsNullOrEmpty(id) || GraphPayload.SafeId(id) != id)
+        {
+            problem = new MalformedItem(item, "id");
+            return false;
+        }
+
+        if (!post.TryGetProperty("created_time", out var created) || created.ValueKind != JsonValueKind.String
+            || !GraphPayload.TryTime(created.GetString(), latestCreated, out var createdTime))
+        {
+            problem = new MalformedItem(item, "created_time");
+            return false;
+        }
+
+        string? bad = null;
+        long Summary(string property)
+        {
+            if (!post.TryGetProperty(property, out var edge) || edge.ValueKind == JsonValueKind.Null)
+            {
+                return 0;
+            }
+
+            if (edge.ValueKind == JsonValueKind.Object && edge.TryGetProperty("summary", out var s) && s.ValueKind == JsonValueKind.Object
+                && s.TryGetProperty("total_count", out var c) && GraphPayload.TryCount(c, out var count))
+            {
+                return count;
+            }
+
+            bad ??= property;
+            return 0;
+        }
 
         Dictionary<string, long>? metrics = null;
-        if (post.TryGetProperty("insights", out var insights) && insights.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array)
+        if (post.TryGetProperty("insights", out var insights) && insights.ValueKind == JsonValueKind.Object
+            && insights.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array)
         {
             foreach (var metric in data.EnumerateArray())
             {
-                if (metric.TryGetProperty("name", out var name) && MetricNames.IsValid(name.GetString())
+                if (metric.ValueKind == JsonValueKind.Object
+                    && metric.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String && MetricNames.IsValid(name.GetString())
                     && metric.TryGetProperty("values", out var values) && values.ValueKind == JsonValueKind.Array && values.GetArrayLength() > 0
-                    && values[0].TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.Number)
+                    && values[0].ValueKind == JsonValueKind.Object && values[0].TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.Number)
                 {
-                    metrics ??= new Dictionary<string, long>(StringComparer.Ordinal);
-                    metrics[name.GetString()!] = value.TryGetInt64(out var whole) ? whole : (long)Math.Round(value.GetDouble(), MidpointRounding.AwayFromZero);
+                    if (GraphPayload.TryCount(value, out var count))
+                    {
+                        metrics ??= new Dictionary<string, long>(StringComparer.Ordinal);
+                        metrics[name.GetString()!] = count;
+                    }
+                    else
+                    {
+                        bad ??= "insights " + name.GetString();
+                    }
                 }
             }
         }
 
-        return new PostObservation
+        // Meta leaves "shares" out when nobody shared the post.
+        long shares = 0;
+        if (post.TryGetProperty("shares", out var sh) && sh.ValueKind != JsonValueKind.Null
+            && !(sh.ValueKind == JsonValueKind.Object && sh.TryGetProperty("count", out var sc) && GraphPayload.TryCount(sc, out shares)))
         {
-            Id = post.GetProperty("id").GetString()!,
-            CreatedTime = ParseTime(post.GetProperty("created_time").GetString()!),
-            Permalink = post.TryGetProperty("permalink_url", out var p) ? p.GetString() : null,
-            Message = post.TryGetProperty("message", out var m) ? m.GetString() : null,
+            bad ??= "shares";
+        }
+
+        var observation = new PostObservation
+        {
+            Id = id,
+            CreatedTime = createdTime,
+            Permalink = post.TryGetProperty("permalink_url", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null,
+            Message = post.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null,
             Comments = Summary("comments"),
-            // Meta leaves "shares" out when nobody shared the post.
-            Shares = post.TryGetProperty("shares", out var sh) && sh.TryGetProperty("count", out var sc) ? sc.GetInt64() : 0,
+            Shares = shares,
             Reactions = new ReactionCounts
             {
                 Like = Summary("reactions_like"),
@@ -532,17 +706,16 @@ public sealed partial class GraphPageSource(GraphClient graph, IOptions<Listenin
             },
             Metrics = metrics,
         };
-    }
 
-    /// <summary>Graph writes offsets as +0000; .NET wants +00:00.</summary>
-    internal static DateTimeOffset ParseTime(string value)
-    {
-        if (value.Length > 5 && (value[^5] is '+' or '-') && char.IsDigit(value[^1]))
+        if (bad is not null)
         {
-            value = value[..^2] + ":" + value[^2..];
+            // Counters are cumulative: a zero in place of a garbage value would read as a drop, so the post waits.
+            problem = new MalformedItem(item, bad);
+            return false;
         }
 
-        return DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+        parsed = observation;
+        return true;
     }
 
     /// <summary>A paging link with its <c>limit</c> set to the current page size.</summary>
@@ -581,8 +754,23 @@ public sealed partial class GraphPageSource(GraphClient graph, IOptions<Listenin
     [LoggerMessage(Level = LogLevel.Information, Message = "Meta asked for less data: posts of page {PageId} are read {Limit} per page")]
     private static partial void LogHalvedPage(ILogger logger, string pageId, int limit);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped a malformed item of page {PageId}: {Item}, field {Field} missing or out of range; the rest of the Page goes on")]
+    private static partial void LogMalformed(ILogger logger, string pageId, string item, string field);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Paging of the posts of page {PageId} repeated a link after {Pages} pages; stopped with {Posts} posts")]
+    private static partial void LogPagingRepeated(ILogger logger, string pageId, int pages, int posts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Paging of the posts of page {PageId} stopped at the limit of {Pages} pages (Listening:Facebook:MaxPostPagesPerCycle) with {Posts} posts")]
+    private static partial void LogPagingLimit(ILogger logger, string pageId, int pages, int posts);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Posts of page {PageId} failed with their insights although each metric works alone ({Problem}); reading them without post insights this time")]
     private static partial void LogPostsWithoutInsights(ILogger logger, string pageId, string problem);
+}
+
+/// <summary>Why the paging of posts stopped before its end, if it did.</summary>
+internal sealed class PostPaging
+{
+    public string? Stopped { get; set; }
 }
 
 /// <summary>What <c>listening check</c> learned about one Page.</summary>
@@ -597,6 +785,9 @@ public sealed record PageCheckResult
     /// <summary>Why the Page fields could not be read, if they could not.</summary>
     public string? FieldsError { get; init; }
 
+    /// <summary>Meta was unavailable or throttled: nothing could be concluded about the Page now (our words, when to try again).</summary>
+    public string? NotCheckedBecause { get; init; }
+
     /// <summary>Why <c>debug_token</c> failed or a call was refused for the token.</summary>
     public string? TokenError { get; init; }
 
@@ -610,4 +801,8 @@ public sealed record PageCheckResult
 }
 
 /// <summary>One configured metric: accepted (<see cref="Problem"/> null) or what Meta answered.</summary>
-public sealed record MetricCheck(string Metric, string Kind, string? Problem);
+public sealed record MetricCheck(string Metric, string Kind, string? Problem)
+{
+    /// <summary>Meta was unavailable or throttled for this call: neither accepted nor rejected.</summary>
+    public bool NotChecked { get; init; }
+}

@@ -13,6 +13,9 @@ public sealed record TokenStatus
     /// <summary>The scopes a Page needs for what Listening reads.</summary>
     public static readonly IReadOnlyList<string> RequiredScopes = ["pages_read_engagement", "read_insights"];
 
+    /// <summary>Token times after this are malformed (Meta's tokens live months, not centuries).</summary>
+    public static readonly DateTimeOffset LatestTime = new(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     public required bool IsValid { get; init; }
 
     public string? Type { get; init; }
@@ -29,6 +32,9 @@ public sealed record TokenStatus
     /// <summary>Meta's own explanation when the token is not valid (redacted).</summary>
     public string? Problem { get; init; }
 
+    /// <summary>Fields of the answer that were malformed (a time out of range, say) and read as unknown.</summary>
+    public IReadOnlyList<string> MalformedFields { get; init; } = [];
+
     public IReadOnlyList<string> MissingScopes => [.. RequiredScopes.Where(s => !Scopes.Contains(s, StringComparer.Ordinal))];
 
     /// <summary>Reads the body of <c>debug_token</c>: <c>{"data":{"is_valid","expires_at","data_access_expires_at","scopes",...}}</c>.</summary>
@@ -39,10 +45,24 @@ public sealed record TokenStatus
             return new TokenStatus { IsValid = false, Problem = "debug_token answered without data" };
         }
 
-        DateTimeOffset? Time(string property) =>
-            data.TryGetProperty(property, out var t) && t.ValueKind == JsonValueKind.Number && t.GetInt64() > 0
-                ? DateTimeOffset.FromUnixTimeSeconds(t.GetInt64())
-                : null;
+        // 0 or absent means "never"; anything but Unix seconds before 2100 is malformed and read as unknown.
+        var malformed = new List<string>();
+        DateTimeOffset? Time(string property)
+        {
+            if (!data.TryGetProperty(property, out var t) || t.ValueKind == JsonValueKind.Null
+                || (t.ValueKind == JsonValueKind.Number && t.TryGetInt64(out var zero) && zero == 0))
+            {
+                return null;
+            }
+
+            if (GraphPayload.TryUnixTime(t, LatestTime, out var at))
+            {
+                return at;
+            }
+
+            malformed.Add(property);
+            return null;
+        }
 
         string? Text(JsonElement element, string property) =>
             element.TryGetProperty(property, out var v) ? v.ValueKind switch
@@ -52,15 +72,18 @@ public sealed record TokenStatus
                 _ => null,
             } : null;
 
+        var expiresAt = Time("expires_at");
+        var dataAccessExpiresAt = Time("data_access_expires_at");
         return new TokenStatus
         {
             IsValid = data.TryGetProperty("is_valid", out var valid) && valid.ValueKind == JsonValueKind.True,
             Type = Text(data, "type"),
-            ExpiresAt = Time("expires_at"),
-            DataAccessExpiresAt = Time("data_access_expires_at"),
+            ExpiresAt = expiresAt,
+            DataAccessExpiresAt = dataAccessExpiresAt,
             Scopes = data.TryGetProperty("scopes", out var scopes) && scopes.ValueKind == JsonValueKind.Array
-                ? [.. scopes.EnumerateArray().Select(s => s.GetString()).OfType<string>()]
+                ? [.. scopes.EnumerateArray().Where(s => s.ValueKind == JsonValueKind.String).Select(s => s.GetString()).OfType<string>()]
                 : [],
+            MalformedFields = malformed,
             ProfileId = Text(data, "profile_id") ?? Text(data, "user_id"),
             Problem = data.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object && Text(error, "message") is { } message
                 ? Redaction.Redact(message)

@@ -68,6 +68,7 @@ public sealed class HealthReporter(
                 UsagePercent = s?.UsagePercent ?? 0,
                 LastFailureAt = s?.LastFailureAt,
                 LastFailure = Masked(s?.LastFailure),
+                PagingStopped = s?.PagingStopped,
             };
             warnings.AddRange(Warnings(report, stalledAfter));
             return report;
@@ -180,6 +181,9 @@ public sealed record PageHealth(string PageId, string Name, DateTimeOffset? Last
 
     /// <summary>The last failure in our words with Meta's code and subcode (never Meta's text, never secret).</summary>
     public string? LastFailure { get; init; }
+
+    /// <summary>Why the last pull stopped paging the posts early (repeated link, page limit); null when it read them all.</summary>
+    public string? PagingStopped { get; init; }
 }
 
 public sealed record QueueHealth(string Name, int Messages, int Poison);

@@ -78,4 +78,10 @@ public sealed record PageCapture
     public int GraphCalls { get; init; }
 
     public bool Backfill { get; init; }
+
+    /// <summary>Malformed items Meta sent (a post without <c>created_time</c>, a count of 1e20): skipped, the rest was read.</summary>
+    public IReadOnlyList<MalformedItem> Skipped { get; init; } = [];
+
+    /// <summary>Why the paging of posts stopped before its end (a repeated cursor, the page limit), if it did.</summary>
+    public string? PagingStopped { get; init; }
 }

@@ -116,6 +116,22 @@ public sealed partial class PagePuller(
                 ResumeAfter = updated.ResumeAfter,
             };
         }
+        catch (Exception ex) when (ex is not ObjectDisposedException
+            && ex is InvalidOperationException or FormatException or KeyNotFoundException or ArgumentException or OverflowException or System.Text.Json.JsonException)
+        {
+            // A shape of Meta's answer the parser did not foresee: the same answer would fail every retry, so the
+            // message completes, and the next cycle tries again.
+            const string problem = "Meta's answer had a shape Listening cannot read; the next cycle tries again";
+            LogFailed(logger, page.Id, problem + " (" + ex.GetType().Name + ")");
+            await state.UpdateAsync(page.Id, s =>
+            {
+                s.PageName = string.IsNullOrEmpty(s.PageName) ? page.Name ?? page.Id : s.PageName;
+                s.LastFailureAt = now;
+                s.LastFailure = problem;
+                return true;
+            }, cancellationToken);
+            return new PullOutcome(PullStatus.Failed, problem);
+        }
         catch (GraphApiException ex)
         {
             LogFailed(logger, page.Id, ex.Describe());
@@ -240,6 +256,17 @@ public sealed partial class PagePuller(
             && (s.InsightsThrough is null || string.CompareOrdinal(s.InsightsThrough, through.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)) < 0))
         {
             s.InsightsThrough = through.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        }
+
+        if (capture.Skipped.Count > 0)
+        {
+            s.LastFailureAt = now;
+            s.LastFailure = GraphPayload.Describe(capture.Skipped);
+        }
+
+        if (plan.Posts)
+        {
+            s.PagingStopped = capture.PagingStopped;
         }
 
         s.ThrottledInARow = 0;

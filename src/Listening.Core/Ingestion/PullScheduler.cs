@@ -49,14 +49,20 @@ public sealed partial class PullScheduler(
         return count;
     }
 
+    /// <summary>How early a timer may fire and still be the run it was due for (the host fired 11:44:59.9986 for 11:45).</summary>
+    public static readonly TimeSpan EarlyTolerance = TimeSpan.FromSeconds(30);
+
     /// <summary>
-    /// Whether a run belongs to the regular 15-minute cadence: it falls in the first 5-minute slot of a quarter hour,
-    /// so a run a few seconds or minutes late still counts.
+    /// Whether a run belongs to the regular 15-minute cadence, decided by the run it is due for: the time plus
+    /// <see cref="EarlyTolerance"/> falls in the first 5-minute slot of a quarter hour. So a run that fires up to 30
+    /// seconds early or up to 4.5 minutes late counts, and the 5-minute runs between do not. (The timer's
+    /// <c>ScheduleStatus</c> is not used: the host fills it from its status blob, and leaves it out when
+    /// <c>UseMonitor</c> is off.)
     /// </summary>
     public static bool IsRegularRun(DateTimeOffset now)
     {
-        var utc = now.UtcDateTime;
-        return utc.Minute % 15 < 5;
+        var due = (now + EarlyTolerance).UtcDateTime;
+        return due.Minute % 15 < 5;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Scheduled pulls for {Count} pages (demo: {Demo}, regular run: {Regular})")]

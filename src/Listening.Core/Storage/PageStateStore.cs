@@ -165,6 +165,9 @@ public sealed class PageStateEntity : ITableEntity
 
     public string? LastFailure { get; set; }
 
+    /// <summary>Why the last pull stopped paging the posts early (a repeated link, the page limit); null when it read to the end.</summary>
+    public string? PagingStopped { get; set; }
+
     [System.Runtime.Serialization.IgnoreDataMember]
     public IReadOnlyList<string> RejectedMetricList =>
         (RejectedMetrics ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

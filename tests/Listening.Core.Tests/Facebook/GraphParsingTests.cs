@@ -76,4 +76,63 @@ public sealed class GraphParsingTests
             Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData("secret"u8, "EAAtoken"u8)),
             GraphClient.Proof("EAAtoken", "secret"));
     }
+
+    private const string GoodPost = """
+        {"id":"1_2","created_time":"2026-11-27T09:15:00+0000","message":"Ausbildung","shares":{"count":3},
+         "comments":{"data":[],"summary":{"total_count":4}},"reactions_like":{"data":[],"summary":{"total_count":25}},
+         "insights":{"data":[{"name":"post_media_view","period":"lifetime","values":[{"value":840}]}]}}
+        """;
+
+    [Theory]
+    [InlineData("\"created_time\":\"2026-11-27T09:15:00+0000\",", "", "created_time")]
+    [InlineData("2026-11-27T09:15:00+0000", "9999-12-31T00:00:00+0000", "created_time")]
+    [InlineData("2026-11-27T09:15:00+0000", "2003-12-31T00:00:00+0000", "created_time")]
+    [InlineData("2026-11-27T09:15:00+0000", "gestern", "created_time")]
+    [InlineData("\"total_count\":25", "\"total_count\":1e20", "reactions_like")]
+    [InlineData("\"total_count\":25", "\"total_count\":1000000000001", "reactions_like")]
+    [InlineData("\"total_count\":4", "\"total_count\":-1", "comments")]
+    [InlineData("{\"count\":3}", "{\"count\":\"drei\"}", "shares")]
+    [InlineData("[{\"value\":840}]", "[{\"value\":1e20}]", "insights post_media_view")]
+    [InlineData("\"id\":\"1_2\"", "\"id\":12", "id")]
+    public void A_post_with_a_missing_or_absurd_field_is_malformed_and_names_the_field(string part, string replacement, string field)
+    {
+        using var body = JsonDocument.Parse(GoodPost.Replace(part, replacement, StringComparison.Ordinal));
+        var latest = new DateTimeOffset(2026, 11, 28, 10, 0, 0, TimeSpan.Zero);
+
+        using var good = JsonDocument.Parse(GoodPost);
+        Assert.True(GraphPageSource.TryParsePost(good.RootElement, latest, out _, out _));
+        Assert.False(GraphPageSource.TryParsePost(body.RootElement, latest, out var post, out var problem));
+        Assert.Null(post);
+        Assert.Equal(field, problem!.Field);
+        Assert.StartsWith("post ", problem.Item, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_post_id_that_is_not_Metas_is_not_repeated_in_the_log()
+    {
+        using var body = JsonDocument.Parse(GoodPost.Replace("\"id\":\"1_2\"", "\"id\":\"EAAsecret token\"", StringComparison.Ordinal));
+
+        Assert.False(GraphPageSource.TryParsePost(body.RootElement, DateTimeOffset.MaxValue, out _, out var problem));
+        Assert.Equal("post (unusable id)", problem!.Item);
+    }
+
+    [Fact]
+    public void Insight_values_that_are_no_count_or_lie_out_of_time_are_skipped_and_named()
+    {
+        using var body = JsonDocument.Parse("""
+            {"data":[{"name":"page_media_view","period":"day","values":[
+              {"value":5200,"end_time":"2026-11-26T08:00:00+0000"},
+              {"value":1e20,"end_time":"2026-11-27T08:00:00+0000"},
+              {"value":-4,"end_time":"2026-11-27T08:00:00+0000"},
+              {"value":12,"end_time":"9999-12-31T08:00:00+0000"},
+              {"value":12}]}]}
+            """);
+        var skipped = new List<MalformedItem>();
+
+        var values = GraphPageSource.ParseInsights(body.RootElement, new DateTimeOffset(2026, 11, 29, 0, 0, 0, TimeSpan.Zero), skipped).ToList();
+
+        Assert.Equal(5200, Assert.Single(values).Value);
+        Assert.Equal(["value", "value", "end_time", "end_time"], skipped.Select(s => s.Field));
+        Assert.All(skipped, s => Assert.Equal("insight page_media_view", s.Item));
+    }
 }

@@ -48,4 +48,21 @@ public sealed class TokenStatusTests
         Assert.NotEqual(a, TokenStatus.Fingerprint("EAAtokenB"));
         Assert.DoesNotContain("EAA", a, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("99999999999999")]
+    [InlineData("1e20")]
+    [InlineData("-5")]
+    [InlineData("\"soon\"")]
+    public void A_token_time_out_of_range_reads_as_unknown_and_is_named_as_malformed(string raw)
+    {
+        using var body = JsonDocument.Parse("""{"data":{"is_valid":true,"expires_at":0,"data_access_expires_at":""" + raw + ""","scopes":["read_insights"]}}""");
+
+        var status = TokenStatus.Parse(body.RootElement);
+
+        Assert.True(status.IsValid);
+        Assert.Null(status.DataAccessExpiresAt);
+        Assert.Null(status.ExpiresAt);
+        Assert.Equal(["data_access_expires_at"], status.MalformedFields);
+    }
 }

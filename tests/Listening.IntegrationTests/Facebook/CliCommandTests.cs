@@ -79,6 +79,43 @@ public sealed class CliCommandTests
         Assert.Contains(problem, output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(503, 1, "Meta is temporarily unavailable (code 1); try again in a few minutes")]
+    [InlineData(503, 2, "Meta is temporarily unavailable (code 2); try again in a few minutes")]
+    [InlineData(400, 4, "throttled by Meta (code 4), try again after 2026-11-27 10:")]
+    [InlineData(400, 17, "throttled by Meta (code 17), try again after 2026-11-27 10:")]
+    [InlineData(400, 32, "throttled by Meta (code 32), try again after 2026-11-27 10:")]
+    [InlineData(400, 613, "throttled by Meta (code 613), try again after 2026-11-27 10:")]
+    public async Task Check_calls_Meta_being_down_or_throttling_what_it_is_not_an_unusable_Page(int status, int code, string sentence)
+    {
+        await using var s = await GraphScenario.StartAsync();
+        s.Graph.Error = (status, code, null, $"(#{code}) Something Meta says in its own words");
+
+        var (exit, output) = await s.WithClockRunningAsync(() => CheckAsync(s));
+
+        Assert.Equal(3, exit);
+        Assert.Contains("Result:       not checked: " + sentence, output, StringComparison.Ordinal);
+        Assert.Contains("could not be checked because Meta was unavailable or throttled", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("UNUSABLE", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("rejected:", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("in its own words", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_says_when_to_try_again_after_throttling_from_Metas_estimate()
+    {
+        await using var s = await GraphScenario.StartAsync();
+        var fault = FakeGraphApi.GraphError(400, 32, null, "(#32) Page request limit reached");
+        fault.Headers["X-Business-Use-Case-Usage"] =
+            """{"104857600000001":[{"type":"pages","call_count":100,"total_cputime":20,"total_time":30,"estimated_time_to_regain_access":42}]}""";
+        s.Graph.Faults.Enqueue(fault);
+
+        var (exit, output) = await CheckAsync(s);
+
+        Assert.Equal(3, exit);
+        Assert.Contains("Result:       not checked: throttled by Meta (code 32), try again after 2026-11-27 10:42 UTC", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Check_without_a_configured_Page_says_so_and_exits_2()
     {

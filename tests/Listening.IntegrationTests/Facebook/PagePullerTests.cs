@@ -7,6 +7,7 @@ using Listening.Core.Storage;
 using Listening.Functions;
 using Listening.IntegrationTests.Infrastructure;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Listening.IntegrationTests.Facebook;
 
@@ -225,5 +226,125 @@ public sealed class PagePullerTests
         Assert.False((await poison.ExistsAsync()).Value && (await poison.PeekMessagesAsync(1)).Value.Length > 0);
         var summary = await s.App.Get<Listening.Core.Summaries.SummaryReader>().ReadDayAsync(new DateOnly(2026, 11, 27), "104857600000001", CancellationToken.None);
         Assert.Equal(5, summary!.Summary.Pages[0].Reactions.Like);
+    }
+
+    [Fact]
+    public async Task A_malformed_post_count_or_token_time_is_skipped_with_a_log_line_and_the_rest_of_the_Page_flows()
+    {
+        await using var s = await GraphScenario.StartAsync();
+        s.AddPost(1, TimeSpan.FromHours(2), like: 5);
+        s.AddPost(2, TimeSpan.FromHours(3), like: 7).Malform = json => json.Remove("created_time");
+        s.AddPost(3, TimeSpan.FromHours(4), like: 9).Malform = json => json["reactions_like"]!["summary"]!["total_count"] = 1e20;
+        s.AddPost(4, TimeSpan.FromHours(5), like: 2).Malform = json => json["shares"] = new System.Text.Json.Nodes.JsonObject { ["count"] = -3 };
+        s.Graph.TokenData["data_access_expires_at"] = 99999999999999;
+        s.Graph.PageSize = 100;
+
+        var pulled = await s.PullAsync();
+
+        Assert.Equal(PullStatus.Pulled, pulled.Status);
+        Assert.Equal(["104857600000001_1"], pulled.Capture!.Posts.Select(p => p.Id));
+        Assert.Equal(998, pulled.Capture.Followers);
+        Assert.Null(pulled.Capture.Token!.DataAccessExpiresAt);
+        Assert.Equal(1, pulled.Capture.HttpRequests); // nothing retried
+        var state = await StateAsync(s);
+        Assert.NotNull(state.LastSuccessfulPull);
+        Assert.Contains("4 malformed item(s)", state.LastFailure, StringComparison.Ordinal);
+        Assert.Contains("post 104857600000001_2 (created_time", state.LastFailure, StringComparison.Ordinal);
+        Assert.Contains("post 104857600000001_3 (reactions_like", state.LastFailure, StringComparison.Ordinal);
+        Assert.Contains("debug_token (data_access_expires_at", state.LastFailure, StringComparison.Ordinal);
+        Assert.Contains("and 1 more", state.LastFailure, StringComparison.Ordinal);
+        var lines = s.App.Logs!.GetSnapshot().Where(r => r.Message.StartsWith("Skipped a malformed item", StringComparison.Ordinal)).Select(r => r.Message).ToList();
+        Assert.Equal(4, lines.Count);
+        Assert.Contains(lines, l => l.Contains("post 104857600000001_4, field shares", StringComparison.Ordinal));
+        var health = await s.App.Get<HealthReporter>().ReportAsync(CancellationToken.None);
+        Assert.NotNull(health.Pages[0].LastFailure);
+        Assert.False(health.Pages[0].Stalled);
+
+        // The snapshot of the good post reached the queue: the Page flows.
+        Assert.True(await s.App.DeliverAsync(s.App.Options.Queues.Snapshots, m => s.App.Get<AggregateSnapshot>().Run(m, CancellationToken.None)) >= 1);
+    }
+
+    [Fact]
+    public async Task A_repeating_paging_link_is_followed_once_and_noted_in_health()
+    {
+        await using var s = await GraphScenario.StartAsync();
+        for (var i = 1; i <= 5; i++)
+        {
+            s.AddPost(i, TimeSpan.FromHours(i));
+        }
+
+        s.Graph.RepeatNextLinkTimes = 500;
+
+        var pulled = await s.PullAsync();
+
+        Assert.Equal(PullStatus.Pulled, pulled.Status);
+        Assert.Equal(2, s.Graph.Requests.Count); // the batch and the second page; the repeated link is not asked again
+        Assert.Equal(4, pulled.Capture!.Posts.Count);
+        var health = await s.App.Get<HealthReporter>().ReportAsync(CancellationToken.None);
+        Assert.Contains("repeated a link after 2 page(s)", health.Pages[0].PagingStopped, StringComparison.Ordinal);
+        Assert.Contains(s.App.Logs!.GetSnapshot(), r => r.Message.StartsWith("Paging of the posts of page 104857600000001 repeated a link", StringComparison.Ordinal));
+
+        // A later cycle that reads to the end clears the note.
+        s.Graph.RepeatNextLinkTimes = 0;
+        s.App.Time.Advance(TimeSpan.FromMinutes(15));
+        Assert.Equal(PullStatus.Pulled, (await s.PullAsync()).Status);
+        Assert.Null((await StateAsync(s)).PagingStopped);
+    }
+
+    [Fact]
+    public async Task Paging_stops_at_MaxPostPagesPerCycle_with_a_log_line_and_a_health_note()
+    {
+        await using var s = await GraphScenario.StartAsync(settings: new Dictionary<string, string?> { ["Listening:Facebook:MaxPostPagesPerCycle"] = "3" });
+        for (var i = 1; i <= 30; i++)
+        {
+            s.AddPost(i, TimeSpan.FromHours(i));
+        }
+
+        var pulled = await s.PullAsync();
+
+        Assert.Equal(PullStatus.Pulled, pulled.Status);
+        Assert.Equal(3, s.Graph.Requests.Count); // the batch and two paging GETs: 3 pages of 2 posts here
+        Assert.Equal(6, pulled.Capture!.Posts.Count);
+        var health = await s.App.Get<HealthReporter>().ReportAsync(CancellationToken.None);
+        Assert.Contains("limit of 3 page(s) (Listening:Facebook:MaxPostPagesPerCycle)", health.Pages[0].PagingStopped, StringComparison.Ordinal);
+        Assert.Contains(s.App.Logs!.GetSnapshot(), r => r.Message.Contains("stopped at the limit of 3 pages", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("2026-11-27T11:59:59.998Z")]
+    [InlineData("2026-11-27T12:00:00.002Z")]
+    public async Task The_quarter_hour_timer_pulls_every_Page_when_it_fires_a_little_early_or_late(string firedAt)
+    {
+        await using var s = await GraphScenario.StartAsync(DateTimeOffset.Parse(firedAt, System.Globalization.CultureInfo.InvariantCulture));
+
+        await s.App.Get<SchedulePulls>().Run(new TimerInfo(), CancellationToken.None);
+
+        var pulls = s.App.Queue(s.App.Options.Queues.Pulls);
+        Assert.True((await pulls.ExistsAsync()).Value);
+        var message = Assert.Single((await pulls.PeekMessagesAsync(32)).Value);
+        Assert.Equal(s.Page.Id, MessageCodec.DecodePull(message.Body.ToString()).PageId);
+    }
+
+    [Fact]
+    public async Task An_answer_the_parser_cannot_read_fails_the_pull_with_our_sentence_instead_of_failing_the_message()
+    {
+        await using var app = await TestApp.StartAsync(GraphScenario.Winter, new Dictionary<string, string?>
+        {
+            ["Listening:Pages:0:Id"] = "104857600000001",
+            ["Listening:Pages:0:AccessToken"] = GraphScenario.Token,
+        }, services => services.AddTransient<IPageSource, UnreadableSource>());
+
+        var outcome = await app.Get<PagePuller>().PullAsync(
+            new PullRequest { PageId = "104857600000001", Kind = PullKind.Posts, RequestedAt = app.Time.GetUtcNow() }, CancellationToken.None);
+
+        Assert.Equal(PullStatus.Failed, outcome.Status);
+        var state = await app.Get<PageStateStore>().GetAsync("104857600000001", CancellationToken.None);
+        Assert.Equal("Meta's answer had a shape Listening cannot read; the next cycle tries again", state!.LastFailure);
+    }
+
+    private sealed class UnreadableSource : IPageSource
+    {
+        public Task<PageCapture> CaptureAsync(Listening.Core.Configuration.PageOptions page, PullPlan plan, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("The requested operation requires an element of type 'Object', but the target element has type 'Array'.");
     }
 }

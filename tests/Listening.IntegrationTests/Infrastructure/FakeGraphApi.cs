@@ -46,6 +46,12 @@ public sealed class FakeGraphApi : IAsyncDisposable
 
     public List<FakePost> Posts { get; } = [];
 
+    /// <summary>
+    /// While above 0, each posts answer carries the same <c>paging.next</c> (to the second page), even at the end,
+    /// and counts it down: the repeating link that once made 36,836 requests in a minute.
+    /// </summary>
+    public int RepeatNextLinkTimes { get; set; }
+
     /// <summary>When set, every request gets this Graph error (status, code, subcode, message).</summary>
     public (int Status, int Code, int? Subcode, string Message)? Error { get; set; }
 
@@ -377,7 +383,12 @@ public sealed class FakeGraphApi : IAsyncDisposable
         var page = ordered.Skip(after).Take(pageSize).ToList();
         var data = new JsonArray([.. page.Select(p => ToJson(p, postMetrics))]);
         var paging = new JsonObject { ["cursors"] = new JsonObject { ["before"] = "QVFIUmJl", ["after"] = "QVFIUmFm" } };
-        if (after + pageSize < ordered.Count)
+        if (RepeatNextLinkTimes > 0)
+        {
+            RepeatNextLinkTimes--;
+            paging["next"] = $"{BaseUri.ToString().TrimEnd('/')}{path}?access_token={token}&limit={pageSize}&after={pageSize}&fields={Uri.EscapeDataString(fields)}";
+        }
+        else if (after + pageSize < ordered.Count)
         {
             // Meta's next link is absolute and carries the access token in its query.
             var sinceUntil = (query.TryGetValue("since", out var sinceText) ? "&since=" + sinceText : "") + (query.TryGetValue("until", out var untilText) ? "&until=" + untilText : "");
@@ -410,6 +421,7 @@ public sealed class FakeGraphApi : IAsyncDisposable
             json["shares"] = new JsonObject { ["count"] = post.Shares };
         }
 
+        post.Malform?.Invoke(json);
         if (postMetrics.Length > 0)
         {
             json["insights"] = new JsonObject
@@ -529,4 +541,7 @@ public sealed class FakePost
 
     /// <summary>Lifetime <c>post_total_media_view_unique</c>.</summary>
     public long Reach { get; set; }
+
+    /// <summary>Edits the post's JSON as Meta sends it (a field left out, a count of 1e20).</summary>
+    public Action<JsonObject>? Malform { get; set; }
 }
