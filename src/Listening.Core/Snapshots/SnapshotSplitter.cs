@@ -51,7 +51,7 @@ public static class SnapshotSplitter
 
     private static PostObservation Trim(PostObservation post) =>
         post.Message is { Length: > MessageSchema.MaxMessageLength } message
-            ? post with { Message = message[..MessageSchema.MaxMessageLength] }
+            ? post with { Message = MessageSchema.Cut(message, MessageSchema.MaxMessageLength) }
             : post;
 
     private static int EnvelopeBytes(PageCapture capture) =>
