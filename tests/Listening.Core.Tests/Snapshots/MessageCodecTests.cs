@@ -181,4 +181,37 @@ public sealed class MessageCodecTests
 
         Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_splitter_keeps_to_the_decoders_limits_so_a_long_permalink_from_Meta_parks_nothing()
+    {
+        var capture = new Listening.Core.Ingestion.PageCapture
+        {
+            PageId = "104857600000001",
+            PageName = new string('n', 1_000),
+            CapturedAt = Now.AddMinutes(-5),
+            Posts =
+            [
+                Sample().Posts[0] with { Message = new string('m', 5_000), Permalink = "https://www.facebook.com/" + new string('p', MessageSchema.MaxPermalinkLength) },
+                Sample().Posts[0] with { Id = "104857600000001_2", Permalink = "https://www.facebook.com/104857600000001/posts/2" },
+            ],
+        };
+
+        var decoded = MessageCodec.DecodeSnapshot(MessageCodec.Encode(Assert.Single(SnapshotSplitter.Split(capture))), Now);
+
+        Assert.Equal(MessageSchema.MaxPageNameLength, decoded.PageName.Length);
+        Assert.Equal(MessageSchema.MaxMessageLength, decoded.Posts[0].Message!.Length);
+        Assert.Null(decoded.Posts[0].Permalink);
+        Assert.Equal("https://www.facebook.com/104857600000001/posts/2", decoded.Posts[1].Permalink);
+    }
+
+    [Fact]
+    public void A_lone_surrogate_escape_is_rejected_as_invalid_json_not_thrown_as_something_else()
+    {
+        var body = "{\"schema\":1,\"pageId\":\"1\",\"pageName\":\"x\\ud800\",\"capturedAt\":\"2026-11-28T05:00:00Z\",\"parts\":1,\"posts\":[]}";
+
+        var ex = Assert.Throws<InvalidMessageException>(() => MessageCodec.DecodeSnapshot(body, Now));
+
+        Assert.Contains("not valid PageSnapshot JSON", ex.Message, StringComparison.Ordinal);
+    }
 }
