@@ -27,6 +27,9 @@ public sealed class PoisonQueues(
     /// <summary>Shown for messages the host parked after its tries: the reason is in the logs of those tries.</summary>
     public const string FailedRepeatedly = "failed repeatedly (see logs)";
 
+    /// <summary>Shown for messages that are not base64: the host parks them at once, without a reason row.</summary>
+    public const string NotDecodable = "could not be decoded: not base64-encoded, so the queue trigger cannot read it (retry sends it encoded)";
+
     /// <summary>Storage queues show at most 32 messages without taking them.</summary>
     public const int PeekLimit = 32;
 
@@ -67,8 +70,7 @@ public sealed class PoisonQueues(
             {
                 var (body, base64) = Decode(message.Body.ToString());
                 reasons.TryGetValue(PoisonLog.KeyOf(body), out var recorded);
-                var reason = recorded?.Reason
-                    ?? (base64 ? FailedRepeatedly : "not base64-encoded, so the queue trigger cannot read it (retry sends it encoded)");
+                var reason = recorded?.Reason ?? (base64 ? FailedRepeatedly : NotDecodable);
                 entries.Add(new PoisonEntry(message.MessageId, message.InsertedOn, Encoding.UTF8.GetByteCount(body), Describe(body), reason, recorded?.ParkedAt));
             }
 
@@ -148,7 +150,7 @@ public sealed class PoisonQueues(
                 return $"JSON {root.ValueKind.ToString().ToLowerInvariant()}, {Encoding.UTF8.GetByteCount(body)} bytes";
             }
 
-            string? Text(string name) => root.TryGetProperty(name, out var v) ? v.ValueKind == JsonValueKind.String ? v.GetString() : v.GetRawText() : null;
+            string? Text(string name) => root.TryGetProperty(name, out var v) ? v.ValueKind == JsonValueKind.String ? StringOf(v) : v.GetRawText() : null;
             var parts = new List<string>();
             if (Text("pageId") is { } page)
             {
@@ -178,6 +180,19 @@ public sealed class PoisonQueues(
         catch (JsonException)
         {
             return $"not JSON, {Encoding.UTF8.GetByteCount(body)} bytes";
+        }
+    }
+
+    /// <summary>A string value, or its JSON text when it is not valid UTF-16 (a lone surrogate escape such as <c>\ud800</c>).</summary>
+    private static string StringOf(JsonElement value)
+    {
+        try
+        {
+            return value.GetString() ?? "";
+        }
+        catch (InvalidOperationException)
+        {
+            return value.GetRawText();
         }
     }
 

@@ -30,7 +30,7 @@ public sealed partial class QueueHandlers(
     private readonly QueueNames _queues = options.Value.Queues;
 
     public Task<HandlerOutcome> HandlePullAsync(string body, string messageId, CancellationToken cancellationToken) =>
-        HandleAsync(nameof(HandlePullAsync), _queues.Pulls, body, messageId, MessageCodec.DecodePull, m => m.TraceParent, async request =>
+        HandleAsync(nameof(HandlePullAsync), _queues.Pulls, body, messageId, b => MessageCodec.DecodePull(b, time.GetUtcNow()), m => m.TraceParent, async request =>
         {
             await puller.PullAsync(request, cancellationToken);
             ListeningTelemetry.Pulls.Add(1);

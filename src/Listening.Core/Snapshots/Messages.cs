@@ -206,7 +206,40 @@ public static class MessageSchema
 {
     public const int Current = 1;
 
+    /// <summary>Post text is cut to this many characters (by the producer and again at decode); summaries show 140.</summary>
     public const int MaxMessageLength = 1000;
+
+    /// <summary>A Page name is cut to this many characters at decode (Facebook allows 75).</summary>
+    public const int MaxPageNameLength = 200;
+
+    /// <summary>Page and post ids longer than this are parked (Facebook's are about 35 characters).</summary>
+    public const int MaxIdLength = 128;
+
+    /// <summary>A permalink longer than this is parked (Facebook's are about 80 characters).</summary>
+    public const int MaxPermalinkLength = 2048;
+
+    /// <summary>A notification key longer than this is parked.</summary>
+    public const int MaxKeyLength = 1000;
+
+    /// <summary>A notification kind or channel name longer than this is parked.</summary>
+    public const int MaxNameLength = 100;
+
+    /// <summary>Any count (followers, reactions, comments, shares, metric values) above this is parked.</summary>
+    public const long MaxCount = 1_000_000_000_000;
+
+    /// <summary>Times (capture, post creation, Meta's days, pull ranges) before this year are parked.</summary>
+    public const int FirstYear = 2004;
+
+    /// <summary>The first <paramref name="length"/> characters, never ending on half a surrogate pair.</summary>
+    public static string? Cut(string? text, int length)
+    {
+        if (text is null || text.Length <= length)
+        {
+            return text;
+        }
+
+        return char.IsHighSurrogate(text[length - 1]) ? text[..(length - 1)] : text[..length];
+    }
 
     /// <summary>The queue trigger base64-encodes; 64 KiB per message leaves 48 KiB of payload.</summary>
     public const int MaxPayloadBytes = 48 * 1024;

@@ -49,9 +49,14 @@ public static class SnapshotSplitter
         return [.. groups.Select((g, i) => Envelope(capture, g.Posts, g.Insights, i, groups.Count))];
     }
 
+    /// <summary>The decoder's limits (docs/data-model.md): text cut, a permalink too long to be one dropped.</summary>
     private static PostObservation Trim(PostObservation post) =>
-        post.Message is { Length: > MessageSchema.MaxMessageLength } message
-            ? post with { Message = message[..MessageSchema.MaxMessageLength] }
+        post.Message is { Length: > MessageSchema.MaxMessageLength } || post.Permalink is { Length: > MessageSchema.MaxPermalinkLength }
+            ? post with
+            {
+                Message = MessageSchema.Cut(post.Message, MessageSchema.MaxMessageLength),
+                Permalink = post.Permalink is { Length: > MessageSchema.MaxPermalinkLength } ? null : post.Permalink,
+            }
             : post;
 
     private static int EnvelopeBytes(PageCapture capture) =>
@@ -60,7 +65,7 @@ public static class SnapshotSplitter
     private static PageSnapshot Envelope(PageCapture capture, IReadOnlyList<PostObservation> posts, IReadOnlyList<InsightValue> insights, int part, int parts) => new()
     {
         PageId = capture.PageId,
-        PageName = capture.PageName,
+        PageName = MessageSchema.Cut(capture.PageName, MessageSchema.MaxPageNameLength)!,
         Demo = capture.Demo,
         CapturedAt = capture.CapturedAt,
         Followers = capture.Followers,

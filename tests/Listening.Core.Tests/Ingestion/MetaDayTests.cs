@@ -139,7 +139,7 @@ public sealed class MetaDayTests
     [InlineData("""{"schema":1,"pageId":"1","kind":"posts","requestedAt":"2026-11-27T09:00:00Z","since":"2026-06-02","until":"2026-06-01"}""", "after until")]
     public void Impossible_ranges_in_pull_requests_are_rejected(string body, string reason)
     {
-        var ex = Assert.Throws<InvalidMessageException>(() => MessageCodec.DecodePull(body));
+        var ex = Assert.Throws<InvalidMessageException>(() => MessageCodec.DecodePull(body, EndOfDay.AddHours(2)));
 
         Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
     }
@@ -147,7 +147,7 @@ public sealed class MetaDayTests
     [Fact]
     public void A_backfill_window_of_90_days_is_accepted()
     {
-        var request = MessageCodec.DecodePull("""{"schema":1,"pageId":"1","kind":"insights","requestedAt":"2026-11-27T09:00:00Z","since":"2026-01-01","until":"2026-03-31"}""");
+        var request = MessageCodec.DecodePull("""{"schema":1,"pageId":"1","kind":"insights","requestedAt":"2026-11-27T09:00:00Z","since":"2026-01-01","until":"2026-03-31"}""", EndOfDay.AddHours(2));
 
         Assert.Equal(new DateOnly(2026, 3, 31), request.Until);
     }

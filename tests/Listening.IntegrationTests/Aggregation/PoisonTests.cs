@@ -41,7 +41,88 @@ public sealed class PoisonTests : IAsyncLifetime
         { "{\"schema\":1,\"pageId\":\"104857600000001\",\"pageName\":\"x\",\"capturedAt\":\"2026-11-27T09:00:00Z\",\"parts\":1,\"posts\":[{\"id\":\"p1\",\"createdTime\":\"2026-11-27T08:00:00Z\",\"reactions\":{},\"comments\":-4}]}", "negative comment count" },
         { "{\"schema\":1,\"pageId\":\"104857600000001\",\"pageName\":\"x\",\"capturedAt\":\"2026-11-27T09:00:00Z\",\"parts\":2,\"part\":2,\"posts\":[]}", "part 2 of 2 is impossible" },
         { Valid(Now.AddHours(2)), "lies in the future" },
+        // Values that can never be right (issue 11, item 7) and fields beyond their limits (item 5): parked at once.
+        { Valid(Now.AddHours(-1)).Replace("\"followers\":1000", "\"followers\":1000000000001", StringComparison.Ordinal), "followers (1000000000001) lies outside 0 to 1000000000000" },
+        { Valid(Now.AddHours(-1)).Replace("\"like\":3", "\"like\":100000000000000000", StringComparison.Ordinal), "a reaction count of post 104857600000001_1" },
+        { Valid(Now.AddHours(-1)).Replace("\"createdTime\":\"2026-11-27T07:00:00+00:00\"", "\"createdTime\":\"0001-01-01T00:00:00Z\"", StringComparison.Ordinal), "before Facebook existed" },
+        { Valid(Now.AddHours(-1)).Replace("\"insights\":[]", "\"insights\":[{\"metric\":\"page_follows\",\"endTime\":\"9999-12-31T08:00:00Z\",\"value\":3}]", StringComparison.Ordinal), "impossible end time 9999-12-31" },
+        { Valid(Now.AddHours(-1)).Replace("\"followers\":1000", "\"followers\":1000,\"followers\":5", StringComparison.Ordinal), "Duplicate" },
+        { Valid(Now.AddHours(-1)).Replace("\"id\":\"104857600000001_1\"", "\"id\":\"104857600000001_1\",\"permalink\":\"https://www.facebook.com/" + new string('p', 3000) + "\"", StringComparison.Ordinal), "longer than 2048 characters" },
     };
+
+    [Fact]
+    public void The_bad_bodies_differ_from_a_valid_one()
+    {
+        // The replacements above must hit: otherwise a case would test a valid snapshot.
+        Assert.All(BadBodies(), row => Assert.NotEqual(Valid(Now.AddHours(-1)), (string)row[0]));
+    }
+
+    [Fact]
+    public async Task A_post_text_of_40000_characters_is_cut_at_decode_and_the_snapshot_is_applied()
+    {
+        var body = MessageCodec.Encode(new PageSnapshot
+        {
+            PageId = "104857600000001",
+            PageName = "Kreis Soest",
+            CapturedAt = Now.AddHours(-1),
+            Posts = [new PostObservation { Id = "104857600000001_1", CreatedTime = Now.AddHours(-3), Message = new string('x', 40_000), Reactions = new ReactionCounts { Like = 2 } }],
+        });
+        var snapshots = _app.Queue(_app.Options.Queues.Snapshots);
+        await snapshots.CreateIfNotExistsAsync();
+        await snapshots.SendMessageAsync(body);
+
+        await _app.DeliverAsync(_app.Options.Queues.Snapshots, m => _app.Get<AggregateSnapshot>().Run(m, CancellationToken.None));
+
+        Assert.False(await _app.Queue(_app.Options.Queues.Snapshots + "-poison").ExistsAsync());
+        var post = Assert.Single(await TestApp.RowsAsync(_app.Tables.Observations), r => r.RowKey.Contains("_post_", StringComparison.Ordinal));
+        Assert.Equal(new string('x', MessageSchema.MaxMessageLength), post.GetString("Message"));
+        var archived = Assert.Single(await TestApp.RowsAsync(_app.Tables.RawSnapshots));
+        Assert.Equal(MessageSchema.MaxMessageLength, MessageCodec.DecodeSnapshot(Listening.Core.Storage.RawArchive.Decompress(archived.GetBinary("Payload")), Now).Posts[0].Message!.Length);
+    }
+
+    [Theory]
+    [InlineData("\"since\":\"0001-01-01\",\"until\":\"2026-11-26\"", "since 0001-01-01 is before Facebook existed")]
+    [InlineData("\"since\":\"2026-11-01\",\"until\":\"9999-12-31\"", "until 9999-12-31 lies in the future")]
+    [InlineData("\"since\":\"2026-11-01\",\"since\":\"2026-11-02\"", "Duplicate")]
+    public async Task A_pull_with_an_impossible_range_is_parked_on_first_delivery_with_its_reason(string range, string reason)
+    {
+        var body = "{\"schema\":1,\"pageId\":\"" + Listening.Core.Sample.DemoPage.PageId + "\",\"kind\":\"posts\",\"requestedAt\":\"2026-11-27T09:55:00Z\"," + range + "}";
+        var pulls = _app.Queue(_app.Options.Queues.Pulls);
+        await pulls.CreateIfNotExistsAsync();
+        await pulls.SendMessageAsync(body);
+
+        await _app.DeliverAsync(_app.Options.Queues.Pulls, m => _app.Get<PullPage>().Run(m, CancellationToken.None));
+
+        var parked = (await _app.Queue(_app.Options.Queues.Pulls + "-poison").PeekMessagesAsync(10)).Value;
+        Assert.Equal(body, Assert.Single(parked).Body.ToString());
+        Assert.False(await _app.Queue(_app.Options.Queues.Snapshots).ExistsAsync()); // nothing was pulled
+        var why = Assert.Single((await ListAsync()).Split('\n'), l => l.StartsWith("    why: ", StringComparison.Ordinal));
+        Assert.Contains(reason, why, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_parked_message_with_a_lone_surrogate_escape_is_listed_beside_the_others()
+    {
+        // Parked by the host as it came (plain text, so never decoded) and, base64-encoded, after its tries.
+        var azurite = (await SharedAzurite.GetAsync()).ConnectionString;
+        var notifications = new QueueClient(azurite, _app.Options.Queues.Notifications + "-poison");
+        await notifications.CreateIfNotExistsAsync();
+        await notifications.SendMessageAsync("{\"key\":\"t:\\ud800\"}");
+        await notifications.SendMessageAsync(Convert.ToBase64String(Encoding.UTF8.GetBytes("{\"key\":\"t:\\udc00x\",\"kind\":\"digest\"}")));
+        var snapshots = new QueueClient(azurite, _app.Options.Queues.Snapshots + "-poison");
+        await snapshots.CreateIfNotExistsAsync();
+        await snapshots.SendMessageAsync(Convert.ToBase64String(Encoding.UTF8.GetBytes(Valid(Now.AddHours(-1)))));
+
+        var listing = await ListAsync();
+
+        Assert.Contains($"{_app.Options.Queues.Notifications}-poison: 2 message(s)", listing, StringComparison.Ordinal);
+        Assert.Contains("key \"t:\\ud800\"", listing, StringComparison.Ordinal);
+        Assert.Contains("kind digest, key \"t:\\udc00x\"", listing, StringComparison.Ordinal);
+        Assert.Contains("why: " + PoisonQueues.NotDecodable, listing, StringComparison.Ordinal);
+        Assert.Contains("could not be decoded", listing, StringComparison.Ordinal);
+        Assert.Contains($"{_app.Options.Queues.Snapshots}-poison: 1 message(s)", listing, StringComparison.Ordinal);
+        Assert.Equal(3, listing.Split('\n').Count(l => l.StartsWith("    why: ", StringComparison.Ordinal)));
+    }
 
     [Theory]
     [MemberData(nameof(BadBodies))]
@@ -150,7 +231,7 @@ public sealed class PoisonTests : IAsyncLifetime
         var listing = await ListAsync();
 
         Assert.Contains("why: " + PoisonQueues.FailedRepeatedly, listing, StringComparison.Ordinal);
-        Assert.Contains("why: not base64-encoded", listing, StringComparison.Ordinal);
+        Assert.Contains("why: " + PoisonQueues.NotDecodable, listing, StringComparison.Ordinal);
 
         await OperationsCommands.RetryAsync("snapshots-" + _app.Suffix, false, TextWriter.Null, CancellationToken.None, _app.Services);
         var delivered = await _app.DeliverAsync(_app.Options.Queues.Snapshots, m => _app.Get<AggregateSnapshot>().Run(m, CancellationToken.None));

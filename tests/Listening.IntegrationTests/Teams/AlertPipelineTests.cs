@@ -202,7 +202,7 @@ public sealed class AlertPipelineTests : IAsyncLifetime
         var pulls = new List<string>();
         await _app.DeliverAsync(_app.Options.Queues.Pulls, m =>
         {
-            pulls.Add(MessageCodec.DecodePull(m.Body.ToString()).PageId);
+            pulls.Add(MessageCodec.DecodePull(m.Body.ToString(), at).PageId);
             return Task.CompletedTask;
         });
         return [.. pulls.Order(StringComparer.Ordinal)];
