@@ -24,10 +24,11 @@ internal static class CliHost
         }
 
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         if (verbose)
         {
+            // Without --verbose the CLI speaks only through its own sentences (README, "CLI").
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+            builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             builder.Logging.SetMinimumLevel(LogLevel.Information);
             builder.Logging.AddFilter("Listening", LogLevel.Information);
         }
@@ -56,28 +57,63 @@ internal static class CliHost
         Console.SetError(masker.Wrap(Console.Error));
     }
 
-    /// <summary>Runs a command body; configuration errors and failures become one plain sentence on stderr.</summary>
+    /// <summary>Runs a command body; configuration errors and failures become one plain sentence on stderr, never a stack trace.</summary>
     public static async Task<int> RunAsync(Func<Task<int>> body)
     {
         try
         {
             return await body();
         }
-        catch (OptionsValidationException ex)
-        {
-            await Console.Error.WriteLineAsync("Configuration error: " + string.Join(" ", ex.Failures));
-            return 2;
-        }
         catch (OperationCanceledException)
         {
             await Console.Error.WriteLineAsync("Cancelled.");
             return 130;
         }
-        catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestException or InvalidOperationException or IOException
-            or Core.Facebook.GraphApiException or Core.Notifications.TeamsDeliveryException)
+        catch (Exception ex)
         {
-            await Console.Error.WriteLineAsync("Failed: " + Core.Facebook.Redaction.Redact(ex.Message.Split('\n')[0]));
-            return 1;
+            var (sentence, exit) = Describe(ex);
+            await Console.Error.WriteLineAsync(sentence);
+            return exit;
         }
     }
+
+    /// <summary>One line for an operator, and the exit code: 2 for configuration, 1 for everything else.</summary>
+    internal static (string Sentence, int Exit) Describe(Exception exception)
+    {
+        var all = Flatten(exception).ToList();
+        var configuration = all.OfType<OptionsValidationException>().SelectMany(e => e.Failures).Distinct(StringComparer.Ordinal).ToList();
+        if (configuration.Count > 0)
+        {
+            return ("Configuration error: " + OneLine(string.Join(" ", configuration)), 2);
+        }
+
+        // The storage SDK gives up after its retries with an AggregateException of RequestFailedExceptions.
+        var storage = all.OfType<Azure.RequestFailedException>().FirstOrDefault();
+        if (storage is not null)
+        {
+            return storage.Status == 0
+                ? ($"Storage is not reachable ({OneLine(storage.Message)}): check AzureWebJobsStorage and that the storage account (or Azurite, npm run azurite) is running.", 1)
+                : ($"Storage refused the request: HTTP {storage.Status} {storage.ErrorCode}: check AzureWebJobsStorage and the identity's storage roles.", 1);
+        }
+
+        var first = all.FirstOrDefault(e => e is not AggregateException) ?? exception;
+        return first switch
+        {
+            Core.Notifications.TeamsDeliveryException or Core.Facebook.GraphApiException or HttpRequestException or InvalidOperationException or IOException
+                => ("Failed: " + OneLine(first.Message), 1),
+            _ => ($"Failed unexpectedly ({first.GetType().Name}): {OneLine(first.Message)}", 1),
+        };
+    }
+
+    private static IEnumerable<Exception> Flatten(Exception exception)
+    {
+        yield return exception;
+        var inner = exception is AggregateException aggregate ? aggregate.InnerExceptions : exception.InnerException is { } one ? [one] : (IEnumerable<Exception>)[];
+        foreach (var child in inner.SelectMany(Flatten))
+        {
+            yield return child;
+        }
+    }
+
+    private static string OneLine(string text) => Core.Facebook.Redaction.Redact(text.Split('\n')[0].Trim());
 }

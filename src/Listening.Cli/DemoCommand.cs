@@ -94,7 +94,8 @@ internal static class DemoCommand
         };
         await File.WriteAllBytesAsync(files[0], JsonSerializer.SerializeToUtf8Bytes(stored.Summary, SummaryJsonContext.Default.DailySummary), cancellationToken);
         await File.WriteAllTextAsync(files[1], SummaryHtmlRenderer.Render(stored.Summary), Encoding.UTF8, cancellationToken);
-        await File.WriteAllTextAsync(files[2], digest.Payload.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), Encoding.UTF8, cancellationToken);
+        // JSON has no byte order mark (RFC 8259); Encoding.UTF8 would write one.
+        await File.WriteAllTextAsync(files[2], digest.Payload.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), cancellationToken);
 
         await WriteTerminalSummaryAsync(output, stored.Summary);
         foreach (var file in files)

@@ -100,10 +100,21 @@ public static class ListeningCli
         var scheduled = await host.Services.GetRequiredService<PullScheduler>().ScheduleAsync(everyPage: true, cancellationToken);
         var result = await host.Services.GetRequiredService<QueueDrain>().RunAsync(cancellationToken);
         var poisoned = result.Poisoned.Values.Sum();
+        var notSynced = NotSynced(result, host.Services.GetRequiredService<PageDirectory>());
+        foreach (var line in notSynced)
+        {
+            await Console.Error.WriteLineAsync(line);
+        }
+
         if (result.Failures.Count > 0 || poisoned > 0)
         {
             await Console.Error.WriteLineAsync(
-                $"Sync failed: {result.Failures.Count} failed tries, {poisoned} messages in poison queues; first: {result.Failures.FirstOrDefault() ?? "see the poison queue"}");
+                $"Sync failed: {result.Failures.Count} failed tries, {poisoned} messages in poison queues; first: {result.Failures.FirstOrDefault() ?? "see the poison queue (listening poison list)"}");
+            return 1;
+        }
+
+        if (notSynced.Count > 0)
+        {
             return 1;
         }
 
@@ -111,6 +122,27 @@ public static class ListeningCli
             $"Synced {scheduled} page(s): {result.Done.GetValueOrDefault("pulls")} pulls, {result.Done.Values.Sum()} messages processed."));
         return 0;
     }
+
+    /// <summary>One sentence per Page whose pull of this run brought nothing, in our words (Meta's text stays in the logs, --verbose).</summary>
+    internal static IReadOnlyList<string> NotSynced(DrainResult result, PageDirectory pages) =>
+    [
+        .. result.Pulls
+            .Where(p => p.Outcome.Status != PullStatus.Pulled)
+            .GroupBy(p => p.Request.PageId, StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var outcome = g.Last().Outcome;
+                var page = pages.Find(g.Key)?.Name is { Length: > 0 } name ? $"Page {g.Key} ({name})" : $"Page {g.Key}";
+                var until = outcome.ResumeAfter?.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) ?? "later";
+                return outcome.Status switch
+                {
+                    PullStatus.TokenInvalid => $"{page} was not synced: its access token is not valid (expired, revoked or changed); renew it and run listening check.",
+                    PullStatus.Throttled => $"{page} was not synced: Meta throttles it; its pulls pause until {until}.",
+                    PullStatus.Paused => $"{page} was not synced: its pulls are paused until {until} (throttling or high rate-limit usage).",
+                    _ => $"{page} was not synced: the Graph API call failed (an error from Meta, or no answer); run it again later, or with --verbose to see Meta's answer.",
+                };
+            }),
+    ];
 
     private static async Task<int> BackfillAsync(string since, string? until, bool verbose, CancellationToken cancellationToken)
     {

@@ -52,7 +52,7 @@ internal static class NotifyCommand
             return 0;
         }
 
-        var report = await services.GetRequiredService<NotificationDispatcher>().DeliverAsync(message, cancellationToken);
+        var report = await services.GetRequiredService<NotificationDispatcher>().DeliverNowAsync(message, cancellationToken);
         foreach (var (channel, outcome) in report.Channels)
         {
             await output.WriteLineAsync(outcome switch

@@ -60,6 +60,34 @@ public sealed partial class NotificationDispatcher(
         return DeliveryOutcome.Retrying;
     }
 
+    /// <summary>The longest Retry-After the CLI waits for once before it gives up (README, "CLI").</summary>
+    public static readonly TimeSpan MaxWaitNow = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The CLI path (<c>listening notify</c>), where no queue retries: one try, and when every channel that failed
+    /// asked to wait with a Retry-After of at most <see cref="MaxWaitNow"/>, one wait and one more try of those
+    /// channels. Anything else (no Retry-After, a longer one, a timeout that may have arrived) is reported at once.
+    /// </summary>
+    public async Task<DeliveryReport> DeliverNowAsync(NotificationMessage message, CancellationToken cancellationToken)
+    {
+        var first = await DeliverAsync(message, cancellationToken);
+        if (first.Failures.Count == 0 || first.Failures.Any(f => f.RetryAfter is null || f.RetryAfter > MaxWaitNow))
+        {
+            return first;
+        }
+
+        var wait = first.Failures.Max(f => f.RetryAfter!.Value);
+        LogWaiting(logger, message.Kind, message.Key, wait.TotalSeconds);
+        await Task.Delay(wait, time, cancellationToken);
+        var second = await DeliverAsync(message, cancellationToken);
+
+        // A channel that took it on the first try shows as already sent now: keep what happened first.
+        var channels = first.Channels
+            .Select(c => c.Outcome != DeliveryOutcome.Failed ? c : second.Channels.Where(s => s.Channel == c.Channel).DefaultIfEmpty(c).First())
+            .ToList();
+        return new DeliveryReport(channels, second.Failures);
+    }
+
     /// <summary>One try for every routed channel that has not had this notification yet; failures are reported, not thrown.</summary>
     public async Task<DeliveryReport> DeliverAsync(NotificationMessage message, CancellationToken cancellationToken)
     {
@@ -172,6 +200,9 @@ public sealed partial class NotificationDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Teams channel {Channel} did not take {Kind} notification {Key} (HTTP {Status}, transient: {Transient})")]
     private static partial void LogFailed(ILogger logger, string kind, string key, string channel, int status, bool transient);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Teams asked to wait {Seconds:0} s before notification {Kind} {Key} is sent again; waiting once")]
+    private static partial void LogWaiting(ILogger logger, string kind, string key, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {Kind} {Key} goes back on the queue for attempt {Attempt} in {DelaySeconds:0} s: {Reason}")]
     private static partial void LogRetrying(ILogger logger, string kind, string key, int attempt, double delaySeconds, string reason);

@@ -30,10 +30,15 @@ public sealed partial class QueueHandlers(
     private readonly QueueNames _queues = options.Value.Queues;
 
     public Task<HandlerOutcome> HandlePullAsync(string body, string messageId, CancellationToken cancellationToken) =>
+        HandlePullAsync(body, messageId, null, cancellationToken);
+
+    /// <param name="pulled">Told what the pull did (the CLI names a Page whose token is invalid or whose pull failed).</param>
+    public Task<HandlerOutcome> HandlePullAsync(string body, string messageId, Action<PullRequest, PullOutcome>? pulled, CancellationToken cancellationToken) =>
         HandleAsync(nameof(HandlePullAsync), _queues.Pulls, body, messageId, b => MessageCodec.DecodePull(b, time.GetUtcNow()), m => m.TraceParent, async request =>
         {
-            await puller.PullAsync(request, cancellationToken);
+            var outcome = await puller.PullAsync(request, cancellationToken);
             ListeningTelemetry.Pulls.Add(1);
+            pulled?.Invoke(request, outcome);
         }, cancellationToken);
 
     public Task<HandlerOutcome> HandleSnapshotAsync(string body, string messageId, CancellationToken cancellationToken) =>

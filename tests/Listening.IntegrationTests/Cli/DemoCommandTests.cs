@@ -32,7 +32,9 @@ public sealed class DemoCommandTests
             Assert.Contains("lang=\"de\"", html, StringComparison.Ordinal);
             Assert.Contains("Demo", html, StringComparison.Ordinal);
 
-            var teams = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, files[2]!)))!;
+            var teamsBytes = await File.ReadAllBytesAsync(Path.Combine(outDir, files[2]!));
+            Assert.Equal((byte)'{', teamsBytes[0]); // no UTF-8 byte order mark (EF BB BF) before the JSON
+            var teams = JsonNode.Parse(teamsBytes)!;
             Assert.Equal("message", teams["type"]!.GetValue<string>());
             Assert.StartsWith("Demo", teams["attachments"]![0]!["content"]!["body"]![0]!["text"]!.GetValue<string>(), StringComparison.Ordinal);
         }

@@ -91,15 +91,47 @@ public sealed class NotifyCommandTests : IAsyncLifetime
     [Fact]
     public async Task Notify_reports_a_refusing_webhook_with_exit_code_1_and_without_the_secret()
     {
-        _teams.Script(FakeTeamsWebhook.Answer.TooManyRequests(30));
+        _teams.Script(FakeTeamsWebhook.Answer.TooManyRequests(90)); // longer than the CLI waits
         using var output = new StringWriter();
         using var error = new StringWriter();
 
         var exit = await NotifyCommand.RunAsync("2026-11-27", dryRun: false, verbose: false, output, error, CancellationToken.None, _settings);
 
         Assert.Equal(1, exit);
-        Assert.Contains("Teams channel default answered HTTP 429 (Retry-After 30 s).", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Teams channel default answered HTTP 429 (Retry-After 90 s).", error.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("TopSecretSig", output.ToString() + error.ToString(), StringComparison.Ordinal);
+        Assert.Single(_teams.Requests);
+    }
+
+    [Fact]
+    public async Task Notify_waits_for_one_Retry_After_and_then_sends()
+    {
+        _teams.Script(FakeTeamsWebhook.Answer.TooManyRequests(1));
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = await NotifyCommand.RunAsync("2026-11-27", dryRun: false, verbose: false, output, error, CancellationToken.None, _settings);
+
+        Assert.True(exit == 0, error.ToString());
+        Assert.Equal(2, _teams.Requests.Count);
+        Assert.Contains("Tageszusammenfassung 27.11.2026", Assert.Single(_teams.DeliveredText()), StringComparison.Ordinal);
+        Assert.Contains("default: sent the digest of 2026-11-27.", output.ToString(), StringComparison.Ordinal);
+        Assert.Empty(error.ToString());
+    }
+
+    [Fact]
+    public async Task Notify_waits_only_once_and_gives_up_on_a_second_429()
+    {
+        _teams.Script(FakeTeamsWebhook.Answer.TooManyRequests(1), FakeTeamsWebhook.Answer.TooManyRequests(1));
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = await NotifyCommand.RunAsync("2026-11-27", dryRun: false, verbose: false, output, error, CancellationToken.None, _settings);
+
+        Assert.Equal(1, exit);
+        Assert.Equal(2, _teams.Requests.Count);
+        Assert.Empty(_teams.DeliveredText());
+        Assert.Contains("Teams channel default answered HTTP 429 (Retry-After 1 s).", error.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]
