@@ -322,7 +322,7 @@ public sealed class PagePullerTests
         var pulls = s.App.Queue(s.App.Options.Queues.Pulls);
         Assert.True((await pulls.ExistsAsync()).Value);
         var message = Assert.Single((await pulls.PeekMessagesAsync(32)).Value);
-        Assert.Equal(s.Page.Id, MessageCodec.DecodePull(message.Body.ToString()).PageId);
+        Assert.Equal(s.Page.Id, MessageCodec.DecodePull(message.Body.ToString(), DateTimeOffset.Parse(firedAt, System.Globalization.CultureInfo.InvariantCulture)).PageId);
     }
 
     [Fact]
