@@ -41,6 +41,7 @@ public sealed class PoisonTests : IAsyncLifetime
         { "{\"schema\":1,\"pageId\":\"104857600000001\",\"pageName\":\"x\",\"capturedAt\":\"2026-11-27T09:00:00Z\",\"parts\":1,\"posts\":[{\"id\":\"p1\",\"createdTime\":\"2026-11-27T08:00:00Z\",\"reactions\":{},\"comments\":-4}]}", "negative comment count" },
         { "{\"schema\":1,\"pageId\":\"104857600000001\",\"pageName\":\"x\",\"capturedAt\":\"2026-11-27T09:00:00Z\",\"parts\":2,\"part\":2,\"posts\":[]}", "part 2 of 2 is impossible" },
         { Valid(Now.AddHours(2)), "lies in the future" },
+        { Valid(Now.AddHours(-1)).Replace("104857600000001", "104857600000009", StringComparison.Ordinal), "page 104857600000009 is not configured" },
     };
 
     [Theory]
