@@ -123,10 +123,15 @@ internal static class OperationsCommands
             : "";
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"Replayed {from:yyyy-MM-dd} to {to:yyyy-MM-dd} for {result.Pages.Count} page(s): {result.Snapshots} snapshots into {result.DaysRebuilt} day(s), {result.Summaries} summaries rebuilt{kept}."));
-        if (result.Unreadable > 0)
+        if (result.NotConfigured.Count > 0)
+        {
+            await output.WriteLineAsync($"Not replayed, not configured (Listening:Pages): page(s) {string.Join(", ", result.NotConfigured)}.");
+        }
+
+        if (result.Unreadable > 0 || result.Skipped > 0)
         {
             await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{result.Unreadable} archived snapshot(s) could not be read and were skipped (see the log lines above, --verbose)."));
+                $"{result.Unreadable} archived snapshot(s) could not be read and {result.Skipped} could not be applied; they were skipped (see the log lines above, --verbose)."));
             return 1;
         }
 

@@ -11,14 +11,15 @@ namespace Listening.Core.Aggregation;
 
 /// <summary>
 /// <c>listening replay</c>: rebuilds the observation rows of a range of days from the raw archive (and Meta's
-/// daily rows the archived snapshots carry), then every summary that reads them. Day by day, the rows are deleted and all archived snapshots of the day merged
-/// again (the same merge the queue handler runs), so the result equals the live run. A day without archived
-/// snapshots keeps its rows. Runbook: docs/operations.md.
+/// daily rows the archived snapshots carry), then every summary that reads them. Day by day, all archived snapshots
+/// of the day are merged in memory (the same plan the queue handler's merge writes, so the result equals the live
+/// run), and only then do the new rows replace the stored ones. A snapshot that cannot be applied is skipped and
+/// reported; a day without a snapshot to apply keeps its rows; a day whose replacement fails is put back as it was.
+/// Pages that are not configured are not replayed. Runbook: docs/operations.md.
 /// </summary>
 public sealed partial class SnapshotReplay(
     ListeningTables tables,
     RawArchive archive,
-    SnapshotAggregator aggregator,
     SummaryMaterializer materializer,
     ObservationReader reader,
     DayRowsCache cache,
@@ -26,8 +27,16 @@ public sealed partial class SnapshotReplay(
     TimeProvider time,
     IOptions<ListeningOptions> options,
     ILogger<SnapshotReplay> logger,
-    Ingestion.MetaInsightStore metaInsights)
+    Ingestion.MetaInsightStore metaInsights,
+    Topics.TopicRules topics,
+    Ingestion.PageDirectory directory)
 {
+    /// <summary>Table storage keeps strings up to 64 KiB: 32,768 UTF-16 characters.</summary>
+    private const int MaxStringLength = 32 * 1024;
+
+    /// <summary>Row keys up to 1 KiB in Azure, 512 characters in Azurite.</summary>
+    private const int MaxKeyLength = 512;
+
     /// <summary>The first day whose raw snapshots are all still archived (older ones were deleted by retention).</summary>
     public DateOnly EarliestReplayableDay => calendar.DateOf(time.GetUtcNow().AddDays(-options.Value.RawRetentionDays)).AddDays(1);
 
@@ -46,52 +55,79 @@ public sealed partial class SnapshotReplay(
         }
 
         await tables.EnsureCreatedAsync(cancellationToken);
-        var pages = pageId is null ? await archive.PagesAsync(cancellationToken) : [pageId];
+        var notConfigured = new List<string>();
+        List<string> pages;
+        if (pageId is not null)
+        {
+            if (!directory.IsConfigured(pageId))
+            {
+                throw new ArgumentException($"Page {pageId} is not configured (Listening:Pages), so it is not replayed.", nameof(pageId));
+            }
+
+            pages = [pageId];
+        }
+        else
+        {
+            pages = [];
+            foreach (var archived in await archive.PagesAsync(cancellationToken))
+            {
+                if (directory.IsConfigured(archived))
+                {
+                    pages.Add(archived);
+                }
+                else
+                {
+                    notConfigured.Add(archived);
+                    LogNotConfigured(logger, archived);
+                }
+            }
+        }
+
         var now = time.GetUtcNow();
         var days = to.DayNumber - from.DayNumber + 1;
-        int rebuiltDays = 0, keptDays = 0, merged = 0, unreadable = 0, summaries = 0;
+        int rebuiltDays = 0, keptDays = 0, merged = 0, unreadable = 0, summaries = 0, skipped = 0;
         foreach (var page in pages)
         {
             var metaDates = new SortedSet<DateOnly>();
             for (var i = 0; i < days; i++)
             {
                 var day = from.AddDays(i);
-                var snapshots = new List<PageSnapshot>();
+                var rows = new ObservationRows();
+                var applied = 0;
                 await foreach (var archived in archive.ReadEachAsync(page, calendar.StartOf(day), calendar.EndOf(day), now, cancellationToken))
                 {
-                    if (archived.Snapshot is { } snapshot)
-                    {
-                        snapshots.Add(snapshot);
-                    }
-                    else
+                    if (archived.Snapshot is not { } snapshot)
                     {
                         unreadable++;
                         LogUnreadable(logger, page, archived.RowKey, archived.Error ?? "unknown");
+                        continue;
+                    }
+
+                    // Built in memory, row by row as the live merge would write them; nothing of the day is touched yet.
+                    var reason = await ApplyInMemoryAsync(snapshot, day, rows, metaDates, cancellationToken);
+                    if (reason is null)
+                    {
+                        applied++;
+                    }
+                    else
+                    {
+                        skipped++;
+                        LogSkipped(logger, archived.RowKey, page, reason);
                     }
                 }
 
-                if (snapshots.Count == 0)
+                if (rows.Pages.Count == 0 && rows.Posts.Count == 0)
                 {
+                    // No archived snapshot (or none that could be applied, or only Meta's values): the rows stay.
                     keptDays++;
                 }
                 else
                 {
-                    await DeleteDayAsync(page, day, cancellationToken);
-                    foreach (var snapshot in snapshots)
-                    {
-                        // Meta's daily values are rows of their own (idempotent); as in the live run, an
-                        // insights-only snapshot adds no observation of its day.
-                        metaDates.UnionWith(await metaInsights.ApplyAsync(snapshot, cancellationToken));
-                        if (!snapshot.IsInsightsOnly)
-                        {
-                            await aggregator.MergeAsync(snapshot, cancellationToken);
-                        }
-                    }
-
-                    merged += snapshots.Count;
+                    await ReplaceDayAsync(page, day, rows, cancellationToken);
                     rebuiltDays++;
                 }
 
+                merged += applied;
                 progress?.Report(new ReplayProgress(page, day, i + 1, days, merged, ReplayPhase.Merging));
             }
 
@@ -110,33 +146,153 @@ public sealed partial class SnapshotReplay(
         }
 
         LogReplayed(logger, pages.Count, from, to, merged, rebuiltDays, keptDays, summaries, unreadable);
-        return new ReplayResult(pages, rebuiltDays, keptDays, merged, unreadable, summaries);
+        return new ReplayResult(pages, rebuiltDays, keptDays, merged, unreadable, summaries)
+        {
+            Skipped = skipped,
+            NotConfigured = notConfigured,
+        };
     }
 
-    private async Task DeleteDayAsync(string pageId, DateOnly day, CancellationToken cancellationToken)
+    /// <summary>
+    /// Merges one snapshot into <paramref name="rows"/> (the day's rows being built) and stores Meta's daily values
+    /// it carries; or, when it cannot be applied, leaves the rows as they were and says why.
+    /// </summary>
+    private async Task<string?> ApplyInMemoryAsync(PageSnapshot snapshot, DateOnly day, ObservationRows rows, SortedSet<DateOnly> metaDates, CancellationToken cancellationToken)
     {
-        // Only the rows the merge writes (the Page row and post rows): rows of other kinds under the same date stay.
+        try
+        {
+            // As in the live run, an insights-only snapshot adds no observation of its day.
+            List<ITableEntity> written = snapshot.IsInsightsOnly ? [] : SnapshotAggregator.Plan(snapshot, day, rows, topics).Select(a => a.Entity).ToList();
+            if (written.Select(Unwritable).FirstOrDefault(r => r is not null) is { } reason)
+            {
+                return reason;
+            }
+
+            // Meta's daily values are rows of their own (idempotent, last capture wins), written as they come.
+            metaDates.UnionWith(await metaInsights.ApplyAsync(snapshot, cancellationToken));
+            var next = rows.With(written);
+            rows.Pages.Clear();
+            rows.Pages.AddRange(next.Pages);
+            rows.Posts.Clear();
+            rows.Posts.AddRange(next.Posts);
+            return null;
+        }
+        catch (Exception ex) when (ex is RequestFailedException { Status: 400 or 413 } or ArgumentException or FormatException or OverflowException or InvalidOperationException)
+        {
+            return ex.Message;
+        }
+    }
+
+    /// <summary>Why Table storage would refuse the row (the live merge failed on it too), or null.</summary>
+    private static string? Unwritable(ITableEntity row)
+    {
+        if (row.RowKey.Length > MaxKeyLength || row.RowKey.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c)))
+        {
+            return "a post id that cannot be a row key (too long, or a character Table storage forbids)";
+        }
+
+        string?[] texts = row switch
+        {
+            PostDayEntity post => [post.Message, post.Permalink, post.Topics],
+            PageDayEntity page => [page.PageName, page.CaptureTimes],
+            _ => [],
+        };
+        return texts.Any(t => t?.Length > MaxStringLength)
+            ? $"row {row.RowKey} holds a text longer than Table storage takes ({MaxStringLength} characters)"
+            : null;
+    }
+
+    /// <summary>
+    /// Replaces the stored Page and post rows of the day (rows of other kinds under the same date stay) with the
+    /// rebuilt ones: written conditionally on what was read (a live merge meanwhile fails the write), the Page row,
+    /// the day's commit point, last. One transaction when the day fits (atomic); else, when a later transaction
+    /// fails, the ones before it are undone, so a failed replay leaves the day's rows as they were.
+    /// </summary>
+    private async Task ReplaceDayAsync(string pageId, DateOnly day, ObservationRows rows, CancellationToken cancellationToken)
+    {
         var postPrefix = ObservationKeys.Post(day, "");
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {pageId} and ((RowKey ge {postPrefix} and RowKey lt {postPrefix + "~"}) or RowKey eq {ObservationKeys.Page(day)})");
-        var rows = new List<TableEntity>();
-        await foreach (var row in tables.Observations.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        var stored = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
+        await foreach (var row in tables.Observations.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
         {
-            rows.Add(row);
+            stored[row.RowKey] = row;
         }
 
-        foreach (var chunk in rows.Chunk(SnapshotAggregator.MaxOperationsPerTransaction))
+        TableTransactionAction Write(ITableEntity entity)
         {
-            await tables.Observations.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), cancellationToken);
+            if (stored.TryGetValue(entity.RowKey, out var old))
+            {
+                entity.ETag = old.ETag;
+                return new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, old.ETag);
+            }
+
+            entity.ETag = default;
+            return new TableTransactionAction(TableTransactionActionType.Add, entity);
         }
 
-        // Rows only ever move forward, except here: what this process remembers of the day is void now. (Another
-        // process's memory of it fails its conditional writes and is read afresh.)
-        cache.Forget(pageId, day);
+        var keep = rows.Pages.Cast<ITableEntity>().Concat(rows.Posts).Select(r => r.RowKey).ToHashSet(StringComparer.Ordinal);
+        var actions = rows.Posts.Select(Write)
+            .Concat(stored.Values.Where(r => !keep.Contains(r.RowKey)).Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, r.ETag)))
+            .Concat(rows.Pages.Select(Write))
+            .ToList();
+        var done = new List<TableTransactionAction>();
+        try
+        {
+            foreach (var chunk in actions.Chunk(SnapshotAggregator.MaxOperationsPerTransaction))
+            {
+                await tables.Observations.SubmitTransactionAsync(chunk, cancellationToken);
+                done.AddRange(chunk);
+            }
+        }
+        catch (Exception) when (done.Count > 0)
+        {
+            await RestoreAsync(pageId, day, stored, done.Select(a => a.Entity.RowKey));
+            throw;
+        }
+        finally
+        {
+            // Another process's memory of the day fails its conditional writes and is read afresh.
+            cache.Forget(pageId, day);
+        }
+    }
+
+    /// <summary>Puts the rows a failed replacement already wrote or deleted back as they were read.</summary>
+    private async Task RestoreAsync(string pageId, DateOnly day, Dictionary<string, TableEntity> stored, IEnumerable<string> touched)
+    {
+        try
+        {
+            var undo = touched.Select(key => stored.TryGetValue(key, out var old)
+                ? new TableTransactionAction(TableTransactionActionType.UpsertReplace, old)
+                : new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(pageId, key), ETag.All));
+            foreach (var chunk in undo.Chunk(SnapshotAggregator.MaxOperationsPerTransaction))
+            {
+                // Not cancellable: a half-replaced day must not stay behind because the run was stopped.
+                await tables.Observations.SubmitTransactionAsync(chunk, CancellationToken.None);
+            }
+
+            LogRestored(logger, pageId, day);
+        }
+        catch (RequestFailedException ex)
+        {
+            LogRestoreFailed(logger, ex, pageId, day);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Archived snapshot {RowKey} of page {PageId} cannot be read and was skipped: {Reason}")]
     private static partial void LogUnreadable(ILogger logger, string pageId, string rowKey, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Archived snapshot {RowKey} of page {PageId} cannot be applied and was skipped: {Reason}")]
+    private static partial void LogSkipped(ILogger logger, string rowKey, string pageId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Page {PageId} has archived snapshots but is not configured (Listening:Pages): not replayed")]
+    private static partial void LogNotConfigured(ILogger logger, string pageId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replay of page {PageId} on {Day} failed; the day's rows were put back as they were")]
+    private static partial void LogRestored(ILogger logger, string pageId, DateOnly day);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Replay of page {PageId} on {Day} failed and its rows could not all be put back: replay the day again")]
+    private static partial void LogRestoreFailed(ILogger logger, Exception exception, string pageId, DateOnly day);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Replayed {Pages} pages from {From} to {To}: {Snapshots} snapshots merged into {Days} days ({Kept} days without archive kept), {Summaries} summaries rebuilt, {Unreadable} archived rows unreadable")]
     private static partial void LogReplayed(ILogger logger, int pages, DateOnly from, DateOnly to, int snapshots, int days, int kept, int summaries, int unreadable);
@@ -151,4 +307,11 @@ public enum ReplayPhase
 /// <summary>Where a replay stands: in <see cref="ReplayPhase.Merging"/> Step/Steps count days, else summaries.</summary>
 public sealed record ReplayProgress(string PageId, DateOnly Day, int Step, int Steps, int Snapshots, ReplayPhase Phase);
 
-public sealed record ReplayResult(IReadOnlyList<string> Pages, int DaysRebuilt, int DaysKept, int Snapshots, int Unreadable, int Summaries);
+public sealed record ReplayResult(IReadOnlyList<string> Pages, int DaysRebuilt, int DaysKept, int Snapshots, int Unreadable, int Summaries)
+{
+    /// <summary>Archived snapshots that decode but cannot be applied (skipped, reported).</summary>
+    public int Skipped { get; init; }
+
+    /// <summary>Pages with archived snapshots that are not configured: not replayed.</summary>
+    public IReadOnlyList<string> NotConfigured { get; init; } = [];
+}

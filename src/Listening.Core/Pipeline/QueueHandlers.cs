@@ -23,6 +23,7 @@ public sealed partial class QueueHandlers(
     NotificationDispatcher dispatcher,
     AlertDetector alerts,
     PoisonParking poison,
+    PageDirectory pages,
     TimeProvider time,
     IOptions<ListeningOptions> options,
     ILogger<QueueHandlers> logger)
@@ -44,6 +45,12 @@ public sealed partial class QueueHandlers(
     public Task<HandlerOutcome> HandleSnapshotAsync(string body, string messageId, CancellationToken cancellationToken) =>
         HandleAsync(nameof(HandleSnapshotAsync), _queues.Snapshots, body, messageId, b => MessageCodec.DecodeSnapshot(b, time.GetUtcNow()), m => m.TraceParent, async snapshot =>
         {
+            // Before anything is written (the archive included), so that replay never picks it up either.
+            if (!pages.IsConfigured(snapshot.PageId))
+            {
+                throw new InvalidMessageException($"page {snapshot.PageId} is not configured (Listening:Pages)");
+            }
+
             var result = await aggregator.ApplyAsync(snapshot, cancellationToken);
             ListeningTelemetry.SnapshotsApplied.Add(1);
 

@@ -40,36 +40,47 @@ public sealed partial class DataRetention(
         return result;
     }
 
-    /// <summary>Deletes every row whose RowKey sorts below <paramref name="rowKeyBound"/>, in all partitions.</summary>
-    private static async Task<int> DeleteBelowAsync(TableClient table, string rowKeyBound, CancellationToken cancellationToken)
+    /// <summary>Rows read per query page: what one table holds in memory at a time (tests make it small).</summary>
+    internal int PageSize { get; init; } = 1000;
+
+    /// <summary>The most rows held at once by the last run (one query page at most).</summary>
+    internal int MostRowsHeld { get; private set; }
+
+    /// <summary>
+    /// Deletes every row whose RowKey sorts below <paramref name="rowKeyBound"/>, in all partitions, one query page at
+    /// a time: each page's rows are deleted per partition before the next page is read, so memory stays bounded
+    /// however much is due. Deleting rows already read does not disturb the continuation, which points past them.
+    /// </summary>
+    private async Task<int> DeleteBelowAsync(TableClient table, string rowKeyBound, CancellationToken cancellationToken)
     {
         var filter = TableClient.CreateQueryFilter($"RowKey lt {rowKeyBound}");
-        var doomed = new List<TableEntity>();
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        var deleted = 0;
+        await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: PageSize, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).AsPages())
         {
-            doomed.Add(row);
-        }
-
-        foreach (var partition in doomed.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
-        {
-            foreach (var chunk in partition.Chunk(Aggregation.SnapshotAggregator.MaxOperationsPerTransaction))
+            MostRowsHeld = Math.Max(MostRowsHeld, page.Values.Count);
+            foreach (var partition in page.Values.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
             {
-                try
+                foreach (var chunk in partition.Chunk(Aggregation.SnapshotAggregator.MaxOperationsPerTransaction))
                 {
-                    await table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), cancellationToken);
-                }
-                catch (TableTransactionFailedException ex) when (ex.Status == 404)
-                {
-                    // Someone deleted a row of the chunk first (a parallel run): delete the rest one by one.
-                    foreach (var row in chunk)
+                    try
                     {
-                        await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
+                        await table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), cancellationToken);
+                    }
+                    catch (TableTransactionFailedException ex) when (ex.Status == 404)
+                    {
+                        // Someone deleted a row of the chunk first (a parallel run): delete the rest one by one.
+                        foreach (var row in chunk)
+                        {
+                            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
+                        }
                     }
                 }
             }
+
+            deleted += page.Values.Count;
         }
 
-        return doomed.Count;
+        return deleted;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention: deleted {Raw} raw snapshots captured before {RawCutoff:O}, {Observations} observation rows and {Summaries} summaries of days before {AggregateCutoff}")]

@@ -242,15 +242,24 @@ public sealed partial class SummaryMaterializer(
             }
         }
 
+        /// <summary>
+        /// A Page row counts its last capture and how many captures it holds: both only grow, and so does the sum
+        /// when a later row takes the place of an earlier one (the baseline, once the day before has data), since
+        /// the newer row's last capture is a later day's. Not the times of its follower and like counts: a newer
+        /// row without them (Meta left the Page fields out) would weigh less than the older row it replaces, and
+        /// the summary built from more data would be taken for an older one and not stored (issue 11, item 11).
+        /// </summary>
         public void Add(PageDayEntity? page)
         {
             if (page is not null)
             {
-                Time += page.ObservedAt.ToUnixTimeMilliseconds() + page.Observations
-                    + (page.FollowersAt?.ToUnixTimeMilliseconds() ?? 0) + (page.FansAt?.ToUnixTimeMilliseconds() ?? 0);
+                Time += (page.ObservedAt.ToUnixTimeMilliseconds() * CapturesPerMillisecond) + page.Observations;
                 Counters += (page.Followers ?? 0) + (page.Fans ?? 0);
             }
         }
+
+        /// <summary>Scales a Page row's last capture above any count of captures a day can hold (one per second).</summary>
+        private const long CapturesPerMillisecond = 1L << 17;
     }
 }
 

@@ -48,6 +48,7 @@ public sealed class PoisonTests : IAsyncLifetime
         { Valid(Now.AddHours(-1)).Replace("\"insights\":[]", "\"insights\":[{\"metric\":\"page_follows\",\"endTime\":\"9999-12-31T08:00:00Z\",\"value\":3}]", StringComparison.Ordinal), "impossible end time 9999-12-31" },
         { Valid(Now.AddHours(-1)).Replace("\"followers\":1000", "\"followers\":1000,\"followers\":5", StringComparison.Ordinal), "Duplicate" },
         { Valid(Now.AddHours(-1)).Replace("\"id\":\"104857600000001_1\"", "\"id\":\"104857600000001_1\",\"permalink\":\"https://www.facebook.com/" + new string('p', 3000) + "\"", StringComparison.Ordinal), "longer than 2048 characters" },
+        { Valid(Now.AddHours(-1)).Replace("104857600000001", "104857600000009", StringComparison.Ordinal), "page 104857600000009 is not configured" },
     };
 
     [Fact]

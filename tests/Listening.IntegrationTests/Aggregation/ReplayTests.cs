@@ -1,8 +1,14 @@
 using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Listening.Cli;
 using Listening.Core.Aggregation;
+using Listening.Core.Snapshots;
+using Listening.Core.Storage;
 using Listening.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Listening.IntegrationTests.Aggregation;
 
@@ -94,6 +100,119 @@ public sealed class ReplayTests : IAsyncLifetime
         Assert.Equal(_live, await TableDump.OfAsync(_app));
     }
 
+    [Fact]
+    public async Task An_archived_snapshot_that_cannot_be_applied_is_skipped_and_reported_and_the_days_are_rebuilt_from_the_rest()
+    {
+        // Captured at noon on the 25th, between the day's good snapshots: a post id Table storage refuses as a row
+        // key and a text beyond its string limit (the live run could not apply it either).
+        var at = SnapshotStory.At(_app.Get<Listening.Core.Configuration.LocalCalendar>(), new DateOnly(2026, 10, 25), new TimeOnly(12, 0));
+        await ArchiveAsync(new PageSnapshot
+        {
+            PageId = Page1,
+            PageName = "Kreis Soest",
+            CapturedAt = at,
+            Followers = 1,
+            Posts = [new PostObservation { Id = Page1 + "_9#9", CreatedTime = at.AddHours(-1), Message = new string('x', 40_000), Reactions = new ReactionCounts { Like = 1 } }],
+        });
+        await DamageAsync(Page1);
+
+        var (exit, _, error) = await ReplayCliAsync("2026-10-23", "2026-10-27");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("could not be applied; they were skipped", error, StringComparison.Ordinal);
+        Assert.Equal(NotRaw(_live), NotRaw(await TableDump.OfAsync(_app)));
+    }
+
+    [Fact]
+    public async Task A_replay_that_fails_midway_leaves_the_days_rows_as_they_were_and_a_rerun_rebuilds_them()
+    {
+        // A day of 150 posts: its rows take two transactions, and the second one fails.
+        var batches = new FailingBatch();
+        await using var app = await TestApp.StartAsync(OrderIndependenceTests.Now, configureServices: services => services.AddSingleton(sp =>
+        {
+            var options = new TableClientOptions();
+            options.AddPolicy(batches, HttpPipelinePosition.PerCall);
+            return new TableServiceClient(sp.GetRequiredService<IConfiguration>()["AzureWebJobsStorage"], options);
+        }));
+        var calendar = app.Get<Listening.Core.Configuration.LocalCalendar>();
+        var day = new DateOnly(2026, 10, 25);
+        PageSnapshot Pull(TimeOnly time, long likes)
+        {
+            var at = SnapshotStory.At(calendar, day, time);
+            return new PageSnapshot
+            {
+                PageId = Page1,
+                PageName = "Kreis Soest",
+                CapturedAt = at,
+                Followers = 1000 + likes,
+                Posts = [.. Enumerable.Range(1, 150).Select(n => new PostObservation { Id = $"{Page1}_{n}", CreatedTime = at.AddDays(-1), Reactions = new ReactionCounts { Like = likes + n } })],
+            };
+        }
+
+        await OrderIndependenceTests.ApplyAsync(app, [Pull(new TimeOnly(9, 0), 10), Pull(new TimeOnly(15, 0), 20)]);
+        var live = await TableDump.RowsAsync("observations", app.Tables.Observations);
+        // Damage: a post row gone, one with other counters, a stray row.
+        var rows = (await TestApp.RowsAsync(app.Tables.Observations)).Where(r => r.RowKey.Contains("_post_", StringComparison.Ordinal)).ToList();
+        await app.Tables.Observations.DeleteEntityAsync(Page1, rows[0].RowKey, ETag.All);
+        rows[1]["Like"] = 99_999L;
+        await app.Tables.Observations.UpdateEntityAsync(rows[1], ETag.All, TableUpdateMode.Replace);
+        await app.Tables.Observations.UpsertEntityAsync(new TableEntity(Page1, "2026-10-25_post_stray") { ["PostId"] = "stray", ["Like"] = 99L });
+        var damaged = await TableDump.RowsAsync("observations", app.Tables.Observations);
+        Assert.NotEqual(live, damaged);
+
+        batches.FailNth(2);
+        await Assert.ThrowsAsync<RequestFailedException>(() => app.Get<SnapshotReplay>().RunAsync(day, day, Page1, null, CancellationToken.None));
+
+        Assert.Equal(damaged, await TableDump.RowsAsync("observations", app.Tables.Observations));
+        await app.Get<SnapshotReplay>().RunAsync(day, day, Page1, null, CancellationToken.None);
+        Assert.Equal(live, await TableDump.RowsAsync("observations", app.Tables.Observations));
+    }
+
+    [Fact]
+    public async Task Archived_snapshots_of_a_Page_that_is_not_configured_are_not_replayed_and_are_named()
+    {
+        const string Stranger = "104857600000009";
+        var stranger = OrderIndependenceTests.Story().First(s => s.PageId == Page1) with { PageId = Stranger };
+        await ArchiveAsync(stranger);
+
+        var (exit, output, _) = await ReplayCliAsync("2026-10-23", "2026-10-27");
+
+        Assert.Equal(0, exit);
+        Assert.Contains($"Not replayed, not configured (Listening:Pages): page(s) {Stranger}.", output, StringComparison.Ordinal);
+        Assert.Equal(NotRaw(_live), NotRaw(await TableDump.OfAsync(_app)));
+        var (refused, _, error) = await ReplayCliAsync("2026-10-23", "2026-10-27", Stranger);
+        Assert.Equal(2, refused);
+        Assert.Contains($"Page {Stranger} is not configured", error, StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<string> NotRaw(IEnumerable<string> dump) => dump.Where(l => !l.StartsWith("raw ", StringComparison.Ordinal));
+
+    private async Task ArchiveAsync(PageSnapshot snapshot) =>
+        await _app.Tables.RawSnapshots.UpsertEntityAsync(new RawSnapshotEntity
+        {
+            PartitionKey = snapshot.PageId,
+            RowKey = RawArchive.RowKeyOf(snapshot),
+            CapturedAt = snapshot.CapturedAt,
+            Payload = RawArchive.Compress(MessageCodec.Encode(snapshot)),
+        });
+
+    private async Task<(int Exit, string Output, string Error)> ReplayCliAsync(string from, string to, string? page = null)
+    {
+        var error = Console.Error;
+        var captured = new StringWriter();
+        var output = new StringWriter();
+        Console.SetError(captured);
+        try
+        {
+            var exit = await OperationsCommands.ReplayAsync(from, to, page, false, output, CancellationToken.None, _app.Services);
+            return (exit, output.ToString(), captured.ToString());
+        }
+        finally
+        {
+            Console.SetError(error);
+        }
+    }
+
     private static IEnumerable<string> Lines(IEnumerable<string> dump, string page) =>
         dump.Where(l => l.Split(' ', 2)[1].StartsWith(page + "/", StringComparison.Ordinal));
 
@@ -113,5 +232,22 @@ public sealed class ReplayTests : IAsyncLifetime
         target["StampTime"] = long.MaxValue;
         await _app.Tables.Summaries.UpdateEntityAsync(target, ETag.All, TableUpdateMode.Replace);
         await _app.Tables.Observations.UpsertEntityAsync(new TableEntity(page, "2026-10-24_post_stray") { ["PostId"] = "stray", ["Like"] = 99L });
+    }
+
+    /// <summary>Fails the n-th entity group transaction sent after it is armed, once.</summary>
+    private sealed class FailingBatch : HttpPipelineSynchronousPolicy
+    {
+        private int _countdown = -1;
+
+        public void FailNth(int n) => Volatile.Write(ref _countdown, n);
+
+        public override void OnSendingRequest(HttpMessage message)
+        {
+            ArgumentNullException.ThrowIfNull(message);
+            if (message.Request.Uri.Path.EndsWith("$batch", StringComparison.Ordinal) && Interlocked.Decrement(ref _countdown) == 0)
+            {
+                throw new RequestFailedException(503, "injected: storage failed in the middle of the replay");
+            }
+        }
     }
 }

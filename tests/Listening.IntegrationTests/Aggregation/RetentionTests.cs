@@ -1,4 +1,7 @@
+using Azure.Data.Tables;
+using Listening.Core.Configuration;
 using Listening.Core.Snapshots;
+using Listening.Core.Storage;
 using Listening.Functions;
 using Listening.IntegrationTests.Infrastructure;
 using Microsoft.Azure.Functions.Worker;
@@ -48,5 +51,29 @@ public sealed class RetentionTests
         Assert.Equal(days, observationDays);
         Assert.Equal(["2026-10-18_page_media_view"], (await TestApp.RowsAsync(app.Tables.Insights)).Select(r => r.RowKey));
         Assert.Contains(app.Logs!.GetSnapshot(), r => r.Message.StartsWith("Retention: deleted 4 raw snapshots", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Retention_deletes_page_by_page_across_partitions_holding_one_page_at_a_time()
+    {
+        await using var app = await TestApp.StartAsync(Now, new Dictionary<string, string?> { ["Listening:AggregateRetentionDays"] = "40" });
+        await app.Tables.EnsureCreatedAsync(CancellationToken.None);
+        // Three Pages with 25 rows each of a day past retention (more than two query pages of 10) and 2 rows each to keep.
+        var pages = new[] { "104857600000001", "104857600000002", "104857600000003" };
+        foreach (var page in pages)
+        {
+            var old = Enumerable.Range(1, 25).Select(n => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(page, $"2026-09-01_post_{page}_{n}") { ["Like"] = 1L }));
+            var kept = Enumerable.Range(1, 2).Select(n => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(page, $"2026-11-20_post_{page}_{n}") { ["Like"] = 1L }));
+            await app.Tables.Observations.SubmitTransactionAsync(old.Concat(kept));
+        }
+
+        var retention = new DataRetention(app.Tables, app.Get<LocalCalendar>(), app.Time, app.Get<Microsoft.Extensions.Options.IOptions<ListeningOptions>>(),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<DataRetention>.Instance) { PageSize = 10 };
+        var result = await retention.RunAsync(CancellationToken.None);
+
+        Assert.Equal(75, result.ObservationsDeleted);
+        var left = await TestApp.RowsAsync(app.Tables.Observations);
+        Assert.Equal(pages.SelectMany(p => new[] { $"{p}/2026-11-20_post_{p}_1", $"{p}/2026-11-20_post_{p}_2" }), left.Select(r => $"{r.PartitionKey}/{r.RowKey}").Order(StringComparer.Ordinal));
+        Assert.InRange(retention.MostRowsHeld, 1, 10);
     }
 }

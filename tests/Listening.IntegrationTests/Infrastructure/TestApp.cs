@@ -74,6 +74,14 @@ public sealed class TestApp : IAsyncDisposable
             }
         }
 
+        if (!config.Keys.Any(k => k.StartsWith("Listening:Pages:", StringComparison.Ordinal)))
+        {
+            // The Pages of the tests' snapshots are configured (snapshots of other Pages are parked), without a
+            // token: the demo Page stays the source of pulls.
+            config["Listening:Pages:0:Id"] = "104857600000001";
+            config["Listening:Pages:1:Id"] = "104857600000002";
+        }
+
         builder.Configuration.AddInMemoryCollection(config);
         var time = new FakeTimeProvider(now);
         builder.Services.AddSingleton<TimeProvider>(time);
