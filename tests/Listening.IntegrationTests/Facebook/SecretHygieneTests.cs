@@ -221,6 +221,49 @@ public sealed partial class SecretHygieneTests
         }
     }
 
+    [Fact]
+    public async Task The_listening_process_prints_Meta_s_text_with_the_token_masked()
+    {
+        await using var graph = await FakeGraphApi.StartAsync();
+        graph.Error = (400, 190, 467, $"Malformed access token {Token}");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(CliAssembly());
+        start.ArgumentList.Add("check");
+        start.Environment["Listening__Facebook__GraphBaseUrl"] = graph.BaseUri.ToString();
+        start.Environment["Listening__Pages__0__Id"] = graph.PageId;
+        start.Environment["Listening__Pages__0__AccessToken"] = Token;
+        start.Environment["Listening__Facebook__AppSecret"] = AppSecret;
+        start.Environment["AzureWebJobsStorage"] = "UseDevelopmentStorage=true";
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var printed = await stdout + await stderr;
+
+        Assert.Contains("Malformed access token ***", printed, StringComparison.Ordinal);
+        Assert.DoesNotContain(Token, printed, StringComparison.Ordinal);
+        Assert.DoesNotContain(AppSecret, printed, StringComparison.Ordinal);
+    }
+
+    /// <summary>The CLI as built beside the tests (its own bin folder: the tests' folder holds other package versions).</summary>
+    private static string CliAssembly()
+    {
+        var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var root = bin;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Listening.sln")))
+        {
+            root = root.Parent;
+        }
+
+        return Path.Combine(root!.FullName, "src", "Listening.Cli", "bin", bin.Parent!.Name, bin.Name, "listening.dll");
+    }
+
     [GeneratedRegex(@"(access_token|input_token|appsecret_proof)=(?!\*\*\*)", RegexOptions.IgnoreCase)]
     private static partial Regex UnredactedSecretParameter();
 }

@@ -5,6 +5,7 @@ using Listening.Functions;
 using Listening.IntegrationTests.Infrastructure;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Trace;
 
@@ -100,6 +101,18 @@ public sealed class TraceTests
             Assert.DoesNotContain(Token, r.FormattedMessage ?? "", StringComparison.Ordinal);
             Assert.DoesNotContain(r.Attributes ?? [], a => Convert.ToString(a.Value, System.Globalization.CultureInfo.InvariantCulture)!.Contains(Token, StringComparison.Ordinal));
         });
+    }
+
+    [Theory]
+    [InlineData("Development", true)]
+    [InlineData("Production", false)]
+    public void The_app_logs_to_the_console_on_a_developer_s_machine_only(string environment, bool console)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true, EnvironmentName = environment });
+        builder.AddListeningFunctions();
+
+        Assert.Equal(console, builder.Services.Any(d => d.ServiceType == typeof(Microsoft.Extensions.Logging.ILoggerProvider)
+            && d.ImplementationType == typeof(Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider)));
     }
 
     [Fact]
