@@ -174,7 +174,7 @@ public sealed partial class GraphPageSource(GraphClient graph, IOptions<Listenin
         var tokenStatus = results[1].Ok ? TokenStatus.Parse(results[1].Body) : null;
 
         // Meta being down or throttling says nothing about the token or a metric: the check could not be made now.
-        var passing = results.Select(r => r.Error).FirstOrDefault(e => e is { IsThrottling: true })
+        var unavailable = results.Select(r => r.Error).FirstOrDefault(e => e is { IsThrottling: true })
             ?? results.Take(2).Select(r => r.Error).FirstOrDefault(e => e is { IsTransient: true });
         var metricResults = new List<MetricCheck>();
         for (var i = 0; i < pageMetrics.Count; i++)
@@ -191,11 +191,15 @@ public sealed partial class GraphPageSource(GraphClient graph, IOptions<Listenin
         return new PageCheckResult
         {
             PageId = page.Id,
-            Name = fields.Ok && fields.Body.TryGetProperty("name", out var name) ? name.GetString() ?? page.Id : page.Name ?? page.Id,
-            Followers = fields.Ok && fields.Body.TryGetProperty("followers_count", out var f) && f.ValueKind == JsonValueKind.Number ? f.GetInt64() : null,
-            FieldsError = passing is null ? fields.Error?.Describe() : null,
-            TokenError = passing is null ? results[1].Error?.Describe() ?? results.FirstOrDefault(r => r.Error?.IsTokenError == true)?.Error?.Describe() : null,
-            NotCheckedBecause = passing is null ? null : Unavailable(passing, time.GetUtcNow()),
+            Name = fields.Ok && fields.Body.ValueKind == JsonValueKind.Object && fields.Body.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String
+                ? name.GetString() ?? page.Id
+                : page.Name ?? page.Id,
+            Followers = fields.Ok && fields.Body.ValueKind == JsonValueKind.Object && fields.Body.TryGetProperty("followers_count", out var f) && GraphPayload.TryCount(f, out var followers)
+                ? followers
+                : null,
+            FieldsError = unavailable is null ? fields.Error?.Describe() : null,
+            TokenError = unavailable is null ? results[1].Error?.Describe() ?? results.FirstOrDefault(r => r.Error?.IsTokenError == true)?.Error?.Describe() : null,
+            NotCheckedBecause = unavailable is null ? null : Unavailable(unavailable, time.GetUtcNow()),
             Token = tokenStatus,
             Metrics = metricResults,
             HttpRequests = session.HttpRequests,

@@ -102,6 +102,18 @@ public sealed class CliCommandTests
     }
 
     [Fact]
+    public async Task Check_reads_a_token_time_out_of_range_as_unknown_instead_of_crashing()
+    {
+        await using var s = await GraphScenario.StartAsync();
+        s.Graph.TokenData["data_access_expires_at"] = 99999999999999;
+
+        var (exit, output) = await CheckAsync(s);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Data access:  no limit reported", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Check_says_when_to_try_again_after_throttling_from_Metas_estimate()
     {
         await using var s = await GraphScenario.StartAsync();
