@@ -139,6 +139,12 @@ public static class MessageCodec
 
         try
         {
+            // Two values for one key leave it open which one counts: any object of the message, the free-form
+            // notification payload included, holds each key once.
+            using (JsonDocument.Parse(body, new JsonDocumentOptions { AllowDuplicateProperties = false }))
+            {
+            }
+
             return JsonSerializer.Deserialize(body, type) ?? throw new InvalidMessageException("the message is JSON null");
         }
         catch (JsonException ex)
@@ -189,8 +195,7 @@ public sealed class InvalidMessageException : Exception
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     RespectRequiredConstructorParameters = true,
     RespectNullableAnnotations = true,
-    AllowOutOfOrderMetadataProperties = true,
-    AllowDuplicateProperties = false)]
+    AllowOutOfOrderMetadataProperties = true)]
 [JsonSerializable(typeof(PullRequest))]
 [JsonSerializable(typeof(PageSnapshot))]
 [JsonSerializable(typeof(NotificationMessage))]

@@ -230,6 +230,9 @@ public static class MessageSchema
     /// <summary>Times (capture, post creation, Meta's days, pull ranges) before this year are parked.</summary>
     public const int FirstYear = 2004;
 
+    /// <summary>The queue trigger base64-encodes; 64 KiB per message leaves 48 KiB of payload.</summary>
+    public const int MaxPayloadBytes = 48 * 1024;
+
     /// <summary>The first <paramref name="length"/> characters, never ending on half a surrogate pair.</summary>
     public static string? Cut(string? text, int length)
     {
@@ -240,7 +243,4 @@ public static class MessageSchema
 
         return char.IsHighSurrogate(text[length - 1]) ? text[..(length - 1)] : text[..length];
     }
-
-    /// <summary>The queue trigger base64-encodes; 64 KiB per message leaves 48 KiB of payload.</summary>
-    public const int MaxPayloadBytes = 48 * 1024;
 }

@@ -173,9 +173,11 @@ public sealed class MessageCodecTests
     [InlineData("\"key\":\"a\",\"key\":\"b\",\"kind\":\"digest\",\"channel\":\"default\"", "Duplicate")]
     [InlineData("\"key\":\"a\",\"kind\":\"digest\",\"channel\":\"LONG\"", "channel is longer than 100")]
     [InlineData("\"key\":\"LONG\",\"kind\":\"digest\",\"channel\":\"default\"", "key is longer than 1000")]
+    [InlineData("\"key\":\"a\",\"kind\":\"digest\",\"channel\":\"default\",\"payload\":{\"type\":\"message\",\"type\":\"other\"}", "Duplicate")]
     public void A_notification_with_duplicate_keys_or_overlong_names_is_rejected(string fields, string reason)
     {
-        var body = "{\"schema\":1," + fields.Replace("LONG", new string('k', 1001), StringComparison.Ordinal) + ",\"payload\":{\"type\":\"message\"}}";
+        var payload = fields.Contains("\"payload\"", StringComparison.Ordinal) ? "" : ",\"payload\":{\"type\":\"message\"}";
+        var body = "{\"schema\":1," + fields.Replace("LONG", new string('k', 1001), StringComparison.Ordinal) + payload + "}";
 
         var ex = Assert.Throws<InvalidMessageException>(() => MessageCodec.DecodeNotification(body));
 
