@@ -58,7 +58,7 @@ public static class AlertCardBuilder
             new JsonObject
             {
                 ["type"] = "RichTextBlock",
-                ["inlines"] = new JsonArray(new JsonObject { ["type"] = "TextRun", ["text"] = TeamsText.Plain(DigestCardBuilder.Shorten(alert.Text, MaxTextLength)) }),
+                ["inlines"] = new JsonArray(new JsonObject { ["type"] = "TextRun", ["text"] = DigestCardBuilder.Shorten(TeamsText.Plain(alert.Text), MaxTextLength) }),
             },
         };
         if (alert.Facts.Count > 0)
