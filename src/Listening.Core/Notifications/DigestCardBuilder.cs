@@ -7,9 +7,10 @@ namespace Listening.Core.Notifications;
 
 /// <summary>The morning digest as an Adaptive Card 1.5 (the <c>attachments[0].content</c> of a Workflows payload), in German.</summary>
 /// <remarks>
-/// Text from Facebook (page names, post text) goes into <c>TextRun</c>s, which Teams does not read as markdown,
-/// so a post cannot make links or formatting of its own. Teams rejects messages above about 28 KB: the card is
-/// built with fewer posts and shorter excerpts until it fits.
+/// Text from Facebook (page names, post text, hashtags) goes into <c>TextRun</c>s, which Teams does not read as
+/// markdown, so a post cannot make links or formatting of its own, and through <see cref="TeamsText"/>, which drops
+/// bidi controls. Teams rejects messages above about 28 KB: the card is built with fewer posts and shorter excerpts
+/// until it fits. A Page without a pull that day is named and told apart from a quiet day (docs/teams.md).
 /// </remarks>
 public sealed class DigestCardBuilder(IOptions<ListeningOptions> options)
 {
@@ -88,14 +89,17 @@ public sealed class DigestCardBuilder(IOptions<ListeningOptions> options)
         };
         if (summary is null || summary.Pages.Count == 0)
         {
-            body.Add(Text("Für diesen Tag liegen keine Daten vor. Bitte prüfen Sie die Verbindung zu Facebook."));
+            if (content.Pages.Count == 0)
+            {
+                body.Add(NoData());
+            }
         }
         else
         {
             body.Add(Subtle(
                 GermanFormat.LongDate(date)
                 + " · Stand: " + GermanFormat.DateTime(GermanFormat.InZone(summary.GeneratedAt, summary.TimeZone))
-                + " · Tage nach Kalender " + summary.TimeZone
+                + " · Tage nach Kalender " + TeamsText.Escape(summary.TimeZone)
                 + (demo ? " · Beispieldaten" : "")));
         }
 
@@ -114,7 +118,7 @@ public sealed class DigestCardBuilder(IOptions<ListeningOptions> options)
                         new JsonObject
                         {
                             ["type"] = "TextRun",
-                            ["text"] = crisis.PageName + " (Stichwort „" + crisis.Keyword + "“), von "
+                            ["text"] = TeamsText.Plain(crisis.PageName + " (Stichwort „" + crisis.Keyword + "“)") + ", von "
                                 + GermanFormat.DateTime(GermanFormat.InZone(crisis.Since, timeZone)) + " bis "
                                 + GermanFormat.DateTime(GermanFormat.InZone(crisis.Until, timeZone))
                                 + ". In dieser Zeit holt Listening die Zahlen alle 5 Minuten.",
@@ -123,13 +127,20 @@ public sealed class DigestCardBuilder(IOptions<ListeningOptions> options)
             });
         }
 
-        if (summary is not null)
+        // Watched Pages without a row for the day, and rows without a pull (a summary built from the day before
+        // alone), say that no data arrived instead of showing the Page id and dashes.
+        var stored = summary?.Pages ?? [];
+        foreach (var id in content.Pages.Select(p => p.PageId).Concat(stored.Select(p => p.PageId)).Distinct(StringComparer.Ordinal))
         {
-            foreach (var page in summary.Pages)
+            var page = stored.FirstOrDefault(p => p.PageId == id);
+            if (page is null || page.Observations == 0)
             {
-                var before = content.Previous?.Pages.FirstOrDefault(p => p.PageId == page.PageId);
-                body.Add(Page(page, before, summary.TimeZone, level));
+                body.Add(PageWithoutData(content.Pages.FirstOrDefault(p => p.PageId == id)?.Name ?? page?.Name ?? id));
+                continue;
             }
+
+            var before = content.Previous?.Pages.FirstOrDefault(p => p.PageId == page.PageId);
+            body.Add(Page(page, before, summary!.TimeZone, level));
         }
 
         if (level.Alerts > 0 && content.Alerts.Count > 0)
@@ -161,7 +172,7 @@ public sealed class DigestCardBuilder(IOptions<ListeningOptions> options)
             new JsonObject
             {
                 ["type"] = "RichTextBlock",
-                ["inlines"] = new JsonArray(new JsonObject { ["type"] = "TextRun", ["text"] = page.Name, ["weight"] = "Bolder", ["size"] = "Medium" }),
+                ["inlines"] = new JsonArray(PageName(page.Name)),
             },
             new JsonObject
             {
@@ -202,7 +213,7 @@ public sealed class DigestCardBuilder(IOptions<ListeningOptions> options)
                 ["type"] = "TextRun",
                 ["size"] = "Small",
                 ["text"] = string.Join(" · ", topics.Select(t =>
-                    $"{t.Topic} ({GermanFormat.Number(t.Posts)} {(t.Posts == 1 ? "Beitrag" : "Beiträge")}, {GermanFormat.Number(t.Interactions)} Interaktionen)")),
+                    $"{TeamsText.Plain(t.Topic)} ({GermanFormat.Number(t.Posts)} {(t.Posts == 1 ? "Beitrag" : "Beiträge")}, {GermanFormat.Number(t.Interactions)} Interaktionen)")),
             });
             items.Add(new JsonObject { ["type"] = "RichTextBlock", ["spacing"] = "Small", ["inlines"] = inlines });
         }
@@ -224,7 +235,7 @@ public sealed class DigestCardBuilder(IOptions<ListeningOptions> options)
                 new JsonObject
                 {
                     ["type"] = "TextRun",
-                    ["text"] = alert.Title.Contains(alert.PageName, StringComparison.Ordinal) ? alert.Title : alert.Title + " (" + alert.PageName + ")",
+                    ["text"] = TeamsText.Plain(alert.Title.Contains(alert.PageName, StringComparison.Ordinal) ? alert.Title : alert.Title + " (" + alert.PageName + ")"),
                 },
             };
             if (SummaryHtmlRenderer.SafeLink(alert.Link) is { } url)
@@ -254,7 +265,7 @@ public sealed class DigestCardBuilder(IOptions<ListeningOptions> options)
     private static JsonObject Post(PostDaySummary post, string timeZone, int excerptLength)
     {
         var inlines = new JsonArray();
-        var excerpt = Shorten(post.Excerpt, excerptLength);
+        var excerpt = Shorten(TeamsText.Plain(post.Excerpt), excerptLength);
         if (excerpt.Length > 0)
         {
             inlines.Add(new JsonObject { ["type"] = "TextRun", ["text"] = excerpt + " " });
@@ -329,7 +340,42 @@ public sealed class DigestCardBuilder(IOptions<ListeningOptions> options)
             ? GermanFormat.Number(counter.End) + " (" + GermanFormat.Change(change) + " zum Vortag)"
             : GermanFormat.Number(counter.End);
 
-    private static JsonObject Text(string text) => new() { ["type"] = "TextBlock", ["text"] = text, ["wrap"] = true };
+    private static JsonObject PageName(string name) =>
+        new() { ["type"] = "TextRun", ["text"] = TeamsText.Plain(name), ["weight"] = "Bolder", ["size"] = "Medium" };
+
+    /// <summary>A Page without a pull that day: its name and what to check, instead of a row of dashes.</summary>
+    private JsonObject PageWithoutData(string name) => new()
+    {
+        ["type"] = "Container",
+        ["separator"] = true,
+        ["spacing"] = "Medium",
+        ["items"] = new JsonArray(new JsonObject { ["type"] = "RichTextBlock", ["inlines"] = new JsonArray(PageName(name)) }, NoData()),
+    };
+
+    /// <summary>"No data arrived", and where to look: the health endpoint (linked when the public address is known) and the Page token.</summary>
+    private JsonObject NoData()
+    {
+        var health = new JsonObject { ["type"] = "TextRun", ["text"] = "/api/health" };
+        if (HealthLink() is { } url)
+        {
+            health["color"] = "Accent";
+            health["underline"] = true;
+            health["selectAction"] = new JsonObject { ["type"] = "Action.OpenUrl", ["url"] = url };
+        }
+
+        return new JsonObject
+        {
+            ["type"] = "RichTextBlock",
+            ["spacing"] = "Small",
+            ["inlines"] = new JsonArray(
+                new JsonObject { ["type"] = "TextRun", ["text"] = "Für diesen Tag sind keine Daten eingegangen. Bitte Abrufstatus unter " },
+                health,
+                new JsonObject { ["type"] = "TextRun", ["text"] = " und das Seiten-Token prüfen." }),
+        };
+    }
+
+    private string? HealthLink() =>
+        string.IsNullOrWhiteSpace(options.Value.PublicBaseUrl) ? null : options.Value.PublicBaseUrl.TrimEnd('/') + "/api/health";
 
     private static JsonObject Subtle(string text) =>
         new() { ["type"] = "TextBlock", ["text"] = text, ["isSubtle"] = true, ["size"] = "Small", ["wrap"] = true };
@@ -342,12 +388,20 @@ public sealed class DigestCardBuilder(IOptions<ListeningOptions> options)
 /// <summary>What the morning digest shows: the day, the day before (for changes), the day's alerts and crisis mode.</summary>
 public sealed record DigestContent(DateOnly Date, DailySummary? Summary)
 {
+    /// <summary>
+    /// The watched Pages with their configured or last known names, in configuration order: a Page without data that
+    /// day is named and says so. Empty: only the Pages of <see cref="Summary"/> are shown.
+    /// </summary>
+    public IReadOnlyList<DigestPage> Pages { get; init; } = [];
+
     public DailySummary? Previous { get; init; }
 
     public IReadOnlyList<DigestAlert> Alerts { get; init; } = [];
 
     public IReadOnlyList<DigestCrisis> Crises { get; init; } = [];
 }
+
+public sealed record DigestPage(string PageId, string Name);
 
 public sealed record DigestAlert(string Kind, string Title, string PageName, DateTimeOffset RaisedAt, string? Link);
 

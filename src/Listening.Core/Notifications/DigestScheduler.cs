@@ -2,6 +2,7 @@ using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using Listening.Core.Configuration;
+using Listening.Core.Ingestion;
 using Listening.Core.Notifications.Alerts;
 using Listening.Core.Snapshots;
 using Listening.Core.Storage;
@@ -20,6 +21,8 @@ public sealed partial class DigestScheduler(
     DigestCardBuilder cards,
     AlertLog alerts,
     CrisisMode crisis,
+    PageDirectory pages,
+    PageStateStore pageStates,
     IQueuePublisher queue,
     ListeningTables tables,
     LocalCalendar calendar,
@@ -73,13 +76,45 @@ public sealed partial class DigestScheduler(
         var (from, to) = (calendar.StartOf(date), calendar.EndOf(date));
         var raised = await alerts.RaisedBetweenAsync(from, to, cancellationToken);
         var crises = await crisis.OverlappingAsync(from, to, cancellationToken);
-        var names = stored?.Summary.Pages.ToDictionary(p => p.PageId, p => p.Name, StringComparer.Ordinal) ?? [];
+        var watched = new List<DigestPage>();
+        foreach (var page in pages.All)
+        {
+            watched.Add(new DigestPage(page.Id, await NameOfAsync(page, stored?.Summary, previous?.Summary, cancellationToken)));
+        }
+
+        var names = watched.ToDictionary(p => p.PageId, p => p.Name, StringComparer.Ordinal);
+        foreach (var page in stored?.Summary.Pages ?? [])
+        {
+            names.TryAdd(page.PageId, page.Name);
+        }
+
         return new DigestContent(date, stored?.Summary)
         {
+            Pages = watched,
             Previous = previous?.Summary,
             Alerts = [.. raised.Select(a => new DigestAlert(a.Kind, a.Title, a.PageName, a.RaisedAt, a.Link))],
             Crises = [.. crises.Select(c => new DigestCrisis(names.GetValueOrDefault(c.RowKey, c.RowKey), c.Keyword, c.Since, c.Until))],
         };
+    }
+
+    /// <summary>The configured name, else the name Facebook gave at the last pull we know of, else the Page id.</summary>
+    private async Task<string> NameOfAsync(PageOptions page, DailySummary? day, DailySummary? before, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrWhiteSpace(page.Name))
+        {
+            return page.Name;
+        }
+
+        var known = new[] { day, before }
+            .Select(s => s?.Pages.FirstOrDefault(p => p.PageId == page.Id)?.Name)
+            .FirstOrDefault(n => !string.IsNullOrWhiteSpace(n) && n != page.Id);
+        if (known is not null)
+        {
+            return known;
+        }
+
+        var state = await pageStates.GetAsync(page.Id, cancellationToken);
+        return string.IsNullOrWhiteSpace(state?.PageName) ? page.Id : state.PageName;
     }
 
     public static NotificationMessage Message(DateOnly date, System.Text.Json.Nodes.JsonObject card) => new()

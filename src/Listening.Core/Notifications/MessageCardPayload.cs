@@ -6,8 +6,9 @@ namespace Listening.Core.Notifications;
 /// <summary>
 /// The legacy Office 365 connector format (MessageCard), for a channel configured with <c>Format = messagecard</c>.
 /// Converted from the Adaptive Card every notification carries: headings become the title and section titles,
-/// text blocks become lines, fact sets become facts, links become OpenUri actions. MessageCard text is markdown,
-/// so text from Facebook is escaped and can make no links or formatting of its own.
+/// text blocks become lines, fact sets become facts, links become OpenUri actions. MessageCard text is markdown, like
+/// a card's text blocks and facts (whose builders escaped any text from Facebook in them): those are taken as they
+/// are, and the text runs, which Teams shows as they are, are escaped (<see cref="TeamsText.Escape"/>).
 /// </summary>
 public static class MessageCardPayload
 {
@@ -59,7 +60,7 @@ public static class MessageCardPayload
             ["@context"] = "https://schema.org/extensions",
             ["summary"] = title.Length > 0 ? title : "Listening",
             ["themeColor"] = "0F6CBD",
-            ["title"] = Escape(title),
+            ["title"] = title,
             ["sections"] = sections,
         };
         if (actions.Count > 0)
@@ -110,7 +111,7 @@ public static class MessageCardPayload
             case "TextBlock" when element["isTitle"] is not null:
                 break;
             case "TextBlock":
-                var text = Escape(Text(element));
+                var text = Text(element);
                 if (section.Title is null && WorkflowsPayload.StringOf(element["weight"]) == "Bolder")
                 {
                     section.Title = text;
@@ -126,7 +127,7 @@ public static class MessageCardPayload
                 var bold = true;
                 foreach (var run in (element["inlines"] as JsonArray ?? []).OfType<JsonObject>())
                 {
-                    var runText = Escape(Text(run));
+                    var runText = TeamsText.Escape(Text(run));
                     bold &= WorkflowsPayload.StringOf(run["weight"]) == "Bolder";
                     var url = WorkflowsPayload.StringOf(run["selectAction"]?["url"]);
                     line.Append(url is not null && IsWebLink(url) ? $"[{runText.Trim()}]({url})" : runText);
@@ -147,8 +148,8 @@ public static class MessageCardPayload
                 {
                     section.Facts.Add(new JsonObject
                     {
-                        ["name"] = Escape(WorkflowsPayload.StringOf(fact["title"]) ?? ""),
-                        ["value"] = Escape(WorkflowsPayload.StringOf(fact["value"]) ?? ""),
+                        ["name"] = WorkflowsPayload.StringOf(fact["title"]) ?? "",
+                        ["value"] = WorkflowsPayload.StringOf(fact["value"]) ?? "",
                     });
                 }
 
@@ -224,29 +225,6 @@ public static class MessageCardPayload
 
     private static bool IsWebLink(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
-
-    /// <summary>Backslash-escapes what the connector's markdown would read as formatting or a link.</summary>
-    internal static string Escape(string text)
-    {
-        var result = new StringBuilder(text.Length + 8);
-        foreach (var c in text)
-        {
-            if (c is '<' or '>')
-            {
-                result.Append(c == '<' ? "&lt;" : "&gt;");
-                continue;
-            }
-
-            if (c is '\\' or '*' or '_' or '[' or ']' or '(' or ')' or '#' or '`' or '~' or '|')
-            {
-                result.Append('\\');
-            }
-
-            result.Append(c);
-        }
-
-        return result.ToString();
-    }
 
     private sealed class Section
     {

@@ -15,8 +15,8 @@ namespace Listening.Core.Notifications;
 /// written after a successful post, and a channel whose record exists is skipped, so a redelivered or duplicated
 /// message posts nothing twice. A 429 (after its Retry-After), a 5xx, a timeout or a refused connection puts the
 /// message back on the queue with a delay and one more attempt; after <c>Listening:Teams:MaxAttempts</c>, or at
-/// once for an answer that will never change (400, 401, 403, 404, 413, an invalid payload), it goes to the poison
-/// queue with the reason. See docs/teams.md ("Delivery").
+/// once for an answer that will never change (400, 401, 403, 404, 413, an invalid payload) or a channel that is not
+/// configured, it goes to the poison queue with the reason. See docs/teams.md ("Delivery").
 /// </summary>
 public sealed partial class NotificationDispatcher(
     TeamsWebhookSender sender,
@@ -35,17 +35,24 @@ public sealed partial class NotificationDispatcher(
     {
         ArgumentNullException.ThrowIfNull(message);
         var report = await DeliverAsync(message, cancellationToken);
-        if (report.Failures.Count == 0)
+
+        // No default webhook means no Teams is wanted; a named channel without one is a mistake that retrying
+        // cannot mend, and marking the message done would lose it.
+        var unconfigured = report.Channels
+            .Where(c => c.Outcome == DeliveryOutcome.NoChannel && c.Channel != TeamsChannels.Default)
+            .Select(c => $"Teams channel {c.Channel} is not configured (set Listening:Teams:Channels:{c.Channel}:WebhookUrl, then listening poison retry --queue notifications).")
+            .ToList();
+        if (report.Failures.Count == 0 && unconfigured.Count == 0)
         {
             return report.Outcome;
         }
 
         var attempt = message.Attempt + 1;
-        var reason = string.Join(" ", report.Failures.Select(f => f.Message));
+        var reason = string.Join(" ", report.Failures.Select(f => f.Message).Concat(unconfigured));
         var permanent = report.Failures.FirstOrDefault(f => !f.IsTransient);
-        if (permanent is not null || attempt >= options.Value.Teams.MaxAttempts)
+        if (permanent is not null || unconfigured.Count > 0 || attempt >= options.Value.Teams.MaxAttempts)
         {
-            var why = permanent is not null
+            var why = permanent is not null || unconfigured.Count > 0
                 ? $"{reason} This will not change by retrying (attempt {attempt})."
                 : $"{reason} Gave up after {attempt} attempts.";
             throw new NotificationUndeliverableException(why, MessageCodec.Encode(message with { Attempt = attempt, LastError = why }));
@@ -106,10 +113,9 @@ public sealed partial class NotificationDispatcher(
                     // No default webhook is a choice (no Teams wanted), not a fault.
                     LogNoDefaultChannel(logger, message.Kind);
                 }
-                else
-                {
-                    LogNoChannel(logger, message.Kind, name);
-                }
+
+                // Another channel without a webhook is reported by the caller: parked with the reason by the queue
+                // path (one log line), printed by `listening notify`.
 
                 results.Add((name, DeliveryOutcome.NoChannel));
                 continue;
@@ -191,9 +197,6 @@ public sealed partial class NotificationDispatcher(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Notification {Kind} {Key} was already sent to channel {Channel}; dropped the duplicate")]
     private static partial void LogDuplicate(ILogger logger, string kind, string key, string channel);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Channel {Channel} has no Teams webhook; the {Kind} notification was not sent to it (set Listening:Teams:Channels:{Channel}:WebhookUrl)")]
-    private static partial void LogNoChannel(ILogger logger, string kind, string channel);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "No Teams webhook is configured (Listening:Teams:WebhookUrl); the {Kind} notification was not sent")]
     private static partial void LogNoDefaultChannel(ILogger logger, string kind);

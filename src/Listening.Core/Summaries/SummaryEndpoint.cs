@@ -234,16 +234,35 @@ public sealed class SummaryEndpoint(SummaryReader reader, PageDirectory pages, L
     }
 
     /// <summary>304 when the caller's copy is current; else the rendered body, with the validators and caching rules.</summary>
-    private static HttpAnswer Answer(SummaryRequest request, string format, string validator, DateTimeOffset lastModified, Func<HttpAnswer> render)
+    private HttpAnswer Answer(SummaryRequest request, string format, string validator, DateTimeOffset lastModified, Func<HttpAnswer> render)
     {
         var etag = "\"" + validator + "-" + RenderVersion + "-" + format + "\"";
         var modified = lastModified == DateTimeOffset.MinValue ? (DateTimeOffset?)null : TruncateToSeconds(lastModified);
         var notModified = request.IfNoneMatch is not null
             ? MatchesAny(request.IfNoneMatch, etag)
-            : modified is { } m && DateTimeOffset.TryParse(request.IfModifiedSince, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var since) && m <= since;
+            : modified is { } m && NotModifiedSince(request.IfModifiedSince, m, time.GetUtcNow());
         var answer = notModified ? new HttpAnswer(304, "", []) : render();
         return answer with { ETag = etag, LastModified = modified, CacheControl = CacheControl, Vary = "Accept" };
     }
+
+    /// <summary>
+    /// Whether an If-Modified-Since header says the caller's copy is current. RFC 9110 (13.1.3): a value that is not
+    /// one HTTP-date, or a date later than the server's clock, is ignored. The Last-Modified we served comes from
+    /// the storage service's clock, which may run a little ahead of ours, so that date itself still counts.
+    /// </summary>
+    internal static bool NotModifiedSince(string? ifModifiedSince, DateTimeOffset modified, DateTimeOffset now)
+    {
+        if (string.IsNullOrWhiteSpace(ifModifiedSince)
+            || !DateTimeOffset.TryParseExact(ifModifiedSince.Trim(), HttpDateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var since))
+        {
+            return false;
+        }
+
+        return since <= (now > modified ? now : modified) && modified <= since;
+    }
+
+    /// <summary>IMF-fixdate, and the obsolete RFC 850 and asctime forms a recipient must accept (RFC 9110, 5.6.7).</summary>
+    private static readonly string[] HttpDateFormats = ["r", "dddd, dd-MMM-yy HH:mm:ss 'GMT'", "ddd MMM d HH:mm:ss yyyy", "ddd MMM  d HH:mm:ss yyyy"];
 
     private static DateTimeOffset TruncateToSeconds(DateTimeOffset value) =>
         new(value.Ticks - (value.Ticks % TimeSpan.TicksPerSecond), value.Offset);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Listening.Core.Configuration;
 using Listening.Core.Notifications;
+using Listening.Core.Snapshots;
 using Listening.Core.Summaries;
 using Listening.Core.Tests.Summaries;
 using Microsoft.Extensions.Options;
@@ -183,7 +184,67 @@ public sealed class DigestCardBuilderTests
         var card = Builder().Build(SampleSummary.Day, null);
 
         Assert.Equal(2, card["body"]!.AsArray().Count);
-        Assert.StartsWith("Für diesen Tag liegen keine Daten vor.", (string?)card["body"]![1]!["text"], StringComparison.Ordinal);
+        Assert.Equal(NoDataSentence, RunsOf(card["body"]![1]!));
+    }
+
+    [Fact]
+    public void Card_for_a_page_without_a_pull_names_the_page_and_says_that_no_data_arrived()
+    {
+        // What the materializer stores for a day without any pull: the Page id as its name, no counters.
+        var empty = SampleSummary.Page(name: "104857600000001") with
+        {
+            Followers = new CounterChange(null, null),
+            Likes = new CounterChange(null, null),
+            Reactions = new ReactionCounts(),
+            Comments = 0,
+            Shares = 0,
+            Observations = 0,
+            Posts = [],
+        };
+        var content = new DigestContent(SampleSummary.Day, SampleSummary.Create(pages: empty))
+        {
+            Pages = [new DigestPage("104857600000001", "Kreis Soest")],
+        };
+
+        var card = Builder("https://listening.example.org").Build(content);
+
+        var json = card.ToJsonString();
+        Assert.DoesNotContain("104857600000001", json, StringComparison.Ordinal);
+        Assert.DoesNotContain(Descendants(card), n => ((string?)n["text"] ?? (string?)n["value"])?.Contains('–', StringComparison.Ordinal) == true);
+        Assert.DoesNotContain("FactSet", json, StringComparison.Ordinal);
+        Assert.Contains(Descendants(card), n => (string?)n["type"] == "TextRun" && (string?)n["text"] == "Kreis Soest" && (string?)n["weight"] == "Bolder");
+        var sentence = Assert.Single(Descendants(card), n => (string?)n["type"] == "RichTextBlock" && RunsOf(n).StartsWith("Für diesen Tag", StringComparison.Ordinal));
+        Assert.Equal(NoDataSentence, RunsOf(sentence));
+        Assert.Equal("https://listening.example.org/api/health", (string?)Descendants(sentence).Single(n => n["selectAction"] is not null)["selectAction"]!["url"]);
+    }
+
+    [Fact]
+    public void Card_without_a_public_base_url_names_the_health_route_without_a_link()
+    {
+        var content = new DigestContent(SampleSummary.Day, null) { Pages = [new DigestPage("104857600000001", "Kreis Soest")] };
+
+        var card = Builder().Build(content);
+
+        Assert.Contains(Descendants(card), n => (string?)n["text"] == "Kreis Soest");
+        Assert.Contains(Descendants(card), n => (string?)n["type"] == "RichTextBlock" && RunsOf(n) == NoDataSentence);
+        Assert.DoesNotContain(Descendants(card), n => n["selectAction"] is not null);
+    }
+
+    [Fact]
+    public void Card_names_every_watched_page_without_data_beside_the_ones_with_data()
+    {
+        var content = new DigestContent(SampleSummary.Day, SampleSummary.Create())
+        {
+            Pages = [new DigestPage("104857600000001", "Kreis Soest"), new DigestPage("104857600000002", "Kreis Soest Jobs")],
+        };
+
+        var card = Builder().Build(content);
+
+        Assert.Single(Descendants(card), n => (string?)n["type"] == "FactSet");
+        var containers = card["body"]!.AsArray().OfType<JsonObject>().Where(n => (string?)n["type"] == "Container").ToList();
+        Assert.Equal(2, containers.Count);
+        Assert.Contains(Descendants(containers[1]), n => (string?)n["text"] == "Kreis Soest Jobs");
+        Assert.Contains(Descendants(containers[1]), n => (string?)n["type"] == "RichTextBlock" && RunsOf(n) == NoDataSentence);
     }
 
     [Fact]
@@ -194,6 +255,11 @@ public sealed class DigestCardBuilderTests
         Assert.Contains(Descendants(card), n => (string?)n["text"] == "Keine neuen Beiträge und keine Interaktionen.");
         Assert.Empty(PostTexts(card));
     }
+
+    private const string NoDataSentence = "Für diesen Tag sind keine Daten eingegangen. Bitte Abrufstatus unter /api/health und das Seiten-Token prüfen.";
+
+    private static string RunsOf(JsonNode richText) =>
+        string.Concat(richText["inlines"]!.AsArray().Select(run => (string?)run!["text"]));
 
     private static List<string> PostTexts(JsonObject card) =>
         Descendants(card)

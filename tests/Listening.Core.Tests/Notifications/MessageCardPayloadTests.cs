@@ -21,7 +21,7 @@ public sealed class MessageCardPayloadTests
         Assert.Equal("MessageCard", (string?)card["@type"]);
         Assert.Equal("Tageszusammenfassung 27.11.2026", (string?)card["summary"]);
         var facts = card["sections"]!.AsArray().SelectMany(s => s!["facts"]?.AsArray() ?? []).ToDictionary(f => (string)f!["name"]!, f => (string)f!["value"]!);
-        Assert.Equal("52.000 \\(+12 zum Vortag\\)", facts["Follower"]);
+        Assert.Equal("52.000 (+12 zum Vortag)", facts["Follower"]);
         var action = card["potentialAction"]!.AsArray().Single()!;
         Assert.Equal("OpenUri", (string?)action["@type"]);
         Assert.Equal("https://listening.example.org/api/summaries/2026-11-27", (string?)action["targets"]![0]!["uri"]);

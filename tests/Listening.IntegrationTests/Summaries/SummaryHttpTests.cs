@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Listening.Core.Summaries;
 using Listening.IntegrationTests.Infrastructure;
@@ -126,6 +127,26 @@ public sealed class SummaryHttpTests : IAsyncLifetime
         var changed = await HttpCall.DayAsync(_app, "2026-11-27", "format=json", new Dictionary<string, string> { ["If-None-Match"] = etag });
         Assert.Equal(200, changed.Status);
         Assert.NotEqual(etag, changed.Header("ETag"));
+    }
+
+    [Theory]
+    [InlineData("Fri, 31 Dec 9999 23:59:59 GMT")]
+    [InlineData("an hour after Last-Modified")]
+    [InlineData("9999-12-31")]
+    [InlineData("morgen")]
+    public async Task An_if_modified_since_in_the_future_or_not_an_http_date_is_ignored(string since)
+    {
+        var first = await HttpCall.DayAsync(_app, "2026-11-27", "format=json");
+        if (since.StartsWith("an hour", StringComparison.Ordinal))
+        {
+            since = DateTimeOffset.Parse(first.Header("Last-Modified"), CultureInfo.InvariantCulture).AddHours(1).ToString("r", CultureInfo.InvariantCulture);
+        }
+
+        var answer = await HttpCall.DayAsync(_app, "2026-11-27", "format=json", new Dictionary<string, string> { ["If-Modified-Since"] = since });
+
+        // RFC 9110, 13.1.3: a date later than the server's clock, or no HTTP-date at all, is ignored.
+        Assert.Equal(200, answer.Status);
+        Assert.Equal(first.Body, answer.Body);
     }
 
     [Fact]

@@ -29,6 +29,8 @@ public sealed class TeamsDeliveryTests : IAsyncLifetime
             ["Listening:Teams:Channels:altkanal:Format"] = "messagecard",
             ["Listening:Teams:Routes:crisis"] = "krisenstab,default",
             ["Listening:Teams:Routes:stalled"] = "altkanal",
+            ["Listening:Teams:Channels:ohneurl:WebhookUrl"] = "",
+            ["Listening:Teams:Routes:token-lapsing"] = "default,ohneurl",
             ["Listening:Teams:MaxAttempts"] = "3",
             ["Listening:Teams:RetryBaseSeconds"] = "1",
             ["Listening:Teams:TimeoutSeconds"] = "1",
@@ -172,6 +174,48 @@ public sealed class TeamsDeliveryTests : IAsyncLifetime
 
         await SendWhenVisibleAsync();
         Assert.Single(_teams.Delivered("krisenstab"));
+        Assert.Single(_teams.Delivered("presse"));
+    }
+
+    [Fact]
+    public async Task A_notification_for_a_channel_that_is_not_configured_is_parked_with_that_reason()
+    {
+        const string key = "milestone:104857600000001:followers:5000";
+        await PublishAsync(Message(key, AlertKinds.Milestone) with { Channel = "pressesprecher" });
+
+        Assert.Equal(1, await SendAllAsync());
+
+        Assert.Empty(_teams.Requests);
+        var parked = await PoisonAsync();
+        Assert.Contains("Teams channel pressesprecher is not configured", parked.LastError, StringComparison.Ordinal);
+        Assert.False(await _app.Get<NotificationDispatcher>().WasSentAsync("pressesprecher", key, CancellationToken.None));
+        var reason = Assert.Single(await _app.Get<PoisonLog>().ReasonsAsync(_app.Options.Queues.Notifications, CancellationToken.None)).Value;
+        Assert.Contains("Teams channel pressesprecher is not configured", reason.Reason, StringComparison.Ordinal);
+
+        // One log line, naming the message id and the reason.
+        var line = Assert.Single(_app.Logs!.GetSnapshot(), r => r.Category?.StartsWith("Listening.", StringComparison.Ordinal) == true
+            && r.Message.Contains("pressesprecher", StringComparison.Ordinal));
+        Assert.Contains("moved to the poison queue", line.Message, StringComparison.Ordinal);
+        Assert.Contains(reason.MessageId, line.Message, StringComparison.Ordinal);
+        Assert.Contains("is not configured", line.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_route_to_a_channel_without_a_webhook_posts_to_the_others_and_parks_the_message()
+    {
+        await PublishAsync(Message("token-lapsing:104857600000001:token", AlertKinds.TokenLapsing));
+
+        await SendAllAsync();
+
+        Assert.Single(_teams.Delivered("presse"));
+        var parked = await PoisonAsync();
+        Assert.Contains("Teams channel ohneurl is not configured", parked.LastError, StringComparison.Ordinal);
+        Assert.Contains("will not change by retrying", parked.LastError, StringComparison.Ordinal);
+        Assert.Equal(0, (await _app.Queue(_app.Options.Queues.Notifications).GetPropertiesAsync()).Value.ApproximateMessagesCount);
+
+        // Retried after a fix (here: still unfixed), the channel that took it is not posted to again.
+        await PublishAsync(parked);
+        await SendAllAsync();
         Assert.Single(_teams.Delivered("presse"));
     }
 

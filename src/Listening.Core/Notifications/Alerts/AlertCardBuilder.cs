@@ -5,7 +5,8 @@ namespace Listening.Core.Notifications.Alerts;
 
 /// <summary>
 /// An alert as an Adaptive Card 1.5 in German. Alert texts can quote posts, so they go into <c>TextRun</c>s, which
-/// Teams does not read as markdown.
+/// Teams does not read as markdown; the title (it can name the Page) and the facts are markdown and escaped
+/// (<see cref="TeamsText"/>).
 /// </summary>
 public static class AlertCardBuilder
 {
@@ -20,7 +21,7 @@ public static class AlertCardBuilder
             new JsonObject
             {
                 ["type"] = "TextBlock",
-                ["text"] = (alert.Demo ? "Demo – " : "") + alert.Title,
+                ["text"] = (alert.Demo ? "Demo – " : "") + TeamsText.Escape(alert.Title),
                 ["weight"] = "Bolder",
                 ["size"] = "Medium",
                 ["wrap"] = true,
@@ -33,7 +34,7 @@ public static class AlertCardBuilder
                 ["inlines"] = new JsonArray(new JsonObject
                 {
                     ["type"] = "TextRun",
-                    ["text"] = alert.PageName + " · " + GermanFormat.DateTime(GermanFormat.InZone(alert.RaisedAt, timeZone)),
+                    ["text"] = TeamsText.Plain(alert.PageName) + " · " + GermanFormat.DateTime(GermanFormat.InZone(alert.RaisedAt, timeZone)),
                     ["isSubtle"] = true,
                     ["size"] = "Small",
                 }),
@@ -57,7 +58,7 @@ public static class AlertCardBuilder
             new JsonObject
             {
                 ["type"] = "RichTextBlock",
-                ["inlines"] = new JsonArray(new JsonObject { ["type"] = "TextRun", ["text"] = DigestCardBuilder.Shorten(alert.Text, MaxTextLength) }),
+                ["inlines"] = new JsonArray(new JsonObject { ["type"] = "TextRun", ["text"] = DigestCardBuilder.Shorten(TeamsText.Plain(alert.Text), MaxTextLength) }),
             },
         };
         if (alert.Facts.Count > 0)
@@ -65,7 +66,7 @@ public static class AlertCardBuilder
             body.Add(new JsonObject
             {
                 ["type"] = "FactSet",
-                ["facts"] = new JsonArray([.. alert.Facts.Select(f => (JsonNode)new JsonObject { ["title"] = f.Title, ["value"] = f.Value })]),
+                ["facts"] = new JsonArray([.. alert.Facts.Select(f => (JsonNode)new JsonObject { ["title"] = TeamsText.Escape(f.Title), ["value"] = TeamsText.Escape(f.Value) })]),
             });
         }
 
