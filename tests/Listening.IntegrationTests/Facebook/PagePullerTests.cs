@@ -129,7 +129,7 @@ public sealed class PagePullerTests
         var health = await s.App.Get<HealthReporter>().ReportAsync(CancellationToken.None);
         Assert.Equal("invalid", health.Pages[0].TokenState);
         Assert.Equal("invalidated", health.Pages[0].TokenProblem);
-        Assert.Equal("degraded", health.Status);
+        Assert.Equal("unhealthy", health.Status); // every Page's token is invalid: the pipeline is broken now
 
         // The next day: one more alert, still no call to Meta.
         s.App.Time.Advance(TimeSpan.FromDays(1));
