@@ -59,10 +59,13 @@ public sealed class HtmlGoldenTests
             at++;
         }
 
+        var actual = Path.Combine(AppContext.BaseDirectory, "golden-actual", file);
+        Directory.CreateDirectory(Path.GetDirectoryName(actual)!);
+        File.WriteAllText(actual, html, new UTF8Encoding(false));
         var from = Math.Max(0, at - 80);
         Assert.Fail($"{file} differs from its golden file at character {at} (golden {golden.Length}, rendered {html.Length} characters).\n"
             + $"golden:   …{Excerpt(golden, from)}…\nrendered: …{Excerpt(html, from)}…\n"
-            + "If the change is intended, run with LISTENING_UPDATE_GOLDEN=1 and review the diff of tests/Listening.Core.Tests/Golden.");
+            + $"The whole page is in {actual}. If the change is intended, run with LISTENING_UPDATE_GOLDEN=1 and review the diff of tests/Listening.Core.Tests/Golden.");
     }
 
     [Fact]
