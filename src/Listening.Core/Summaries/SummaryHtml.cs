@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
-using System.Text.RegularExpressions;
 using Listening.Core.Snapshots;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
@@ -20,7 +19,7 @@ namespace Listening.Core.Summaries;
 /// constants (<see cref="Figures"/>, the charts' SVG) is handed over as <see cref="MarkupString"/>. Ids are built from
 /// indexes and constants; numbers and dates are formatted here.
 /// </remarks>
-internal static partial class SummaryHtml
+internal static class SummaryHtml
 {
     /// <summary>Meta's day ends at midnight in this zone.</summary>
     public const string MetaZone = "America/Los_Angeles";
@@ -106,14 +105,33 @@ internal static partial class SummaryHtml
     /// readable, so umlauts stay umlauts. What HTML gives meaning to, controls and bidi marks stay encoded; an
     /// encoded ampersand (&amp;amp;#xE4; from a text that contained "&amp;#xE4;") does not match.
     /// </summary>
-    private static string Readable(string html) => Reference().Replace(html, static match =>
+    private static string Readable(string html)
     {
-        var scalar = int.Parse(match.ValueSpan[3..^1], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
-        return scalar <= char.MaxValue && !Encoder.WillEncode(scalar) ? ((char)scalar).ToString() : match.Value;
-    });
+        var at = html.IndexOf("&#x", StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return html;
+        }
 
-    [GeneratedRegex("&#x[0-9A-F]{1,6};", RegexOptions.CultureInvariant)]
-    private static partial Regex Reference();
+        var readable = new StringBuilder(html.Length);
+        var copied = 0;
+        while (at >= 0)
+        {
+            var end = html.IndexOf(';', at + 3);
+            var digits = end - at - 3;
+            if (digits is > 0 and <= 6
+                && int.TryParse(html.AsSpan(at + 3, digits), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var scalar)
+                && scalar <= char.MaxValue && !Encoder.WillEncode(scalar))
+            {
+                readable.Append(html, copied, at - copied).Append((char)scalar);
+                copied = end + 1;
+            }
+
+            at = html.IndexOf("&#x", at + 3, StringComparison.Ordinal);
+        }
+
+        return readable.Append(html, copied, html.Length - copied).ToString();
+    }
 
     /// <summary>Meta's metric name in German with the metric's own name in small print, or the metric's name when unknown.</summary>
     public static string? GermanMetricName(string metric) => MetricNames.GetValueOrDefault(metric);
