@@ -22,7 +22,7 @@ public sealed class QueueDrainTests
         s.AddPost(1, TimeSpan.FromHours(3), like: 4);
         for (var i = 0; i < 50; i++)
         {
-            s.Graph.Faults.Enqueue(new FakeFault { Delay = TimeSpan.FromSeconds(3) }); // every answer takes 3 s
+            s.Graph.Faults.Enqueue(new FakeFault { Delay = TimeSpan.FromSeconds(4) }); // every answer takes 4 s
         }
 
         // Two cycles' pull messages for the Page, then three `sync` runs at once.
@@ -32,8 +32,9 @@ public sealed class QueueDrainTests
         var drains = Enumerable.Range(0, 3).Select(_ => s.App.Get<QueueDrain>()).ToList();
         foreach (var drain in drains)
         {
-            // Shorter than the time a message is held (two slow pulls in a row): only renewal keeps it.
-            drain.Lease = TimeSpan.FromSeconds(3);
+            // Shorter than the time a message is held (two slow pulls in a row, 8 s): only renewal keeps it. Renewed
+            // every 5/3 s, so a stall of the test machine up to about 3 s cannot let it lapse.
+            drain.Lease = TimeSpan.FromSeconds(5);
         }
 
         var results = await Task.WhenAll(drains.Select(d => Task.Run(() => d.RunAsync(CancellationToken.None))));
