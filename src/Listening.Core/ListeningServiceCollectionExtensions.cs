@@ -42,6 +42,8 @@ public static class ListeningServiceCollectionExtensions
             .Bind(configuration.GetSection(ListeningOptions.SectionName))
             .PostConfigure(options => FlatSettings.Apply(configuration, options))
             .ValidateOnStart();
+        // Each key's own limits (attributes, generated validator) first, then the checks that parse or compare keys.
+        services.AddSingleton<IValidateOptions<ListeningOptions>, ListeningOptionsAttributeValidator>();
         services.AddSingleton<IValidateOptions<ListeningOptions>, ListeningOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => new SecretMasker(configuration));

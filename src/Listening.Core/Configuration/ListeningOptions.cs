@@ -1,40 +1,49 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Listening.Core.Configuration;
 
 /// <summary>
 /// The options tree <c>Listening:...</c>. Every key is documented in README ("Configuration"); the Functions app,
-/// the CLI and the tests bind the same tree and validate it at start-up.
+/// the CLI and the tests bind the same tree and validate it at start-up: the attributes here are the single source of
+/// each key's own limits (checked by the generated <see cref="ListeningOptionsAttributeValidator"/>; every message names
+/// the full key and the fix, never the value), and
+/// <see cref="ListeningOptionsValidator"/> checks what needs parsing or several keys.
 /// </summary>
 public sealed class ListeningOptions
 {
     public const string SectionName = "Listening";
 
     /// <summary>IANA zone whose calendar days the summaries use.</summary>
-    [Required]
+    [Required(ErrorMessage = "Listening:TimeZone is empty: use an IANA time zone name like Europe/Berlin.")]
     public string TimeZone { get; set; } = "Europe/Berlin";
 
     /// <summary>Local hour (0-23) after which the morning digest for yesterday goes out.</summary>
-    [Range(0, 23)]
+    [Range(0, 23, ErrorMessage = "Listening:DigestHour must be a whole hour from {1} to {2}.")]
     public int DigestHour { get; set; } = 8;
 
     /// <summary>Base URL of the deployed app, used for links in Teams cards (no key ever goes into it).</summary>
     public string? PublicBaseUrl { get; set; }
 
+    [ValidateObjectMembers]
     public FacebookOptions Facebook { get; set; } = new();
 
     public List<PageOptions> Pages { get; set; } = [];
 
+    [ValidateObjectMembers]
     public TeamsOptions Teams { get; set; } = new();
 
+    [ValidateObjectMembers]
     public AlertOptions Alerts { get; set; } = new();
 
     /// <summary>Queue names: read from the flat settings PullsQueue, SnapshotsQueue, NotificationsQueue (see <see cref="FlatSettings"/>).</summary>
+    [ValidateObjectMembers]
     public QueueNames Queues { get; set; } = new();
 
     /// <summary>Timer schedules: read from the flat settings PullSchedule, DigestSchedule, RetentionSchedule.</summary>
     public ScheduleOptions Schedules { get; set; } = new();
 
+    [ValidateObjectMembers]
     public TableNames Tables { get; set; } = new();
 
     public AccessOptions Access { get; set; } = new();
@@ -42,11 +51,11 @@ public sealed class ListeningOptions
     public DemoOptions Demo { get; set; } = new();
 
     /// <summary>Days an archived raw snapshot is kept (the reach of <c>listening replay</c>); default 90.</summary>
-    [Range(1, 3650)]
+    [Range(1, 3650, ErrorMessage = "Listening:RawRetentionDays must be from {1} to {2} days: how long raw snapshots stay replayable.")]
     public int RawRetentionDays { get; set; } = 90;
 
     /// <summary>Days observations and materialized summaries are kept; default 730 (two years, like Meta's insights).</summary>
-    [Range(AggregateRetentionMinimumDays, 3650)]
+    [Range(AggregateRetentionMinimumDays, 3650, ErrorMessage = "Listening:AggregateRetentionDays must be from {1} to {2} days: summaries look back up to {1} days.")]
     public int AggregateRetentionDays { get; set; } = 730;
 
     /// <summary>Rules that tag posts with topics; docs/data-model.md ("Topics").</summary>
@@ -64,11 +73,10 @@ public sealed class ListeningOptions
 
 public sealed class FacebookOptions
 {
-    [Required]
-    [Url]
+    [Required(ErrorMessage = "Listening:Facebook:GraphBaseUrl is empty: use https://graph.facebook.com.")]
     public string GraphBaseUrl { get; set; } = "https://graph.facebook.com";
 
-    [Required]
+    [Required(ErrorMessage = "Listening:Facebook:ApiVersion is empty: use a Graph API version like v24.0.")]
     [RegularExpression(@"^v\d+\.\d+$", ErrorMessage = "Listening:Facebook:ApiVersion must look like v24.0.")]
     public string ApiVersion { get; set; } = "v24.0";
 
@@ -76,17 +84,17 @@ public sealed class FacebookOptions
     public string? AppSecret { get; set; }
 
     /// <summary>Posts created this many days back are pulled again each cycle (their counters still move).</summary>
-    [Range(1, 90)]
+    [Range(1, 90, ErrorMessage = "Listening:Facebook:PostLookbackDays must be from {1} to {2} days.")]
     public int PostLookbackDays { get; set; } = 7;
 
-    [Range(1, 300)]
+    [Range(1, 300, ErrorMessage = "Listening:Facebook:TimeoutSeconds must be from {1} to {2} seconds.")]
     public int TimeoutSeconds { get; set; } = 30;
 
     /// <summary>
     /// Pages of posts (100 each) one pull follows through <c>paging.next</c> at most: 20 read 2,000 posts. Beyond it,
     /// or when a link repeats, the pull stops paging, logs it and notes it in health.
     /// </summary>
-    [Range(1, 1000)]
+    [Range(1, 1000, ErrorMessage = "Listening:Facebook:MaxPostPagesPerCycle must be from {1} to {2} pages of 100 posts (20 read 2,000 posts).")]
     public int MaxPostPagesPerCycle { get; set; } = 20;
 
     /// <summary>
@@ -105,15 +113,15 @@ public sealed class FacebookOptions
     public Dictionary<string, string> MetricAliases { get; init; } = new(StringComparer.Ordinal);
 
     /// <summary>Meta's days (Pacific time) pulled again each cycle because Meta may still revise them.</summary>
-    [Range(1, 30)]
+    [Range(1, 30, ErrorMessage = "Listening:Facebook:InsightsLookbackDays must be from {1} to {2} days.")]
     public int InsightsLookbackDays { get; set; } = 3;
 
     /// <summary>When a usage header (X-App-Usage, X-Page-Usage, X-Business-Use-Case-Usage) reaches this percentage, the Page is pulled less often.</summary>
-    [Range(10, 100)]
+    [Range(10, 100, ErrorMessage = "Listening:Facebook:SlowDownAtUsagePercent must be from {1} to {2} percent.")]
     public int SlowDownAtUsagePercent { get; set; } = 75;
 
     /// <summary>How long a Page pauses after its usage reached <see cref="SlowDownAtUsagePercent"/>.</summary>
-    [Range(1, 1440)]
+    [Range(1, 1440, ErrorMessage = "Listening:Facebook:SlowDownMinutes must be from {1} to {2} minutes.")]
     public int SlowDownMinutes { get; set; } = 60;
 
     /// <summary>The metrics to request, in configured order: <see cref="PageMetrics"/> or the defaults.</summary>
@@ -127,7 +135,7 @@ public sealed class FacebookOptions
 
 public sealed class PageOptions
 {
-    [Required]
+    /// <summary>Checked by <see cref="ListeningOptionsValidator"/>: a message names the index (Listening:Pages:0:Id).</summary>
     public string Id { get; set; } = "";
 
     public string? Name { get; set; }
@@ -152,15 +160,15 @@ public sealed class TeamsOptions
     public Dictionary<string, string> Routes { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Tries per notification and channel before it goes to the poison queue (429 and 5xx are retried through the queue).</summary>
-    [Range(1, 20)]
+    [Range(1, 20, ErrorMessage = "Listening:Teams:MaxAttempts must be from {1} to {2} tries.")]
     public int MaxAttempts { get; set; } = 6;
 
     /// <summary>First wait before a retry; it doubles with each attempt (Retry-After wins when longer).</summary>
-    [Range(1, 600)]
+    [Range(1, 600, ErrorMessage = "Listening:Teams:RetryBaseSeconds must be from {1} to {2} seconds.")]
     public int RetryBaseSeconds { get; set; } = 30;
 
     /// <summary>How long one POST to a webhook may take.</summary>
-    [Range(1, 120)]
+    [Range(1, 120, ErrorMessage = "Listening:Teams:TimeoutSeconds must be from {1} to {2} seconds.")]
     public int TimeoutSeconds { get; set; } = 30;
 }
 
@@ -180,13 +188,21 @@ public static class TeamsFormats
 
 public sealed class QueueNames
 {
-    [Required]
+    /// <summary>3-56 characters: room for the host's <c>-poison</c> suffix within Azure's 63.</summary>
+    private const string Pattern = "^(?=.{3,56}$)[a-z0-9]+(-[a-z0-9]+)*$";
+
+    private const string Rule = "use 3-56 lowercase letters, digits and single hyphens (room for the -poison suffix).";
+
+    [Required(ErrorMessage = "PullsQueue is empty: " + Rule)]
+    [RegularExpression(Pattern, ErrorMessage = "PullsQueue is not a valid queue name: " + Rule)]
     public string Pulls { get; set; } = "pulls";
 
-    [Required]
+    [Required(ErrorMessage = "SnapshotsQueue is empty: " + Rule)]
+    [RegularExpression(Pattern, ErrorMessage = "SnapshotsQueue is not a valid queue name: " + Rule)]
     public string Snapshots { get; set; } = "snapshots";
 
-    [Required]
+    [Required(ErrorMessage = "NotificationsQueue is empty: " + Rule)]
+    [RegularExpression(Pattern, ErrorMessage = "NotificationsQueue is not a valid queue name: " + Rule)]
     public string Notifications { get; set; } = "notifications";
 }
 
@@ -237,7 +253,7 @@ public sealed class ScheduleOptions
 public sealed class TableNames
 {
     /// <summary>Prepended to every table name; lets tests and several installations share one account.</summary>
-    [RegularExpression("^[A-Za-z][A-Za-z0-9]{0,20}$|^$", ErrorMessage = "Listening:Tables:Prefix must be letters and digits, starting with a letter, at most 21 characters.")]
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{0,20}$|^$", ErrorMessage = "Listening:Tables:Prefix must be letters and digits, starting with a letter, at most 21 characters (or empty).")]
     public string Prefix { get; set; } = "";
 }
 

@@ -1,14 +1,15 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Listening.Core.Configuration;
 
 /// <summary>
-/// Checks the whole options tree at start-up and names every bad key with its fix. Secret values (tokens,
-/// webhook URLs) are never repeated in a message.
+/// The start-up checks that need parsing (time zone, URLs, metric names, NCRONTAB) or compare several keys (Pages,
+/// Teams routes, topics); each key's own limits are attributes on the options, checked by the generated
+/// <see cref="ListeningOptionsAttributeValidator"/>. Every message names the key and its fix; secret values
+/// (tokens, webhook URLs) are never repeated in a message.
 /// </summary>
-public sealed partial class ListeningOptionsValidator(IConfiguration configuration) : IValidateOptions<ListeningOptions>
+public sealed class ListeningOptionsValidator(IConfiguration configuration) : IValidateOptions<ListeningOptions>
 {
     public ValidateOptionsResult Validate(string? name, ListeningOptions options)
     {
@@ -22,20 +23,10 @@ public sealed partial class ListeningOptionsValidator(IConfiguration configurati
             }
         }
 
-        Check(LocalCalendar.IsValidZone(options.TimeZone),
+        Check(string.IsNullOrEmpty(options.TimeZone) || LocalCalendar.IsValidZone(options.TimeZone),
             $"Listening:TimeZone '{options.TimeZone}' is not a known IANA time zone: use a name like Europe/Berlin.");
-        Check(options.DigestHour is >= 0 and <= 23, "Listening:DigestHour must be a whole hour from 0 to 23 (default 8).");
-        Check(IsHttpUrl(options.Facebook.GraphBaseUrl, requireHttps: false),
+        Check(string.IsNullOrEmpty(options.Facebook.GraphBaseUrl) || IsHttpUrl(options.Facebook.GraphBaseUrl, requireHttps: false),
             "Listening:Facebook:GraphBaseUrl must be an absolute http(s) URL, normally https://graph.facebook.com.");
-        Check(ApiVersion().IsMatch(options.Facebook.ApiVersion ?? ""),
-            $"Listening:Facebook:ApiVersion '{options.Facebook.ApiVersion}' must look like v24.0.");
-        Check(options.Facebook.PostLookbackDays is >= 1 and <= 90, "Listening:Facebook:PostLookbackDays must be from 1 to 90 (default 7).");
-        Check(options.Facebook.TimeoutSeconds is >= 1 and <= 300, "Listening:Facebook:TimeoutSeconds must be from 1 to 300 (default 30).");
-        Check(options.Facebook.MaxPostPagesPerCycle is >= 1 and <= 1000,
-            "Listening:Facebook:MaxPostPagesPerCycle must be from 1 to 1000 (default 20: 2,000 posts of 100 per page).");
-        Check(options.Facebook.InsightsLookbackDays is >= 1 and <= 30, "Listening:Facebook:InsightsLookbackDays must be from 1 to 30 (default 3).");
-        Check(options.Facebook.SlowDownAtUsagePercent is >= 10 and <= 100, "Listening:Facebook:SlowDownAtUsagePercent must be from 10 to 100 (default 75).");
-        Check(options.Facebook.SlowDownMinutes is >= 1 and <= 1440, "Listening:Facebook:SlowDownMinutes must be from 1 to 1440 (default 60).");
         foreach (var (key, value) in new[] { ("PageMetrics", options.Facebook.PageMetrics), ("PostMetrics", options.Facebook.PostMetrics) })
         {
             var bad = Facebook.MetricNames.Invalid(value);
@@ -69,25 +60,12 @@ public sealed partial class ListeningOptionsValidator(IConfiguration configurati
         var duplicate = options.Pages.GroupBy(p => p.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         Check(duplicate is null, $"Listening:Pages lists Page {duplicate?.Key} more than once.");
 
-        foreach (var (key, value) in new[] { (FlatSettings.PullsQueue, options.Queues.Pulls), (FlatSettings.SnapshotsQueue, options.Queues.Snapshots), (FlatSettings.NotificationsQueue, options.Queues.Notifications) })
-        {
-            Check(QueueName().IsMatch(value ?? "") && value!.Length <= 56,
-                $"{key} '{value}' is not a valid queue name: 3-56 lowercase letters, digits and single hyphens (room for the -poison suffix).");
-        }
-
         foreach (var (key, value) in new[] { (FlatSettings.PullSchedule, options.Schedules.Pull), (FlatSettings.DigestSchedule, options.Schedules.Digest), (FlatSettings.RetentionSchedule, options.Schedules.Retention) })
         {
             Check((value ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6,
                 $"{key} '{value}' must be an NCRONTAB expression with six fields (seconds first), e.g. 0 */15 * * * *.");
         }
 
-        Check(TablePrefix().IsMatch(options.Tables.Prefix ?? ""),
-            "Listening:Tables:Prefix must be letters and digits, starting with a letter, at most 21 characters (or empty).");
-
-        Check(options.RawRetentionDays is >= 1 and <= 3650,
-            "Listening:RawRetentionDays must be from 1 to 3650 days (default 90): how long raw snapshots stay replayable.");
-        Check(options.AggregateRetentionDays is >= ListeningOptions.AggregateRetentionMinimumDays and <= 3650,
-            $"Listening:AggregateRetentionDays must be from {ListeningOptions.AggregateRetentionMinimumDays} to 3650 days (default 730): summaries look back up to {ListeningOptions.AggregateRetentionMinimumDays} days.");
         foreach (var problem in Topics.TopicRules.Problems(options.Topics))
         {
             Check(false, problem);
@@ -104,13 +82,12 @@ public sealed partial class ListeningOptionsValidator(IConfiguration configurati
     private static bool IsHttpUrl(string? value, bool requireHttps) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri)
         && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && (!requireHttps || uri.IsLoopback)));
-
-    [GeneratedRegex(@"^v\d+\.\d+$")]
-    private static partial Regex ApiVersion();
-
-    [GeneratedRegex("^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$")]
-    private static partial Regex QueueName();
-
-    [GeneratedRegex("^$|^[A-Za-z][A-Za-z0-9]{0,20}$")]
-    private static partial Regex TablePrefix();
 }
+
+/// <summary>
+/// The <c>[Range]</c>, <c>[Required]</c> and <c>[RegularExpression]</c> attributes of the options tree, checked by
+/// code the options source generator writes (no reflection); nested options are followed through
+/// <c>[ValidateObjectMembers]</c>. Each attribute's ErrorMessage names the full key and the fix.
+/// </summary>
+[OptionsValidator]
+public sealed partial class ListeningOptionsAttributeValidator : IValidateOptions<ListeningOptions>;

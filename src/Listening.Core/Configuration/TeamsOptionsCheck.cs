@@ -74,31 +74,6 @@ internal static partial class TeamsOptionsCheck
         {
             yield return "Listening:Alerts:Crisis:Keywords is empty: list words comma-separated (default " + CrisisOptions.DefaultKeywords + ") or set Listening:Alerts:Crisis:Enabled to false.";
         }
-
-        foreach (var (key, ok) in new[]
-        {
-            ("Teams:MaxAttempts must be from 1 to 20 (default 6)", teams.MaxAttempts is >= 1 and <= 20),
-            ("Teams:RetryBaseSeconds must be from 1 to 600 (default 30)", teams.RetryBaseSeconds is >= 1 and <= 600),
-            ("Teams:TimeoutSeconds must be from 1 to 120 (default 30)", teams.TimeoutSeconds is >= 1 and <= 120),
-            ("Alerts:TakeOff:Factor must be from 1 to 100 (default 3)", alerts.TakeOff.Factor is >= 1 and <= 100),
-            ("Alerts:TakeOff:WindowHours must be from 1 to 72 (default 6)", alerts.TakeOff.WindowHours is >= 1 and <= 72),
-            ("Alerts:TakeOff:MinReactions must be from 1 to 1000000 (default 30)", alerts.TakeOff.MinReactions is >= 1 and <= 1_000_000),
-            ("Alerts:TakeOff:BaselineDays must be from 7 to 90 (default 30)", alerts.TakeOff.BaselineDays is >= 7 and <= 90),
-            ("Alerts:NegativeSurge:ZScore must be from 1 to 10 (default 3)", alerts.NegativeSurge.ZScore is >= 1 and <= 10),
-            ("Alerts:NegativeSurge:MinReactions must be from 1 to 1000000 (default 40)", alerts.NegativeSurge.MinReactions is >= 1 and <= 1_000_000),
-            ("Alerts:NegativeSurge:BaselineDays must be from 3 to 30 (default 7)", alerts.NegativeSurge.BaselineDays is >= 3 and <= 30),
-            ("Alerts:Crisis:DurationHours must be from 1 to 336 (default 24)", alerts.Crisis.DurationHours is >= 1 and <= 336),
-            ("Alerts:Crisis:ThresholdFactor must be from 0.1 to 1 (default 0.5)", alerts.Crisis.ThresholdFactor is >= 0.1 and <= 1),
-            ("Alerts:Token:WarnDays must be from 1 to 60 (default 14)", alerts.Token.WarnDays is >= 1 and <= 60),
-            ("Alerts:Stalled:Hours must be from 1 to 72 (default 2)", alerts.Stalled.Hours is >= 1 and <= 72),
-            ("Alerts:MaxSnapshotAgeHours must be from 1 to 168 (default 6)", alerts.MaxSnapshotAgeHours is >= 1 and <= 168),
-        })
-        {
-            if (!ok)
-            {
-                yield return "Listening:" + key + ".";
-            }
-        }
     }
 
     public static IReadOnlyList<string> SplitRoute(string? route) =>
