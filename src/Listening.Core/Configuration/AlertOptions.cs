@@ -30,7 +30,7 @@ public sealed class AlertOptions
     /// <summary>
     /// Snapshots captured longer ago than this raise no alerts (a backlog or a backfill must not flood Teams with old news).
     /// </summary>
-    [Range(1, 168, ErrorMessage = "Listening:Alerts:MaxSnapshotAgeHours must be from {1} to {2} hours.")]
+    [KeyRange(1, 168, ErrorMessage = "Listening:Alerts:MaxSnapshotAgeHours must be from {1} to {2} hours.")]
     public int MaxSnapshotAgeHours { get; set; } = 6;
 }
 
@@ -68,18 +68,18 @@ public sealed class TakeOffAlertOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>A post is taking off when its reactions in its first hours exceed this many times the 30-day median.</summary>
-    [Range(1.0, 100.0, ErrorMessage = "Listening:Alerts:TakeOff:Factor must be from {1} to {2} (times the median).")]
+    [KeyRange(1.0, 100.0, ErrorMessage = "Listening:Alerts:TakeOff:Factor must be from {1} to {2} (times the median).")]
     public double Factor { get; set; } = 3;
 
     /// <summary>"First hours": how young a post must be to count as taking off.</summary>
-    [Range(1, 72, ErrorMessage = "Listening:Alerts:TakeOff:WindowHours must be from {1} to {2} hours.")]
+    [KeyRange(1, 72, ErrorMessage = "Listening:Alerts:TakeOff:WindowHours must be from {1} to {2} hours.")]
     public int WindowHours { get; set; } = 6;
 
     /// <summary>Below this many reactions no post is taking off, whatever the median (a quiet Page's median can be 2).</summary>
-    [Range(1, 1_000_000, ErrorMessage = "Listening:Alerts:TakeOff:MinReactions must be from {1} to {2} reactions.")]
+    [KeyRange(1, 1_000_000, ErrorMessage = "Listening:Alerts:TakeOff:MinReactions must be from {1} to {2} reactions.")]
     public int MinReactions { get; set; } = 30;
 
-    [Range(7, 90, ErrorMessage = "Listening:Alerts:TakeOff:BaselineDays must be from {1} to {2} days.")]
+    [KeyRange(7, 90, ErrorMessage = "Listening:Alerts:TakeOff:BaselineDays must be from {1} to {2} days.")]
     public int BaselineDays { get; set; } = 30;
 }
 
@@ -88,14 +88,14 @@ public sealed class NegativeSurgeAlertOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>How many standard deviations above the baseline the day's angry+sad share or comment rate must be.</summary>
-    [Range(1.0, 10.0, ErrorMessage = "Listening:Alerts:NegativeSurge:ZScore must be from {1} to {2} (standard deviations).")]
+    [KeyRange(1.0, 10.0, ErrorMessage = "Listening:Alerts:NegativeSurge:ZScore must be from {1} to {2} (standard deviations).")]
     public double ZScore { get; set; } = 3;
 
     /// <summary>Reactions the day needs before its shares mean anything.</summary>
-    [Range(1, 1_000_000, ErrorMessage = "Listening:Alerts:NegativeSurge:MinReactions must be from {1} to {2} reactions.")]
+    [KeyRange(1, 1_000_000, ErrorMessage = "Listening:Alerts:NegativeSurge:MinReactions must be from {1} to {2} reactions.")]
     public int MinReactions { get; set; } = 40;
 
-    [Range(3, 30, ErrorMessage = "Listening:Alerts:NegativeSurge:BaselineDays must be from {1} to {2} days.")]
+    [KeyRange(3, 30, ErrorMessage = "Listening:Alerts:NegativeSurge:BaselineDays must be from {1} to {2} days.")]
     public int BaselineDays { get; set; } = 7;
 }
 
@@ -109,11 +109,11 @@ public sealed class CrisisOptions
     public string Keywords { get; set; } = DefaultKeywords;
 
     /// <summary>How long crisis mode lasts after the last post that started or extended it.</summary>
-    [Range(1, 336, ErrorMessage = "Listening:Alerts:Crisis:DurationHours must be from {1} to {2} hours.")]
+    [KeyRange(1, 336, ErrorMessage = "Listening:Alerts:Crisis:DurationHours must be from {1} to {2} hours.")]
     public int DurationHours { get; set; } = 24;
 
     /// <summary>In crisis mode the take-off factor, the z-score and the minimum counts are multiplied by this.</summary>
-    [Range(0.1, 1.0, ErrorMessage = "Listening:Alerts:Crisis:ThresholdFactor must be from {1} to {2}.")]
+    [KeyRange(0.1, 1.0, ErrorMessage = "Listening:Alerts:Crisis:ThresholdFactor must be from {1} to {2}.")]
     public double ThresholdFactor { get; set; } = 0.5;
 
     public IReadOnlyList<string> EffectiveKeywords() =>
@@ -125,7 +125,7 @@ public sealed class TokenAlertOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>Warn this many days before the token or its data access lapses.</summary>
-    [Range(1, 60, ErrorMessage = "Listening:Alerts:Token:WarnDays must be from {1} to {2} days.")]
+    [KeyRange(1, 60, ErrorMessage = "Listening:Alerts:Token:WarnDays must be from {1} to {2} days.")]
     public int WarnDays { get; set; } = 14;
 }
 
@@ -134,6 +134,6 @@ public sealed class StalledAlertOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>No successful pull of a Page for this long is a stalled pipeline.</summary>
-    [Range(1, 72, ErrorMessage = "Listening:Alerts:Stalled:Hours must be from {1} to {2} hours.")]
+    [KeyRange(1, 72, ErrorMessage = "Listening:Alerts:Stalled:Hours must be from {1} to {2} hours.")]
     public int Hours { get; set; } = 2;
 }

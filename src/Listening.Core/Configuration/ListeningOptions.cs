@@ -19,7 +19,7 @@ public sealed class ListeningOptions
     public string TimeZone { get; set; } = "Europe/Berlin";
 
     /// <summary>Local hour (0-23) after which the morning digest for yesterday goes out.</summary>
-    [Range(0, 23, ErrorMessage = "Listening:DigestHour must be a whole hour from {1} to {2}.")]
+    [KeyRange(0, 23, ErrorMessage = "Listening:DigestHour must be a whole hour from {1} to {2}.")]
     public int DigestHour { get; set; } = 8;
 
     /// <summary>Base URL of the deployed app, used for links in Teams cards (no key ever goes into it).</summary>
@@ -51,11 +51,11 @@ public sealed class ListeningOptions
     public DemoOptions Demo { get; set; } = new();
 
     /// <summary>Days an archived raw snapshot is kept (the reach of <c>listening replay</c>); default 90.</summary>
-    [Range(1, 3650, ErrorMessage = "Listening:RawRetentionDays must be from {1} to {2} days: how long raw snapshots stay replayable.")]
+    [KeyRange(1, 3650, ErrorMessage = "Listening:RawRetentionDays must be from {1} to {2} days: how long raw snapshots stay replayable.")]
     public int RawRetentionDays { get; set; } = 90;
 
     /// <summary>Days observations and materialized summaries are kept; default 730 (two years, like Meta's insights).</summary>
-    [Range(AggregateRetentionMinimumDays, 3650, ErrorMessage = "Listening:AggregateRetentionDays must be from {1} to {2} days: summaries look back up to {1} days.")]
+    [KeyRange(AggregateRetentionMinimumDays, 3650, ErrorMessage = "Listening:AggregateRetentionDays must be from {1} to {2} days: summaries look back up to {1} days.")]
     public int AggregateRetentionDays { get; set; } = 730;
 
     /// <summary>Rules that tag posts with topics; docs/data-model.md ("Topics").</summary>
@@ -84,17 +84,17 @@ public sealed class FacebookOptions
     public string? AppSecret { get; set; }
 
     /// <summary>Posts created this many days back are pulled again each cycle (their counters still move).</summary>
-    [Range(1, 90, ErrorMessage = "Listening:Facebook:PostLookbackDays must be from {1} to {2} days.")]
+    [KeyRange(1, 90, ErrorMessage = "Listening:Facebook:PostLookbackDays must be from {1} to {2} days.")]
     public int PostLookbackDays { get; set; } = 7;
 
-    [Range(1, 300, ErrorMessage = "Listening:Facebook:TimeoutSeconds must be from {1} to {2} seconds.")]
+    [KeyRange(1, 300, ErrorMessage = "Listening:Facebook:TimeoutSeconds must be from {1} to {2} seconds.")]
     public int TimeoutSeconds { get; set; } = 30;
 
     /// <summary>
     /// Pages of posts (100 each) one pull follows through <c>paging.next</c> at most: 20 read 2,000 posts. Beyond it,
     /// or when a link repeats, the pull stops paging, logs it and notes it in health.
     /// </summary>
-    [Range(1, 1000, ErrorMessage = "Listening:Facebook:MaxPostPagesPerCycle must be from {1} to {2} pages of 100 posts (20 read 2,000 posts).")]
+    [KeyRange(1, 1000, ErrorMessage = "Listening:Facebook:MaxPostPagesPerCycle must be from {1} to {2} pages of 100 posts (20 read 2,000 posts).")]
     public int MaxPostPagesPerCycle { get; set; } = 20;
 
     /// <summary>
@@ -113,15 +113,15 @@ public sealed class FacebookOptions
     public Dictionary<string, string> MetricAliases { get; init; } = new(StringComparer.Ordinal);
 
     /// <summary>Meta's days (Pacific time) pulled again each cycle because Meta may still revise them.</summary>
-    [Range(1, 30, ErrorMessage = "Listening:Facebook:InsightsLookbackDays must be from {1} to {2} days.")]
+    [KeyRange(1, 30, ErrorMessage = "Listening:Facebook:InsightsLookbackDays must be from {1} to {2} days.")]
     public int InsightsLookbackDays { get; set; } = 3;
 
     /// <summary>When a usage header (X-App-Usage, X-Page-Usage, X-Business-Use-Case-Usage) reaches this percentage, the Page is pulled less often.</summary>
-    [Range(10, 100, ErrorMessage = "Listening:Facebook:SlowDownAtUsagePercent must be from {1} to {2} percent.")]
+    [KeyRange(10, 100, ErrorMessage = "Listening:Facebook:SlowDownAtUsagePercent must be from {1} to {2} percent.")]
     public int SlowDownAtUsagePercent { get; set; } = 75;
 
     /// <summary>How long a Page pauses after its usage reached <see cref="SlowDownAtUsagePercent"/>.</summary>
-    [Range(1, 1440, ErrorMessage = "Listening:Facebook:SlowDownMinutes must be from {1} to {2} minutes.")]
+    [KeyRange(1, 1440, ErrorMessage = "Listening:Facebook:SlowDownMinutes must be from {1} to {2} minutes.")]
     public int SlowDownMinutes { get; set; } = 60;
 
     /// <summary>The metrics to request, in configured order: <see cref="PageMetrics"/> or the defaults.</summary>
@@ -160,15 +160,15 @@ public sealed class TeamsOptions
     public Dictionary<string, string> Routes { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Tries per notification and channel before it goes to the poison queue (429 and 5xx are retried through the queue).</summary>
-    [Range(1, 20, ErrorMessage = "Listening:Teams:MaxAttempts must be from {1} to {2} tries.")]
+    [KeyRange(1, 20, ErrorMessage = "Listening:Teams:MaxAttempts must be from {1} to {2} tries.")]
     public int MaxAttempts { get; set; } = 6;
 
     /// <summary>First wait before a retry; it doubles with each attempt (Retry-After wins when longer).</summary>
-    [Range(1, 600, ErrorMessage = "Listening:Teams:RetryBaseSeconds must be from {1} to {2} seconds.")]
+    [KeyRange(1, 600, ErrorMessage = "Listening:Teams:RetryBaseSeconds must be from {1} to {2} seconds.")]
     public int RetryBaseSeconds { get; set; } = 30;
 
     /// <summary>How long one POST to a webhook may take.</summary>
-    [Range(1, 120, ErrorMessage = "Listening:Teams:TimeoutSeconds must be from {1} to {2} seconds.")]
+    [KeyRange(1, 120, ErrorMessage = "Listening:Teams:TimeoutSeconds must be from {1} to {2} seconds.")]
     public int TimeoutSeconds { get; set; } = 30;
 }
 

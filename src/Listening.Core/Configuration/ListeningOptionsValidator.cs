@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -85,9 +87,50 @@ public sealed class ListeningOptionsValidator(IConfiguration configuration) : IV
 }
 
 /// <summary>
-/// The <c>[Range]</c>, <c>[Required]</c> and <c>[RegularExpression]</c> attributes of the options tree, checked by
-/// code the options source generator writes (no reflection); nested options are followed through
-/// <c>[ValidateObjectMembers]</c>. Each attribute's ErrorMessage names the full key and the fix.
+/// The <c>[Range]</c> (as <see cref="KeyRangeAttribute"/>), <c>[Required]</c> and <c>[RegularExpression]</c>
+/// attributes of the options tree, checked by code the options source generator writes (no reflection); nested
+/// options are followed through <c>[ValidateObjectMembers]</c>. Each attribute's ErrorMessage names the full key and
+/// the fix; the generator puts the property's own name in front ("DigestHour: Listening:DigestHour must ..."), which
+/// is dropped here so that the CLI's sentence and the host's exception read as before.
 /// </summary>
+public sealed class ListeningOptionsAttributeValidator : IValidateOptions<ListeningOptions>
+{
+    private readonly GeneratedListeningOptionsValidator _generated = new();
+
+    public ValidateOptionsResult Validate(string? name, ListeningOptions options)
+    {
+        var result = _generated.Validate(name, options);
+        return result.Failed ? ValidateOptionsResult.Fail(result.Failures.Select(WithoutMemberName)) : result;
+    }
+
+    private static string WithoutMemberName(string failure)
+    {
+        var colon = failure.IndexOf(": ", StringComparison.Ordinal);
+        return colon > 0 && failure.AsSpan(0, colon).IndexOfAny(' ', ':') < 0 ? failure[(colon + 2)..] : failure;
+    }
+}
+
 [OptionsValidator]
-public sealed partial class ListeningOptionsAttributeValidator : IValidateOptions<ListeningOptions>;
+internal sealed partial class GeneratedListeningOptionsValidator : IValidateOptions<ListeningOptions>;
+
+/// <summary>
+/// <see cref="RangeAttribute"/> whose ErrorMessage is honoured: the generator replaces a plain <c>[Range]</c> with a
+/// copy that ignores ErrorMessage (dotnet/runtime#123137) and would print "The field ListeningOptions.DigestHour must
+/// be between 0 and 23." without the configuration key. {1} and {2} in the message are the bounds.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class KeyRangeAttribute : RangeAttribute
+{
+    public KeyRangeAttribute(int minimum, int maximum)
+        : base(minimum, maximum)
+    {
+    }
+
+    public KeyRangeAttribute(double minimum, double maximum)
+        : base(minimum, maximum)
+    {
+    }
+
+    public override string FormatErrorMessage(string name) =>
+        string.Format(CultureInfo.InvariantCulture, ErrorMessageString, name, Minimum, Maximum);
+}

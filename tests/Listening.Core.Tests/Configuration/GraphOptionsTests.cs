@@ -13,7 +13,7 @@ public sealed class GraphOptionsTests
             .Build();
         var options = new ListeningOptions();
         configuration.GetSection(ListeningOptions.SectionName).Bind(options);
-        return new ListeningOptionsValidator(configuration).Validate(null, options).Failures ?? [];
+        return [.. new ListeningOptionsAttributeValidator().Validate(null, options).Failures ?? [], .. new ListeningOptionsValidator(configuration).Validate(null, options).Failures ?? []];
     }
 
     [Fact]
@@ -30,6 +30,6 @@ public sealed class GraphOptionsTests
     {
         var failure = Assert.Single(Failures(("Listening:Facebook:MaxPostPagesPerCycle", value)));
 
-        Assert.Equal("Listening:Facebook:MaxPostPagesPerCycle must be from 1 to 1000 (default 20: 2,000 posts of 100 per page).", failure);
+        Assert.Equal("Listening:Facebook:MaxPostPagesPerCycle must be from 1 to 1000 pages of 100 posts (20 read 2,000 posts).", failure);
     }
 }

@@ -20,8 +20,7 @@ public sealed class RetentionAndTopicOptionsTests
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" })
             .Build();
-        var result = new ListeningOptionsValidator(configuration).Validate(null, options);
-        return result.Failures ?? [];
+        return [.. new ListeningOptionsAttributeValidator().Validate(null, options).Failures ?? [], .. new ListeningOptionsValidator(configuration).Validate(null, options).Failures ?? []];
     }
 
     [Fact]

@@ -15,8 +15,7 @@ public sealed class TeamsOptionsCheckTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var options = new ListeningOptions();
         configuration.GetSection(ListeningOptions.SectionName).Bind(options);
-        var result = new ListeningOptionsValidator(configuration).Validate(null, options);
-        return result.Failures?.ToList() ?? [];
+        return [.. new ListeningOptionsAttributeValidator().Validate(null, options).Failures ?? [], .. new ListeningOptionsValidator(configuration).Validate(null, options).Failures ?? []];
     }
 
     [Fact]
