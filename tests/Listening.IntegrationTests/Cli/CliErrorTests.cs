@@ -26,6 +26,28 @@ public sealed class CliErrorTests
         AssertOneSentenceWithoutStackTrace(run, "Configuration error: AzureWebJobsStorage is not set");
     }
 
+    [Fact]
+    public async Task Limits_from_the_options_attributes_are_one_sentence_naming_each_key_without_secrets_and_exit_2()
+    {
+        var run = await CliProcess.RunAsync(
+            new Dictionary<string, string?>
+            {
+                ["AzureWebJobsStorage"] = CliProcess.UnreachableStorage,
+                ["Listening__DigestHour"] = "25",
+                ["Listening__Facebook__MaxPostPagesPerCycle"] = "0",
+                ["Listening__Teams__WebhookUrl"] = "http://prod.example.org/workflows/x?sig=TopSecretSig",
+            },
+            "summary", "--date", "yesterday");
+
+        Assert.Equal(2, run.Exit);
+        AssertOneSentenceWithoutStackTrace(run,
+            "Configuration error: Listening:DigestHour must be a whole hour from 0 to 23. "
+            + "Listening:Facebook:MaxPostPagesPerCycle must be from 1 to 1000 pages of 100 posts (20 read 2,000 posts). "
+            + "Listening:Teams:WebhookUrl must be the https URL of a Teams Workflows webhook");
+        Assert.DoesNotContain("TopSecretSig", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("ListeningOptions", run.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("summary", "--date", "yesterday")]
     [InlineData("sync")]
