@@ -25,9 +25,9 @@ public sealed class ListeningOptionsValidator(IConfiguration configuration) : IV
             }
         }
 
-        Check(string.IsNullOrEmpty(options.TimeZone) || LocalCalendar.IsValidZone(options.TimeZone),
+        Check(string.IsNullOrWhiteSpace(options.TimeZone) || LocalCalendar.IsValidZone(options.TimeZone),
             $"Listening:TimeZone '{options.TimeZone}' is not a known IANA time zone: use a name like Europe/Berlin.");
-        Check(string.IsNullOrEmpty(options.Facebook.GraphBaseUrl) || IsHttpUrl(options.Facebook.GraphBaseUrl, requireHttps: false),
+        Check(string.IsNullOrWhiteSpace(options.Facebook.GraphBaseUrl) || IsHttpUrl(options.Facebook.GraphBaseUrl, requireHttps: false),
             "Listening:Facebook:GraphBaseUrl must be an absolute http(s) URL, normally https://graph.facebook.com.");
         foreach (var (key, value) in new[] { ("PageMetrics", options.Facebook.PageMetrics), ("PostMetrics", options.Facebook.PostMetrics) })
         {

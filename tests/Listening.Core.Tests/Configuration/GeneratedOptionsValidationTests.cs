@@ -143,6 +143,7 @@ public sealed class GeneratedOptionsValidationTests
     public void An_empty_required_key_is_reported_once(string key, string message)
     {
         Assert.Equal([message], StartUpFailures((key, "")));
+        Assert.Equal([message], StartUpFailures((key, " ")));
     }
 
     [Fact]
