@@ -98,7 +98,7 @@ internal static class SummaryHtml
         return renderer.Dispatcher.InvokeAsync(async () =>
         {
             var root = await renderer.RenderComponentAsync<TComponent>(ParameterView.FromDictionary(parameters));
-            using var writer = new StringWriter(new StringBuilder(64 * 1024), CultureInfo.InvariantCulture);
+            using var writer = new StringWriter(CultureInfo.InvariantCulture);
             writer.Write("<!DOCTYPE html>\n");
             root.WriteHtmlTo(writer);
             writer.Write('\n');
