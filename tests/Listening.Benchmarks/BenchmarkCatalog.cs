@@ -7,6 +7,7 @@ internal static class BenchmarkCatalog
     {
         ["aggregation"] = AggregationBenchmark.RunAsync,
         ["graph-cycle"] = GraphCycleBenchmark.RunAsync,
+        ["html-render"] = HtmlRenderBenchmark.RunAsync,
         ["summaries"] = SummaryServingBenchmark.RunAsync,
         ["teams-card-size"] = TeamsCardSizeBenchmark.RunAsync,
     };

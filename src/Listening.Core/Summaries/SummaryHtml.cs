@@ -27,8 +27,12 @@ internal static class SummaryHtml
     /// <summary>Encodes what HTML gives meaning to (&lt; &gt; &amp; " ' and more) but leaves umlauts and emoji readable.</summary>
     private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
 
-    /// <summary>No services: the templates inject nothing, and nothing here needs the Functions host.</summary>
-    private static readonly IServiceProvider NoServices = new ServiceCollection().BuildServiceProvider();
+    /// <summary>
+    /// Only <see cref="Encoder"/>, which <see cref="HtmlRenderer"/> takes from its services for every value it writes
+    /// (its default encodes every character outside ASCII: ä would become &amp;#xE4;). The templates inject nothing,
+    /// and nothing here needs the Functions host.
+    /// </summary>
+    private static readonly IServiceProvider Services = new ServiceCollection().AddSingleton(Encoder).BuildServiceProvider();
 
     /// <summary>German names of Meta's Page metrics, as Facebook's German interface calls them.</summary>
     private static readonly Dictionary<string, string> MetricNames = new(StringComparer.Ordinal)
@@ -84,53 +88,22 @@ internal static class SummaryHtml
 
     /// <summary>
     /// Renders <typeparamref name="TComponent"/> with <paramref name="parameters"/> to a complete document. A fresh
-    /// <see cref="HtmlRenderer"/> per page (it keeps every component it rendered until disposed); the templates are
-    /// synchronous, so waiting on the dispatcher here does not block on anything else.
+    /// <see cref="HtmlRenderer"/> per page (it keeps every component it rendered until disposed) on the one shared
+    /// service provider; the templates are synchronous, so waiting on the dispatcher here does not block on anything else.
     /// </summary>
     public static string Render<TComponent>(IDictionary<string, object?> parameters)
         where TComponent : IComponent
     {
-        using var renderer = new HtmlRenderer(NoServices, NullLoggerFactory.Instance);
-        var html = renderer.Dispatcher.InvokeAsync(async () =>
+        using var renderer = new HtmlRenderer(Services, NullLoggerFactory.Instance);
+        return renderer.Dispatcher.InvokeAsync(async () =>
         {
             var root = await renderer.RenderComponentAsync<TComponent>(ParameterView.FromDictionary(parameters));
-            return root.ToHtmlString();
+            using var writer = new StringWriter(CultureInfo.InvariantCulture);
+            writer.Write("<!DOCTYPE html>\n");
+            root.WriteHtmlTo(writer);
+            writer.Write('\n');
+            return writer.ToString();
         }).GetAwaiter().GetResult();
-        return "<!DOCTYPE html>\n" + Readable(html) + "\n";
-    }
-
-    /// <summary>
-    /// <see cref="HtmlRenderer"/> encodes every character outside ASCII (ä becomes &amp;#xE4;). The press office reads
-    /// its pages as source too, mails and diffs them: give back the characters that <see cref="Encoder"/> leaves
-    /// readable, so umlauts stay umlauts. What HTML gives meaning to, controls and bidi marks stay encoded; an
-    /// encoded ampersand (&amp;amp;#xE4; from a text that contained "&amp;#xE4;") does not match.
-    /// </summary>
-    private static string Readable(string html)
-    {
-        var at = html.IndexOf("&#x", StringComparison.Ordinal);
-        if (at < 0)
-        {
-            return html;
-        }
-
-        var readable = new StringBuilder(html.Length);
-        var copied = 0;
-        while (at >= 0)
-        {
-            var end = html.IndexOf(';', at + 3);
-            var digits = end - at - 3;
-            if (digits is > 0 and <= 6
-                && int.TryParse(html.AsSpan(at + 3, digits), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var scalar)
-                && scalar <= char.MaxValue && !Encoder.WillEncode(scalar))
-            {
-                readable.Append(html, copied, at - copied).Append((char)scalar);
-                copied = end + 1;
-            }
-
-            at = html.IndexOf("&#x", at + 3, StringComparison.Ordinal);
-        }
-
-        return readable.Append(html, copied, html.Length - copied).ToString();
     }
 
     /// <summary>Meta's metric name in German with the metric's own name in small print, or the metric's name when unknown.</summary>
