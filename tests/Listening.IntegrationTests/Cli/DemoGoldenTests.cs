@@ -6,17 +6,18 @@ namespace Listening.IntegrationTests.Cli;
 /// The three files of <c>listening demo</c> (<c>summary-&lt;date&gt;.json</c>, <c>summary-&lt;date&gt;.html</c>,
 /// <c>teams-&lt;date&gt;.json</c>), byte for byte, against <c>Golden/demo/</c>: the whole pipeline (pulls, queues,
 /// aggregation, alerts, summary, digest) must not change what it writes. <c>--today</c> fixes the simulated clock;
-/// with <c>--days 11</c> the last complete day is the demo story's giveaway day (day 10: the giveaway post, its
-/// spike and comment alerts, topic hits). The real executable runs in a child process, so the machine's time zone
+/// with <c>--days 23</c> the last complete day is the demo story's storm day (day 22: the warning and update posts
+/// with every reaction kind, crisis mode, the 1,000-likes milestone, negative-reaction, comment and spike alerts,
+/// topic hits, the previous day; the giveaway of day 10 lies in the run). The real executable runs in a child process, so the machine's time zone
 /// and culture can be set per run and must not show in the files. After an intended change, regenerate with
 /// <c>LISTENING_UPDATE_GOLDEN=1 dotnet test tests/Listening.IntegrationTests --filter "FullyQualifiedName~DemoGoldenTests"</c>
 /// and review the diff.
 /// </summary>
 public sealed class DemoGoldenTests
 {
-    private const string Today = "2026-11-12";
-    private const string Days = "11";
-    private const string LastDay = "2026-11-11";
+    private const string Today = "2026-11-24";
+    private const string Days = "23";
+    private const string LastDay = "2026-11-23";
 
     private static readonly string[] Files = [$"summary-{LastDay}.html", $"summary-{LastDay}.json", $"teams-{LastDay}.json"];
 
