@@ -17,7 +17,9 @@ namespace Listening.Cli;
 /// </summary>
 internal static class DemoCommand
 {
-    public static async Task<int> RunAsync(int days, string outDir, bool verbose, TextWriter output, CancellationToken cancellationToken)
+    /// <param name="simulatedToday">The day the run takes for today (<c>--today</c>); null for the real today.
+    /// Every value in the written files follows from it, <paramref name="days"/> and the demo script.</param>
+    public static async Task<int> RunAsync(int days, string outDir, bool verbose, TextWriter output, CancellationToken cancellationToken, DateOnly? simulatedToday = null)
     {
         var environment = new ConfigurationBuilder().AddEnvironmentVariables().Build();
         await using var azurite = string.IsNullOrWhiteSpace(environment["AzureWebJobsStorage"])
@@ -25,7 +27,7 @@ internal static class DemoCommand
             : null;
 
         var calendarProbe = new LocalCalendar(environment["Listening:TimeZone"] is { Length: > 0 } zone && LocalCalendar.IsValidZone(zone) ? zone : "Europe/Berlin");
-        var today = calendarProbe.DateOf(TimeProvider.System.GetUtcNow());
+        var today = simulatedToday ?? calendarProbe.DateOf(TimeProvider.System.GetUtcNow());
         var lastDay = today.AddDays(-1);
         var firstDay = today.AddDays(-days);
         var clock = new SimulatedClock(calendarProbe.StartOf(firstDay));

@@ -23,9 +23,21 @@ public static class ListeningCli
             }
         });
         var outDir = new Option<string>("--out") { Description = "Folder for the summary and Teams files.", DefaultValueFactory = _ => "out" };
-        var demo = new Command("demo", "Run the embedded demo Page through the real pipeline (Azurite) and write the last complete day's summary.") { days, outDir };
+        var today = new Option<string?>("--today")
+        {
+            Description = "Simulate as if today were this day, yyyy-MM-dd (default: the real today in Listening:TimeZone); the same day gives the same files, byte for byte.",
+        };
+        today.Validators.Add(r =>
+        {
+            if (!BackfillCommand.TryParseDate(r.GetValueOrDefault<string?>(), out _))
+            {
+                r.AddError("--today must be a date like 2026-01-31 (yyyy-MM-dd).");
+            }
+        });
+        var demo = new Command("demo", "Run the embedded demo Page through the real pipeline (Azurite) and write the last complete day's summary.") { days, outDir, today };
         demo.SetAction((parse, ct) => CliHost.RunAsync(() =>
-            DemoCommand.RunAsync(parse.GetValue(days), parse.GetValue(outDir)!, parse.GetValue(verbose), Console.Out, ct)));
+            DemoCommand.RunAsync(parse.GetValue(days), parse.GetValue(outDir)!, parse.GetValue(verbose), Console.Out, ct,
+                BackfillCommand.TryParseDate(parse.GetValue(today), out var day) ? day : null)));
 
         var since = new Option<string?>("--since") { Description = "Backfill from this day, yyyy-MM-dd: Page insights in windows of at most 90 days, and the posts created since then with their current totals." };
         var until = new Option<string?>("--until") { Description = "Last day of the backfill, yyyy-MM-dd (default: today). Needs --since." };
