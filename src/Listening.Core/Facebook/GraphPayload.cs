@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Listening.Core.Snapshots;
 
 namespace Listening.Core.Facebook;
 
@@ -10,11 +11,14 @@ namespace Listening.Core.Facebook;
 /// </summary>
 public static class GraphPayload
 {
-    /// <summary>No Facebook counter comes near this; above it the value is garbage (1e20 was seen).</summary>
-    public const long MaxCount = 1_000_000_000_000;
+    /// <summary>
+    /// No Facebook counter comes near this; above it the value is garbage (1e20 was seen). The decoder's limit, so
+    /// the puller skips exactly what the snapshot decoder would park.
+    /// </summary>
+    public const long MaxCount = MessageSchema.MaxCount;
 
-    /// <summary>Nothing on Facebook is older.</summary>
-    public static readonly DateTimeOffset Earliest = new(2004, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    /// <summary>Nothing on Facebook is older (the decoder's first year).</summary>
+    public static readonly DateTimeOffset Earliest = new(MessageSchema.FirstYear, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>A count: a JSON number that is whole (or rounds to one), from 0 to <see cref="MaxCount"/>.</summary>
     public static bool TryCount(JsonElement value, out long count)
