@@ -1,6 +1,6 @@
 using System.Globalization;
 using Listening.Core.Configuration;
-using Listening.Core.Facebook;
+using Listening.Core.Meta;
 using Listening.Core.Ingestion;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,4 @@
-using Listening.Core;
+using Listening.Core.Pipeline;
 using Listening.Core.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -99,7 +99,7 @@ internal static class CliHost
         var first = all.FirstOrDefault(e => e is not AggregateException) ?? exception;
         return first switch
         {
-            Core.Notifications.TeamsDeliveryException or Core.Facebook.GraphApiException or HttpRequestException or InvalidOperationException or IOException
+            Core.Notifications.TeamsDeliveryException or Core.Meta.GraphApiException or HttpRequestException or InvalidOperationException or IOException
                 => ("Failed: " + OneLine(first.Message), 1),
             _ => ($"Failed unexpectedly ({first.GetType().Name}): {OneLine(first.Message)}", 1),
         };
@@ -115,5 +115,5 @@ internal static class CliHost
         }
     }
 
-    private static string OneLine(string text) => Core.Facebook.Redaction.Redact(text.Split('\n')[0].Trim());
+    private static string OneLine(string text) => Core.Configuration.Redaction.Redact(text.Split('\n')[0].Trim());
 }

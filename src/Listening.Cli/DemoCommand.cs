@@ -8,6 +8,7 @@ using Listening.Core.Pipeline;
 using Listening.Core.Summaries;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Listening.Core.Contracts;
 
 namespace Listening.Cli;
 
@@ -52,7 +53,7 @@ internal static class DemoCommand
         var scheduler = services.GetRequiredService<PullScheduler>();
         var drain = services.GetRequiredService<QueueDrain>();
 
-        await output.WriteLineAsync($"Listening demo: {Core.Sample.DemoPage.PageName}, {days} days ({GermanFormat.Date(firstDay)} to {GermanFormat.Date(lastDay)}), hourly pulls"
+        await output.WriteLineAsync($"Listening demo: {Core.Meta.Sample.DemoPage.PageName}, {days} days ({GermanFormat.Date(firstDay)} to {GermanFormat.Date(lastDay)}), hourly pulls"
             + (azurite is null ? " into the configured storage." : $" into Azurite on 127.0.0.1:{azurite.TablePort} (in memory)."));
         var end = calendar.EndOf(lastDay);
         var pulls = 0;

@@ -1,4 +1,4 @@
-using Listening.Core;
+using Listening.Core.Pipeline;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

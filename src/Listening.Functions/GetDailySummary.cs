@@ -1,4 +1,4 @@
-using Listening.Core.Access;
+using Listening.Core.Pipeline.Access;
 using Listening.Core.Summaries;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Listening.Core.Health;
+using Listening.Core.Pipeline.Health;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;

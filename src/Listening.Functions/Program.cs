@@ -1,3 +1,4 @@
+using Listening.Core.Pipeline;
 using Listening.Functions;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using Listening.Core;
+using Listening.Core.Pipeline;
 using Listening.Core.Configuration;
-using Listening.Core.Facebook;
+using Listening.Core.Meta;
 using Listening.Core.Ingestion;
 using Listening.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.Configuration;

@@ -2,7 +2,7 @@ using System.Globalization;
 using Listening.Core.Configuration;
 using Listening.Core.Notifications;
 using Listening.Core.Notifications.Alerts;
-using Listening.Core.Sample;
+using Listening.Core.Meta.Sample;
 using Microsoft.Extensions.Options;
 
 namespace Listening.Benchmarks;

@@ -2,10 +2,9 @@ using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using Listening.Core.Configuration;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.Core.Storage;
 using Listening.Core.Summaries;
-using Listening.Core.Topics;
 using Microsoft.Extensions.Logging;
 
 namespace Listening.Core.Aggregation;
@@ -25,7 +24,7 @@ public sealed partial class SnapshotAggregator(
     LocalCalendar calendar,
     TimeProvider time,
     ILogger<SnapshotAggregator> logger,
-    Ingestion.MetaInsightStore metaInsights)
+    MetaInsightStore metaInsights)
 {
     /// <summary>Entity group transactions hold at most 100 operations.</summary>
     public const int MaxOperationsPerTransaction = 100;
@@ -215,7 +214,7 @@ public sealed partial class SnapshotAggregator(
         var stored = rows.PostsOn(date).ToDictionary(p => p.PostId, StringComparer.Ordinal);
         foreach (var post in snapshot.Posts)
         {
-            var incoming = PostDayEntity.From(snapshot.PageId, date, snapshot.CapturedAt, post, topics);
+            var incoming = topics.PostDay(snapshot.PageId, date, snapshot.CapturedAt, post);
             if (!stored.TryGetValue(post.Id, out var existing))
             {
                 actions.Add(new TableTransactionAction(TableTransactionActionType.Add, incoming));

@@ -1,7 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using Listening.Core.Configuration;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.Core.Storage;
 using Listening.Core.Summaries;
 using Microsoft.Extensions.Logging;
@@ -27,8 +27,8 @@ public sealed partial class SnapshotReplay(
     TimeProvider time,
     IOptions<ListeningOptions> options,
     ILogger<SnapshotReplay> logger,
-    Ingestion.MetaInsightStore metaInsights,
-    Topics.TopicRules topics,
+    MetaInsightStore metaInsights,
+    TopicRules topics,
     Ingestion.PageDirectory directory)
 {
     /// <summary>Table storage keeps strings up to 64 KiB: 32,768 UTF-16 characters.</summary>

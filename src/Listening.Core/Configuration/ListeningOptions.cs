@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using Listening.Core.Contracts;
 
 namespace Listening.Core.Configuration;
 
@@ -108,7 +109,7 @@ public sealed class FacebookOptions
 
     /// <summary>
     /// Old metric name -> new name: values reported under the old name continue the new name's series. Configured
-    /// entries add to (or override) the defaults in <see cref="Facebook.MetricNames.DefaultAliases"/>.
+    /// entries add to (or override) the defaults in <see cref="MetricNames.DefaultAliases"/>.
     /// </summary>
     public Dictionary<string, string> MetricAliases { get; init; } = new(StringComparer.Ordinal);
 
@@ -125,12 +126,12 @@ public sealed class FacebookOptions
     public int SlowDownMinutes { get; set; } = 60;
 
     /// <summary>The metrics to request, in configured order: <see cref="PageMetrics"/> or the defaults.</summary>
-    public IReadOnlyList<string> EffectivePageMetrics => Facebook.MetricNames.Parse(PageMetrics, Facebook.MetricNames.DefaultPageMetrics);
+    public IReadOnlyList<string> EffectivePageMetrics => MetricNames.Parse(PageMetrics, MetricNames.DefaultPageMetrics);
 
-    public IReadOnlyList<string> EffectivePostMetrics => Facebook.MetricNames.Parse(PostMetrics, Facebook.MetricNames.DefaultPostMetrics);
+    public IReadOnlyList<string> EffectivePostMetrics => MetricNames.Parse(PostMetrics, MetricNames.DefaultPostMetrics);
 
     /// <summary>The defaults with the configured aliases on top.</summary>
-    public IReadOnlyDictionary<string, string> EffectiveAliases => Facebook.MetricNames.Aliases(MetricAliases);
+    public IReadOnlyDictionary<string, string> EffectiveAliases => MetricNames.Aliases(MetricAliases);
 }
 
 public sealed class PageOptions
@@ -265,7 +266,7 @@ public sealed class AccessOptions
 
 /// <summary>
 /// Topic rules (<c>Listening:Topics:Rules:N:Name</c>, <c>...:Keywords</c>) and the topic whose posts get the giveaway
-/// follow-through. No rule configured means the built-in defaults (<see cref="Topics.TopicRules.Defaults"/>);
+/// follow-through. No rule configured means the built-in defaults (Aggregation.TopicRules.Defaults);
 /// configuring one rule replaces all defaults.
 /// </summary>
 public sealed class TopicOptions

@@ -2,12 +2,14 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using Listening.Core.Contracts;
 
 namespace Listening.Core.Configuration;
 
 /// <summary>
 /// The start-up checks that need parsing (time zone, URLs, metric names, NCRONTAB) or compare several keys (Pages,
-/// Teams routes, topics); each key's own limits are attributes on the options, checked by the generated
+/// Teams routes; the topic rules are checked by Aggregation.TopicRulesValidator); each key's own limits are attributes
+/// on the options, checked by the generated
 /// <see cref="ListeningOptionsAttributeValidator"/>. Every message names the key and its fix; secret values
 /// (tokens, webhook URLs) are never repeated in a message.
 /// </summary>
@@ -31,14 +33,14 @@ public sealed class ListeningOptionsValidator(IConfiguration configuration) : IV
             "Listening:Facebook:GraphBaseUrl must be an absolute http(s) URL, normally https://graph.facebook.com.");
         foreach (var (key, value) in new[] { ("PageMetrics", options.Facebook.PageMetrics), ("PostMetrics", options.Facebook.PostMetrics) })
         {
-            var bad = Facebook.MetricNames.Invalid(value);
+            var bad = MetricNames.Invalid(value);
             Check(bad is null,
                 $"Listening:Facebook:{key} contains '{bad}': list metric names (lowercase letters, digits, underscores) separated by commas, e.g. page_media_view,page_follows.");
         }
 
         foreach (var (from, to) in options.Facebook.MetricAliases)
         {
-            Check(Facebook.MetricNames.IsValid(from) && Facebook.MetricNames.IsValid(to) && from != to,
+            Check(MetricNames.IsValid(from) && MetricNames.IsValid(to) && from != to,
                 $"Listening:Facebook:MetricAliases:{from} = '{to}' must map an old metric name to a different new one, e.g. Listening:Facebook:MetricAliases:page_impressions = page_media_view.");
         }
 
@@ -53,7 +55,7 @@ public sealed class ListeningOptionsValidator(IConfiguration configuration) : IV
         for (var i = 0; i < options.Pages.Count; i++)
         {
             var page = options.Pages[i];
-            Check(!string.IsNullOrWhiteSpace(page.Id) && Snapshots.StorageKey.IsValid(page.Id) && page.Id.All(char.IsAsciiDigit),
+            Check(!string.IsNullOrWhiteSpace(page.Id) && Contracts.StorageKey.IsValid(page.Id) && page.Id.All(char.IsAsciiDigit),
                 $"Listening:Pages:{i}:Id must be the numeric id of a Facebook Page.");
             Check(withToken == 0 || !string.IsNullOrWhiteSpace(page.AccessToken),
                 $"Listening:Pages:{i}:AccessToken is missing: every Page needs a Page access token once one Page has one.");
@@ -66,11 +68,6 @@ public sealed class ListeningOptionsValidator(IConfiguration configuration) : IV
         {
             Check((value ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6,
                 $"{key} '{value}' must be an NCRONTAB expression with six fields (seconds first), e.g. 0 */15 * * * *.");
-        }
-
-        foreach (var problem in Topics.TopicRules.Problems(options.Topics))
-        {
-            Check(false, problem);
         }
 
         var storage = configuration.GetSection("AzureWebJobsStorage");

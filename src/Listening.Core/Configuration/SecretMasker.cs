@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Listening.Core.Facebook;
 using Microsoft.Extensions.Configuration;
 
 namespace Listening.Core.Configuration;
@@ -135,7 +134,7 @@ public sealed partial class SecretMasker
         {
             foreach (var token in tokens)
             {
-                Add(secrets, GraphClient.Proof(token, appSecret));
+                Add(secrets, AppSecretProof.Of(token, appSecret));
             }
         }
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Listening.Core.Configuration;
-using Listening.Core.Facebook;
-using Listening.Core.Snapshots;
+using Listening.Core.Meta;
+using Listening.Core.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace Listening.Core.Ingestion;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Listening.Core.Configuration;
-using Listening.Core.Facebook;
+using Listening.Core.Meta;
 using Listening.Core.Notifications.Alerts;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -36,7 +36,7 @@ public sealed partial class PagePuller(
     ILogger<PagePuller> logger)
 {
     /// <summary>First pause after throttling without a time from Meta; it doubles with each throttled pull in a row.</summary>
-    public static readonly TimeSpan FirstBackoff = TimeSpan.FromMinutes(15);
+    public static readonly TimeSpan FirstBackoff = GraphUsage.DefaultWait;
 
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromHours(24);
 

@@ -1,5 +1,5 @@
 using Listening.Core.Configuration;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -73,7 +73,7 @@ public sealed partial class PullScheduler(
 public sealed class PageDirectory(IOptions<ListeningOptions> options)
 {
     public IReadOnlyList<PageOptions> All => options.Value.IsDemo
-        ? [new PageOptions { Id = Sample.DemoPage.PageId, Name = Sample.DemoPage.PageName }]
+        ? [new PageOptions { Id = Meta.Sample.DemoPage.PageId, Name = Meta.Sample.DemoPage.PageName }]
         : options.Value.Pages;
 
     public PageOptions? Find(string pageId) => All.FirstOrDefault(p => string.Equals(p.Id, pageId, StringComparison.Ordinal));

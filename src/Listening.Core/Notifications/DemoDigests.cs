@@ -1,7 +1,9 @@
 using Listening.Core.Aggregation;
 using Listening.Core.Configuration;
-using Listening.Core.Sample;
+using Listening.Core.Meta.Sample;
 using Listening.Core.Summaries;
+using Listening.Core.Contracts;
+using Listening.Core.Storage;
 
 namespace Listening.Core.Notifications;
 
@@ -57,7 +59,7 @@ public static class DemoDigests
             Fans = capture.Fans,
             Observations = 24,
         };
-        var topics = Topics.TopicRules.From(Topics.TopicRules.Defaults);
-        return (day, [.. capture.Posts.Select(p => PostDayEntity.From(capture.PageId, date, capture.CapturedAt, p, topics))]);
+        var topics = TopicRules.From(TopicRules.Defaults);
+        return (day, [.. capture.Posts.Select(p => topics.PostDay(capture.PageId, date, capture.CapturedAt, p))]);
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Listening.Core.Configuration;
 using Listening.Core.Summaries;
 using Microsoft.Extensions.Options;
+using Listening.Core.Contracts;
 
 namespace Listening.Core.Notifications;
 

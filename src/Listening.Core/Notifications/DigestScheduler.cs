@@ -4,7 +4,7 @@ using Azure.Data.Tables;
 using Listening.Core.Configuration;
 using Listening.Core.Ingestion;
 using Listening.Core.Notifications.Alerts;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.Core.Storage;
 using Listening.Core.Summaries;
 using Microsoft.Extensions.Logging;

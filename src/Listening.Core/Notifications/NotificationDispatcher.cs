@@ -3,7 +3,7 @@ using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using Listening.Core.Configuration;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

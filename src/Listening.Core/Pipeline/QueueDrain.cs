@@ -4,7 +4,7 @@ using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Listening.Core.Configuration;
 using Listening.Core.Ingestion;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.Core.Storage;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Logging;
@@ -143,7 +143,7 @@ public sealed partial class QueueDrain(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            var reason = Facebook.Redaction.Redact(ex.Message.Split('\n')[0]);
+            var reason = Redaction.Redact(ex.Message.Split('\n')[0]);
             LogFailed(logger, name, message.MessageId, message.DequeueCount, ex.GetType().Name, reason);
             result.Failures.Add($"{name}: {reason}");
             if (message.DequeueCount >= MaxDequeueCount && !lease.Lost)

@@ -4,7 +4,7 @@ using Listening.Core.Configuration;
 using Listening.Core.Ingestion;
 using Listening.Core.Notifications;
 using Listening.Core.Notifications.Alerts;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

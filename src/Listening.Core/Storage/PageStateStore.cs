@@ -114,7 +114,7 @@ public sealed class PageStateEntity : ITableEntity
     public string? TokenProblem { get; set; }
 
     /// <summary>
-    /// <see cref="Facebook.TokenStatus.Fingerprint"/> of the token the state was learned with: an invalid token is not
+    /// <see cref="TokenStatus.Fingerprint"/> of the token the state was learned with: an invalid token is not
     /// tried again until the configured token changes. The token itself is never stored.
     /// </summary>
     public string? TokenFingerprint { get; set; }

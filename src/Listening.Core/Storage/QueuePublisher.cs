@@ -1,6 +1,6 @@
 using Azure.Storage.Queues;
 using Listening.Core.Configuration;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.Core.Telemetry;
 using Microsoft.Extensions.Options;
 

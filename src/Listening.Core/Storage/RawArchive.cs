@@ -3,7 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 
 namespace Listening.Core.Storage;
 

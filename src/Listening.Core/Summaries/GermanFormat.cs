@@ -1,5 +1,5 @@
 using System.Globalization;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 
 namespace Listening.Core.Summaries;
 

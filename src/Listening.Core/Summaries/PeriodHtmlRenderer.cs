@@ -1,7 +1,7 @@
 using System.Text;
-using Listening.Core.Summaries.Templates;
 using Microsoft.AspNetCore.Components;
 using static Listening.Core.Summaries.SummaryHtml;
+using Listening.Core.Contracts;
 
 namespace Listening.Core.Summaries;
 

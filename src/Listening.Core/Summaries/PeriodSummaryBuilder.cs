@@ -1,4 +1,5 @@
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
+using Listening.Core.Aggregation;
 
 namespace Listening.Core.Summaries;
 

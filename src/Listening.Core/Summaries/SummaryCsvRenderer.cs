@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 
 namespace Listening.Core.Summaries;
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Listening.Core.Configuration;
 using Listening.Core.Ingestion;
+using Listening.Core.Contracts;
 
 namespace Listening.Core.Summaries;
 

@@ -1,4 +1,4 @@
-using Listening.Core.Summaries.Templates;
+using Listening.Core.Contracts;
 
 namespace Listening.Core.Summaries;
 

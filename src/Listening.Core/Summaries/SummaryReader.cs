@@ -6,6 +6,9 @@ using Azure.Data.Tables;
 using Listening.Core.Configuration;
 using Listening.Core.Ingestion;
 using Microsoft.Extensions.Options;
+using Listening.Core.Contracts;
+using Listening.Core.Storage;
+using Listening.Core.Aggregation;
 
 namespace Listening.Core.Summaries;
 

@@ -126,15 +126,15 @@ internal sealed class MaskingActivityProcessor(SecretMasker masker) : BaseProces
         {
             if (data.GetTagItem(tag) is string url && Uri.TryCreate(url, UriKind.Absolute, out var uri) && masker.IsWebhookUrl(uri))
             {
-                data.SetTag(tag, uri.GetLeftPart(UriPartial.Authority) + "/" + Facebook.Redaction.Mask);
+                data.SetTag(tag, uri.GetLeftPart(UriPartial.Authority) + "/" + Redaction.Mask);
                 if (data.GetTagItem("url.path") is not null)
                 {
-                    data.SetTag("url.path", "/" + Facebook.Redaction.Mask);
+                    data.SetTag("url.path", "/" + Redaction.Mask);
                 }
 
                 if (data.GetTagItem("url.query") is not null)
                 {
-                    data.SetTag("url.query", Facebook.Redaction.Mask);
+                    data.SetTag("url.query", Redaction.Mask);
                 }
             }
         }

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Listening.Core.Access;
+using Listening.Core.Pipeline.Access;
 using Listening.Core.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -2,9 +2,9 @@ using System.Globalization;
 using Azure.Data.Tables;
 using Listening.Core.Aggregation;
 using Listening.Core.Configuration;
-using Listening.Core.Snapshots;
-using Listening.Core.Topics;
+using Listening.Core.Contracts;
 using Microsoft.Extensions.Options;
+using Listening.Core.Storage;
 
 namespace Listening.Core.Tests.Aggregation;
 
@@ -159,12 +159,12 @@ public sealed class MergePlanTests
     {
         foreach (var offset in new[] { 0, 1, 2, 14, 27, 29, 30, 31 })
         {
-            Assert.True(Listening.Core.Summaries.SummaryMaterializer.Reads(Day.AddDays(offset), Day), $"offset {offset}");
+            Assert.True(SummaryMaterializer.Reads(Day.AddDays(offset), Day), $"offset {offset}");
         }
 
         foreach (var offset in new[] { -1, 15, 26, 28, 32 })
         {
-            Assert.False(Listening.Core.Summaries.SummaryMaterializer.Reads(Day.AddDays(offset), Day), $"offset {offset}");
+            Assert.False(SummaryMaterializer.Reads(Day.AddDays(offset), Day), $"offset {offset}");
         }
     }
 

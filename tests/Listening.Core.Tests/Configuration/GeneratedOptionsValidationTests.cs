@@ -1,3 +1,4 @@
+using Listening.Core.Pipeline;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Reflection;

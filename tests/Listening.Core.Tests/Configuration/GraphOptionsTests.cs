@@ -13,7 +13,7 @@ public sealed class GraphOptionsTests
             .Build();
         var options = new ListeningOptions();
         configuration.GetSection(ListeningOptions.SectionName).Bind(options);
-        return [.. new ListeningOptionsAttributeValidator().Validate(null, options).Failures ?? [], .. new ListeningOptionsValidator(configuration).Validate(null, options).Failures ?? []];
+        return [.. new ListeningOptionsAttributeValidator().Validate(null, options).Failures ?? [], .. new ListeningOptionsValidator(configuration).Validate(null, options).Failures ?? [], .. new Listening.Core.Aggregation.TopicRulesValidator().Validate(null, options).Failures ?? []];
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Listening.Core.Configuration;
 using Microsoft.Extensions.Configuration;
+using Listening.Core.Aggregation;
 
 namespace Listening.Core.Tests.Configuration;
 
@@ -20,7 +21,7 @@ public sealed class RetentionAndTopicOptionsTests
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" })
             .Build();
-        return [.. new ListeningOptionsAttributeValidator().Validate(null, options).Failures ?? [], .. new ListeningOptionsValidator(configuration).Validate(null, options).Failures ?? []];
+        return [.. new ListeningOptionsAttributeValidator().Validate(null, options).Failures ?? [], .. new ListeningOptionsValidator(configuration).Validate(null, options).Failures ?? [], .. new Listening.Core.Aggregation.TopicRulesValidator().Validate(null, options).Failures ?? []];
     }
 
     [Fact]
@@ -60,7 +61,7 @@ public sealed class RetentionAndTopicOptionsTests
             ("Listening:Topics:Rules:0:Keywords", "Impfung, #Grippeschutz"),
             ("Listening:Topics:GiveawayTopic", ""));
 
-        Assert.Equal("Impfen", Assert.Single(Listening.Core.Topics.TopicRules.Effective(options.Topics)).Name);
+        Assert.Equal("Impfen", Assert.Single(Listening.Core.Aggregation.TopicRules.Effective(options.Topics)).Name);
         Assert.Equal("", options.Topics.GiveawayTopic);
         Assert.Empty(Failures(options));
     }

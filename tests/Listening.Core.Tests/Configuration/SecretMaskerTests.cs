@@ -1,6 +1,6 @@
 using System.Globalization;
 using Listening.Core.Configuration;
-using Listening.Core.Facebook;
+using Listening.Core.Meta;
 using Listening.Core.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using Listening.Core.Facebook;
+using Listening.Core.Meta;
 using Polly;
 
 namespace Listening.Core.Tests.Facebook;

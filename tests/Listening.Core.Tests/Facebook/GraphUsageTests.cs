@@ -1,4 +1,4 @@
-using Listening.Core.Facebook;
+using Listening.Core.Meta;
 
 namespace Listening.Core.Tests.Facebook;
 

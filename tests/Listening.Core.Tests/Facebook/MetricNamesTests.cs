@@ -1,4 +1,5 @@
-using Listening.Core.Facebook;
+using Listening.Core.Meta;
+using Listening.Core.Contracts;
 
 namespace Listening.Core.Tests.Facebook;
 

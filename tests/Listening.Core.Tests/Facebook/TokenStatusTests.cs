@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Listening.Core.Facebook;
+using Listening.Core.Meta;
 
 namespace Listening.Core.Tests.Facebook;
 

@@ -1,9 +1,10 @@
 using System.Text;
 using System.Text.Json;
-using Listening.Core.Facebook;
+using Listening.Core.Meta;
 using Listening.Core.Ingestion;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.Core.Summaries;
+using Listening.Core.Storage;
 
 namespace Listening.Core.Tests.Ingestion;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Listening.Core.Configuration;
 using Listening.Core.Notifications;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.Core.Summaries;
 using Listening.Core.Tests.Summaries;
 using Microsoft.Extensions.Options;

@@ -1,3 +1,4 @@
+using Listening.Core.Pipeline;
 using Listening.Core.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +16,7 @@ public sealed class TeamsOptionsCheckTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var options = new ListeningOptions();
         configuration.GetSection(ListeningOptions.SectionName).Bind(options);
-        return [.. new ListeningOptionsAttributeValidator().Validate(null, options).Failures ?? [], .. new ListeningOptionsValidator(configuration).Validate(null, options).Failures ?? []];
+        return [.. new ListeningOptionsAttributeValidator().Validate(null, options).Failures ?? [], .. new ListeningOptionsValidator(configuration).Validate(null, options).Failures ?? [], .. new Listening.Core.Aggregation.TopicRulesValidator().Validate(null, options).Failures ?? []];
     }
 
     [Fact]

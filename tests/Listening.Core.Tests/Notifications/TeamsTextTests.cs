@@ -5,6 +5,7 @@ using Listening.Core.Notifications.Alerts;
 using Listening.Core.Summaries;
 using Listening.Core.Tests.Summaries;
 using Microsoft.Extensions.Options;
+using Listening.Core.Contracts;
 
 namespace Listening.Core.Tests.Notifications;
 

@@ -1,7 +1,8 @@
 using Listening.Core.Configuration;
 using Listening.Core.Ingestion;
-using Listening.Core.Sample;
-using Listening.Core.Snapshots;
+using Listening.Core.Meta.Sample;
+using Listening.Core.Contracts;
+using Listening.Core.Meta;
 
 namespace Listening.Core.Tests.Sample;
 

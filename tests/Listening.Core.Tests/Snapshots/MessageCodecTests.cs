@@ -1,4 +1,6 @@
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
+using Listening.Core.Ingestion;
+using Listening.Core.Meta;
 
 namespace Listening.Core.Tests.Snapshots;
 
@@ -187,7 +189,7 @@ public sealed class MessageCodecTests
     [Fact]
     public void The_splitter_keeps_to_the_decoders_limits_so_a_long_permalink_from_Meta_parks_nothing()
     {
-        var capture = new Listening.Core.Ingestion.PageCapture
+        var capture = new Listening.Core.Meta.PageCapture
         {
             PageId = "104857600000001",
             PageName = new string('n', 1_000),

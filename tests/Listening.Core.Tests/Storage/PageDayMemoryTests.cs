@@ -1,4 +1,5 @@
 using Listening.Core.Summaries;
+using Listening.Core.Storage;
 
 namespace Listening.Core.Tests.Storage;
 

@@ -1,5 +1,6 @@
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.Core.Summaries;
+using Listening.Core.Aggregation;
 
 namespace Listening.Core.Tests.Summaries;
 

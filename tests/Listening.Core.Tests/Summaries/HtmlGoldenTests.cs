@@ -1,5 +1,5 @@
 using System.Text;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.Core.Summaries;
 
 namespace Listening.Core.Tests.Summaries;

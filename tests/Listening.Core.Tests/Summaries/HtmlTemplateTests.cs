@@ -1,5 +1,4 @@
 using Listening.Core.Summaries;
-using Listening.Core.Summaries.Templates;
 
 namespace Listening.Core.Tests.Summaries;
 

@@ -1,4 +1,6 @@
 using Listening.Core.Summaries;
+using Listening.Core.Aggregation;
+using Listening.Core.Contracts;
 
 namespace Listening.Core.Tests.Summaries;
 

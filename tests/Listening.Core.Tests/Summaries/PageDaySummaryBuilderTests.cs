@@ -1,6 +1,7 @@
 using Listening.Core.Aggregation;
 using Listening.Core.Configuration;
 using Listening.Core.Summaries;
+using Listening.Core.Storage;
 
 namespace Listening.Core.Tests.Summaries;
 
@@ -69,7 +70,7 @@ public sealed class PageDaySummaryBuilderTests
     {
         var post = Post("g", Day.AddDays(-30), 100, 10, 1, "Gewinnspiel", created: new DateTimeOffset(2026, 10, 28, 10, 0, 0, TimeSpan.Zero));
 
-        var result = GiveawayFollowThrough.Of(post, Berlin, before, after3, after30);
+        var result = PageDaySummaryBuilder.GiveawayFollowThrough(post, Berlin, before, after3, after30);
 
         Assert.Equal(gained, result.FollowersGained);
         Assert.Equal(stillThere, result.FollowersRetained);

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Listening.Core.Summaries;
+using Listening.Core.Contracts;
 
 namespace Listening.Core.Tests.Summaries;
 

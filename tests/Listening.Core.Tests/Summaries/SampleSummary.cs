@@ -1,4 +1,4 @@
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.Core.Summaries;
 
 namespace Listening.Core.Tests.Summaries;

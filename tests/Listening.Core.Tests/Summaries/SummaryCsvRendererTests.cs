@@ -1,5 +1,6 @@
 using System.Text;
 using Listening.Core.Summaries;
+using Listening.Core.Contracts;
 
 namespace Listening.Core.Tests.Summaries;
 

@@ -1,6 +1,6 @@
 using Listening.Core.Configuration;
-using Listening.Core.Sample;
-using Listening.Core.Topics;
+using Listening.Core.Meta.Sample;
+using Listening.Core.Aggregation;
 using Microsoft.Extensions.Options;
 
 namespace Listening.Core.Tests.Topics;

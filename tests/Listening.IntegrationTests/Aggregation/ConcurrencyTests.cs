@@ -1,5 +1,5 @@
 using Listening.Core.Pipeline;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.IntegrationTests.Infrastructure;
 
 namespace Listening.IntegrationTests.Aggregation;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Listening.Core.Aggregation;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.Core.Summaries;
 using Listening.IntegrationTests.Infrastructure;
 

@@ -5,10 +5,9 @@ using Azure.Data.Tables;
 using Listening.Core.Aggregation;
 using Listening.Core.Configuration;
 using Listening.Core.Ingestion;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.Core.Storage;
 using Listening.Core.Summaries;
-using Listening.Core.Topics;
 using Listening.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -115,7 +114,7 @@ public sealed class EfficiencyTests
 
         // Within twice the skew of the end of Meta's day it reads Meta's values again: a capture from a clock that
         // runs ahead may already have completed them.
-        app.Time.SetUtcNow(Listening.Core.Facebook.MetaCalendar.EndOf(new DateOnly(2026, 11, 27)).AddMinutes(-15));
+        app.Time.SetUtcNow(Listening.Core.Configuration.MetaCalendar.EndOf(new DateOnly(2026, 11, 27)).AddMinutes(-15));
         requests.Clear();
         await counted.Aggregator.ApplyAsync(Pull(Evening.AddHours(2), 20), CancellationToken.None);
         Assert.Equal(4, requests.Count(r => r.Method == "GET"));

@@ -1,7 +1,7 @@
 using Listening.Core.Aggregation;
 using Listening.Core.Configuration;
 using Listening.Core.Pipeline;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.Core.Summaries;
 using Listening.IntegrationTests.Infrastructure;
 

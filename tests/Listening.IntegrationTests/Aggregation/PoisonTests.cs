@@ -2,7 +2,7 @@ using System.Text;
 using Azure.Storage.Queues;
 using Listening.Cli;
 using Listening.Core.Pipeline;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.Functions;
 using Listening.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.Logging;
@@ -87,7 +87,7 @@ public sealed class PoisonTests : IAsyncLifetime
     [InlineData("\"since\":\"2026-11-01\",\"since\":\"2026-11-02\"", "Duplicate")]
     public async Task A_pull_with_an_impossible_range_is_parked_on_first_delivery_with_its_reason(string range, string reason)
     {
-        var body = "{\"schema\":1,\"pageId\":\"" + Listening.Core.Sample.DemoPage.PageId + "\",\"kind\":\"posts\",\"requestedAt\":\"2026-11-27T09:55:00Z\"," + range + "}";
+        var body = "{\"schema\":1,\"pageId\":\"" + Listening.Core.Meta.Sample.DemoPage.PageId + "\",\"kind\":\"posts\",\"requestedAt\":\"2026-11-27T09:55:00Z\"," + range + "}";
         var pulls = _app.Queue(_app.Options.Queues.Pulls);
         await pulls.CreateIfNotExistsAsync();
         await pulls.SendMessageAsync(body);

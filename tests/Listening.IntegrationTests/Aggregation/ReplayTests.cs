@@ -4,7 +4,7 @@ using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Listening.Cli;
 using Listening.Core.Aggregation;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.Core.Storage;
 using Listening.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.Configuration;

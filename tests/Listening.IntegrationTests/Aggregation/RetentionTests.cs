@@ -1,6 +1,6 @@
 using Azure.Data.Tables;
 using Listening.Core.Configuration;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.Core.Storage;
 using Listening.Functions;
 using Listening.IntegrationTests.Infrastructure;

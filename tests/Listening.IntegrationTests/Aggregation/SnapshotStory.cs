@@ -1,5 +1,5 @@
 using Listening.Core.Configuration;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 
 namespace Listening.IntegrationTests.Aggregation;
 

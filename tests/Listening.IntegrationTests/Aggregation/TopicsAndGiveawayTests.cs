@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
 using Listening.Core.Configuration;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.Core.Summaries;
 using Listening.Functions;
 using Listening.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Listening.Core.Aggregation;
 
 namespace Listening.IntegrationTests.Aggregation;
 

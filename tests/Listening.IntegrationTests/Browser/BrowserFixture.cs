@@ -4,6 +4,7 @@ using Listening.Core.Pipeline;
 using Listening.Core.Summaries;
 using Listening.IntegrationTests.Infrastructure;
 using Microsoft.Playwright;
+using Listening.Core.Contracts;
 
 namespace Listening.IntegrationTests.Browser;
 

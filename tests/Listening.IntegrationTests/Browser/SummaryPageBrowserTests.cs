@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.Core.Summaries;
 using Microsoft.Playwright;
 

@@ -175,7 +175,7 @@ public sealed class CliCommandTests
 
         // The posts were stored with the capture time as their label, and the snapshots say they are a backfill.
         var archive = s.App.Get<RawArchive>();
-        var archived = new List<Listening.Core.Snapshots.PageSnapshot>();
+        var archived = new List<Listening.Core.Contracts.PageSnapshot>();
         await foreach (var snapshot in archive.ReadAsync(s.Page.Id, GraphScenario.Winter.AddHours(-1), GraphScenario.Winter.AddHours(1), GraphScenario.Winter.AddHours(2), CancellationToken.None))
         {
             archived.Add(snapshot);

@@ -1,6 +1,8 @@
-using Listening.Core.Facebook;
+using Listening.Core.Meta;
 using Listening.Core.Ingestion;
 using Listening.IntegrationTests.Infrastructure;
+using Listening.Core.Configuration;
+using Listening.Core.Contracts;
 
 namespace Listening.IntegrationTests.Facebook;
 

@@ -1,7 +1,7 @@
 using Listening.Core.Configuration;
-using Listening.Core.Facebook;
+using Listening.Core.Meta;
 using Listening.Core.Ingestion;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.Logging;
 

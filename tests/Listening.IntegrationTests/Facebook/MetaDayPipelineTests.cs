@@ -1,13 +1,15 @@
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Listening.Core.Ingestion;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.Core.Summaries;
 using Listening.Functions;
 using Listening.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Listening.Core.Aggregation;
+using Listening.Core.Storage;
 
 namespace Listening.IntegrationTests.Facebook;
 

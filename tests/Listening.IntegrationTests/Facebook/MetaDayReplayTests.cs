@@ -2,7 +2,7 @@ using Azure;
 using Listening.Core.Aggregation;
 using Listening.Core.Ingestion;
 using Listening.Core.Pipeline;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.IntegrationTests.Aggregation;
 using Listening.IntegrationTests.Infrastructure;
 

@@ -1,13 +1,14 @@
-using Listening.Core.Facebook;
-using Listening.Core.Health;
+using Listening.Core.Meta;
+using Listening.Core.Pipeline.Health;
 using Listening.Core.Ingestion;
 using Listening.Core.Notifications;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.Core.Storage;
 using Listening.Functions;
 using Listening.IntegrationTests.Infrastructure;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
+using Listening.Core.Configuration;
 
 namespace Listening.IntegrationTests.Facebook;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Listening.Cli;
-using Listening.Core.Facebook;
+using Listening.Core.Meta;
 using Listening.Functions;
 using Listening.IntegrationTests.Infrastructure;
 using Microsoft.Azure.Functions.Worker;

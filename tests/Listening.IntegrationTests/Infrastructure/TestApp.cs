@@ -1,3 +1,4 @@
+using Listening.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;

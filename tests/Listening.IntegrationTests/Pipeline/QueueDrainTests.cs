@@ -3,7 +3,7 @@ using Azure.Storage.Queues;
 using Listening.Cli;
 using Listening.Core.Ingestion;
 using Listening.Core.Pipeline;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.IntegrationTests.Facebook;
 using Listening.IntegrationTests.Infrastructure;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Listening.Core.Access;
+using Listening.Core.Pipeline.Access;
 using Listening.IntegrationTests.Infrastructure;
 
 namespace Listening.IntegrationTests.Summaries;

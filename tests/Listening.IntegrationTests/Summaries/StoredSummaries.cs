@@ -4,11 +4,12 @@ using System.Security.Cryptography;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.Core.Summaries;
 using Listening.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Listening.Core.Storage;
 
 namespace Listening.IntegrationTests.Summaries;
 

@@ -1,7 +1,7 @@
 using Azure.Data.Tables;
 using Listening.Core.Ingestion;
 using Listening.Core.Notifications.Alerts;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.Core.Storage;
 using Listening.Functions;
 using Listening.IntegrationTests.Infrastructure;

@@ -1,5 +1,5 @@
 using Listening.Core.Notifications;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.IntegrationTests.Infrastructure;
 
 namespace Listening.IntegrationTests.Teams;

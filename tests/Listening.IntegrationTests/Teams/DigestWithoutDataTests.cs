@@ -3,6 +3,7 @@ using Listening.Core.Notifications;
 using Listening.Core.Storage;
 using Listening.Core.Summaries;
 using Listening.IntegrationTests.Infrastructure;
+using Listening.Core.Aggregation;
 
 namespace Listening.IntegrationTests.Teams;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Listening.Cli;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.Core.Storage;
 using Listening.Functions;
 using Listening.IntegrationTests.Infrastructure;

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Listening.Core.Notifications;
 using Listening.Core.Notifications.Alerts;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.Core.Storage;
 using Listening.Functions;
 using Listening.IntegrationTests.Infrastructure;

@@ -1,3 +1,4 @@
+using Listening.Core.Pipeline;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Listening.Core.Notifications;

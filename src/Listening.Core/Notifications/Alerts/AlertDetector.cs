@@ -2,7 +2,7 @@ using System.Globalization;
 using Azure.Data.Tables;
 using Listening.Core.Aggregation;
 using Listening.Core.Configuration;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.Core.Storage;
 using Listening.Core.Summaries;
 using Microsoft.Extensions.Logging;

@@ -1,7 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using Listening.Core.Configuration;
-using Listening.Core.Snapshots;
+using Listening.Core.Contracts;
 using Listening.Core.Storage;
 using Microsoft.Extensions.Logging;
 

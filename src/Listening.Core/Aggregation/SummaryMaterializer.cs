@@ -1,0 +1,266 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Azure;
+using Listening.Core.Configuration;
+using Listening.Core.Storage;
+using Microsoft.Extensions.Logging;
+using Listening.Core.Contracts;
+
+namespace Listening.Core.Aggregation;
+
+/// <summary>
+/// Rebuilds a Page's summary of one day from the observations and stores it, so that serving it is one point
+/// read. Concurrent rebuilds converge: a summary is only replaced by one built from at least as much data
+/// (its stamp grows with every observation merged), and the write is conditional on the ETag that was read.
+/// What a day's summary reads is listed in docs/data-model.md ("How a summary is materialized").
+/// </summary>
+public sealed partial class SummaryMaterializer(
+    ListeningTables tables,
+    ObservationReader reader,
+    TopicRules topics,
+    SummaryVersions versions,
+    LocalCalendar calendar,
+    ILogger<SummaryMaterializer> logger,
+    MetaInsightStore metaInsights)
+{
+    /// <summary>How far back a post or the Page is looked for when the previous day has no observation of it.</summary>
+    public const int BaselineLookbackDays = 14;
+
+    /// <summary>Days from a giveaway post's day to the end of its follow-through (the summary that reports it).</summary>
+    public const int GiveawayRetentionDays = 30;
+
+    /// <summary>Days after a giveaway post's day whose end counts the followers it gained.</summary>
+    public const int GiveawayGainDays = 3;
+
+    /// <summary>The furthest a summary reads back: the day before a giveaway post, 30 days before the report.</summary>
+    public const int MaxDependentOffset = GiveawayRetentionDays + 1;
+
+    private const int MaxAttempts = 25;
+
+    /// <summary>Whether the summary of <paramref name="day"/> reads observations of <paramref name="changed"/>.</summary>
+    public static bool Reads(DateOnly day, DateOnly changed)
+    {
+        var offset = day.DayNumber - changed.DayNumber;
+        return offset is >= 0 and <= BaselineLookbackDays
+            || offset == GiveawayRetentionDays + 1 // the day before the post: followers before
+            || offset == GiveawayRetentionDays // the post's day: giveaway posts
+            || offset == GiveawayRetentionDays - 1 // the day after: a post first seen after midnight
+            || offset == GiveawayRetentionDays - GiveawayGainDays; // the end of the gain window
+    }
+
+    public Task<PageDaySummary> MaterializeAsync(string pageId, DateOnly date, CancellationToken cancellationToken) =>
+        MaterializeAsync(pageId, date, force: false, dayRows: null, cancellationToken);
+
+    /// <summary>Builds and stores the summary from the day's rows as a merge just left them (the day before is read).</summary>
+    public Task<PageDaySummary> MaterializeAsync(string pageId, DateOnly date, ObservationRows dayRows, CancellationToken cancellationToken) =>
+        MaterializeAsync(pageId, date, force: false, dayRows, cancellationToken);
+
+    public Task<PageDaySummary> MaterializeAsync(string pageId, DateOnly date, bool force, CancellationToken cancellationToken) =>
+        MaterializeAsync(pageId, date, force, dayRows: null, cancellationToken);
+
+    /// <summary>
+    /// Builds and stores the summary. <paramref name="force"/> (replay) writes it even when the stored one claims
+    /// more data: after a rebuild the rows are the truth, whatever an earlier run left behind.
+    /// </summary>
+    private async Task<PageDaySummary> MaterializeAsync(string pageId, DateOnly date, bool force, ObservationRows? dayRows, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            // After a conflict someone else stored a summary meanwhile: read everything afresh.
+            var built = await BuildAsync(pageId, date, attempt == 1 ? dayRows : null, cancellationToken);
+            try
+            {
+                // Replay (force) reads what is stored: it mends what this instance cannot know about.
+                await StoreAsync(built, force, trustKnownVersion: attempt == 1 && !force, cancellationToken);
+                return built.Summary;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412 && attempt < MaxAttempts)
+            {
+                versions.Forget(pageId, date);
+                LogConflict(logger, pageId, date, attempt);
+                await ConflictBackoff.DelayAsync(attempt, cancellationToken);
+            }
+        }
+    }
+
+    public async Task<BuiltSummary> BuildAsync(string pageId, DateOnly date, CancellationToken cancellationToken) =>
+        await BuildAsync(pageId, date, dayRows: null, cancellationToken);
+
+    private async Task<BuiltSummary> BuildAsync(string pageId, DateOnly date, ObservationRows? dayRows, CancellationToken cancellationToken)
+    {
+        var previous = date.AddDays(-1);
+        var rows = dayRows is null
+            ? await reader.ReadAsync(pageId, previous, date, cancellationToken)
+            : (await reader.CommittedDayAsync(pageId, previous, cancellationToken)).Concat(dayRows);
+        var day = rows.PageOn(date);
+        var baselineDay = rows.PageOn(previous);
+        var posts = rows.PostsOn(date).ToList();
+        var baselinePosts = rows.PostsOn(previous).ToDictionary(p => p.PostId, StringComparer.Ordinal);
+        var stamp = new Stamp();
+        stamp.Add(posts);
+        stamp.Add(baselinePosts.Values);
+
+        var dayStart = calendar.StartOf(date);
+        var missing = posts.Where(p => p.CreatedTime < dayStart && !baselinePosts.ContainsKey(p.PostId)).ToList();
+        if (missing.Count > 0 || (baselineDay is null && day is not null))
+        {
+            // A gap in the pulls (an outage over a whole day): look further back for the last earlier observation.
+            var older = await reader.ReadAsync(pageId, date.AddDays(-BaselineLookbackDays), previous.AddDays(-1), cancellationToken);
+            foreach (var post in missing)
+            {
+                var last = older.Posts.Where(o => o.PostId == post.PostId).MaxBy(o => o.RowKey, StringComparer.Ordinal);
+                if (last is not null)
+                {
+                    baselinePosts[post.PostId] = last;
+                    stamp.Add([last]);
+                }
+            }
+
+            baselineDay ??= older.Pages.MaxBy(p => p.RowKey, StringComparer.Ordinal);
+        }
+
+        stamp.Add(day);
+        stamp.Add(baselineDay);
+        var giveaways = day is null ? [] : await GiveawaysAsync(pageId, date, day, stamp, cancellationToken);
+        var summary = PageDaySummaryBuilder.Build(pageId, date, calendar, day, baselineDay, posts, baselinePosts, topics.Names, giveaways);
+
+        // Meta's values of Meta's day with the same date: their captures count towards the stamp too.
+        var (metaDay, metaStampTime, metaStampCounters) = await metaInsights.ReadDayAsync(pageId, date, cancellationToken);
+        summary = summary with { MetaDay = metaDay };
+        return new BuiltSummary(summary, stamp.Time + metaStampTime, stamp.Counters + metaStampCounters);
+    }
+
+    public async Task<SummaryEntity?> ReadAsync(string pageId, DateOnly date, CancellationToken cancellationToken)
+    {
+        var response = await tables.Summaries.GetEntityIfExistsAsync<SummaryEntity>(
+            pageId, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), cancellationToken: cancellationToken);
+        return response.HasValue ? response.Value : null;
+    }
+
+    /// <summary>
+    /// The follow-through of giveaway posts created 30 days before <paramref name="date"/>: followers gained by the
+    /// end of the third day after the post's day, and how many of them are still there at the end of this day.
+    /// </summary>
+    private async Task<IReadOnlyList<GiveawayFollowThrough>> GiveawaysAsync(
+        string pageId, DateOnly date, PageDayEntity day, Stamp stamp, CancellationToken cancellationToken)
+    {
+        var postDay = date.AddDays(-GiveawayRetentionDays);
+        var start = calendar.StartOf(postDay);
+        var end = calendar.EndOf(postDay);
+
+        // A post created late in the evening may first be seen after midnight: look at the next day's rows too.
+        var rows = await reader.GiveawayPostsAsync(pageId, postDay, postDay.AddDays(1), cancellationToken);
+        stamp.Add(rows);
+        var posts = rows.Where(p => p.CreatedTime >= start && p.CreatedTime < end)
+            .GroupBy(p => p.PostId, StringComparer.Ordinal)
+            .Select(g => g.MaxBy(p => p.RowKey, StringComparer.Ordinal)!)
+            .ToList();
+        if (posts.Count == 0)
+        {
+            return [];
+        }
+
+        var before = await reader.PageDayAsync(pageId, postDay.AddDays(-1), cancellationToken);
+        var afterGain = await reader.PageDayAsync(pageId, postDay.AddDays(GiveawayGainDays), cancellationToken);
+        stamp.Add(before);
+        stamp.Add(afterGain);
+        return [.. posts.Select(p => PageDaySummaryBuilder.GiveawayFollowThrough(p, calendar, before?.Followers, afterGain?.Followers, day.Followers))];
+    }
+
+    private async Task StoreAsync(BuiltSummary built, bool force, bool trustKnownVersion, CancellationToken cancellationToken)
+    {
+        var summary = built.Summary;
+        var json = SummaryEntity.Compress(summary);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(json))[..32];
+
+        // The version this instance stored last is usually still the stored one. When ours is built from more
+        // data, write on its ETag (a failed write means it changed, and the next attempt reads it); in any other
+        // case read what is stored before deciding.
+        var known = trustKnownVersion ? versions.Get(summary.PageId, summary.Date) : null;
+        if (known is not null && known.Hash == hash && known.StampTime == built.StampTime && known.StampCounters == built.StampCounters)
+        {
+            return;
+        }
+
+        if (known is null || known.Covers(built.StampTime, built.StampCounters))
+        {
+            var existing = await ReadAsync(summary.PageId, summary.Date, cancellationToken);
+            known = existing is null ? null : new SummaryVersion(existing.ETag, existing.StampTime, existing.StampCounters, existing.Hash);
+            if (known is not null)
+            {
+                versions.Set(summary.PageId, summary.Date, known);
+                var unchanged = known.Hash == hash && known.StampTime == built.StampTime && known.StampCounters == built.StampCounters;
+                if (unchanged || (known.Covers(built.StampTime, built.StampCounters) && !force))
+                {
+                    return;
+                }
+            }
+        }
+
+        var entity = new SummaryEntity
+        {
+            PartitionKey = summary.PageId,
+            RowKey = summary.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            Json = json,
+            StampTime = built.StampTime,
+            StampCounters = built.StampCounters,
+            Hash = hash,
+        };
+        var response = known is null
+            ? await tables.Summaries.AddEntityAsync(entity, cancellationToken)
+            : await tables.Summaries.UpdateEntityAsync(entity, known.ETag, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
+        if (response.Headers.ETag is { } etag)
+        {
+            versions.Set(summary.PageId, summary.Date, new SummaryVersion(etag, built.StampTime, built.StampCounters, hash));
+        }
+        else
+        {
+            versions.Forget(summary.PageId, summary.Date);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Summary {PageId}/{Date} changed under us (attempt {Attempt}); rebuilding")]
+    private static partial void LogConflict(ILogger logger, string pageId, DateOnly date, int attempt);
+
+    /// <summary>
+    /// Grows with every observation a summary reads: rows only ever move to a later capture (or, at the same
+    /// capture, to larger counters), and the set of rows read only grows.
+    /// </summary>
+    private sealed class Stamp
+    {
+        public long Time { get; private set; }
+
+        public long Counters { get; private set; }
+
+        public void Add(IEnumerable<PostDayEntity> rows)
+        {
+            foreach (var row in rows)
+            {
+                Time += row.ObservedAt.ToUnixTimeMilliseconds();
+                Counters += row.CounterSum;
+            }
+        }
+
+        /// <summary>
+        /// A Page row counts its last capture and how many captures it holds: both only grow, and so does the sum
+        /// when a later row takes the place of an earlier one (the baseline, once the day before has data), since
+        /// the newer row's last capture is a later day's. Not the times of its follower and like counts: a newer
+        /// row without them (Meta left the Page fields out) would weigh less than the older row it replaces, and
+        /// the summary built from more data would be taken for an older one and not stored (issue 11, item 11).
+        /// </summary>
+        public void Add(PageDayEntity? page)
+        {
+            if (page is not null)
+            {
+                Time += (page.ObservedAt.ToUnixTimeMilliseconds() * CapturesPerMillisecond) + page.Observations;
+                Counters += (page.Followers ?? 0) + (page.Fans ?? 0);
+            }
+        }
+
+        /// <summary>Scales a Page row's last capture above any count of captures a day can hold (one per second).</summary>
+        private const long CapturesPerMillisecond = 1L << 17;
+    }
+}
+
+/// <summary>A built summary and the stamp of the data it was built from.</summary>
+public sealed record BuiltSummary(PageDaySummary Summary, long StampTime, long StampCounters);

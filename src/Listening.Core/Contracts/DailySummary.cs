@@ -1,0 +1,204 @@
+using System.Text.Json.Serialization;
+using Listening.Core.Contracts;
+using Listening.Core.Storage;
+
+namespace Listening.Core.Contracts;
+
+/// <summary>
+/// The daily summary of one or more Pages: a public API (README, "Summary JSON"). Field names and meanings are
+/// stable; new fields may be added.
+/// </summary>
+public sealed record DailySummary
+{
+    [JsonConverter(typeof(IsoDateConverter))]
+    public required DateOnly Date { get; init; }
+
+    public required string TimeZone { get; init; }
+
+    public required bool Demo { get; init; }
+
+    /// <summary>Capture time of the newest observation the summary is built from (so equal data gives equal output).</summary>
+    public required DateTimeOffset GeneratedAt { get; init; }
+
+    public required IReadOnlyList<PageDaySummary> Pages { get; init; }
+}
+
+/// <summary>One Page on one local calendar day.</summary>
+public sealed record PageDaySummary
+{
+    public required string PageId { get; init; }
+
+    public required string Name { get; init; }
+
+    public bool Demo { get; init; }
+
+    [JsonConverter(typeof(IsoDateConverter))]
+    public required DateOnly Date { get; init; }
+
+    public required DateTimeOffset GeneratedAt { get; init; }
+
+    /// <summary>Followers (<c>followers_count</c>) at the last observation of the day, and the change against the day before.</summary>
+    public required CounterChange Followers { get; init; }
+
+    /// <summary>Page likes (<c>fan_count</c>, "Gefällt mir"-Angaben) the same way.</summary>
+    public required CounterChange Likes { get; init; }
+
+    /// <summary>Reactions gained that day, over all posts.</summary>
+    public required ReactionCounts Reactions { get; init; }
+
+    public required long Comments { get; init; }
+
+    public required long Shares { get; init; }
+
+    /// <summary>Posts created that day plus posts that gained anything that day, newest first.</summary>
+    public required IReadOnlyList<PostDaySummary> Posts { get; init; }
+
+    /// <summary>How many observations (pulls) of the Page the day has.</summary>
+    public int Observations { get; init; }
+
+    /// <summary>Per topic: posts, reactions, comments and shares of the day (filled by the topic rules; absent without them).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<TopicSummary> Topics { get; init; } = [];
+
+    /// <summary>Meta's own day metrics (Meta's day, Pacific time) with the same date, once that day is complete.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public MetaDaySummary? MetaDay { get; init; }
+
+    /// <summary>Giveaway follow-through whose 30 days end on this day.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<GiveawayFollowThrough> Giveaways { get; init; } = [];
+
+    /// <summary>Alerts raised for the Page on this day.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<SummaryAlert>? Alerts { get; init; }
+
+    /// <summary>The previous day's totals, for the change against it (added when the summary is served, not stored).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DayTotals? PreviousDay { get; init; }
+
+    /// <summary>Follower and like milestones crossed on this day (added when the summary is served, not stored).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<Milestone>? Milestones { get; init; }
+}
+
+/// <summary>A topic's share of a day or period: <c>{"topic","posts","reactions","comments","shares"}</c>.</summary>
+public sealed record TopicSummary(string Topic, int Posts, long Reactions, long Comments, long Shares);
+
+/// <summary>
+/// Meta's insight values for Meta's day (midnight to midnight America/Los_Angeles) with this date. <c>sources</c>
+/// names the metric a value really came from where it came through an alias (a metric Meta renamed).
+/// </summary>
+public sealed record MetaDaySummary
+{
+    [JsonConverter(typeof(IsoDateConverter))]
+    public required DateOnly Date { get; init; }
+
+    public required IReadOnlyDictionary<string, long> Metrics { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, string>? Sources { get; init; }
+}
+
+/// <summary>What a giveaway post did for the follower count: gained in the 3 days after it, still there 30 days later.</summary>
+public sealed record GiveawayFollowThrough
+{
+    public required string PostId { get; init; }
+
+    /// <summary>Creation time in the summary's time zone.</summary>
+    public DateTimeOffset? CreatedTime { get; init; }
+
+    public string? Excerpt { get; init; }
+
+    public string? Permalink { get; init; }
+
+    /// <summary>Followers at the end of the day before the post.</summary>
+    public long? FollowersBefore { get; init; }
+
+    /// <summary>Followers at the end of the third day after the post's day.</summary>
+    public long? FollowersAfter3Days { get; init; }
+
+    /// <summary>Followers gained in the 3 days after the post.</summary>
+    public long? FollowersGained { get; init; }
+
+    /// <summary>Followers at the end of the 30th day after the post's day.</summary>
+    public long? FollowersAfter30Days { get; init; }
+
+    /// <summary>How many of those gained were still following 30 days after the post (net, at most the gain).</summary>
+    public long? FollowersRetained { get; init; }
+}
+
+/// <summary>An alert of the day in plain German (kind: milestone, takeoff, negative, crisis, token, metric, stalled ...).</summary>
+public sealed record SummaryAlert(string Kind, string Text, DateTimeOffset? At = null);
+
+/// <summary>A day's own totals, as the next day compares itself with them.</summary>
+public sealed record DayTotals
+{
+    [JsonConverter(typeof(IsoDateConverter))]
+    public required DateOnly Date { get; init; }
+
+    public required long Reactions { get; init; }
+
+    public required long Comments { get; init; }
+
+    public required long Shares { get; init; }
+
+    public required int NewPosts { get; init; }
+}
+
+/// <summary>A round number of followers or likes ("followers" or "likes") passed on a day.</summary>
+public sealed record Milestone(string Kind, long Threshold, [property: JsonConverter(typeof(IsoDateConverter))] DateOnly Date);
+
+/// <summary>A counter at the end of the day and its change against the end of the previous day (null when unknown).</summary>
+public sealed record CounterChange(long? End, long? Change);
+
+public sealed record PostDaySummary
+{
+    public required string Id { get; init; }
+
+    /// <summary>Creation time in the summary's time zone.</summary>
+    public required DateTimeOffset CreatedTime { get; init; }
+
+    public string? Permalink { get; init; }
+
+    /// <summary>The first 140 characters of the post text.</summary>
+    public required string Excerpt { get; init; }
+
+    /// <summary>Reactions gained that day.</summary>
+    public required ReactionCounts Reactions { get; init; }
+
+    /// <summary>Reactions at the end of the day (cumulative).</summary>
+    public required ReactionCounts ReactionsTotal { get; init; }
+
+    public required long Comments { get; init; }
+
+    public required long CommentsTotal { get; init; }
+
+    public required long Shares { get; init; }
+
+    public required long SharesTotal { get; init; }
+
+    /// <summary>True when the post was created on this day.</summary>
+    public bool New { get; init; }
+
+    /// <summary>Topics the rules found in the post (absent without topic rules).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string> Topics { get; init; } = [];
+}
+
+/// <summary>Dates as <c>yyyy-MM-dd</c>.</summary>
+public sealed class IsoDateConverter : JsonConverter<DateOnly>
+{
+    public override DateOnly Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options) =>
+        DateOnly.ParseExact(reader.GetString()!, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    public override void Write(System.Text.Json.Utf8JsonWriter writer, DateOnly value, System.Text.Json.JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStringValue(value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+    }
+}
+
+[JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, WriteIndented = true)]
+[JsonSerializable(typeof(DailySummary))]
+[JsonSerializable(typeof(PageDaySummary))]
+public sealed partial class SummaryJsonContext : JsonSerializerContext;

@@ -1,0 +1,161 @@
+using System.Text.Json.Serialization;
+using Listening.Core.Contracts;
+
+namespace Listening.Core.Contracts;
+
+/// <summary>
+/// A report over consecutive days (a week, a month, at most 366 days) of one or more Pages, compared with the
+/// period of the same length just before it. A public API (README, "Period JSON"), built from the stored daily
+/// summaries only.
+/// </summary>
+public sealed record PeriodSummary
+{
+    [JsonConverter(typeof(IsoDateConverter))]
+    public required DateOnly From { get; init; }
+
+    [JsonConverter(typeof(IsoDateConverter))]
+    public required DateOnly To { get; init; }
+
+    /// <summary>Days from <see cref="From"/> to <see cref="To"/>, both included.</summary>
+    public required int DayCount { get; init; }
+
+    /// <summary>First day of the period of the same length just before this one.</summary>
+    [JsonConverter(typeof(IsoDateConverter))]
+    public required DateOnly PreviousFrom { get; init; }
+
+    [JsonConverter(typeof(IsoDateConverter))]
+    public required DateOnly PreviousTo { get; init; }
+
+    public required string TimeZone { get; init; }
+
+    public required bool Demo { get; init; }
+
+    /// <summary>Capture time of the newest observation in the period.</summary>
+    public required DateTimeOffset GeneratedAt { get; init; }
+
+    public required IReadOnlyList<PagePeriodSummary> Pages { get; init; }
+}
+
+/// <summary>One Page over the period.</summary>
+public sealed record PagePeriodSummary
+{
+    public required string PageId { get; init; }
+
+    public required string Name { get; init; }
+
+    public bool Demo { get; init; }
+
+    public required PeriodCounter Followers { get; init; }
+
+    public required PeriodCounter Likes { get; init; }
+
+    public required PeriodTotals Totals { get; init; }
+
+    /// <summary>The same totals over the previous period (<see cref="PeriodSummary.PreviousFrom"/> to <see cref="PeriodSummary.PreviousTo"/>).</summary>
+    public required PeriodTotals PreviousTotals { get; init; }
+
+    /// <summary>One row per day that has data, oldest first.</summary>
+    public required IReadOnlyList<PeriodDay> Days { get; init; }
+
+    /// <summary>Every post with something new in the period, its gains summed over the period, most interactions first.</summary>
+    public required IReadOnlyList<PeriodPost> Posts { get; init; }
+
+    /// <summary>Follower and like milestones crossed in the period, in order.</summary>
+    public required IReadOnlyList<Milestone> Milestones { get; init; }
+
+    /// <summary>Topics of the period's posts (absent without topic rules).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<TopicSummary>? Topics { get; init; }
+
+    /// <summary>Meta's day metrics of the days in the period that have them.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<MetaDaySummary>? MetaDays { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<GiveawayFollowThrough>? Giveaways { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<SummaryAlert>? Alerts { get; init; }
+}
+
+/// <summary>
+/// A counter over the period: at the start (end of the day before the period), at the end, the change, and the
+/// change over the previous period. Null where no observation tells.
+/// </summary>
+public sealed record PeriodCounter(long? Start, long? End, long? Change, long? PreviousChange);
+
+/// <summary>Sums over the days of a period that have data.</summary>
+public sealed record PeriodTotals
+{
+    public static readonly PeriodTotals Empty = new() { Reactions = ReactionCounts.Zero };
+
+    public required ReactionCounts Reactions { get; init; }
+
+    public long Comments { get; init; }
+
+    public long Shares { get; init; }
+
+    /// <summary>Posts created in the period.</summary>
+    public int NewPosts { get; init; }
+
+    /// <summary>How many days of the period have a stored summary.</summary>
+    public int DaysWithData { get; init; }
+}
+
+/// <summary>One day of a period: the day's headline numbers.</summary>
+public sealed record PeriodDay
+{
+    [JsonConverter(typeof(IsoDateConverter))]
+    public required DateOnly Date { get; init; }
+
+    public required CounterChange Followers { get; init; }
+
+    public required CounterChange Likes { get; init; }
+
+    public required ReactionCounts Reactions { get; init; }
+
+    public required long Comments { get; init; }
+
+    public required long Shares { get; init; }
+
+    public required int NewPosts { get; init; }
+
+    public int Observations { get; init; }
+}
+
+/// <summary>A post over the period: what it gained in the period, and its counters at the end of its last day in it.</summary>
+public sealed record PeriodPost
+{
+    public required string Id { get; init; }
+
+    public required DateTimeOffset CreatedTime { get; init; }
+
+    public string? Permalink { get; init; }
+
+    public required string Excerpt { get; init; }
+
+    /// <summary>True when the post was created in the period.</summary>
+    public bool New { get; init; }
+
+    public required ReactionCounts Reactions { get; init; }
+
+    public required long Comments { get; init; }
+
+    public required long Shares { get; init; }
+
+    public required ReactionCounts ReactionsTotal { get; init; }
+
+    public required long CommentsTotal { get; init; }
+
+    public required long SharesTotal { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Topics { get; init; }
+
+    [JsonIgnore]
+    public long Interactions => Reactions.Total + Comments + Shares;
+}
+
+[JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web, WriteIndented = true)]
+[JsonSerializable(typeof(PeriodSummary))]
+public sealed partial class PeriodJsonContext : JsonSerializerContext;

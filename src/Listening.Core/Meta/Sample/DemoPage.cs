@@ -1,0 +1,201 @@
+using System.Globalization;
+using Listening.Core.Configuration;
+using Listening.Core.Contracts;
+
+namespace Listening.Core.Meta.Sample;
+
+/// <summary>
+/// The embedded demo Page: what the Graph API would show of "Kreis Musterstadt" at any instant, following the
+/// 30-day story in <see cref="DemoScript"/> that starts on <see cref="FirstDay"/>. Everything is a function of
+/// the first day and the instant, so captures repeat byte for byte and counters never run backwards.
+/// </summary>
+public sealed class DemoPage
+{
+    public const string PageId = "100000000000001";
+    public const string PageName = "Kreis Musterstadt (Demo)";
+
+    private readonly LocalCalendar _calendar;
+    private readonly DateTimeOffset _start;
+    private readonly DateTimeOffset _giveawayAt;
+    private readonly DateTimeOffset _stormAt;
+    private readonly DateTimeOffset _unfollowFrom;
+    private readonly DateTimeOffset _unfollowTo;
+
+    public DemoPage(DateOnly firstDay, LocalCalendar calendar)
+    {
+        ArgumentNullException.ThrowIfNull(calendar);
+        FirstDay = firstDay;
+        _calendar = calendar;
+        _start = calendar.StartOf(firstDay);
+        StoryPosts = DemoScript.Posts.Select((p, i) => new DemoPost(
+            i + 1, p.Topic, LocalInstant(p.Day, p.LocalTime), p.Text, p.Mix.Split(p.Reactions), p.Comments, p.Shares, p.TauHours)).ToList();
+        _giveawayAt = StoryPosts[DemoScript.NumberOf(DemoScript.Giveaway) - 1].CreatedTime;
+        _stormAt = StoryPosts[DemoScript.NumberOf(DemoScript.StormWarning) - 1].CreatedTime;
+        _unfollowFrom = LocalInstant(DemoScript.UnfollowFromDay, DemoScript.UnfollowTime);
+        _unfollowTo = LocalInstant(DemoScript.UnfollowToDay, DemoScript.UnfollowTime);
+    }
+
+    public DateOnly FirstDay { get; }
+
+    /// <summary>The scripted posts of the 30 days, numbered and placed in time.</summary>
+    internal IReadOnlyList<DemoPost> StoryPosts { get; }
+
+    /// <summary>What the Page shows at <paramref name="at"/>: posts created in (at − lookback, at], newest first.</summary>
+    public PageCapture Observe(DateTimeOffset at, int lookbackDays)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(lookbackDays);
+        at = at.ToUniversalTime();
+        var since = at.AddDays(-lookbackDays);
+        var posts = StoryPosts.Concat(QuietPostsBetween(since, at))
+            .Where(p => p.CreatedTime > since && p.CreatedTime <= at)
+            .OrderByDescending(p => p.CreatedTime)
+            .Select(p => p.ObservedAt(at))
+            .ToList();
+        var followers = FollowersAt(at);
+        return new PageCapture
+        {
+            PageId = PageId,
+            PageName = PageName,
+            Demo = true,
+            CapturedAt = at,
+            Followers = followers,
+            Fans = followers - FanGapAt(at),
+            Posts = posts,
+        };
+    }
+
+    internal static string PostId(int number) => string.Create(CultureInfo.InvariantCulture, $"{PageId}_{number}");
+
+    internal DateTimeOffset LocalInstant(int day, TimeOnly time)
+    {
+        // Scripted times lie between 07:30 and 18:00, never in a daylight-saving gap or overlap.
+        var local = FirstDay.AddDays(day).ToDateTime(time, DateTimeKind.Unspecified);
+        return new DateTimeOffset(local, _calendar.Zone.GetUtcOffset(local)).ToUniversalTime();
+    }
+
+    private IEnumerable<DemoPost> QuietPostsBetween(DateTimeOffset since, DateTimeOffset at)
+    {
+        var from = Math.Max(DemoScript.StoryDays, DayIndex(since));
+        var to = DayIndex(at);
+        for (var day = from; day <= to; day++)
+        {
+            var k = day - DemoScript.StoryDays;
+            if (k % 2 != 0)
+            {
+                continue;
+            }
+
+            var (topic, text) = DemoScript.QuietPosts[k / 2 % DemoScript.QuietPosts.Count];
+            var mix = topic switch
+            {
+                DemoTopic.Ausbildung => ReactionMix.Ausbildung,
+                DemoTopic.Umwelt => ReactionMix.Umwelt,
+                _ => ReactionMix.Service,
+            };
+            yield return new DemoPost(
+                DemoScript.Posts.Count + 1 + (k / 2), topic, LocalInstant(day, DemoScript.QuietPostTime), text,
+                mix.Split(14 + Roll(day, 1, 32)), Roll(day, 2, 6), Roll(day, 3, 5), 4);
+        }
+    }
+
+    private long FollowersAt(DateTimeOffset at)
+    {
+        if (at < _start)
+        {
+            return DemoScript.StartFollowers;
+        }
+
+        // Organic growth: a few new followers a day, spread over the local day.
+        var today = DayIndex(at);
+        double organic = 0;
+        for (var day = 0; day < today; day++)
+        {
+            organic += OrganicFollowers(day);
+        }
+
+        var dayStart = _calendar.StartOf(FirstDay.AddDays(today));
+        var dayEnd = _calendar.EndOf(FirstDay.AddDays(today));
+        organic += OrganicFollowers(today) * ((at - dayStart) / (dayEnd - dayStart));
+
+        var giveaway = Settled(DemoScript.GiveawayFollowers, (at - _giveawayAt).TotalHours, DemoScript.GiveawayFollowersTauHours);
+        var storm = Settled(DemoScript.StormFollowers, (at - _stormAt).TotalHours, DemoScript.StormFollowersTauHours);
+        var unfollowed = DemoScript.Unfollowers * Math.Clamp((at - _unfollowFrom) / (_unfollowTo - _unfollowFrom), 0, 1);
+        return DemoScript.StartFollowers + (long)Math.Floor(organic + giveaway + storm - unfollowed);
+    }
+
+    private long FanGapAt(DateTimeOffset at)
+    {
+        var progress = Math.Clamp((at - _start).TotalDays / DemoScript.StoryDays, 0, 1);
+        return (long)Math.Round(DemoScript.StartFanGap - ((DemoScript.StartFanGap - DemoScript.EndFanGap) * progress), MidpointRounding.AwayFromZero);
+    }
+
+    private static int OrganicFollowers(int day) => day < DemoScript.StoryDays ? Roll(day, 0, 3) : Roll(day, 0, 2);
+
+    private int DayIndex(DateTimeOffset at) => _calendar.DateOf(at).DayNumber - FirstDay.DayNumber;
+
+    /// <summary>How much of <paramref name="final"/> has arrived <paramref name="ageHours"/> after the start.</summary>
+    internal static double Settled(double final, double ageHours, double tauHours) =>
+        ageHours <= 0 ? 0 : final * (1 - Math.Exp(-ageHours / tauHours));
+
+    /// <summary>
+    /// A number in [0, max) fixed by the day and a salt. SplitMix64 rather than System.Random: its sequence is part
+    /// of the story and must not change with the runtime.
+    /// </summary>
+    private static int Roll(int day, int salt, int max)
+    {
+        var x = ((ulong)(uint)day << 8 | (uint)salt) + 0x9E3779B97F4A7C15UL;
+        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
+        x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
+        x ^= x >> 31;
+        return (int)(x % (ulong)max);
+    }
+}
+
+/// <summary>One post of the demo Page with its final counters; <see cref="ObservedAt"/> gives them at an instant.</summary>
+internal sealed record DemoPost(
+    int Number, DemoTopic Topic, DateTimeOffset CreatedTime, string Text, ReactionCounts FinalReactions, long FinalComments,
+    long FinalShares, double TauHours)
+{
+    /// <summary>Comments and shares keep trickling in after the reactions have settled.</summary>
+    private const double CommentLag = 1.3;
+
+    private const double ShareLag = 1.8;
+
+    public string Id => DemoPage.PostId(Number);
+
+    public PostObservation ObservedAt(DateTimeOffset at)
+    {
+        var age = (at - CreatedTime).TotalHours;
+        var r = FinalReactions;
+        return new PostObservation
+        {
+            Id = Id,
+            CreatedTime = CreatedTime,
+            Permalink = string.Create(CultureInfo.InvariantCulture, $"https://www.facebook.com/{DemoPage.PageId}/posts/{Number}"),
+            Message = Text,
+            Reactions = new ReactionCounts
+            {
+                Like = Grown(r.Like, age, TauHours),
+                Love = Grown(r.Love, age, TauHours),
+                Care = Grown(r.Care, age, TauHours),
+                Haha = Grown(r.Haha, age, TauHours),
+                Wow = Grown(r.Wow, age, TauHours),
+                Sad = Grown(r.Sad, age, TauHours),
+                Angry = Grown(r.Angry, age, TauHours),
+            },
+            Comments = Grown(FinalComments, age, TauHours * CommentLag),
+            Shares = Grown(FinalShares, age, TauHours * ShareLag),
+        };
+    }
+
+    // Rounding a non-decreasing curve keeps it non-decreasing, so counters never run backwards.
+    private static long Grown(long final, double ageHours, double tauHours) =>
+        (long)Math.Round(DemoPage.Settled(final, ageHours, tauHours), MidpointRounding.AwayFromZero);
+}
+
+/// <summary>The demo Page as a source: what it shows at the current time.</summary>
+public sealed class DemoPageSource(DemoPage demo, TimeProvider time, Microsoft.Extensions.Options.IOptions<ListeningOptions> options) : IPageSource
+{
+    public Task<PageCapture> CaptureAsync(PageOptions page, PullPlan plan, CancellationToken cancellationToken) =>
+        Task.FromResult(demo.Observe(time.GetUtcNow(), options.Value.Facebook.PostLookbackDays));
+}

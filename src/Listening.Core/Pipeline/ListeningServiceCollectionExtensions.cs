@@ -1,0 +1,253 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Queues;
+using Listening.Core.Aggregation;
+using Listening.Core.Configuration;
+using Listening.Core.Meta;
+using Listening.Core.Ingestion;
+using Listening.Core.Notifications;
+using Listening.Core.Meta.Sample;
+using Listening.Core.Storage;
+using Listening.Core.Summaries;
+using Listening.Core.Telemetry;
+using Azure.Monitor.OpenTelemetry.Exporter;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using Microsoft.Extensions.Azure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Listening.Core.Pipeline;
+
+/// <summary>The one composition root: the Functions app, the CLI and the integration tests all call it.</summary>
+public static class ListeningServiceCollectionExtensions
+{
+    public static IHostApplicationBuilder AddListening(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddListening(builder.Configuration);
+        return builder;
+    }
+
+    public static IServiceCollection AddListening(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ListeningOptions>()
+            .Bind(configuration.GetSection(ListeningOptions.SectionName))
+            .PostConfigure(options => FlatSettings.Apply(configuration, options))
+            .ValidateOnStart();
+        // Each key's own limits (attributes, generated validator) first, then the checks that parse or compare keys.
+        services.AddSingleton<IValidateOptions<ListeningOptions>, ListeningOptionsAttributeValidator>();
+        services.AddSingleton<IValidateOptions<ListeningOptions>, ListeningOptionsValidator>();
+        services.AddSingleton<IValidateOptions<ListeningOptions>, TopicRulesValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(_ => new SecretMasker(configuration));
+        MaskingLoggerFactory.Register(services);
+        services.AddSingleton(sp => new LocalCalendar(sp.GetRequiredService<IOptions<ListeningOptions>>().Value.TimeZone));
+
+        services.AddAzureClients(clients =>
+        {
+            clients.AddClient<TableServiceClient, TableClientOptions>((clientOptions, credential, _) =>
+                StorageClients.Tables(configuration, clientOptions, credential));
+            clients.AddClient<QueueServiceClient, QueueClientOptions>((clientOptions, credential, _) =>
+            {
+                // The queue trigger expects base64; the SDK sends plain text unless told.
+                clientOptions.MessageEncoding = QueueMessageEncoding.Base64;
+                return StorageClients.Queues(configuration, clientOptions, credential);
+            });
+            // Poison queues are read as they are: the host also parks messages that are not base64.
+            clients.AddClient<QueueServiceClient, QueueClientOptions>((clientOptions, credential, _) =>
+                StorageClients.Queues(configuration, clientOptions, credential)).WithName(Pipeline.PoisonQueues.RawClientName);
+            clients.UseCredential(StorageClients.Credential(configuration));
+        });
+
+        // Graph: transient faults retried by the resilience handler (GraphResilience says which); throttling and
+        // long back-offs are the puller's business (Page state "resume after"), never a sleep inside a function.
+        services.AddTransient<GraphTelemetryHandler>();
+        services.AddHttpClient<GraphClient>(GraphClient.HttpClientName, (sp, http) =>
+                http.Timeout = TimeSpan.FromSeconds((sp.GetRequiredService<IOptions<ListeningOptions>>().Value.Facebook.TimeoutSeconds * (GraphResilience.MaxRetries + 1)) + 60))
+            .RemoveAllLoggers() // its Trace logs carry the raw Authorization header in their state; GraphClient logs redacted
+            .AddHttpMessageHandler<GraphTelemetryHandler>()
+            .AddStandardResilienceHandler()
+            .Configure((resilience, sp) => GraphResilience.Configure(resilience, sp.GetRequiredService<IOptions<ListeningOptions>>().Value.Facebook));
+        services.AddTransient<GraphPageSource>();
+        services.AddTransient<MetaInsightStore>();
+        services.AddTransient<Notifications.Alerts.IngestionAlerts>();
+        services.AddTransient<PageBackfill>();
+        // No retry handler: 429 and 5xx are retried through the queue (NotificationDispatcher), with a backoff
+        // that outlives one function run, and a timed-out POST may have arrived, so it is not repeated at once.
+        services.AddHttpClient<TeamsWebhookSender>(TeamsWebhookSender.HttpClientName, (sp, http) =>
+                http.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<ListeningOptions>>().Value.Teams.TimeoutSeconds))
+            .RemoveAllLoggers(); // the default handler logs the request URL, and a webhook URL carries its secret sig=
+
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ListeningOptions>>().Value;
+            var calendar = sp.GetRequiredService<LocalCalendar>();
+            var today = calendar.DateOf(sp.GetRequiredService<TimeProvider>().GetUtcNow());
+            return new DemoPage(options.Demo.StartDate ?? today.AddDays(-29), calendar);
+        });
+        services.AddTransient<DemoPageSource>();
+        services.AddTransient<IPageSource>(sp => sp.GetRequiredService<IOptions<ListeningOptions>>().Value.IsDemo
+            ? sp.GetRequiredService<DemoPageSource>()
+            : sp.GetRequiredService<GraphPageSource>());
+
+        services.AddListeningTelemetry(configuration);
+        services.AddSingleton<ListeningTables>();
+        services.AddSingleton<IQueuePublisher, QueuePublisher>();
+        services.AddSingleton(sp => (QueuePublisher)sp.GetRequiredService<IQueuePublisher>());
+        services.AddTransient<RawArchive>();
+        services.AddTransient<ObservationReader>();
+        services.AddSingleton<DayRowsCache>();
+        services.AddSingleton<SummaryVersions>();
+        services.AddTransient<SummaryMaterializer>();
+        services.AddTransient<SnapshotAggregator>();
+        services.AddTransient<PageDirectory>();
+        services.AddTransient<PageStateStore>();
+        services.AddTransient<PullScheduler>();
+        services.AddTransient<PagePuller>();
+        services.AddTransient<SummaryReader>();
+        services.AddTransient<DigestCardBuilder>();
+        services.AddTransient<DigestScheduler>();
+        services.AddTransient<NotificationDispatcher>();
+        services.AddTransient<TeamsChannels>();
+        services.AddTransient<Notifications.Alerts.AlertLog>();
+        services.AddTransient<Notifications.Alerts.CrisisMode>();
+        services.AddTransient<Notifications.Alerts.AlertDetector>();
+        services.AddTransient<Notifications.Alerts.PipelineWatch>();
+        services.AddTransient<Health.HealthReporter>();
+        services.AddTransient<SummaryEndpoint>();
+        services.AddSingleton<Access.SignInGate>();
+        services.AddTransient<Pipeline.PoisonParking>();
+        services.AddTransient<Pipeline.QueueHandlers>();
+        services.AddTransient<Pipeline.QueueDrain>();
+        services.AddSingleton<TopicRules>();
+        services.AddTransient<PoisonLog>();
+        services.AddTransient<Pipeline.PoisonQueues>();
+        services.AddTransient<DataRetention>();
+        services.AddTransient<SnapshotReplay>();
+        return services;
+    }
+}
+
+internal static class TelemetryRegistration
+{
+    /// <summary>
+    /// Traces, metrics and the app's log records; exported to Azure Monitor (Entra-authenticated) when
+    /// <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set. The Functions worker tells the host that it exports its
+    /// own logs (<c>UseFunctionsWorkerDefaults</c>), so without the log exporter the app's lines would reach no one;
+    /// each record carries the trace and span id of the activity it was written in. HTTP spans keep the query
+    /// string redacted (the instrumentation's default); <see cref="MaskingActivityProcessor"/> masks configured
+    /// secrets in every span and the path of every Teams webhook URL, and log records are masked by
+    /// <see cref="MaskingLoggerFactory"/> before any provider sees them.
+    /// </summary>
+    public static IServiceCollection AddListeningTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        var connectionString = configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"];
+        var credential = AppInsightsCredential(configuration["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]);
+        services.AddOpenTelemetry()
+            .WithTracing(tracing =>
+            {
+                // The masking processor comes first, so it has run when an exporter's processor sees the span.
+                tracing.AddSource(ListeningTelemetry.Name).AddHttpClientInstrumentation()
+                    .AddProcessor(sp => new MaskingActivityProcessor(sp.GetRequiredService<SecretMasker>()));
+                if (!string.IsNullOrWhiteSpace(connectionString))
+                {
+                    tracing.AddAzureMonitorTraceExporter(o =>
+                    {
+                        o.ConnectionString = connectionString;
+                        o.Credential = credential;
+                    });
+                }
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(ListeningTelemetry.Name);
+                if (!string.IsNullOrWhiteSpace(connectionString))
+                {
+                    metrics.AddAzureMonitorMetricExporter(o =>
+                    {
+                        o.ConnectionString = connectionString;
+                        o.Credential = credential;
+                    });
+                }
+            })
+            .WithLogging(
+                logging =>
+                {
+                    if (!string.IsNullOrWhiteSpace(connectionString))
+                    {
+                        logging.AddAzureMonitorLogExporter(o =>
+                        {
+                            o.ConnectionString = connectionString;
+                            o.Credential = credential;
+                        });
+                    }
+                },
+                options => options.IncludeFormattedMessage = true);
+
+        // The Azure SDK's request-by-request lines are for local debugging, not for Application Insights.
+        services.Configure<LoggerFilterOptions>(o => o.AddFilter<OpenTelemetryLoggerProvider>("Azure", LogLevel.Warning));
+        return services;
+    }
+
+    /// <summary><c>Authorization=AAD;ClientId=...</c> selects the user-assigned identity; without it, local auth.</summary>
+    private static ManagedIdentityCredential? AppInsightsCredential(string? authentication)
+    {
+        if (string.IsNullOrWhiteSpace(authentication) || !authentication.Contains("Authorization=AAD", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var clientId = authentication.Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('=', 2))
+            .FirstOrDefault(p => p.Length == 2 && p[0].Trim().Equals("ClientId", StringComparison.OrdinalIgnoreCase))?[1].Trim();
+        return new ManagedIdentityCredential(string.IsNullOrWhiteSpace(clientId) ? ManagedIdentityId.SystemAssigned : ManagedIdentityId.FromUserAssignedClientId(clientId));
+    }
+}
+
+/// <summary>
+/// Storage clients from <c>AzureWebJobsStorage</c>, the setting the Functions host uses too: a connection string
+/// (Azurite, development) or <c>__tableServiceUri</c>/<c>__queueServiceUri</c> with a managed identity (Azure).
+/// </summary>
+internal static class StorageClients
+{
+    public const string Setting = "AzureWebJobsStorage";
+
+    public static TableServiceClient Tables(IConfiguration configuration, TableClientOptions options, TokenCredential credential)
+    {
+        var section = configuration.GetSection(Setting);
+        return !string.IsNullOrWhiteSpace(section.Value)
+            ? new TableServiceClient(section.Value, options)
+            : new TableServiceClient(RequiredUri(section, "tableServiceUri"), credential, options);
+    }
+
+    public static QueueServiceClient Queues(IConfiguration configuration, QueueClientOptions options, TokenCredential credential)
+    {
+        var section = configuration.GetSection(Setting);
+        return !string.IsNullOrWhiteSpace(section.Value)
+            ? new QueueServiceClient(section.Value, options)
+            : new QueueServiceClient(RequiredUri(section, "queueServiceUri"), credential, options);
+    }
+
+    public static TokenCredential Credential(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(Setting);
+        var clientId = section["clientId"];
+        return string.Equals(section["credential"], "managedidentity", StringComparison.OrdinalIgnoreCase)
+            ? new ManagedIdentityCredential(string.IsNullOrWhiteSpace(clientId) ? ManagedIdentityId.SystemAssigned : ManagedIdentityId.FromUserAssignedClientId(clientId))
+            : new DefaultAzureCredential();
+    }
+
+    private static Uri RequiredUri(IConfigurationSection section, string key) =>
+        Uri.TryCreate(section[key], UriKind.Absolute, out var uri)
+            ? uri
+            : throw new OptionsValidationException(Setting, typeof(ListeningOptions),
+                [$"{Setting} is not set: use UseDevelopmentStorage=true with Azurite, a connection string, or {Setting}__{key} with a managed identity."]);
+}

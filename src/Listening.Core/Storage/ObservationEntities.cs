@@ -1,0 +1,176 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using Listening.Core.Contracts;
+
+namespace Listening.Core.Storage;
+
+/// <summary>Row keys of the observations table: <c>{yyyy-MM-dd}_page</c> and <c>{yyyy-MM-dd}_post_{postId}</c>.</summary>
+public static class ObservationKeys
+{
+    public static string DayPrefix(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "_";
+
+    /// <summary>Exclusive upper bound of a day's row keys ('~' sorts after every key character we use).</summary>
+    public static string DayEnd(DateOnly date) => DayPrefix(date) + "~";
+
+    public static string Page(DateOnly date) => DayPrefix(date) + "page";
+
+    public static string Post(DateOnly date, string postId) => DayPrefix(date) + "post_" + postId;
+
+    public static DateOnly DateOf(string rowKey) =>
+        DateOnly.ParseExact(rowKey.AsSpan(0, 10), "yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public static bool IsPage(string rowKey) => rowKey.Length == 15 && rowKey.EndsWith("_page", StringComparison.Ordinal);
+
+    public static bool IsPost(string rowKey) => rowKey.Length > 16 && string.CompareOrdinal(rowKey, 10, "_post_", 0, 6) == 0;
+}
+
+/// <summary>The last observation of a Page's own counters within one local day.</summary>
+public sealed class PageDayEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+
+    public string RowKey { get; set; } = "";
+
+    public DateTimeOffset? Timestamp { get; set; }
+
+    public ETag ETag { get; set; }
+
+    public DateTimeOffset ObservedAt { get; set; }
+
+    public string PageName { get; set; } = "";
+
+    public bool Demo { get; set; }
+
+    /// <summary>Followers at <see cref="FollowersAt"/>, the last capture of the day that carried them.</summary>
+    public long? Followers { get; set; }
+
+    public DateTimeOffset? FollowersAt { get; set; }
+
+    /// <summary>Page likes at <see cref="FansAt"/>, the last capture of the day that carried them.</summary>
+    public long? Fans { get; set; }
+
+    public DateTimeOffset? FansAt { get; set; }
+
+    /// <summary>How many distinct capture times fell on the day (pulls seen).</summary>
+    public int Observations { get; set; }
+
+    /// <summary>Distinct capture times of the day, as Unix milliseconds, comma-separated (keeps <see cref="Observations"/> idempotent).</summary>
+    public string CaptureTimes { get; set; } = "";
+
+    internal PageDayEntity Copy() => (PageDayEntity)MemberwiseClone();
+
+    /// <summary>Same stored values (keys and data, not ETag or Timestamp).</summary>
+    internal bool SameAs(PageDayEntity other) =>
+        PartitionKey == other.PartitionKey && RowKey == other.RowKey && ObservedAt == other.ObservedAt && PageName == other.PageName
+        && Demo == other.Demo && Followers == other.Followers && FollowersAt == other.FollowersAt && Fans == other.Fans
+        && FansAt == other.FansAt && Observations == other.Observations && CaptureTimes == other.CaptureTimes;
+}
+
+/// <summary>The last observation of one post within one local day.</summary>
+public sealed class PostDayEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+
+    public string RowKey { get; set; } = "";
+
+    public DateTimeOffset? Timestamp { get; set; }
+
+    public ETag ETag { get; set; }
+
+    public string PostId { get; set; } = "";
+
+    public DateTimeOffset ObservedAt { get; set; }
+
+    public DateTimeOffset CreatedTime { get; set; }
+
+    public string? Permalink { get; set; }
+
+    public string? Message { get; set; }
+
+    public long Like { get; set; }
+
+    public long Love { get; set; }
+
+    public long Care { get; set; }
+
+    public long Haha { get; set; }
+
+    public long Wow { get; set; }
+
+    public long Sad { get; set; }
+
+    public long Angry { get; set; }
+
+    public long Comments { get; set; }
+
+    public long Shares { get; set; }
+
+    /// <summary>Topics of the post text, '|'-separated, in the configured order (the aggregation's topic rules).</summary>
+    public string Topics { get; set; } = "";
+
+    /// <summary>Tagged with the giveaway topic: the giveaway follow-through queries by it.</summary>
+    public bool Giveaway { get; set; }
+
+    [System.Runtime.Serialization.IgnoreDataMember]
+    public IReadOnlyList<string> TopicList => Topics.Length == 0 ? [] : Topics.Split('|');
+
+    [System.Runtime.Serialization.IgnoreDataMember]
+    public ReactionCounts Reactions => new() { Like = Like, Love = Love, Care = Care, Haha = Haha, Wow = Wow, Sad = Sad, Angry = Angry };
+
+    /// <summary>Sum of all counters: the tie-break between two observations with the same capture time.</summary>
+    [System.Runtime.Serialization.IgnoreDataMember]
+    public long CounterSum => Reactions.Total + Comments + Shares;
+
+    /// <summary>The row of a post's day; <paramref name="topics"/> and <paramref name="giveaway"/> as the topic rules tagged the post text.</summary>
+    public static PostDayEntity From(string pageId, DateOnly date, DateTimeOffset observedAt, PostObservation post, IReadOnlyList<string> topics, bool giveaway)
+    {
+        ArgumentNullException.ThrowIfNull(post);
+        ArgumentNullException.ThrowIfNull(topics);
+        return new()
+        {
+            Topics = string.Join('|', topics),
+            Giveaway = giveaway,
+            PartitionKey = pageId,
+            RowKey = ObservationKeys.Post(date, post.Id),
+            PostId = post.Id,
+            ObservedAt = observedAt.ToUniversalTime(),
+            CreatedTime = post.CreatedTime.ToUniversalTime(),
+            Permalink = post.Permalink,
+            Message = post.Message,
+            Like = post.Reactions.Like,
+            Love = post.Reactions.Love,
+            Care = post.Reactions.Care,
+            Haha = post.Reactions.Haha,
+            Wow = post.Reactions.Wow,
+            Sad = post.Reactions.Sad,
+            Angry = post.Reactions.Angry,
+            Comments = post.Comments,
+            Shares = post.Shares,
+        };
+    }
+
+    /// <summary>
+    /// Whether this observation replaces <paramref name="stored"/>: the later capture wins; on equal capture times
+    /// the larger counters, then the ordinal text, so that any order of arrival ends in the same row.
+    /// </summary>
+    public bool Supersedes(PostDayEntity stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        var byTime = ObservedAt.CompareTo(stored.ObservedAt);
+        if (byTime != 0)
+        {
+            return byTime > 0;
+        }
+
+        var byCounters = CounterSum.CompareTo(stored.CounterSum);
+        if (byCounters != 0)
+        {
+            return byCounters > 0;
+        }
+
+        return string.CompareOrdinal(Fingerprint(), stored.Fingerprint()) > 0;
+    }
+
+    private string Fingerprint() => string.Join('|', Like, Love, Care, Haha, Wow, Sad, Angry, Comments, Shares, CreatedTime.UtcTicks, Permalink, Message);
+}

@@ -1,0 +1,18 @@
+using Azure;
+using Listening.Core.Storage;
+
+namespace Listening.Core.Storage;
+
+/// <summary>
+/// The stored version (ETag, stamps, hash) of the summaries this instance last wrote or read, so that storing a
+/// newer one needs no read first. Only ever used for conditional writes: if the stored summary changed since, the
+/// write fails and the materializer reads it.
+/// </summary>
+public sealed class SummaryVersions() : PageDayMemory<SummaryVersion>(512);
+
+public sealed record SummaryVersion(ETag ETag, long StampTime, long StampCounters, string Hash)
+{
+    /// <summary>Whether a summary with these stamps was built from no more data than this version.</summary>
+    public bool Covers(long stampTime, long stampCounters) =>
+        StampTime > stampTime || (StampTime == stampTime && StampCounters >= stampCounters);
+}
