@@ -1,6 +1,7 @@
 using System.Globalization;
 using Listening.Core.Configuration;
 using Listening.Core.Ingestion;
+using Listening.Core.Notifications.Alerts;
 using Listening.Core.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -37,6 +38,13 @@ internal static class BackfillCommand
         await output.WriteLineAsync($"Backfill {Iso(since)} to {Iso(last)}: Page insights by Meta's days (Pacific time) in windows of at most 90 days, then the posts created in the range.");
         var progress = new SynchronousProgress<BackfillStep>(step => Write(output, step, calendar));
         var steps = await backfill.RunAsync(since, last, progress, cancellationToken);
+
+        // The pulls of a backfill raise the alerts of any pull (an invalid token, a metric Meta dropped).
+        var alerts = services.GetRequiredService<IngestionAlerts>();
+        foreach (var step in steps)
+        {
+            await alerts.RaiseAsync(step.Outcome, cancellationToken);
+        }
 
         await output.WriteLineAsync("Processing the snapshots ...");
         var drained = await services.GetRequiredService<QueueDrain>().RunAsync(cancellationToken);

@@ -26,7 +26,7 @@ internal static class CheckCommand
             return 2;
         }
 
-        var source = services.GetRequiredService<GraphPageSource>();
+        var check = services.GetRequiredService<PageCheck>();
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         await output.WriteLineAsync($"Graph API {options.Facebook.ApiVersion} at {options.Facebook.GraphBaseUrl}"
             + (string.IsNullOrEmpty(options.Facebook.AppSecret) ? " (no app secret: calls go without appsecret_proof)" : " (with appsecret_proof)"));
@@ -34,7 +34,7 @@ internal static class CheckCommand
         var notChecked = 0;
         foreach (var page in services.GetRequiredService<PageDirectory>().All)
         {
-            var result = await source.CheckAsync(page, cancellationToken);
+            var result = await check.CheckAsync(page, cancellationToken);
             var problems = Problems(result, now);
             await WriteAsync(output, result, problems, now);
             if (problems.Count > 0)

@@ -99,7 +99,7 @@ internal static class CliHost
         var first = all.FirstOrDefault(e => e is not AggregateException) ?? exception;
         return first switch
         {
-            Core.Notifications.TeamsDeliveryException or Core.Meta.GraphApiException or HttpRequestException or InvalidOperationException or IOException
+            Core.Notifications.TeamsDeliveryException or HttpRequestException or InvalidOperationException or IOException
                 => ("Failed: " + OneLine(first.Message), 1),
             _ => ($"Failed unexpectedly ({first.GetType().Name}): {OneLine(first.Message)}", 1),
         };

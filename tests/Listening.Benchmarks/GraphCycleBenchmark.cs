@@ -86,7 +86,7 @@ internal static class GraphCycleBenchmark
         for (var i = 0; i < iterations; i++)
         {
             var watch = Stopwatch.StartNew();
-            last = await source.CaptureAsync(page, plan, CancellationToken.None);
+            last = await source.CaptureAsync(page, plan, CancellationToken.None) is PullResult.Ok ok ? ok.Capture : throw new InvalidOperationException("the cycle did not read the Page");
             times.Add(watch.Elapsed.TotalMilliseconds);
         }
 

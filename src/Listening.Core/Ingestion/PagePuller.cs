@@ -1,7 +1,6 @@
 using System.Globalization;
 using Listening.Core.Configuration;
 using Listening.Core.Meta;
-using Listening.Core.Notifications.Alerts;
 using Listening.Core.Contracts;
 using Listening.Core.Storage;
 using Microsoft.Extensions.Logging;
@@ -11,10 +10,11 @@ namespace Listening.Core.Ingestion;
 
 /// <summary>
 /// Handles one pull request: decide what to ask (from the Page's state), capture the Page, send the snapshot
-/// parts on, record what was learned. A Page's trouble stays with that Page and never fails the message:
+/// parts on, record what was learned, and say what happened (<see cref="PullOutcome"/>; the notifications layer
+/// derives its alerts from that). A Page's trouble stays with that Page and never fails the message:
 /// <list type="bullet">
 /// <item>token invalid (code 190, or <c>debug_token</c> says so): the Page is marked, its pulls stop until the
-/// configured token changes, Teams is told once a day;</item>
+/// configured token changes;</item>
 /// <item>throttled (codes 4, 17, 32, 613, 80001, HTTP 429): the Page pauses for Meta's
 /// <c>estimated_time_to_regain_access</c>, else exponentially (15 minutes doubling, up to a day, with jitter);
 /// a usage header at <c>SlowDownAtUsagePercent</c> pauses it before Meta throttles;</item>
@@ -27,9 +27,7 @@ public sealed partial class PagePuller(
     PageDirectory pages,
     IPageSource source,
     IQueuePublisher queue,
-    PageStateStore state,
-    IngestionAlerts alerts,
-    AlertLog alertLog,
+    IPageStateStore state,
     LocalCalendar calendar,
     IOptions<ListeningOptions> options,
     TimeProvider time,
@@ -52,69 +50,44 @@ public sealed partial class PagePuller(
             ?? throw new InvalidMessageException($"page {request.PageId} is not configured");
         var now = time.GetUtcNow();
         var demo = options.Value.IsDemo;
+        var configuredName = page.Name ?? page.Id;
         var stored = demo ? null : await state.GetAsync(page.Id, cancellationToken);
         var fingerprint = demo ? null : TokenStatus.Fingerprint(page.AccessToken ?? "");
 
         if (stored is { TokenState: "invalid" } && stored.TokenFingerprint == fingerprint)
         {
             LogSkippedToken(logger, page.Id, stored.TokenProblem ?? "invalid");
-            await AlertTokenOnceADayAsync(page, stored.TokenProblem ?? "invalid", now, cancellationToken);
-            return new PullOutcome(PullStatus.TokenInvalid, $"the Page token is {stored.TokenProblem ?? "invalid"}; pulls resume when the configured token changes");
+            return new PullOutcome(PullStatus.TokenInvalid, $"the Page token is {stored.TokenProblem ?? "invalid"}; pulls resume when the configured token changes")
+            {
+                PageId = page.Id,
+                PageName = configuredName,
+                At = now,
+                TokenProblem = stored.TokenProblem ?? "invalid",
+            };
         }
 
         if (stored?.ResumeAfter is { } resume && resume > now)
         {
             LogSkippedPause(logger, page.Id, resume, stored.ResumeReason ?? "");
-            return new PullOutcome(PullStatus.Paused, $"paused until {resume:yyyy-MM-dd HH:mm} UTC: {stored.ResumeReason}") { ResumeAfter = resume };
+            return new PullOutcome(PullStatus.Paused, $"paused until {resume:yyyy-MM-dd HH:mm} UTC: {stored.ResumeReason}")
+            {
+                PageId = page.Id,
+                PageName = configuredName,
+                At = now,
+                ResumeAfter = resume,
+            };
         }
 
         var plan = Plan(request, stored, fingerprint, now);
         if (plan is null)
         {
-            return new PullOutcome(PullStatus.Pulled, "nothing to read in that range yet");
+            return new PullOutcome(PullStatus.Pulled, "nothing to read in that range yet") { PageId = page.Id, PageName = configuredName, At = now };
         }
 
-        PageCapture capture;
+        PullResult result;
         try
         {
-            capture = await source.CaptureAsync(page, plan, cancellationToken);
-        }
-        catch (GraphApiException ex) when (ex.IsTokenError)
-        {
-            var problem = TokenStatus.ProblemOf(ex.Subcode);
-            LogTokenInvalid(logger, page.Id, problem, ex.Describe());
-            await state.UpdateAsync(page.Id, s =>
-            {
-                s.PageName = string.IsNullOrEmpty(s.PageName) ? page.Name ?? page.Id : s.PageName;
-                s.TokenState = "invalid";
-                s.TokenProblem = problem;
-                s.TokenFingerprint = fingerprint;
-                s.LastFailureAt = now;
-                s.LastFailure = ex.Summary();
-                return true;
-            }, cancellationToken);
-            await AlertTokenOnceADayAsync(page, problem, now, cancellationToken);
-            return new PullOutcome(PullStatus.TokenInvalid, $"the Page token is {problem}: {ex.Message}");
-        }
-        catch (GraphApiException ex) when (ex.IsThrottling)
-        {
-            var updated = await state.UpdateAsync(page.Id, s =>
-            {
-                var wait = ex.Usage?.RegainAccessIn ?? ex.RetryAfter ?? Backoff(s.ThrottledInARow);
-                s.ThrottledInARow++;
-                s.ResumeAfter = now + wait;
-                s.ResumeReason = ex.Summary();
-                s.UsagePercent = ex.Usage?.MaxPercent ?? s.UsagePercent;
-                s.UsageHeader = ex.Usage?.Header ?? s.UsageHeader;
-                s.LastFailureAt = now;
-                s.LastFailure = ex.Summary();
-                return true;
-            }, cancellationToken);
-            LogThrottled(logger, page.Id, ex.Describe(), updated.ResumeAfter!.Value);
-            return new PullOutcome(PullStatus.Throttled, $"Meta throttles the Page ({ex.Describe()}); paused until {updated.ResumeAfter:yyyy-MM-dd HH:mm} UTC")
-            {
-                ResumeAfter = updated.ResumeAfter,
-            };
+            result = await source.CaptureAsync(page, plan, cancellationToken);
         }
         catch (Exception ex) when (ex is not ObjectDisposedException
             && ex is InvalidOperationException or FormatException or KeyNotFoundException or ArgumentException or OverflowException or System.Text.Json.JsonException)
@@ -123,28 +96,53 @@ public sealed partial class PagePuller(
             // message completes, and the next cycle tries again.
             const string problem = "Meta's answer had a shape Listening cannot read; the next cycle tries again";
             LogFailed(logger, page.Id, problem + " (" + ex.GetType().Name + ")");
-            await state.UpdateAsync(page.Id, s =>
-            {
-                s.PageName = string.IsNullOrEmpty(s.PageName) ? page.Name ?? page.Id : s.PageName;
-                s.LastFailureAt = now;
-                s.LastFailure = problem;
-                return true;
-            }, cancellationToken);
-            return new PullOutcome(PullStatus.Failed, problem);
-        }
-        catch (GraphApiException ex)
-        {
-            LogFailed(logger, page.Id, ex.Describe());
-            await state.UpdateAsync(page.Id, s =>
-            {
-                s.PageName = string.IsNullOrEmpty(s.PageName) ? page.Name ?? page.Id : s.PageName;
-                s.LastFailureAt = now;
-                s.LastFailure = ex.Summary();
-                return true;
-            }, cancellationToken);
-            return new PullOutcome(PullStatus.Failed, ex.Describe());
+            await state.RecordFailureAsync(page.Id, configuredName, problem, now, cancellationToken);
+            return new PullOutcome(PullStatus.Failed, problem) { PageId = page.Id, PageName = configuredName, At = now };
         }
 
+        switch (result)
+        {
+            case PullResult.TokenInvalid token:
+                LogTokenInvalid(logger, page.Id, token.Problem, token.Error.Detail);
+                await state.RecordTokenInvalidAsync(page.Id, configuredName, token.Problem, fingerprint, token.Error.Summary, now, cancellationToken);
+                return new PullOutcome(PullStatus.TokenInvalid, $"the Page token is {token.Problem}: {token.Error.Message}")
+                {
+                    PageId = page.Id,
+                    PageName = configuredName,
+                    At = now,
+                    TokenProblem = token.Problem,
+                };
+
+            case PullResult.Throttled throttled:
+            {
+                var resumeAfter = await state.RecordThrottledAsync(
+                    page.Id, inARow => throttled.Wait ?? Backoff(inARow), throttled.Error.Summary, throttled.Usage?.MaxPercent, throttled.Usage?.Header, now, cancellationToken);
+                LogThrottled(logger, page.Id, throttled.Error.Detail, resumeAfter);
+                return new PullOutcome(PullStatus.Throttled, $"Meta throttles the Page ({throttled.Error.Detail}); paused until {resumeAfter:yyyy-MM-dd HH:mm} UTC")
+                {
+                    PageId = page.Id,
+                    PageName = configuredName,
+                    At = now,
+                    ResumeAfter = resumeAfter,
+                };
+            }
+
+            case PullResult.Failed failed:
+                LogFailed(logger, page.Id, failed.Error.Detail);
+                await state.RecordFailureAsync(page.Id, configuredName, failed.Error.Summary, now, cancellationToken);
+                return new PullOutcome(PullStatus.Failed, failed.Error.Detail) { PageId = page.Id, PageName = configuredName, At = now };
+
+            case PullResult.Ok ok:
+                return await SendAndRecordAsync(ok.Capture, stored, fingerprint, plan, now, cancellationToken);
+
+            default:
+                throw new InvalidOperationException("Unknown pull result " + result.GetType().Name);
+        }
+    }
+
+    private async Task<PullOutcome> SendAndRecordAsync(
+        PageCapture capture, PageStateEntity? stored, string? fingerprint, PullPlan plan, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var parts = SnapshotSplitter.Split(capture);
         foreach (var part in parts)
         {
@@ -152,15 +150,22 @@ public sealed partial class PagePuller(
         }
 
         var known = stored?.RejectedMetricList ?? [];
-        var newlyRejected = capture.RejectedMetrics.Where(m => !known.Contains(m, StringComparer.Ordinal)).ToList();
-        foreach (var metric in newlyRejected)
-        {
-            await alertLog.RaiseAsync(alerts.MetricRejected(page.Id, capture.PageName, metric, _facebook.EffectiveAliases.GetValueOrDefault(metric), now), cancellationToken);
-        }
+        var dropped = capture.RejectedMetrics
+            .Where(m => !known.Contains(m, StringComparer.Ordinal))
+            .Select(m => new DroppedMetric(m, _facebook.EffectiveAliases.GetValueOrDefault(m)))
+            .ToList();
 
-        await state.UpdateAsync(page.Id, s => Record(s, capture, fingerprint, plan, now), cancellationToken);
+        await state.RecordPullAsync(capture.PageId, Record(capture, fingerprint, plan, now), cancellationToken);
         LogPulled(logger, capture.PageId, capture.Posts.Count, capture.Insights.Count, parts.Count, capture.HttpRequests, capture.GraphCalls, capture.CapturedAt);
-        return new PullOutcome(PullStatus.Pulled, "pulled") { Capture = capture, Parts = parts.Count };
+        return new PullOutcome(PullStatus.Pulled, "pulled")
+        {
+            PageId = capture.PageId,
+            PageName = capture.PageName,
+            At = now,
+            Capture = capture,
+            Parts = parts.Count,
+            DroppedMetrics = dropped,
+        };
     }
 
     /// <summary>What to ask Meta: the regular cycle, or the range of a backfill request; null when the range holds nothing yet.</summary>
@@ -221,75 +226,41 @@ public sealed partial class PagePuller(
         return from < earliest ? earliest : from;
     }
 
-    private bool Record(PageStateEntity s, PageCapture capture, string? fingerprint, PullPlan plan, DateTimeOffset now)
+    /// <summary>What the pull learned, for the Page's state; the pause when usage is high or Meta named a time to regain access.</summary>
+    private PullRecord Record(PageCapture capture, string? fingerprint, PullPlan plan, DateTimeOffset now)
     {
-        s.PageName = capture.PageName;
-        if (!capture.Backfill && (s.LastSuccessfulPull is null || s.LastSuccessfulPull < capture.CapturedAt))
-        {
-            s.LastSuccessfulPull = capture.CapturedAt.ToUniversalTime();
-        }
-
-        if (fingerprint is not null)
-        {
-            s.TokenState = "valid";
-            s.TokenProblem = null;
-            s.TokenFingerprint = fingerprint;
-            s.TokenAlertedOn = null;
-        }
-
-        if (capture.Token is { } token)
-        {
-            s.TokenCheckedAt = now;
-            s.TokenExpiresAt = token.ExpiresAt;
-            s.DataAccessExpiresAt = token.DataAccessExpiresAt;
-            s.TokenScopes = string.Join(',', token.Scopes);
-        }
-
-        var rejected = s.RejectedMetricList.Union(capture.RejectedMetrics, StringComparer.Ordinal).ToList();
-        if (rejected.Count != s.RejectedMetricList.Count)
-        {
-            s.RejectedMetrics = string.Join(',', rejected);
-            s.RejectedMetricsAt = now;
-        }
-
-        if (!plan.Backfill && capture.InsightsThrough is { } through
-            && (s.InsightsThrough is null || string.CompareOrdinal(s.InsightsThrough, through.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)) < 0))
-        {
-            s.InsightsThrough = through.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        }
-
-        if (capture.Skipped.Count > 0)
-        {
-            s.LastFailureAt = now;
-            s.LastFailure = GraphPayload.Describe(capture.Skipped);
-        }
-
-        if (plan.Posts)
-        {
-            s.PagingStopped = capture.PagingStopped;
-        }
-
-        s.ThrottledInARow = 0;
-        s.UsagePercent = capture.Usage.MaxPercent;
-        s.UsageHeader = capture.Usage.Header;
+        DateTimeOffset? resumeAfter = null;
+        string? resumeReason = null;
         if (capture.Usage.RegainAccessIn is { } regain)
         {
-            s.ResumeAfter = now + regain;
-            s.ResumeReason = $"Meta reports {regain.TotalMinutes:0} minutes until access is regained";
+            resumeAfter = now + regain;
+            resumeReason = $"Meta reports {regain.TotalMinutes:0} minutes until access is regained";
         }
         else if (capture.Usage.MaxPercent >= _facebook.SlowDownAtUsagePercent)
         {
-            s.ResumeAfter = now + TimeSpan.FromMinutes(_facebook.SlowDownMinutes);
-            s.ResumeReason = $"slowing down: {capture.Usage.Header} at {capture.Usage.MaxPercent} %";
-            LogSlowingDown(logger, capture.PageId, capture.Usage.Header ?? "", capture.Usage.MaxPercent, s.ResumeAfter.Value);
-        }
-        else
-        {
-            s.ResumeAfter = null;
-            s.ResumeReason = null;
+            resumeAfter = now + TimeSpan.FromMinutes(_facebook.SlowDownMinutes);
+            resumeReason = $"slowing down: {capture.Usage.Header} at {capture.Usage.MaxPercent} %";
+            LogSlowingDown(logger, capture.PageId, capture.Usage.Header ?? "", capture.Usage.MaxPercent, resumeAfter.Value);
         }
 
-        return true;
+        return new PullRecord
+        {
+            PageName = capture.PageName,
+            CapturedAt = capture.CapturedAt,
+            At = now,
+            CountsAsSuccessfulPull = !capture.Backfill,
+            TokenFingerprint = fingerprint,
+            Token = capture.Token is { } token ? new PulledToken(token.ExpiresAt, token.DataAccessExpiresAt, token.Scopes) : null,
+            RejectedMetrics = capture.RejectedMetrics,
+            InsightsThrough = plan.Backfill ? null : capture.InsightsThrough,
+            Skipped = capture.Skipped.Count > 0 ? GraphPayload.Describe(capture.Skipped) : null,
+            ReadPosts = plan.Posts,
+            PagingStopped = capture.PagingStopped,
+            UsagePercent = capture.Usage.MaxPercent,
+            UsageHeader = capture.Usage.Header,
+            ResumeAfter = resumeAfter,
+            ResumeReason = resumeReason,
+        };
     }
 
     /// <summary>15 minutes, doubling with each throttled pull in a row, at most a day, plus up to 20 % jitter.</summary>
@@ -298,24 +269,6 @@ public sealed partial class PagePuller(
         var minutes = FirstBackoff.TotalMinutes * Math.Pow(2, Math.Clamp(throttledInARow, 0, 10));
         var capped = Math.Min(minutes, MaxBackoff.TotalMinutes);
         return TimeSpan.FromMinutes(capped * (1 + (Random.Shared.NextDouble() * 0.2)));
-    }
-
-    private async Task AlertTokenOnceADayAsync(PageOptions page, string problem, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var today = calendar.DateOf(now).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var current = await state.GetAsync(page.Id, cancellationToken);
-        if (current?.TokenAlertedOn == today)
-        {
-            return;
-        }
-
-        // Raised before it is marked: at least once; the alert key (Page and day) keeps it to once.
-        await alertLog.RaiseAsync(alerts.TokenInvalid(page.Id, current?.PageName is { Length: > 0 } name ? name : page.Name ?? page.Id, problem, now), cancellationToken);
-        await state.UpdateAsync(page.Id, s =>
-        {
-            s.TokenAlertedOn = today;
-            return true;
-        }, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pulled page {PageId}: {Posts} posts, {InsightValues} insight values in {Parts} snapshot parts ({HttpRequests} HTTP requests, {GraphCalls} Graph calls), captured {CapturedAt:O}")]
@@ -358,12 +311,32 @@ public enum PullStatus
     Failed,
 }
 
-/// <summary>What a pull did, in words an operator can read (nothing secret).</summary>
+/// <summary>
+/// What a pull did, in words an operator can read (nothing secret), and what happened that others act on: the
+/// notifications layer raises its alerts from it (an invalid token, a metric Meta dropped).
+/// </summary>
 public sealed record PullOutcome(PullStatus Status, string Message)
 {
+    public string PageId { get; init; } = "";
+
+    /// <summary>The Page's name as the pull read it, else as configured (else its id).</summary>
+    public string PageName { get; init; } = "";
+
+    /// <summary>When the pull ran.</summary>
+    public DateTimeOffset At { get; init; }
+
     public PageCapture? Capture { get; init; }
 
     public int Parts { get; init; }
 
     public DateTimeOffset? ResumeAfter { get; init; }
+
+    /// <summary>What is wrong with the Page token ("expired", ...), when <see cref="Status"/> is <see cref="PullStatus.TokenInvalid"/>.</summary>
+    public string? TokenProblem { get; init; }
+
+    /// <summary>Metrics Meta rejected for the first time in this pull; the pull went on without them.</summary>
+    public IReadOnlyList<DroppedMetric> DroppedMetrics { get; init; } = [];
 }
+
+/// <summary>A metric Meta rejected, and the name its series continues under (an alias), if it has one.</summary>
+public sealed record DroppedMetric(string Metric, string? Successor);

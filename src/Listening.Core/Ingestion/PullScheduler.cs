@@ -14,7 +14,7 @@ public sealed partial class PullScheduler(
     IOptions<ListeningOptions> options,
     PageDirectory pages,
     IQueuePublisher queue,
-    Notifications.Alerts.CrisisMode crisis,
+    PagesInCrisis crisis,
     TimeProvider time,
     ILogger<PullScheduler> logger)
 {
@@ -32,7 +32,7 @@ public sealed partial class PullScheduler(
         var regular = everyPage || IsRegularRun(now);
         var inCrisis = regular
             ? new HashSet<string>(StringComparer.Ordinal)
-            : (await crisis.ActiveAsync(now, cancellationToken)).Select(c => c.RowKey).ToHashSet(StringComparer.Ordinal);
+            : (await crisis(now, cancellationToken)).ToHashSet(StringComparer.Ordinal);
         var count = 0;
         foreach (var page in pages.All)
         {
@@ -69,19 +69,5 @@ public sealed partial class PullScheduler(
     private static partial void LogScheduled(ILogger logger, int count, bool demo, bool regular);
 }
 
-/// <summary>The Pages this installation watches: the configured ones, or the embedded demo Page.</summary>
-public sealed class PageDirectory(IOptions<ListeningOptions> options)
-{
-    public IReadOnlyList<PageOptions> All => options.Value.IsDemo
-        ? [new PageOptions { Id = Meta.Sample.DemoPage.PageId, Name = Meta.Sample.DemoPage.PageName }]
-        : options.Value.Pages;
-
-    public PageOptions? Find(string pageId) => All.FirstOrDefault(p => string.Equals(p.Id, pageId, StringComparison.Ordinal));
-
-    /// <summary>
-    /// Whether snapshots of the Page are taken in: a Page this installation watches, or one listed in
-    /// <c>Listening:Pages</c> without a token yet (no Page has one: the demo Page is the source meanwhile).
-    /// </summary>
-    public bool IsConfigured(string pageId) =>
-        Find(pageId) is not null || options.Value.Pages.Any(p => string.Equals(p.Id, pageId, StringComparison.Ordinal));
-}
+/// <summary>The ids of the Pages in crisis mode at <paramref name="now"/> (the notifications layer decides and keeps it).</summary>
+public delegate Task<IReadOnlyCollection<string>> PagesInCrisis(DateTimeOffset now, CancellationToken cancellationToken);

@@ -6,9 +6,9 @@ namespace Listening.Core.Meta;
 /// <summary>
 /// An error answer of the Graph API (a whole request or one batch item), or a request that never got one
 /// (network failure, timeout). The message is Meta's own text with any token redacted; the request URL is never
-/// part of it.
+/// part of it. Internal to the Meta layer: what leaves it is a <see cref="PullResult"/> or a <see cref="PageCheckResult"/>.
 /// </summary>
-public sealed class GraphApiException : Exception
+internal sealed class GraphApiException : Exception
 {
     public GraphApiException(int httpStatus, int code, int? subcode, string? type, string message)
         : base(Redaction.Redact(message))

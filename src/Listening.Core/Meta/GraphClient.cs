@@ -35,7 +35,7 @@ public sealed partial class GraphClient(HttpClient http, IOptions<ListeningOptio
     /// has one result per call, in order; an error of the whole request becomes the error of each of its calls.
     /// Calls Meta did not finish (a <c>null</c> item) are asked once more.
     /// </summary>
-    public async Task<IReadOnlyList<GraphResult>> BatchAsync(GraphSession session, IReadOnlyList<string> relativeUrls, CancellationToken cancellationToken)
+    internal async Task<IReadOnlyList<GraphResult>> BatchAsync(GraphSession session, IReadOnlyList<string> relativeUrls, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(relativeUrls);
@@ -69,14 +69,14 @@ public sealed partial class GraphClient(HttpClient http, IOptions<ListeningOptio
     }
 
     /// <summary>Runs one GET call through a batch request.</summary>
-    public async Task<GraphResult> CallAsync(GraphSession session, string relativeUrl, CancellationToken cancellationToken) =>
+    internal async Task<GraphResult> CallAsync(GraphSession session, string relativeUrl, CancellationToken cancellationToken) =>
         (await BatchAsync(session, [relativeUrl], cancellationToken))[0];
 
     /// <summary>
     /// Follows a <c>paging.next</c> URL: its <c>access_token</c> is dropped (the header carries the token) and it
     /// must point at the configured Graph host, so the token is never sent anywhere else.
     /// </summary>
-    public async Task<GraphResult> NextPageAsync(GraphSession session, string next, CancellationToken cancellationToken)
+    internal async Task<GraphResult> NextPageAsync(GraphSession session, string next, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         var baseUri = new Uri(_facebook.GraphBaseUrl);
@@ -255,7 +255,7 @@ public sealed partial class GraphClient(HttpClient http, IOptions<ListeningOptio
 }
 
 /// <summary>One Graph call's answer: the JSON body, or the error.</summary>
-public sealed record GraphResult(int Status, JsonElement Body, GraphApiException? Error)
+internal sealed record GraphResult(int Status, JsonElement Body, GraphApiException? Error)
 {
     public bool Ok => Error is null;
 

@@ -1,5 +1,4 @@
 using Listening.Core.Configuration;
-using Listening.Core.Meta;
 using Listening.Core.Contracts;
 
 namespace Listening.Core.Meta;
@@ -7,7 +6,8 @@ namespace Listening.Core.Meta;
 /// <summary>Where a Page's counters come from: the Graph API, or the embedded demo Page.</summary>
 public interface IPageSource
 {
-    Task<PageCapture> CaptureAsync(PageOptions page, PullPlan plan, CancellationToken cancellationToken);
+    /// <summary>The Page as the plan asks for it, or why not (<see cref="PullResult"/>); throws only for faults of our own.</summary>
+    Task<PullResult> CaptureAsync(PageOptions page, PullPlan plan, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -76,7 +76,11 @@ public static class ListeningServiceCollectionExtensions
             .AddHttpMessageHandler<GraphTelemetryHandler>()
             .AddStandardResilienceHandler()
             .Configure((resilience, sp) => GraphResilience.Configure(resilience, sp.GetRequiredService<IOptions<ListeningOptions>>().Value.Facebook));
+        services.AddTransient<GraphRequests>();
+        services.AddTransient<PageInsightsReader>();
+        services.AddTransient<PostPager>();
         services.AddTransient<GraphPageSource>();
+        services.AddTransient<PageCheck>();
         services.AddTransient<MetaInsightStore>();
         services.AddTransient<Notifications.Alerts.IngestionAlerts>();
         services.AddTransient<PageBackfill>();
@@ -110,6 +114,12 @@ public static class ListeningServiceCollectionExtensions
         services.AddTransient<SnapshotAggregator>();
         services.AddTransient<PageDirectory>();
         services.AddTransient<PageStateStore>();
+        services.AddTransient<IPageStateStore>(sp => sp.GetRequiredService<PageStateStore>());
+        services.AddTransient<PagesInCrisis>(sp =>
+        {
+            var crisis = sp.GetRequiredService<Notifications.Alerts.CrisisMode>();
+            return async (now, cancellationToken) => [.. (await crisis.ActiveAsync(now, cancellationToken)).Select(c => c.RowKey)];
+        });
         services.AddTransient<PullScheduler>();
         services.AddTransient<PagePuller>();
         services.AddTransient<SummaryReader>();

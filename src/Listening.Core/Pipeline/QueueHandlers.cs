@@ -19,6 +19,7 @@ namespace Listening.Core.Pipeline;
 /// </summary>
 public sealed partial class QueueHandlers(
     PagePuller puller,
+    IngestionAlerts ingestionAlerts,
     SnapshotAggregator aggregator,
     NotificationDispatcher dispatcher,
     AlertDetector alerts,
@@ -38,6 +39,7 @@ public sealed partial class QueueHandlers(
         HandleAsync(nameof(HandlePullAsync), _queues.Pulls, body, messageId, b => MessageCodec.DecodePull(b, time.GetUtcNow()), m => m.TraceParent, async request =>
         {
             var outcome = await puller.PullAsync(request, cancellationToken);
+            await ingestionAlerts.RaiseAsync(outcome, cancellationToken);
             ListeningTelemetry.Pulls.Add(1);
             pulled?.Invoke(request, outcome);
         }, cancellationToken);

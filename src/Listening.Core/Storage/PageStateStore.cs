@@ -1,8 +1,33 @@
+using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using Listening.Core.Configuration;
 
 namespace Listening.Core.Storage;
+
+/// <summary>What the pulls record about a Page and read back before the next one (<see cref="PageStateStore"/>).</summary>
+public interface IPageStateStore
+{
+    Task<PageStateEntity?> GetAsync(string pageId, CancellationToken cancellationToken);
+
+    /// <summary>A pull that read the Page: what it learned (see <see cref="PullRecord"/>).</summary>
+    Task RecordPullAsync(string pageId, PullRecord pull, CancellationToken cancellationToken);
+
+    /// <summary>Meta refused the token: the Page is marked, its pulls stop until the token with another fingerprint is configured.</summary>
+    Task RecordTokenInvalidAsync(string pageId, string pageName, string problem, string? fingerprint, string failure, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Meta throttled the Page: its pulls pause for <paramref name="wait"/> (given the throttled pulls in a row before
+    /// this one). Returns when they resume.
+    /// </summary>
+    Task<DateTimeOffset> RecordThrottledAsync(string pageId, Func<int, TimeSpan> wait, string reason, int? usagePercent, string? usageHeader, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>A pull failed (our words, no text of Meta's): recorded for health, the next cycle catches up.</summary>
+    Task RecordFailureAsync(string pageId, string pageName, string failure, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Teams was told on <paramref name="localDate"/> that the token is invalid (once a day).</summary>
+    Task RecordTokenAlertedAsync(string pageId, DateOnly localDate, CancellationToken cancellationToken);
+}
 
 /// <summary>
 /// Per Page: last successful pull, token state, rejected metrics, throttling and usage. Written by the pulls,
@@ -10,7 +35,7 @@ namespace Listening.Core.Storage;
 /// pulls of the same Page at once lose nothing. Its free-text columns are masked (<see cref="SecretMasker"/>) as
 /// they are written, whoever wrote them.
 /// </summary>
-public sealed class PageStateStore(ListeningTables tables, SecretMasker masker)
+public sealed class PageStateStore(ListeningTables tables, SecretMasker masker) : IPageStateStore
 {
     public const string Partition = "page";
 
@@ -26,6 +51,113 @@ public sealed class PageStateStore(ListeningTables tables, SecretMasker masker)
 
             state.PageName = pageName;
             state.LastSuccessfulPull = capturedAt.ToUniversalTime();
+            return true;
+        }, cancellationToken);
+
+    public Task RecordPullAsync(string pageId, PullRecord pull, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pull);
+        return UpdateAsync(pageId, s =>
+        {
+            s.PageName = pull.PageName;
+            if (pull.CountsAsSuccessfulPull && (s.LastSuccessfulPull is null || s.LastSuccessfulPull < pull.CapturedAt))
+            {
+                s.LastSuccessfulPull = pull.CapturedAt.ToUniversalTime();
+            }
+
+            if (pull.TokenFingerprint is { } fingerprint)
+            {
+                s.TokenState = "valid";
+                s.TokenProblem = null;
+                s.TokenFingerprint = fingerprint;
+                s.TokenAlertedOn = null;
+            }
+
+            if (pull.Token is { } token)
+            {
+                s.TokenCheckedAt = pull.At;
+                s.TokenExpiresAt = token.ExpiresAt;
+                s.DataAccessExpiresAt = token.DataAccessExpiresAt;
+                s.TokenScopes = string.Join(',', token.Scopes);
+            }
+
+            var rejected = s.RejectedMetricList.Union(pull.RejectedMetrics, StringComparer.Ordinal).ToList();
+            if (rejected.Count != s.RejectedMetricList.Count)
+            {
+                s.RejectedMetrics = string.Join(',', rejected);
+                s.RejectedMetricsAt = pull.At;
+            }
+
+            if (pull.InsightsThrough is { } through
+                && (s.InsightsThrough is null || string.CompareOrdinal(s.InsightsThrough, Day(through)) < 0))
+            {
+                s.InsightsThrough = Day(through);
+            }
+
+            if (pull.Skipped is { } skipped)
+            {
+                s.LastFailureAt = pull.At;
+                s.LastFailure = skipped;
+            }
+
+            if (pull.ReadPosts)
+            {
+                s.PagingStopped = pull.PagingStopped;
+            }
+
+            s.ThrottledInARow = 0;
+            s.UsagePercent = pull.UsagePercent;
+            s.UsageHeader = pull.UsageHeader;
+            s.ResumeAfter = pull.ResumeAfter;
+            s.ResumeReason = pull.ResumeReason;
+            return true;
+        }, cancellationToken);
+    }
+
+    public Task RecordTokenInvalidAsync(string pageId, string pageName, string problem, string? fingerprint, string failure, DateTimeOffset at, CancellationToken cancellationToken) =>
+        UpdateAsync(pageId, s =>
+        {
+            s.PageName = string.IsNullOrEmpty(s.PageName) ? pageName : s.PageName;
+            s.TokenState = "invalid";
+            s.TokenProblem = problem;
+            s.TokenFingerprint = fingerprint;
+            s.LastFailureAt = at;
+            s.LastFailure = failure;
+            return true;
+        }, cancellationToken);
+
+    public async Task<DateTimeOffset> RecordThrottledAsync(
+        string pageId, Func<int, TimeSpan> wait, string reason, int? usagePercent, string? usageHeader, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(wait);
+        var updated = await UpdateAsync(pageId, s =>
+        {
+            var pause = wait(s.ThrottledInARow);
+            s.ThrottledInARow++;
+            s.ResumeAfter = at + pause;
+            s.ResumeReason = reason;
+            s.UsagePercent = usagePercent ?? s.UsagePercent;
+            s.UsageHeader = usageHeader ?? s.UsageHeader;
+            s.LastFailureAt = at;
+            s.LastFailure = reason;
+            return true;
+        }, cancellationToken);
+        return updated.ResumeAfter!.Value;
+    }
+
+    public Task RecordFailureAsync(string pageId, string pageName, string failure, DateTimeOffset at, CancellationToken cancellationToken) =>
+        UpdateAsync(pageId, s =>
+        {
+            s.PageName = string.IsNullOrEmpty(s.PageName) ? pageName : s.PageName;
+            s.LastFailureAt = at;
+            s.LastFailure = failure;
+            return true;
+        }, cancellationToken);
+
+    public Task RecordTokenAlertedAsync(string pageId, DateOnly localDate, CancellationToken cancellationToken) =>
+        UpdateAsync(pageId, s =>
+        {
+            s.TokenAlertedOn = Day(localDate);
             return true;
         }, cancellationToken);
 
@@ -91,7 +223,59 @@ public sealed class PageStateStore(ListeningTables tables, SecretMasker masker)
 
         return result;
     }
+
+    private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }
+
+/// <summary>
+/// What a pull that read the Page learned, for <see cref="IPageStateStore.RecordPullAsync(string, PullRecord, CancellationToken)"/>:
+/// each field null (or false) leaves its column as it is, unless its remark says otherwise.
+/// </summary>
+public sealed record PullRecord
+{
+    public required string PageName { get; init; }
+
+    public required DateTimeOffset CapturedAt { get; init; }
+
+    /// <summary>When the pull ran (token check, rejected metrics and failure times).</summary>
+    public required DateTimeOffset At { get; init; }
+
+    /// <summary>A regular pull moves <c>LastSuccessfulPull</c> forward; a backfill does not.</summary>
+    public bool CountsAsSuccessfulPull { get; init; }
+
+    /// <summary>The fingerprint of the token that worked: the token is marked valid.</summary>
+    public string? TokenFingerprint { get; init; }
+
+    /// <summary><c>debug_token</c>'s answer, when the pull asked it.</summary>
+    public PulledToken? Token { get; init; }
+
+    /// <summary>Metrics Meta rejected during the pull: joined to the known ones.</summary>
+    public IReadOnlyList<string> RejectedMetrics { get; init; } = [];
+
+    /// <summary>The last of Meta's days read by a regular pull: <c>InsightsThrough</c> moves forward to it.</summary>
+    public DateOnly? InsightsThrough { get; init; }
+
+    /// <summary>One sentence about malformed items skipped, as the last failure.</summary>
+    public string? Skipped { get; init; }
+
+    /// <summary>The pull read posts: <see cref="PagingStopped"/> replaces the stored value (null clears it).</summary>
+    public bool ReadPosts { get; init; }
+
+    public string? PagingStopped { get; init; }
+
+    /// <summary>The usage of the pull; replaces the stored one (and resets the throttled pulls in a row).</summary>
+    public int UsagePercent { get; init; }
+
+    public string? UsageHeader { get; init; }
+
+    /// <summary>When the Page's pulls resume and why; both replace the stored ones (null: no pause).</summary>
+    public DateTimeOffset? ResumeAfter { get; init; }
+
+    public string? ResumeReason { get; init; }
+}
+
+/// <summary>The token as <c>debug_token</c> described it.</summary>
+public sealed record PulledToken(DateTimeOffset? ExpiresAt, DateTimeOffset? DataAccessExpiresAt, IReadOnlyList<string> Scopes);
 
 public sealed class PageStateEntity : ITableEntity
 {
@@ -167,6 +351,10 @@ public sealed class PageStateEntity : ITableEntity
 
     /// <summary>Why the last pull stopped paging the posts early (a repeated link, the page limit); null when it read to the end.</summary>
     public string? PagingStopped { get; set; }
+
+    /// <summary>Whether Teams was told on <paramref name="localDate"/> that the token is invalid.</summary>
+    public bool TokenAlertedOnDay(DateOnly localDate) =>
+        TokenAlertedOn == localDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     [System.Runtime.Serialization.IgnoreDataMember]
     public IReadOnlyList<string> RejectedMetricList =>

@@ -17,7 +17,7 @@ public sealed class GraphParsingTests
             ],"paging":{"next":"https://graph.facebook.com/v24.0/1/insights?access_token=EAAx&since=1"}}
             """);
 
-        var values = GraphPageSource.ParseInsights(body.RootElement).ToList();
+        var values = GraphPayload.ParseInsights(body.RootElement).ToList();
 
         Assert.Equal(3, values.Count);
         Assert.Equal(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero), values[0].EndTime);
@@ -35,7 +35,7 @@ public sealed class GraphParsingTests
              "insights":{"data":[{"name":"post_media_view","period":"lifetime","values":[{"value":840}]},{"name":"post_total_media_view_unique","period":"lifetime","values":[{"value":610}]}]}}
             """);
 
-        var post = GraphPageSource.ParsePost(body.RootElement);
+        var post = GraphPayload.ParsePost(body.RootElement);
 
         Assert.Equal(0, post.Shares);
         Assert.Equal(4, post.Comments);
@@ -51,7 +51,7 @@ public sealed class GraphParsingTests
         var next = "https://graph.facebook.com/v24.0/1/published_posts?access_token=EAAsecret&limit=100&after=QVFI&appsecret_proof=abc";
 
         var stripped = GraphClient.WithoutToken(new Uri(next)).ToString();
-        var smaller = GraphPageSource.WithLimit(next, 50);
+        var smaller = GraphRequests.WithLimit(next, 50);
 
         Assert.DoesNotContain("EAAsecret", stripped, StringComparison.Ordinal);
         Assert.DoesNotContain("appsecret_proof", stripped, StringComparison.Ordinal);
@@ -66,7 +66,7 @@ public sealed class GraphParsingTests
     [InlineData("(#100) There cannot be more than 90 days (7776000 s) between since and until", false)]
     [InlineData("(#100) Tried accessing nonexisting field (reactions_lol)", false)]
     public void Only_a_code_100_about_metrics_starts_the_search_for_rejected_metrics(string message, bool aboutMetrics) =>
-        Assert.Equal(aboutMetrics, GraphPageSource.IsMetricRejection(new GraphApiException(400, 100, null, null, message), ["page_fans", "page_media_view"]));
+        Assert.Equal(aboutMetrics, PageInsightsReader.IsMetricRejection(new GraphApiException(400, 100, null, null, message), ["page_fans", "page_media_view"]));
 
     [Fact]
     public void Appsecret_proof_is_the_hex_hmac_of_the_token()
@@ -100,8 +100,8 @@ public sealed class GraphParsingTests
         var latest = new DateTimeOffset(2026, 11, 28, 10, 0, 0, TimeSpan.Zero);
 
         using var good = JsonDocument.Parse(GoodPost);
-        Assert.True(GraphPageSource.TryParsePost(good.RootElement, latest, out _, out _));
-        Assert.False(GraphPageSource.TryParsePost(body.RootElement, latest, out var post, out var problem));
+        Assert.True(GraphPayload.TryParsePost(good.RootElement, latest, out _, out _));
+        Assert.False(GraphPayload.TryParsePost(body.RootElement, latest, out var post, out var problem));
         Assert.Null(post);
         Assert.Equal(field, problem!.Field);
         Assert.StartsWith("post ", problem.Item, StringComparison.Ordinal);
@@ -112,7 +112,7 @@ public sealed class GraphParsingTests
     {
         using var body = JsonDocument.Parse(GoodPost.Replace("\"id\":\"1_2\"", "\"id\":\"EAAsecret token\"", StringComparison.Ordinal));
 
-        Assert.False(GraphPageSource.TryParsePost(body.RootElement, DateTimeOffset.MaxValue, out _, out var problem));
+        Assert.False(GraphPayload.TryParsePost(body.RootElement, DateTimeOffset.MaxValue, out _, out var problem));
         Assert.Equal("post (unusable id)", problem!.Item);
     }
 
@@ -129,7 +129,7 @@ public sealed class GraphParsingTests
             """);
         var skipped = new List<MalformedItem>();
 
-        var values = GraphPageSource.ParseInsights(body.RootElement, new DateTimeOffset(2026, 11, 29, 0, 0, 0, TimeSpan.Zero), skipped).ToList();
+        var values = GraphPayload.ParseInsights(body.RootElement, new DateTimeOffset(2026, 11, 29, 0, 0, 0, TimeSpan.Zero), skipped).ToList();
 
         Assert.Equal(5200, Assert.Single(values).Value);
         Assert.Equal(["value", "value", "end_time", "end_time"], skipped.Select(s => s.Field));

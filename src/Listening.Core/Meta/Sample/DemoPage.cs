@@ -196,6 +196,6 @@ internal sealed record DemoPost(
 /// <summary>The demo Page as a source: what it shows at the current time.</summary>
 public sealed class DemoPageSource(DemoPage demo, TimeProvider time, Microsoft.Extensions.Options.IOptions<ListeningOptions> options) : IPageSource
 {
-    public Task<PageCapture> CaptureAsync(PageOptions page, PullPlan plan, CancellationToken cancellationToken) =>
-        Task.FromResult(demo.Observe(time.GetUtcNow(), options.Value.Facebook.PostLookbackDays));
+    public Task<PullResult> CaptureAsync(PageOptions page, PullPlan plan, CancellationToken cancellationToken) =>
+        Task.FromResult<PullResult>(new PullResult.Ok(demo.Observe(time.GetUtcNow(), options.Value.Facebook.PostLookbackDays)));
 }

@@ -1,20 +1,37 @@
 using System.Globalization;
 using Listening.Core.Configuration;
+using Listening.Core.Ingestion;
+using Listening.Core.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Listening.Core.Notifications.Alerts;
 
 /// <summary>
-/// The Graph ingestion's alerts, in plain German, raised through <see cref="AlertLog"/> (card, routing, dedupe and
-/// the digest's list of the day's alerts): a metric Meta rejected, once per Page and metric, and an invalid Page
-/// token, once per Page and local day.
+/// The Graph ingestion's alerts, in plain German, derived from what a pull reports (<see cref="PullOutcome"/>) and
+/// raised through <see cref="AlertLog"/> (card, routing, dedupe and the digest's list of the day's alerts): a metric
+/// Meta rejected, once per Page and metric, and an invalid Page token, once per Page and local day.
 /// </summary>
-public sealed class IngestionAlerts(IOptions<ListeningOptions> options, LocalCalendar calendar)
+public sealed class IngestionAlerts(IOptions<ListeningOptions> options, LocalCalendar calendar, AlertLog alertLog, IPageStateStore state)
 {
     public static string MetricRejectedKey(string pageId, string metric) => $"{AlertKinds.MetricRejected}:{pageId}:{metric}";
 
     public static string TokenInvalidKey(string pageId, DateOnly localDate) =>
         $"{AlertKinds.TokenInvalid}:{pageId}:{localDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
+
+    /// <summary>Raises the alerts of one pull: each metric Meta dropped, and an invalid token once a local day.</summary>
+    public async Task RaiseAsync(PullOutcome outcome, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        foreach (var dropped in outcome.DroppedMetrics)
+        {
+            await alertLog.RaiseAsync(MetricRejected(outcome.PageId, outcome.PageName, dropped.Metric, dropped.Successor, outcome.At), cancellationToken);
+        }
+
+        if (outcome.Status == PullStatus.TokenInvalid && outcome.TokenProblem is { } problem)
+        {
+            await RaiseTokenInvalidOnceADayAsync(outcome, problem, cancellationToken);
+        }
+    }
 
     public Alert MetricRejected(string pageId, string pageName, string metric, string? successor, DateTimeOffset at) => new()
     {
@@ -52,6 +69,20 @@ public sealed class IngestionAlerts(IOptions<ListeningOptions> options, LocalCal
         LinkTitle = "Status öffnen",
         RaisedAt = at,
     };
+
+    private async Task RaiseTokenInvalidOnceADayAsync(PullOutcome outcome, string problem, CancellationToken cancellationToken)
+    {
+        var today = calendar.DateOf(outcome.At);
+        var current = await state.GetAsync(outcome.PageId, cancellationToken);
+        if (current?.TokenAlertedOnDay(today) == true)
+        {
+            return;
+        }
+
+        // Raised before it is marked: at least once; the alert key (Page and day) keeps it to once.
+        await alertLog.RaiseAsync(TokenInvalid(outcome.PageId, current?.PageName is { Length: > 0 } name ? name : outcome.PageName, problem, outcome.At), cancellationToken);
+        await state.RecordTokenAlertedAsync(outcome.PageId, today, cancellationToken);
+    }
 
     private static string GermanProblem(string problem) => problem switch
     {

@@ -1,0 +1,80 @@
+using System.Globalization;
+using Listening.Core.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Listening.Core.Meta;
+
+/// <summary>
+/// The relative URLs of the Graph calls a pull and <c>listening check</c> make, with the configured API version in
+/// front: Page fields, <c>debug_token</c>, Page insights of Meta's days, published posts with their reactions,
+/// comments, shares and insights, and the probe of one post metric. The token never goes into a URL built here
+/// except as <c>input_token</c> of <c>debug_token</c>, which travels inside the batch body.
+/// </summary>
+public sealed class GraphRequests(IOptions<ListeningOptions> options)
+{
+    /// <summary>Posts per page: Meta's maximum.</summary>
+    public const int PostPageSize = 100;
+
+    internal static readonly string[] ReactionTypes = ["LIKE", "LOVE", "CARE", "HAHA", "WOW", "SAD", "ANGRY"];
+
+    private readonly string _apiVersion = options.Value.Facebook.ApiVersion;
+
+    public static string PostFields { get; } = string.Join(',',
+        new[] { "id", "created_time", "message", "permalink_url", "shares", "comments.limit(0).summary(true)" }
+            .Concat(ReactionTypes.Select(t => $"reactions.type({t}).limit(0).summary(total_count).as(reactions_{t.ToLowerInvariant()})")));
+
+    /// <summary>The relative URL of a call, with the configured API version in front.</summary>
+    public string Versioned(string pathAndQuery) => _apiVersion + "/" + pathAndQuery.TrimStart('/');
+
+    public string PageFields(string pageId) => Versioned($"{Uri.EscapeDataString(pageId)}?fields=name,followers_count,fan_count");
+
+    public string DebugToken(string token) => Versioned("debug_token?input_token=" + Uri.EscapeDataString(token));
+
+    /// <summary>
+    /// Meta's days [from, to]: values whose <c>end_time</c> lies in (since, until]. A 90-day window across the autumn
+    /// clock change is 90 days and an hour long; <c>since</c> moves up by that hour, as Meta allows 90 days at most.
+    /// </summary>
+    public string Insights(string pageId, IReadOnlyCollection<string> metrics, DateOnly from, DateOnly to)
+    {
+        var until = MetaCalendar.EndOf(to);
+        var since = MetaCalendar.StartOf(from);
+        var longest = TimeSpan.FromDays(MetaCalendar.MaxWindowDays);
+        if (until - since > longest)
+        {
+            since = until - longest;
+        }
+
+        return Versioned(string.Create(CultureInfo.InvariantCulture,
+            $"{Uri.EscapeDataString(pageId)}/insights?metric={string.Join(',', metrics)}&period=day&since={since.ToUnixTimeSeconds()}&until={until.ToUnixTimeSeconds()}"));
+    }
+
+    /// <summary>Posts created in [since, until), <paramref name="limit"/> per page, with the post metrics as insights (none when empty).</summary>
+    public string Posts(string pageId, DateTimeOffset since, DateTimeOffset? until, int limit, IReadOnlyCollection<string> postMetrics)
+    {
+        var fields = postMetrics.Count > 0 ? PostFields + ",insights.metric(" + string.Join(',', postMetrics) + ")" : PostFields;
+        return Versioned(string.Create(CultureInfo.InvariantCulture,
+            $"{Uri.EscapeDataString(pageId)}/published_posts?limit={limit}&since={since.ToUnixTimeSeconds()}{(until is { } u ? "&until=" + u.ToUnixTimeSeconds() : "")}&fields={Uri.EscapeDataString(fields)}"));
+    }
+
+    /// <summary>One post with one metric: whether Meta serves that post metric.</summary>
+    public string PostMetricProbe(string pageId, string metric) =>
+        Versioned($"{Uri.EscapeDataString(pageId)}/published_posts?limit=1&fields={Uri.EscapeDataString("id,insights.metric(" + metric + ")")}");
+
+    /// <summary>A paging link with its <c>limit</c> set to the current page size.</summary>
+    public static string WithLimit(string url, int limit)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            return url;
+        }
+
+        var parts = uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Where(p => !p.StartsWith("limit=", StringComparison.Ordinal))
+            .Append("limit=" + limit.ToString(CultureInfo.InvariantCulture));
+        return new UriBuilder(uri) { Query = string.Join('&', parts) }.Uri.ToString();
+    }
+
+    /// <summary>A paging link as followed: without token, proof and page size, so a repeated cursor is recognised.</summary>
+    public static string PagingKey(string next) =>
+        Uri.TryCreate(next, UriKind.Absolute, out var uri) ? WithLimit(GraphClient.WithoutToken(uri).ToString(), 0) : next;
+}
