@@ -149,9 +149,9 @@ public sealed class GraphPageSourceTests
             s.Graph.Faults.Enqueue(FakeGraphApi.GraphError(503, 2, null, "(#2) Service temporarily unavailable"));
         }
 
-        var error = await s.WithClockRunningAsync(() => Assert.ThrowsAsync<GraphApiException>(() => s.CaptureAsync(new PullPlan { Posts = false, Insights = ThreeDays })));
+        var failed = Assert.IsType<PullResult.Failed>(await s.WithClockRunningAsync(() => s.TryCaptureAsync(new PullPlan { Posts = false, Insights = ThreeDays })));
 
-        Assert.True(error.IsTransient);
+        Assert.True(failed.Error.Transient);
         Assert.Equal(1 + GraphResilience.MaxRetries, s.Graph.Requests.Count);
     }
 
@@ -171,10 +171,10 @@ public sealed class GraphPageSourceTests
         fault.Headers["X-Business-Use-Case-Usage"] = BucThrottled;
         s.Graph.Faults.Enqueue(fault);
 
-        var error = await Assert.ThrowsAsync<GraphApiException>(() => s.CaptureAsync(new PullPlan { Insights = ThreeDays }));
+        var throttled = Assert.IsType<PullResult.Throttled>(await s.TryCaptureAsync(new PullPlan { Insights = ThreeDays }));
 
-        Assert.True(error.IsThrottling);
-        Assert.Equal(TimeSpan.FromMinutes(17), error.Usage!.RegainAccessIn);
+        Assert.Equal(TimeSpan.FromMinutes(17), throttled.Usage!.RegainAccessIn);
+        Assert.Equal(TimeSpan.FromMinutes(17), throttled.Wait);
         Assert.Single(s.Graph.Requests);
     }
 
@@ -184,9 +184,9 @@ public sealed class GraphPageSourceTests
         await using var s = await GraphScenario.StartAsync();
         s.Graph.CallFaults.Enqueue(("/published_posts", FakeGraphApi.GraphError(400, 80001, null, "(#80001) There have been too many calls to this Page account.")));
 
-        var error = await Assert.ThrowsAsync<GraphApiException>(() => s.CaptureAsync(new PullPlan { Insights = ThreeDays }));
+        var throttled = Assert.IsType<PullResult.Throttled>(await s.TryCaptureAsync(new PullPlan { Insights = ThreeDays }));
 
-        Assert.Equal(80001, error.Code);
+        Assert.Equal(80001, throttled.Error.Code);
         Assert.Single(s.Graph.Requests);
     }
 
@@ -295,10 +295,11 @@ public sealed class GraphPageSourceTests
         await using var s = await GraphScenario.StartAsync();
         s.Graph.Error = (400, 190, 463, "Error validating access token: Session has expired on Thursday, 26-Nov-26 09:00:00 PST.");
 
-        var error = await Assert.ThrowsAsync<GraphApiException>(() => s.CaptureAsync(new PullPlan { Insights = ThreeDays, CheckToken = true }));
+        var token = Assert.IsType<PullResult.TokenInvalid>(await s.TryCaptureAsync(new PullPlan { Insights = ThreeDays, CheckToken = true }));
 
-        Assert.True(error.IsTokenError);
-        Assert.Equal(463, error.Subcode);
+        Assert.Equal(190, token.Error.Code);
+        Assert.Equal(463, token.Error.Subcode);
+        Assert.Equal("expired", token.Problem);
         Assert.Single(s.Graph.Requests);
     }
 
@@ -309,10 +310,10 @@ public sealed class GraphPageSourceTests
         s.Graph.TokenData["is_valid"] = false;
         s.Graph.TokenData["error"] = new System.Text.Json.Nodes.JsonObject { ["code"] = 190, ["subcode"] = 460, ["message"] = "The session has been invalidated because the user changed their password." };
 
-        var error = await Assert.ThrowsAsync<GraphApiException>(() => s.CaptureAsync(new PullPlan { CheckToken = true }));
+        var token = Assert.IsType<PullResult.TokenInvalid>(await s.TryCaptureAsync(new PullPlan { CheckToken = true }));
 
-        Assert.True(error.IsTokenError);
-        Assert.Contains("changed their password", error.Message, StringComparison.Ordinal);
+        Assert.Equal(190, token.Error.Code);
+        Assert.Contains("changed their password", token.Error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -331,8 +332,8 @@ public sealed class GraphPageSourceTests
         Assert.DoesNotContain(s.Graph.Requests, r => (r.Query + r.Body).Contains("app-secret-for-tests", StringComparison.Ordinal));
 
         s.Graph.AppSecret = "another-secret";
-        var error = await Assert.ThrowsAsync<GraphApiException>(() => s.CaptureAsync(new PullPlan { Insights = ThreeDays }));
-        Assert.Contains("appsecret_proof", error.Message, StringComparison.Ordinal);
+        var failed = Assert.IsType<PullResult.Failed>(await s.TryCaptureAsync(new PullPlan { Insights = ThreeDays }));
+        Assert.Contains("appsecret_proof", failed.Error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -353,7 +354,7 @@ public sealed class GraphPageSourceTests
         await using var s = await GraphScenario.StartAsync();
         s.Graph.RetiredMetrics.UnionWith(["page_video_views", "post_total_media_view_unique"]);
 
-        var result = await s.App.Get<GraphPageSource>().CheckAsync(s.Page, CancellationToken.None);
+        var result = await s.App.Get<PageCheck>().CheckAsync(s.Page, CancellationToken.None);
 
         Assert.Equal(1, result.HttpRequests);
         Assert.Equal(2 + 9 + 2, result.GraphCalls);

@@ -70,7 +70,11 @@ public sealed class GraphScenario : IAsyncDisposable
         return post;
     }
 
-    public Task<PageCapture> CaptureAsync(PullPlan plan) =>
+    /// <summary>A capture that must succeed.</summary>
+    public async Task<PageCapture> CaptureAsync(PullPlan plan) =>
+        Assert.IsType<PullResult.Ok>(await TryCaptureAsync(plan)).Capture;
+
+    public Task<PullResult> TryCaptureAsync(PullPlan plan) =>
         App.Get<GraphPageSource>().CaptureAsync(Page, plan, CancellationToken.None);
 
     public Task<PullOutcome> PullAsync(PullKind kind = PullKind.Posts, DateOnly? since = null, DateOnly? until = null) =>

@@ -345,7 +345,7 @@ public sealed class PagePullerTests
 
     private sealed class UnreadableSource : IPageSource
     {
-        public Task<PageCapture> CaptureAsync(Listening.Core.Configuration.PageOptions page, PullPlan plan, CancellationToken cancellationToken) =>
+        public Task<PullResult> CaptureAsync(Listening.Core.Configuration.PageOptions page, PullPlan plan, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("The requested operation requires an element of type 'Object', but the target element has type 'Array'.");
     }
 }
