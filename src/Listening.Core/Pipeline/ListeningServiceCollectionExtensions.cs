@@ -77,7 +77,8 @@ public static class ListeningServiceCollectionExtensions
             .AddStandardResilienceHandler()
             .Configure((resilience, sp) => GraphResilience.Configure(resilience, sp.GetRequiredService<IOptions<ListeningOptions>>().Value.Facebook));
         services.AddTransient<GraphPageSource>();
-        services.AddTransient<MetaInsightStore>();
+        services.AddTransient<MetaDayStore>();
+        services.AddTransient<MetaDays>();
         services.AddTransient<Notifications.Alerts.IngestionAlerts>();
         services.AddTransient<PageBackfill>();
         // No retry handler: 429 and 5xx are retried through the queue (NotificationDispatcher), with a backoff
@@ -103,6 +104,8 @@ public static class ListeningServiceCollectionExtensions
         services.AddSingleton<IQueuePublisher, QueuePublisher>();
         services.AddSingleton(sp => (QueuePublisher)sp.GetRequiredService<IQueuePublisher>());
         services.AddTransient<RawArchive>();
+        services.AddTransient<IObservationStore, ObservationStore>();
+        services.AddTransient<ISummaryStore, SummaryStore>();
         services.AddTransient<ObservationReader>();
         services.AddSingleton<DayRowsCache>();
         services.AddSingleton<SummaryVersions>();
