@@ -1,21 +1,23 @@
+using Listening.Core.Storage;
+
 namespace Listening.Core.Aggregation;
 
 /// <summary>
 /// Reads observation rows for the aggregation: a day as of its last committed merge, served from what this instance
 /// remembers (<see cref="DayRowsCache"/>) while the day's commit point is unchanged.
 /// </summary>
-public sealed class ObservationReader(Storage.IObservationStore store, DayRowsCache cache)
+public sealed class ObservationReader(IObservationStore store, DayRowsCache cache)
 {
     /// <summary>
     /// The rows of one day as of its last committed merge: the cached rows while the day's Page row (its commit
     /// point) still has the cached ETag, else a fresh read. Rows of a merge that has not committed yet are left
     /// out; that merge rebuilds what reads its day when it commits.
     /// </summary>
-    public async Task<Storage.ObservationRows> CommittedDayAsync(string pageId, DateOnly date, CancellationToken cancellationToken)
+    public async Task<ObservationRows> CommittedDayAsync(string pageId, DateOnly date, CancellationToken cancellationToken)
     {
         if (await store.CommitPointAsync(pageId, date, cancellationToken) is not { } commit)
         {
-            return new Storage.ObservationRows();
+            return new ObservationRows();
         }
 
         if (cache.Validated(pageId, date, commit) is { } cached)
@@ -32,7 +34,7 @@ public sealed class ObservationReader(Storage.IObservationStore store, DayRowsCa
         return rows;
     }
 
-    /// <summary>The Page's rows of the days in [first, last], read afresh (<see cref="Storage.IObservationStore.ReadDaysAsync"/>).</summary>
-    public Task<Storage.ObservationRows> ReadAsync(string pageId, DateOnly first, DateOnly last, CancellationToken cancellationToken) =>
+    /// <summary>The Page's rows of the days in [first, last], read afresh (<see cref="IObservationStore.ReadDaysAsync"/>).</summary>
+    public Task<ObservationRows> ReadAsync(string pageId, DateOnly first, DateOnly last, CancellationToken cancellationToken) =>
         store.ReadDaysAsync(pageId, first, last, cancellationToken);
 }

@@ -39,9 +39,6 @@ public sealed partial class DataRetention(
         return result;
     }
 
-    /// <summary>Entity group transactions hold at most 100 operations.</summary>
-    private const int MaxOperationsPerTransaction = 100;
-
     /// <summary>Rows read per query page: what one table holds in memory at a time (tests make it small).</summary>
     internal int PageSize { get; init; } = 1000;
 
@@ -62,7 +59,7 @@ public sealed partial class DataRetention(
             MostRowsHeld = Math.Max(MostRowsHeld, page.Values.Count);
             foreach (var partition in page.Values.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
             {
-                foreach (var chunk in partition.Chunk(MaxOperationsPerTransaction))
+                foreach (var chunk in partition.Chunk(ListeningTables.MaxOperationsPerTransaction))
                 {
                     try
                     {

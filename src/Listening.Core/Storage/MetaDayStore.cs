@@ -12,9 +12,6 @@ namespace Listening.Core.Storage;
 /// </summary>
 public sealed class MetaDayStore(ListeningTables tables)
 {
-    /// <summary>Entity group transactions hold at most 100 operations.</summary>
-    private const int MaxOperationsPerTransaction = 100;
-
     /// <summary>The Page's rows of the Meta dates in [first, last], by row key.</summary>
     public async Task<Dictionary<string, MetaInsightEntity>> ReadDaysAsync(string pageId, DateOnly first, DateOnly last, CancellationToken cancellationToken)
     {
@@ -42,7 +39,7 @@ public sealed class MetaDayStore(ListeningTables tables)
             : new TableTransactionAction(TableTransactionActionType.Add, w.Row));
         try
         {
-            foreach (var chunk in actions.Chunk(MaxOperationsPerTransaction))
+            foreach (var chunk in actions.Chunk(ListeningTables.MaxOperationsPerTransaction))
             {
                 await tables.Insights.SubmitTransactionAsync(chunk, cancellationToken);
             }

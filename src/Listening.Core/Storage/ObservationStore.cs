@@ -30,7 +30,7 @@ public interface IObservationStore
 
     /// <summary>
     /// Writes a merge's planned rows (inserts and replaces conditional on ETags, all of one Page) in entity group
-    /// transactions of at most <see cref="MaxOperationsPerTransaction"/>, in order; each written entity gets its new
+    /// transactions of at most <see cref="ListeningTables.MaxOperationsPerTransaction"/>, in order; each written entity gets its new
     /// ETag. A row changed or added by another writer meanwhile makes it a conflict (the transactions before it stay).
     /// </summary>
     Task<ObservationWrite> TryWriteAsync(IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken);
@@ -52,9 +52,6 @@ public sealed record ObservationWrite(bool Stored, int Transactions, bool KnownE
 
 public sealed partial class ObservationStore(ListeningTables tables, ILogger<ObservationStore> logger) : IObservationStore
 {
-    /// <summary>Entity group transactions hold at most 100 operations.</summary>
-    public const int MaxOperationsPerTransaction = 100;
-
     private const int PageSize = 1000;
 
     public async Task<ETag?> CommitPointAsync(string pageId, DateOnly day, CancellationToken cancellationToken)
@@ -133,7 +130,7 @@ public sealed partial class ObservationStore(ListeningTables tables, ILogger<Obs
         {
             var transactions = 0;
             var knownETags = true;
-            foreach (var chunk in actions.Chunk(MaxOperationsPerTransaction))
+            foreach (var chunk in actions.Chunk(ListeningTables.MaxOperationsPerTransaction))
             {
                 var responses = (await tables.Observations.SubmitTransactionAsync(chunk, cancellationToken)).Value;
                 for (var i = 0; i < chunk.Length; i++)
@@ -192,7 +189,7 @@ public sealed partial class ObservationStore(ListeningTables tables, ILogger<Obs
         var done = new List<TableTransactionAction>();
         try
         {
-            foreach (var chunk in actions.Chunk(MaxOperationsPerTransaction))
+            foreach (var chunk in actions.Chunk(ListeningTables.MaxOperationsPerTransaction))
             {
                 await tables.Observations.SubmitTransactionAsync(chunk, cancellationToken);
                 done.AddRange(chunk);
@@ -213,7 +210,7 @@ public sealed partial class ObservationStore(ListeningTables tables, ILogger<Obs
             var undo = touched.Select(key => stored.TryGetValue(key, out var old)
                 ? new TableTransactionAction(TableTransactionActionType.UpsertReplace, old)
                 : new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(pageId, key), ETag.All));
-            foreach (var chunk in undo.Chunk(MaxOperationsPerTransaction))
+            foreach (var chunk in undo.Chunk(ListeningTables.MaxOperationsPerTransaction))
             {
                 // Not cancellable: a half-replaced day must not stay behind because the run was stopped.
                 await tables.Observations.SubmitTransactionAsync(chunk, CancellationToken.None);

@@ -168,6 +168,21 @@ public sealed class MergePlanTests
         }
     }
 
+    [Fact]
+    public void The_rule_rebuilds_exactly_the_days_whose_summaries_read_the_changed_day()
+    {
+        // One later day with data at a time (and a giveaway post the day after the change): the rule, forward,
+        // names that day exactly when the day's summary reads the changed one.
+        for (var offset = 1; offset <= SummaryDependencies.MaxDependentOffset + 5; offset++)
+        {
+            List<ObservationKey> keys = [Key(offset, "page"), Key(1, "post_g", giveaway: true)];
+
+            var affected = SummaryDependencies.AffectedBy(Day, ["p1"], hasGiveaway: true, keys);
+
+            Assert.Equal(SummaryDependencies.Reads(Day.AddDays(offset), Day), affected.Contains(Day.AddDays(offset)));
+        }
+    }
+
     private static ObservationKey Key(int offset, string kind, bool giveaway = false) =>
         new(ObservationKeys.DayPrefix(Day.AddDays(offset)) + kind, giveaway);
 
