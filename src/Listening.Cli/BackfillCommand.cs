@@ -4,6 +4,7 @@ using Listening.Core.Ingestion;
 using Listening.Core.Notifications.Alerts;
 using Listening.Core.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
+using Listening.Core.Contracts;
 
 namespace Listening.Cli;
 
@@ -18,7 +19,7 @@ internal static class BackfillCommand
         "Meta keeps no history of reactions, comments or shares: the posts carry their totals at the capture time above, not at the end of each day.";
 
     public static bool TryParseDate(string? text, out DateOnly date) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+        IsoDate.TryParse(text, out date);
 
     public static async Task<int> RunAsync(IServiceProvider services, DateOnly since, DateOnly? until, TextWriter outputWriter, TextWriter errorWriter, CancellationToken cancellationToken)
     {
@@ -88,7 +89,7 @@ internal static class BackfillCommand
         output.Flush();
     }
 
-    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private static string Iso(DateOnly date) => IsoDate.Format(date);
 
     /// <summary>Reports on the caller's thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
     private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>

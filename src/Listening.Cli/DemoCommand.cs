@@ -34,7 +34,7 @@ internal static class DemoCommand
         var clock = new SimulatedClock(calendarProbe.StartOf(firstDay));
         var overrides = new Dictionary<string, string?>
         {
-            ["Listening:Demo:StartDate"] = firstDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["Listening:Demo:StartDate"] = IsoDate.Format(firstDay),
         };
         if (azurite is not null)
         {
@@ -84,11 +84,11 @@ internal static class DemoCommand
         await drain.RunAsync(cancellationToken);
 
         var stored = await services.GetRequiredService<SummaryReader>().ReadDayAsync(lastDay, null, cancellationToken)
-            ?? throw new InvalidOperationException($"The demo produced no summary for {lastDay:yyyy-MM-dd}.");
+            ?? throw new InvalidOperationException($"The demo produced no summary for {IsoDate.Format(lastDay)}.");
         var digest = await services.GetRequiredService<DigestScheduler>().BuildAsync(lastDay, cancellationToken);
 
         Directory.CreateDirectory(outDir);
-        var stamp = lastDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var stamp = IsoDate.Format(lastDay);
         var files = new[]
         {
             Path.Combine(outDir, $"summary-{stamp}.json"),

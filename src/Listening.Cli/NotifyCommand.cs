@@ -3,6 +3,7 @@ using System.Text.Json;
 using Listening.Core.Notifications;
 using Listening.Core.Notifications.Alerts;
 using Microsoft.Extensions.DependencyInjection;
+using Listening.Core.Contracts;
 
 namespace Listening.Cli;
 
@@ -16,7 +17,7 @@ internal static class NotifyCommand
         string date, bool dryRun, bool verbose, TextWriter output, TextWriter error, CancellationToken cancellationToken,
         IReadOnlyDictionary<string, string?>? overrides = null)
     {
-        if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        if (!IsoDate.TryParse(date, out var day))
         {
             await error.WriteLineAsync($"--date '{date}' is not a date: use yyyy-MM-dd, e.g. 2026-11-27.");
             return 2;

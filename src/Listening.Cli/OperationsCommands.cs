@@ -3,6 +3,7 @@ using System.Globalization;
 using Listening.Core.Aggregation;
 using Listening.Core.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
+using Listening.Core.Contracts;
 
 namespace Listening.Cli;
 
@@ -98,8 +99,8 @@ internal static class OperationsCommands
         var progress = new SynchronousProgress(p =>
         {
             var line = p.Phase == ReplayPhase.Merging
-                ? string.Create(CultureInfo.InvariantCulture, $"\r  page {p.PageId}: day {p.Step}/{p.Steps} ({p.Day:yyyy-MM-dd}), {p.Snapshots} snapshots merged   ")
-                : string.Create(CultureInfo.InvariantCulture, $"\r  page {p.PageId}: summary {p.Step}/{p.Steps} ({p.Day:yyyy-MM-dd})                     ");
+                ? string.Create(CultureInfo.InvariantCulture, $"\r  page {p.PageId}: day {p.Step}/{p.Steps} ({IsoDate.Format(p.Day)}), {p.Snapshots} snapshots merged   ")
+                : string.Create(CultureInfo.InvariantCulture, $"\r  page {p.PageId}: summary {p.Step}/{p.Steps} ({IsoDate.Format(p.Day)})                     ");
             output.Write(line);
             if (p.Step == p.Steps)
             {
@@ -122,7 +123,7 @@ internal static class OperationsCommands
             ? string.Create(CultureInfo.InvariantCulture, $", {result.DaysKept} day(s) without archived snapshots left as they were")
             : "";
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"Replayed {from:yyyy-MM-dd} to {to:yyyy-MM-dd} for {result.Pages.Count} page(s): {result.Snapshots} snapshots into {result.DaysRebuilt} day(s), {result.Summaries} summaries rebuilt{kept}."));
+            $"Replayed {IsoDate.Format(from)} to {IsoDate.Format(to)} for {result.Pages.Count} page(s): {result.Snapshots} snapshots into {result.DaysRebuilt} day(s), {result.Summaries} summaries rebuilt{kept}."));
         if (result.NotConfigured.Count > 0)
         {
             await output.WriteLineAsync($"Not replayed, not configured (Listening:Pages): page(s) {string.Join(", ", result.NotConfigured)}.");
@@ -139,7 +140,7 @@ internal static class OperationsCommands
     }
 
     private static bool TryParseDay(string text, out DateOnly day) =>
-        DateOnly.TryParseExact(text?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day);
+        IsoDate.TryParse(text?.Trim(), out day);
 
     /// <summary>Reports on the caller's thread, so progress lines come in order.</summary>
     private sealed class SynchronousProgress(Action<ReplayProgress> report) : IProgress<ReplayProgress>

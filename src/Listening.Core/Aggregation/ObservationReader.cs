@@ -1,10 +1,12 @@
-using Azure.Data.Tables;
 using Listening.Core.Storage;
 
 namespace Listening.Core.Aggregation;
 
-/// <summary>Reads observation rows of one Page for a range of days: one partition range query.</summary>
-public sealed class ObservationReader(ListeningTables tables, DayRowsCache cache)
+/// <summary>
+/// Reads observation rows for the aggregation: a day as of its last committed merge, served from what this instance
+/// remembers (<see cref="DayRowsCache"/>) while the day's commit point is unchanged.
+/// </summary>
+public sealed class ObservationReader(IObservationStore store, DayRowsCache cache)
 {
     /// <summary>
     /// The rows of one day as of its last committed merge: the cached rows while the day's Page row (its commit
@@ -13,18 +15,17 @@ public sealed class ObservationReader(ListeningTables tables, DayRowsCache cache
     /// </summary>
     public async Task<ObservationRows> CommittedDayAsync(string pageId, DateOnly date, CancellationToken cancellationToken)
     {
-        var page = await tables.Observations.GetEntityIfExistsAsync<TableEntity>(pageId, ObservationKeys.Page(date), select: ["RowKey"], cancellationToken: cancellationToken);
-        if (!page.HasValue)
+        if (await store.CommitPointAsync(pageId, date, cancellationToken) is not { } commit)
         {
             return new ObservationRows();
         }
 
-        if (cache.Validated(pageId, date, page.Value!.ETag) is { } cached)
+        if (cache.Validated(pageId, date, commit) is { } cached)
         {
             return cached;
         }
 
-        var rows = await ReadAsync(pageId, date, date, cancellationToken);
+        var rows = await store.ReadDaysAsync(pageId, date, date, cancellationToken);
         if (rows.PageOn(date) is not null)
         {
             cache.Set(pageId, date, rows);
@@ -33,171 +34,7 @@ public sealed class ObservationReader(ListeningTables tables, DayRowsCache cache
         return rows;
     }
 
-    public async Task<ObservationRows> ReadAsync(string pageId, DateOnly first, DateOnly last, CancellationToken cancellationToken)
-    {
-        var from = ObservationKeys.DayPrefix(first);
-        var to = ObservationKeys.DayEnd(last);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pageId} and RowKey ge {from} and RowKey lt {to}");
-        var rows = new ObservationRows();
-        await foreach (var entity in tables.Observations.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
-        {
-            if (ObservationKeys.IsPage(entity.RowKey))
-            {
-                rows.Pages.Add(ObservationMapping.ToPageDay(entity));
-            }
-            else if (ObservationKeys.IsPost(entity.RowKey))
-            {
-                rows.Posts.Add(ObservationMapping.ToPostDay(entity));
-            }
-        }
-
-        return rows;
-    }
-
-    /// <summary>The days in [first, last] on which the Page has observations (keys only).</summary>
-    public async Task<IReadOnlyList<DateOnly>> DaysWithDataAsync(string pageId, DateOnly first, DateOnly last, CancellationToken cancellationToken)
-    {
-        var from = ObservationKeys.DayPrefix(first);
-        var to = ObservationKeys.DayEnd(last);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pageId} and RowKey ge {from} and RowKey lt {to}");
-        var days = new List<DateOnly>();
-        await foreach (var entity in tables.Observations.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey"], cancellationToken: cancellationToken))
-        {
-            if (ObservationKeys.IsPage(entity.RowKey))
-            {
-                days.Add(ObservationKeys.DateOf(entity.RowKey));
-            }
-        }
-
-        return days;
-    }
-
-    /// <summary>Row keys (and giveaway flags) of the Page's observations in [first, last]: no counters are read.</summary>
-    public async Task<IReadOnlyList<ObservationKey>> KeysAsync(string pageId, DateOnly first, DateOnly last, CancellationToken cancellationToken)
-    {
-        var from = ObservationKeys.DayPrefix(first);
-        var to = ObservationKeys.DayEnd(last);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pageId} and RowKey ge {from} and RowKey lt {to}");
-        var keys = new List<ObservationKey>();
-        await foreach (var entity in tables.Observations.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey", nameof(PostDayEntity.Giveaway)], cancellationToken: cancellationToken))
-        {
-            keys.Add(new ObservationKey(entity.RowKey, entity.GetBoolean(nameof(PostDayEntity.Giveaway)) ?? false));
-        }
-
-        return keys;
-    }
-
-    /// <summary>Rows of posts tagged with the giveaway topic observed in [first, last]: a filtered range query.</summary>
-    public async Task<IReadOnlyList<PostDayEntity>> GiveawayPostsAsync(string pageId, DateOnly first, DateOnly last, CancellationToken cancellationToken)
-    {
-        var from = ObservationKeys.DayPrefix(first);
-        var to = ObservationKeys.DayEnd(last);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pageId} and RowKey ge {from} and RowKey lt {to} and Giveaway eq {true}");
-        var posts = new List<PostDayEntity>();
-        await foreach (var entity in tables.Observations.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
-        {
-            posts.Add(ObservationMapping.ToPostDay(entity));
-        }
-
-        return posts;
-    }
-
-    /// <summary>The Page's row of one day: a point read.</summary>
-    public async Task<PageDayEntity?> PageDayAsync(string pageId, DateOnly date, CancellationToken cancellationToken)
-    {
-        var response = await tables.Observations.GetEntityIfExistsAsync<TableEntity>(pageId, ObservationKeys.Page(date), cancellationToken: cancellationToken);
-        return response.HasValue ? ObservationMapping.ToPageDay(response.Value!) : null;
-    }
-}
-
-/// <summary>An observation row's key and whether it is a giveaway post.</summary>
-public sealed record ObservationKey(string RowKey, bool Giveaway)
-{
-    public DateOnly Date => ObservationKeys.DateOf(RowKey);
-
-    public bool IsPage => ObservationKeys.IsPage(RowKey);
-
-    /// <summary>The post id of a post row; null for other rows.</summary>
-    public string? PostId => ObservationKeys.IsPost(RowKey) ? RowKey[16..] : null;
-}
-
-public sealed class ObservationRows
-{
-    public List<PageDayEntity> Pages { get; } = [];
-
-    public List<PostDayEntity> Posts { get; } = [];
-
-    public PageDayEntity? PageOn(DateOnly date) => Pages.Find(p => ObservationKeys.DateOf(p.RowKey) == date);
-
-    public IEnumerable<PostDayEntity> PostsOn(DateOnly date) => Posts.Where(p => ObservationKeys.DateOf(p.RowKey) == date);
-
-    /// <summary>These rows with the written ones in place of what they replaced.</summary>
-    public ObservationRows With(IEnumerable<ITableEntity> written)
-    {
-        var byKey = Pages.Cast<ITableEntity>().Concat(Posts).ToDictionary(e => e.RowKey, StringComparer.Ordinal);
-        foreach (var entity in written)
-        {
-            byKey[entity.RowKey] = entity;
-        }
-
-        var result = new ObservationRows();
-        result.Pages.AddRange(byKey.Values.OfType<PageDayEntity>());
-        result.Posts.AddRange(byKey.Values.OfType<PostDayEntity>());
-        return result;
-    }
-
-    /// <summary>These rows and those of <paramref name="other"/> (rows of other days).</summary>
-    public ObservationRows Concat(ObservationRows other)
-    {
-        ArgumentNullException.ThrowIfNull(other);
-        var result = new ObservationRows();
-        result.Pages.AddRange(Pages.Concat(other.Pages));
-        result.Posts.AddRange(Posts.Concat(other.Posts));
-        return result;
-    }
-}
-
-/// <summary>Maps untyped rows (one query returns both kinds) to the typed entities.</summary>
-internal static class ObservationMapping
-{
-    public static PageDayEntity ToPageDay(TableEntity e) => new()
-    {
-        PartitionKey = e.PartitionKey,
-        RowKey = e.RowKey,
-        ETag = e.ETag,
-        Timestamp = e.Timestamp,
-        ObservedAt = e.GetDateTimeOffset(nameof(PageDayEntity.ObservedAt)) ?? DateTimeOffset.MinValue,
-        PageName = e.GetString(nameof(PageDayEntity.PageName)) ?? "",
-        Demo = e.GetBoolean(nameof(PageDayEntity.Demo)) ?? false,
-        Followers = e.GetInt64(nameof(PageDayEntity.Followers)),
-        FollowersAt = e.GetDateTimeOffset(nameof(PageDayEntity.FollowersAt)),
-        Fans = e.GetInt64(nameof(PageDayEntity.Fans)),
-        FansAt = e.GetDateTimeOffset(nameof(PageDayEntity.FansAt)),
-        Observations = e.GetInt32(nameof(PageDayEntity.Observations)) ?? 0,
-        CaptureTimes = e.GetString(nameof(PageDayEntity.CaptureTimes)) ?? "",
-    };
-
-    public static PostDayEntity ToPostDay(TableEntity e) => new()
-    {
-        PartitionKey = e.PartitionKey,
-        RowKey = e.RowKey,
-        ETag = e.ETag,
-        Timestamp = e.Timestamp,
-        PostId = e.GetString(nameof(PostDayEntity.PostId)) ?? "",
-        ObservedAt = e.GetDateTimeOffset(nameof(PostDayEntity.ObservedAt)) ?? DateTimeOffset.MinValue,
-        CreatedTime = e.GetDateTimeOffset(nameof(PostDayEntity.CreatedTime)) ?? DateTimeOffset.MinValue,
-        Permalink = e.GetString(nameof(PostDayEntity.Permalink)),
-        Message = e.GetString(nameof(PostDayEntity.Message)),
-        Like = e.GetInt64(nameof(PostDayEntity.Like)) ?? 0,
-        Love = e.GetInt64(nameof(PostDayEntity.Love)) ?? 0,
-        Care = e.GetInt64(nameof(PostDayEntity.Care)) ?? 0,
-        Haha = e.GetInt64(nameof(PostDayEntity.Haha)) ?? 0,
-        Wow = e.GetInt64(nameof(PostDayEntity.Wow)) ?? 0,
-        Sad = e.GetInt64(nameof(PostDayEntity.Sad)) ?? 0,
-        Angry = e.GetInt64(nameof(PostDayEntity.Angry)) ?? 0,
-        Comments = e.GetInt64(nameof(PostDayEntity.Comments)) ?? 0,
-        Shares = e.GetInt64(nameof(PostDayEntity.Shares)) ?? 0,
-        Topics = e.GetString(nameof(PostDayEntity.Topics)) ?? "",
-        Giveaway = e.GetBoolean(nameof(PostDayEntity.Giveaway)) ?? false,
-    };
+    /// <summary>The Page's rows of the days in [first, last], read afresh (<see cref="IObservationStore.ReadDaysAsync"/>).</summary>
+    public Task<ObservationRows> ReadAsync(string pageId, DateOnly first, DateOnly last, CancellationToken cancellationToken) =>
+        store.ReadDaysAsync(pageId, first, last, cancellationToken);
 }

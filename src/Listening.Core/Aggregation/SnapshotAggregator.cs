@@ -1,10 +1,8 @@
 using System.Globalization;
-using Azure;
 using Azure.Data.Tables;
 using Listening.Core.Configuration;
 using Listening.Core.Contracts;
 using Listening.Core.Storage;
-using Listening.Core.Summaries;
 using Microsoft.Extensions.Logging;
 
 namespace Listening.Core.Aggregation;
@@ -15,33 +13,29 @@ namespace Listening.Core.Aggregation;
 /// when); safe under concurrency (writes are conditional on ETags and retried on 409/412). docs/data-model.md.
 /// </summary>
 public sealed partial class SnapshotAggregator(
-    ListeningTables tables,
     RawArchive archive,
-    ObservationReader reader,
+    IObservationStore observations,
     SummaryMaterializer materializer,
     TopicRules topics,
     DayRowsCache cache,
     LocalCalendar calendar,
     TimeProvider time,
     ILogger<SnapshotAggregator> logger,
-    MetaInsightStore metaInsights)
+    MetaDays metaDays)
 {
-    /// <summary>Entity group transactions hold at most 100 operations.</summary>
-    public const int MaxOperationsPerTransaction = 100;
-
     private const int MaxAttempts = 25;
 
     public async Task<AggregationResult> ApplyAsync(PageSnapshot snapshot, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        await tables.EnsureCreatedAsync(cancellationToken);
 
-        // Archived before it is applied: whatever happens next, replay can rebuild from here.
+        // Archived before it is applied (the archive creates the tables on first use): whatever happens next, replay
+        // can rebuild from here.
         await archive.StoreAsync(snapshot, cancellationToken);
 
         // Meta's daily values have rows of their own (Page, Meta date, metric; last capture wins). An insights-only
         // snapshot carries no counters of ours, so it adds no observation of the day.
-        var metaDates = await metaInsights.ApplyAsync(snapshot, cancellationToken);
+        var metaDates = await metaDays.ApplyAsync(snapshot, cancellationToken);
         var merge = snapshot.IsInsightsOnly
             ? null
             : await MergeAsync(snapshot, cancellationToken);
@@ -63,9 +57,9 @@ public sealed partial class SnapshotAggregator(
         var lastPossibleDay = calendar.DateOf(time.GetUtcNow() + (2 * MessageCodec.AllowedClockSkew));
         var later = date >= lastPossibleDay
             ? []
-            : await reader.KeysAsync(snapshot.PageId, date.AddDays(1), date.AddDays(SummaryMaterializer.MaxDependentOffset), cancellationToken);
+            : await observations.KeysAsync(snapshot.PageId, date.AddDays(1), date.AddDays(SummaryDependencies.MaxDependentOffset), cancellationToken);
         var hasGiveaway = snapshot.Posts.Any(p => topics.IsGiveaway(topics.Tag(p.Message)));
-        foreach (var day in LaterSummaries(date, snapshot.Posts.Select(p => p.Id), hasGiveaway, later))
+        foreach (var day in SummaryDependencies.AffectedBy(date, snapshot.Posts.Select(p => p.Id), hasGiveaway, later))
         {
             var rebuiltSummary = await materializer.MaterializeAsync(snapshot.PageId, day, cancellationToken);
             nextSummary ??= day == date.AddDays(1) ? rebuiltSummary : null;
@@ -103,33 +97,14 @@ public sealed partial class SnapshotAggregator(
             // below fail and the next attempt reads them.
             var remembered = attempt == 1 ? cache.Get(snapshot.PageId, date) : null;
             var cached = remembered is not null;
-            var rows = remembered ?? await reader.ReadAsync(snapshot.PageId, date, date, cancellationToken);
+            var rows = remembered ?? await observations.ReadDaysAsync(snapshot.PageId, date, date, cancellationToken);
 
             var actions = Plan(snapshot, date, rows, topics);
-            try
+            var write = await observations.TryWriteAsync(actions, cancellationToken);
+            if (write.Stored)
             {
-                var transactions = 0;
-                var knownETags = true;
-                foreach (var chunk in actions.Chunk(MaxOperationsPerTransaction))
-                {
-                    var responses = (await tables.Observations.SubmitTransactionAsync(chunk, cancellationToken)).Value;
-                    for (var i = 0; i < chunk.Length; i++)
-                    {
-                        if (i < responses.Count && responses[i].Headers.ETag is { } etag)
-                        {
-                            chunk[i].Entity.ETag = etag;
-                        }
-                        else
-                        {
-                            knownETags = false;
-                        }
-                    }
-
-                    transactions++;
-                }
-
                 var view = rows.With(actions.Select(a => a.Entity));
-                if (knownETags)
+                if (write.KnownETags)
                 {
                     cache.Set(snapshot.PageId, date, view);
                 }
@@ -138,21 +113,19 @@ public sealed partial class SnapshotAggregator(
                     cache.Forget(snapshot.PageId, date);
                 }
 
-                return new MergeResult(date, transactions, actions.Count(a => !Touched(a, rows, date)))
+                return new MergeResult(date, write.Transactions, actions.Count(a => !Touched(a, rows, date)))
                 {
                     View = view,
                 };
             }
-            catch (TableTransactionFailedException ex) when (ex.Status is 404 or 409 or 412 && attempt < MaxAttempts)
+
+            cache.Forget(snapshot.PageId, date);
+            if (attempt >= MaxAttempts)
             {
-                cache.Forget(snapshot.PageId, date);
-                LogConflict(logger, snapshot.PageId, date, attempt);
+                throw new WriteConflictException($"Observations of page {snapshot.PageId} on {date:O} kept changing under us: {MaxAttempts} attempts.");
             }
-            catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412 && attempt < MaxAttempts)
-            {
-                cache.Forget(snapshot.PageId, date);
-                LogConflict(logger, snapshot.PageId, date, attempt);
-            }
+
+            LogConflict(logger, snapshot.PageId, date, attempt);
 
             if (!cached)
             {
@@ -160,47 +133,6 @@ public sealed partial class SnapshotAggregator(
                 await ConflictBackoff.DelayAsync(attempt, cancellationToken);
             }
         }
-    }
-
-    /// <summary>
-    /// The later days whose summaries read rows this snapshot may have changed on <paramref name="changed"/>, from
-    /// the row keys after it (what <see cref="SummaryMaterializer.BuildAsync"/> reads, in reverse): the next day;
-    /// a day up to 14 days on whose baseline (Page or one of these posts) skips back over a gap to this day; and
-    /// the days whose giveaway follow-through reads this day.
-    /// </summary>
-    internal static IReadOnlyList<DateOnly> LaterSummaries(
-        DateOnly changed, IEnumerable<string> postIds, bool hasGiveaway, IReadOnlyList<ObservationKey> laterKeys)
-    {
-        var pageDays = laterKeys.Where(k => k.IsPage).Select(k => k.Date).Where(d => d > changed).Distinct().Order().ToList();
-        var ids = postIds.ToHashSet(StringComparer.Ordinal);
-        var postDays = laterKeys.Where(k => k.PostId is { } id && ids.Contains(id))
-            .GroupBy(k => k.PostId!, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Select(k => k.Date).ToHashSet(), StringComparer.Ordinal);
-        var giveawayDays = laterKeys.Where(k => k.Giveaway).Select(k => k.Date).ToHashSet();
-        var result = new List<DateOnly>();
-        foreach (var day in pageDays)
-        {
-            var offset = day.DayNumber - changed.DayNumber;
-            bool GapSince(Func<DateOnly, bool> hasData) =>
-                Enumerable.Range(1, offset - 1).All(i => !hasData(changed.AddDays(i)));
-            var reads = offset switch
-            {
-                1 => true,
-                <= SummaryMaterializer.BaselineLookbackDays =>
-                    GapSince(d => pageDays.Contains(d))
-                    || postDays.Values.Any(days => days.Contains(day) && GapSince(days.Contains)),
-                SummaryMaterializer.GiveawayRetentionDays - SummaryMaterializer.GiveawayGainDays => true,
-                SummaryMaterializer.GiveawayRetentionDays - 1 or SummaryMaterializer.GiveawayRetentionDays => hasGiveaway,
-                SummaryMaterializer.GiveawayRetentionDays + 1 => giveawayDays.Contains(changed.AddDays(1)) || giveawayDays.Contains(changed.AddDays(2)),
-                _ => false,
-            };
-            if (reads)
-            {
-                result.Add(day);
-            }
-        }
-
-        return result;
     }
 
     /// <summary>Whether the action only rewrites the stored Page row unchanged (to mark the commit).</summary>

@@ -3,7 +3,6 @@ using Azure.Data.Tables;
 using Listening.Core.Configuration;
 using Listening.Core.Contracts;
 using Listening.Core.Storage;
-using Listening.Core.Summaries;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -18,16 +17,15 @@ namespace Listening.Core.Aggregation;
 /// Pages that are not configured are not replayed. Runbook: docs/operations.md.
 /// </summary>
 public sealed partial class SnapshotReplay(
-    ListeningTables tables,
     RawArchive archive,
     SummaryMaterializer materializer,
-    ObservationReader reader,
+    IObservationStore observations,
     DayRowsCache cache,
     LocalCalendar calendar,
     TimeProvider time,
     IOptions<ListeningOptions> options,
     ILogger<SnapshotReplay> logger,
-    MetaInsightStore metaInsights,
+    MetaDays metaDays,
     TopicRules topics,
     Ingestion.PageDirectory directory)
 {
@@ -44,17 +42,16 @@ public sealed partial class SnapshotReplay(
     {
         if (to < from)
         {
-            throw new ArgumentException($"--to {to:yyyy-MM-dd} lies before --from {from:yyyy-MM-dd}.", nameof(to));
+            throw new ArgumentException($"--to {IsoDate.Format(to)} lies before --from {IsoDate.Format(from)}.", nameof(to));
         }
 
         if (from < EarliestReplayableDay)
         {
             throw new ArgumentException(
-                $"--from {from:yyyy-MM-dd} lies before {EarliestReplayableDay:yyyy-MM-dd}: raw snapshots are kept {options.Value.RawRetentionDays} days (Listening:RawRetentionDays), so older days cannot be rebuilt.",
+                $"--from {IsoDate.Format(from)} lies before {IsoDate.Format(EarliestReplayableDay)}: raw snapshots are kept {options.Value.RawRetentionDays} days (Listening:RawRetentionDays), so older days cannot be rebuilt.",
                 nameof(from));
         }
 
-        await tables.EnsureCreatedAsync(cancellationToken);
         var notConfigured = new List<string>();
         List<string> pages;
         if (pageId is not null)
@@ -123,7 +120,17 @@ public sealed partial class SnapshotReplay(
                 }
                 else
                 {
-                    await ReplaceDayAsync(page, day, rows, cancellationToken);
+                    try
+                    {
+                        // Written conditionally on what was read; put back as it was if a later transaction fails.
+                        await observations.ReplaceDayAsync(page, day, rows, cancellationToken);
+                    }
+                    finally
+                    {
+                        // Another process's memory of the day fails its conditional writes and is read afresh.
+                        cache.Forget(page, day);
+                    }
+
                     rebuiltDays++;
                 }
 
@@ -133,7 +140,7 @@ public sealed partial class SnapshotReplay(
 
             // Summaries of the range, and of the later days that read it (baselines, giveaway follow-through).
             // Plus the days whose Meta values the archive held (their summaries show them as metaDay).
-            var toRebuild = (await reader.DaysWithDataAsync(page, from, to.AddDays(SummaryMaterializer.MaxDependentOffset), cancellationToken))
+            var toRebuild = (await observations.DaysWithDataAsync(page, from, to.AddDays(SummaryDependencies.MaxDependentOffset), cancellationToken))
                 .Union(metaDates).Order().ToList();
             var done = 0;
             foreach (var day in toRebuild)
@@ -169,7 +176,7 @@ public sealed partial class SnapshotReplay(
             }
 
             // Meta's daily values are rows of their own (idempotent, last capture wins), written as they come.
-            metaDates.UnionWith(await metaInsights.ApplyAsync(snapshot, cancellationToken));
+            metaDates.UnionWith(await metaDays.ApplyAsync(snapshot, cancellationToken));
             var next = rows.With(written);
             rows.Pages.Clear();
             rows.Pages.AddRange(next.Pages);
@@ -202,83 +209,6 @@ public sealed partial class SnapshotReplay(
             : null;
     }
 
-    /// <summary>
-    /// Replaces the stored Page and post rows of the day (rows of other kinds under the same date stay) with the
-    /// rebuilt ones: written conditionally on what was read (a live merge meanwhile fails the write), the Page row,
-    /// the day's commit point, last. One transaction when the day fits (atomic); else, when a later transaction
-    /// fails, the ones before it are undone, so a failed replay leaves the day's rows as they were.
-    /// </summary>
-    private async Task ReplaceDayAsync(string pageId, DateOnly day, ObservationRows rows, CancellationToken cancellationToken)
-    {
-        var postPrefix = ObservationKeys.Post(day, "");
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {pageId} and ((RowKey ge {postPrefix} and RowKey lt {postPrefix + "~"}) or RowKey eq {ObservationKeys.Page(day)})");
-        var stored = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
-        await foreach (var row in tables.Observations.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
-        {
-            stored[row.RowKey] = row;
-        }
-
-        TableTransactionAction Write(ITableEntity entity)
-        {
-            if (stored.TryGetValue(entity.RowKey, out var old))
-            {
-                entity.ETag = old.ETag;
-                return new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, old.ETag);
-            }
-
-            entity.ETag = default;
-            return new TableTransactionAction(TableTransactionActionType.Add, entity);
-        }
-
-        var keep = rows.Pages.Cast<ITableEntity>().Concat(rows.Posts).Select(r => r.RowKey).ToHashSet(StringComparer.Ordinal);
-        var actions = rows.Posts.Select(Write)
-            .Concat(stored.Values.Where(r => !keep.Contains(r.RowKey)).Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, r.ETag)))
-            .Concat(rows.Pages.Select(Write))
-            .ToList();
-        var done = new List<TableTransactionAction>();
-        try
-        {
-            foreach (var chunk in actions.Chunk(SnapshotAggregator.MaxOperationsPerTransaction))
-            {
-                await tables.Observations.SubmitTransactionAsync(chunk, cancellationToken);
-                done.AddRange(chunk);
-            }
-        }
-        catch (Exception) when (done.Count > 0)
-        {
-            await RestoreAsync(pageId, day, stored, done.Select(a => a.Entity.RowKey));
-            throw;
-        }
-        finally
-        {
-            // Another process's memory of the day fails its conditional writes and is read afresh.
-            cache.Forget(pageId, day);
-        }
-    }
-
-    /// <summary>Puts the rows a failed replacement already wrote or deleted back as they were read.</summary>
-    private async Task RestoreAsync(string pageId, DateOnly day, Dictionary<string, TableEntity> stored, IEnumerable<string> touched)
-    {
-        try
-        {
-            var undo = touched.Select(key => stored.TryGetValue(key, out var old)
-                ? new TableTransactionAction(TableTransactionActionType.UpsertReplace, old)
-                : new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(pageId, key), ETag.All));
-            foreach (var chunk in undo.Chunk(SnapshotAggregator.MaxOperationsPerTransaction))
-            {
-                // Not cancellable: a half-replaced day must not stay behind because the run was stopped.
-                await tables.Observations.SubmitTransactionAsync(chunk, CancellationToken.None);
-            }
-
-            LogRestored(logger, pageId, day);
-        }
-        catch (RequestFailedException ex)
-        {
-            LogRestoreFailed(logger, ex, pageId, day);
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Archived snapshot {RowKey} of page {PageId} cannot be read and was skipped: {Reason}")]
     private static partial void LogUnreadable(ILogger logger, string pageId, string rowKey, string reason);
 
@@ -287,12 +217,6 @@ public sealed partial class SnapshotReplay(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Page {PageId} has archived snapshots but is not configured (Listening:Pages): not replayed")]
     private static partial void LogNotConfigured(ILogger logger, string pageId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Replay of page {PageId} on {Day} failed; the day's rows were put back as they were")]
-    private static partial void LogRestored(ILogger logger, string pageId, DateOnly day);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Replay of page {PageId} on {Day} failed and its rows could not all be put back: replay the day again")]
-    private static partial void LogRestoreFailed(ILogger logger, Exception exception, string pageId, DateOnly day);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Replayed {Pages} pages from {From} to {To}: {Snapshots} snapshots merged into {Days} days ({Kept} days without archive kept), {Summaries} summaries rebuilt, {Unreadable} archived rows unreadable")]
     private static partial void LogReplayed(ILogger logger, int pages, DateOnly from, DateOnly to, int snapshots, int days, int kept, int summaries, int unreadable);

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Security.Cryptography;
-using Azure;
 using Listening.Core.Configuration;
 using Listening.Core.Storage;
 using Microsoft.Extensions.Logging;
@@ -12,41 +10,26 @@ namespace Listening.Core.Aggregation;
 /// Rebuilds a Page's summary of one day from the observations and stores it, so that serving it is one point
 /// read. Concurrent rebuilds converge: a summary is only replaced by one built from at least as much data
 /// (its stamp grows with every observation merged), and the write is conditional on the ETag that was read.
-/// What a day's summary reads is listed in docs/data-model.md ("How a summary is materialized").
+/// What a day's summary reads is listed in docs/data-model.md ("How a summary is materialized"); the days it reads
+/// are the rule of <see cref="SummaryDependencies"/>, seen from the summary's day.
 /// </summary>
 public sealed partial class SummaryMaterializer(
-    ListeningTables tables,
+    ISummaryStore summaries,
+    IObservationStore observations,
     ObservationReader reader,
     TopicRules topics,
     SummaryVersions versions,
     LocalCalendar calendar,
     ILogger<SummaryMaterializer> logger,
-    MetaInsightStore metaInsights)
+    MetaDays metaDays)
 {
-    /// <summary>How far back a post or the Page is looked for when the previous day has no observation of it.</summary>
-    public const int BaselineLookbackDays = 14;
+    private const int BaselineLookbackDays = SummaryDependencies.BaselineLookbackDays;
 
-    /// <summary>Days from a giveaway post's day to the end of its follow-through (the summary that reports it).</summary>
-    public const int GiveawayRetentionDays = 30;
+    private const int GiveawayRetentionDays = SummaryDependencies.GiveawayRetentionDays;
 
-    /// <summary>Days after a giveaway post's day whose end counts the followers it gained.</summary>
-    public const int GiveawayGainDays = 3;
-
-    /// <summary>The furthest a summary reads back: the day before a giveaway post, 30 days before the report.</summary>
-    public const int MaxDependentOffset = GiveawayRetentionDays + 1;
+    private const int GiveawayGainDays = SummaryDependencies.GiveawayGainDays;
 
     private const int MaxAttempts = 25;
-
-    /// <summary>Whether the summary of <paramref name="day"/> reads observations of <paramref name="changed"/>.</summary>
-    public static bool Reads(DateOnly day, DateOnly changed)
-    {
-        var offset = day.DayNumber - changed.DayNumber;
-        return offset is >= 0 and <= BaselineLookbackDays
-            || offset == GiveawayRetentionDays + 1 // the day before the post: followers before
-            || offset == GiveawayRetentionDays // the post's day: giveaway posts
-            || offset == GiveawayRetentionDays - 1 // the day after: a post first seen after midnight
-            || offset == GiveawayRetentionDays - GiveawayGainDays; // the end of the gain window
-    }
 
     public Task<PageDaySummary> MaterializeAsync(string pageId, DateOnly date, CancellationToken cancellationToken) =>
         MaterializeAsync(pageId, date, force: false, dayRows: null, cancellationToken);
@@ -68,18 +51,21 @@ public sealed partial class SummaryMaterializer(
         {
             // After a conflict someone else stored a summary meanwhile: read everything afresh.
             var built = await BuildAsync(pageId, date, attempt == 1 ? dayRows : null, cancellationToken);
-            try
+
+            // Replay (force) reads what is stored: it mends what this instance cannot know about.
+            if (await StoreAsync(built, force, trustKnownVersion: attempt == 1 && !force, cancellationToken))
             {
-                // Replay (force) reads what is stored: it mends what this instance cannot know about.
-                await StoreAsync(built, force, trustKnownVersion: attempt == 1 && !force, cancellationToken);
                 return built.Summary;
             }
-            catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412 && attempt < MaxAttempts)
+
+            versions.Forget(pageId, date);
+            if (attempt >= MaxAttempts)
             {
-                versions.Forget(pageId, date);
-                LogConflict(logger, pageId, date, attempt);
-                await ConflictBackoff.DelayAsync(attempt, cancellationToken);
+                throw new WriteConflictException($"Summary {pageId}/{date:O} kept changing under us: {MaxAttempts} attempts.");
             }
+
+            LogConflict(logger, pageId, date, attempt);
+            await ConflictBackoff.DelayAsync(attempt, cancellationToken);
         }
     }
 
@@ -90,7 +76,7 @@ public sealed partial class SummaryMaterializer(
     {
         var previous = date.AddDays(-1);
         var rows = dayRows is null
-            ? await reader.ReadAsync(pageId, previous, date, cancellationToken)
+            ? await observations.ReadDaysAsync(pageId, previous, date, cancellationToken)
             : (await reader.CommittedDayAsync(pageId, previous, cancellationToken)).Concat(dayRows);
         var day = rows.PageOn(date);
         var baselineDay = rows.PageOn(previous);
@@ -105,7 +91,7 @@ public sealed partial class SummaryMaterializer(
         if (missing.Count > 0 || (baselineDay is null && day is not null))
         {
             // A gap in the pulls (an outage over a whole day): look further back for the last earlier observation.
-            var older = await reader.ReadAsync(pageId, date.AddDays(-BaselineLookbackDays), previous.AddDays(-1), cancellationToken);
+            var older = await observations.ReadDaysAsync(pageId, date.AddDays(-BaselineLookbackDays), previous.AddDays(-1), cancellationToken);
             foreach (var post in missing)
             {
                 var last = older.Posts.Where(o => o.PostId == post.PostId).MaxBy(o => o.RowKey, StringComparer.Ordinal);
@@ -125,16 +111,9 @@ public sealed partial class SummaryMaterializer(
         var summary = PageDaySummaryBuilder.Build(pageId, date, calendar, day, baselineDay, posts, baselinePosts, topics.Names, giveaways);
 
         // Meta's values of Meta's day with the same date: their captures count towards the stamp too.
-        var (metaDay, metaStampTime, metaStampCounters) = await metaInsights.ReadDayAsync(pageId, date, cancellationToken);
+        var (metaDay, metaStampTime, metaStampCounters) = await metaDays.ReadDayAsync(pageId, date, cancellationToken);
         summary = summary with { MetaDay = metaDay };
         return new BuiltSummary(summary, stamp.Time + metaStampTime, stamp.Counters + metaStampCounters);
-    }
-
-    public async Task<SummaryEntity?> ReadAsync(string pageId, DateOnly date, CancellationToken cancellationToken)
-    {
-        var response = await tables.Summaries.GetEntityIfExistsAsync<SummaryEntity>(
-            pageId, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), cancellationToken: cancellationToken);
-        return response.HasValue ? response.Value : null;
     }
 
     /// <summary>
@@ -149,7 +128,7 @@ public sealed partial class SummaryMaterializer(
         var end = calendar.EndOf(postDay);
 
         // A post created late in the evening may first be seen after midnight: look at the next day's rows too.
-        var rows = await reader.GiveawayPostsAsync(pageId, postDay, postDay.AddDays(1), cancellationToken);
+        var rows = await observations.GiveawayPostsAsync(pageId, postDay, postDay.AddDays(1), cancellationToken);
         stamp.Add(rows);
         var posts = rows.Where(p => p.CreatedTime >= start && p.CreatedTime < end)
             .GroupBy(p => p.PostId, StringComparer.Ordinal)
@@ -160,14 +139,15 @@ public sealed partial class SummaryMaterializer(
             return [];
         }
 
-        var before = await reader.PageDayAsync(pageId, postDay.AddDays(-1), cancellationToken);
-        var afterGain = await reader.PageDayAsync(pageId, postDay.AddDays(GiveawayGainDays), cancellationToken);
+        var before = await observations.PageDayAsync(pageId, postDay.AddDays(-1), cancellationToken);
+        var afterGain = await observations.PageDayAsync(pageId, postDay.AddDays(GiveawayGainDays), cancellationToken);
         stamp.Add(before);
         stamp.Add(afterGain);
         return [.. posts.Select(p => PageDaySummaryBuilder.GiveawayFollowThrough(p, calendar, before?.Followers, afterGain?.Followers, day.Followers))];
     }
 
-    private async Task StoreAsync(BuiltSummary built, bool force, bool trustKnownVersion, CancellationToken cancellationToken)
+    /// <summary>Stores the built summary unless the stored one is the same or built from more data; false when another writer came first.</summary>
+    private async Task<bool> StoreAsync(BuiltSummary built, bool force, bool trustKnownVersion, CancellationToken cancellationToken)
     {
         var summary = built.Summary;
         var json = SummaryEntity.Compress(summary);
@@ -179,12 +159,12 @@ public sealed partial class SummaryMaterializer(
         var known = trustKnownVersion ? versions.Get(summary.PageId, summary.Date) : null;
         if (known is not null && known.Hash == hash && known.StampTime == built.StampTime && known.StampCounters == built.StampCounters)
         {
-            return;
+            return true;
         }
 
         if (known is null || known.Covers(built.StampTime, built.StampCounters))
         {
-            var existing = await ReadAsync(summary.PageId, summary.Date, cancellationToken);
+            var existing = await summaries.ReadDayAsync(summary.PageId, summary.Date, cancellationToken);
             known = existing is null ? null : new SummaryVersion(existing.ETag, existing.StampTime, existing.StampCounters, existing.Hash);
             if (known is not null)
             {
@@ -192,7 +172,7 @@ public sealed partial class SummaryMaterializer(
                 var unchanged = known.Hash == hash && known.StampTime == built.StampTime && known.StampCounters == built.StampCounters;
                 if (unchanged || (known.Covers(built.StampTime, built.StampCounters) && !force))
                 {
-                    return;
+                    return true;
                 }
             }
         }
@@ -200,16 +180,14 @@ public sealed partial class SummaryMaterializer(
         var entity = new SummaryEntity
         {
             PartitionKey = summary.PageId,
-            RowKey = summary.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            RowKey = SummaryKeys.Day(summary.Date),
             Json = json,
             StampTime = built.StampTime,
             StampCounters = built.StampCounters,
             Hash = hash,
         };
-        var response = known is null
-            ? await tables.Summaries.AddEntityAsync(entity, cancellationToken)
-            : await tables.Summaries.UpdateEntityAsync(entity, known.ETag, Azure.Data.Tables.TableUpdateMode.Replace, cancellationToken);
-        if (response.Headers.ETag is { } etag)
+        var write = await summaries.TryWriteAsync(entity, known?.ETag, cancellationToken);
+        if (write.Stored && write.ETag is { } etag)
         {
             versions.Set(summary.PageId, summary.Date, new SummaryVersion(etag, built.StampTime, built.StampCounters, hash));
         }
@@ -217,6 +195,8 @@ public sealed partial class SummaryMaterializer(
         {
             versions.Forget(summary.PageId, summary.Date);
         }
+
+        return write.Stored;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Summary {PageId}/{Date} changed under us (attempt {Attempt}); rebuilding")]

@@ -185,16 +185,16 @@ public sealed record PostDaySummary
     public IReadOnlyList<string> Topics { get; init; } = [];
 }
 
-/// <summary>Dates as <c>yyyy-MM-dd</c>.</summary>
+/// <summary>Dates as <c>yyyy-MM-dd</c> (<see cref="IsoDate"/>).</summary>
 public sealed class IsoDateConverter : JsonConverter<DateOnly>
 {
     public override DateOnly Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options) =>
-        DateOnly.ParseExact(reader.GetString()!, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        IsoDate.Parse(reader.GetString()!);
 
     public override void Write(System.Text.Json.Utf8JsonWriter writer, DateOnly value, System.Text.Json.JsonSerializerOptions options)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteStringValue(value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        writer.WriteStringValue(IsoDate.Format(value));
     }
 }
 

@@ -81,7 +81,8 @@ public static class ListeningServiceCollectionExtensions
         services.AddTransient<PostPager>();
         services.AddTransient<GraphPageSource>();
         services.AddTransient<PageCheck>();
-        services.AddTransient<MetaInsightStore>();
+        services.AddTransient<MetaDayStore>();
+        services.AddTransient<MetaDays>();
         services.AddTransient<Notifications.Alerts.IngestionAlerts>();
         services.AddTransient<PageBackfill>();
         // No retry handler: 429 and 5xx are retried through the queue (NotificationDispatcher), with a backoff
@@ -107,6 +108,8 @@ public static class ListeningServiceCollectionExtensions
         services.AddSingleton<IQueuePublisher, QueuePublisher>();
         services.AddSingleton(sp => (QueuePublisher)sp.GetRequiredService<IQueuePublisher>());
         services.AddTransient<RawArchive>();
+        services.AddTransient<IObservationStore, ObservationStore>();
+        services.AddTransient<ISummaryStore, SummaryStore>();
         services.AddTransient<ObservationReader>();
         services.AddSingleton<DayRowsCache>();
         services.AddSingleton<SummaryVersions>();

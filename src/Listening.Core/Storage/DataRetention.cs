@@ -1,4 +1,3 @@
-using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using Listening.Core.Configuration;
@@ -10,8 +9,8 @@ namespace Listening.Core.Storage;
 /// <summary>
 /// The daily <c>Retention</c> run: deletes archived raw snapshots captured more than <c>RawRetentionDays</c> ago
 /// and observations, Meta's daily values and summaries of days more than <c>AggregateRetentionDays</c> back. Deletes go per partition in
-/// entity group transactions. Every row key of those tables starts with its time or date, which is what makes one
-/// range filter enough (docs/data-model.md, "Retention").
+/// entity group transactions. Every row key of those tables starts with its time or date (TableKeys.cs),
+/// which is what makes one range filter enough (docs/data-model.md, "Retention").
 /// </summary>
 public sealed partial class DataRetention(
     ListeningTables tables,
@@ -27,8 +26,8 @@ public sealed partial class DataRetention(
         var rawCutoff = now.AddDays(-options.Value.RawRetentionDays);
         var aggregateCutoff = calendar.DateOf(now).AddDays(-options.Value.AggregateRetentionDays);
 
-        var raw = await DeleteBelowAsync(tables.RawSnapshots, RawArchive.KeyPrefixOf(rawCutoff), cancellationToken);
-        var dateKey = aggregateCutoff.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var raw = await DeleteBelowAsync(tables.RawSnapshots, RawArchiveKeys.Before(rawCutoff), cancellationToken);
+        var dateKey = DayKey.Of(aggregateCutoff);
         var observations = await DeleteBelowAsync(tables.Observations, dateKey, cancellationToken);
         var summaries = await DeleteBelowAsync(tables.Summaries, dateKey, cancellationToken);
 
@@ -60,7 +59,7 @@ public sealed partial class DataRetention(
             MostRowsHeld = Math.Max(MostRowsHeld, page.Values.Count);
             foreach (var partition in page.Values.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
             {
-                foreach (var chunk in partition.Chunk(Aggregation.SnapshotAggregator.MaxOperationsPerTransaction))
+                foreach (var chunk in partition.Chunk(ListeningTables.MaxOperationsPerTransaction))
                 {
                     try
                     {

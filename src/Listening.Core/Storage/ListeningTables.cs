@@ -12,6 +12,9 @@ public sealed class ListeningTables : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile bool _created;
 
+    /// <summary>Entity group transactions hold at most 100 operations.</summary>
+    public const int MaxOperationsPerTransaction = 100;
+
     public ListeningTables(TableServiceClient service, IOptions<ListeningOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -42,7 +45,7 @@ public sealed class ListeningTables : IDisposable
     /// <summary>Dedupe records of what went to Teams.</summary>
     public TableClient NotificationLog { get; }
 
-    /// <summary>Meta's daily Page insights per Page, Meta date and metric (<see cref="Ingestion.MetaInsightStore"/>).</summary>
+    /// <summary>Meta's daily Page insights per Page, Meta date and metric (<see cref="MetaDayStore"/>).</summary>
     public TableClient Insights { get; }
 
     /// <summary>Alerts raised (for dedupe before queueing and for the digest's open alerts) and crisis mode per Page.</summary>

@@ -1,29 +1,8 @@
-using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using Listening.Core.Contracts;
 
 namespace Listening.Core.Storage;
-
-/// <summary>Row keys of the observations table: <c>{yyyy-MM-dd}_page</c> and <c>{yyyy-MM-dd}_post_{postId}</c>.</summary>
-public static class ObservationKeys
-{
-    public static string DayPrefix(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "_";
-
-    /// <summary>Exclusive upper bound of a day's row keys ('~' sorts after every key character we use).</summary>
-    public static string DayEnd(DateOnly date) => DayPrefix(date) + "~";
-
-    public static string Page(DateOnly date) => DayPrefix(date) + "page";
-
-    public static string Post(DateOnly date, string postId) => DayPrefix(date) + "post_" + postId;
-
-    public static DateOnly DateOf(string rowKey) =>
-        DateOnly.ParseExact(rowKey.AsSpan(0, 10), "yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    public static bool IsPage(string rowKey) => rowKey.Length == 15 && rowKey.EndsWith("_page", StringComparison.Ordinal);
-
-    public static bool IsPost(string rowKey) => rowKey.Length > 16 && string.CompareOrdinal(rowKey, 10, "_post_", 0, 6) == 0;
-}
 
 /// <summary>The last observation of a Page's own counters within one local day.</summary>
 public sealed class PageDayEntity : ITableEntity
@@ -173,4 +152,96 @@ public sealed class PostDayEntity : ITableEntity
     }
 
     private string Fingerprint() => string.Join('|', Like, Love, Care, Haha, Wow, Sad, Angry, Comments, Shares, CreatedTime.UtcTicks, Permalink, Message);
+}
+
+/// <summary>An observation row's key and whether it is a giveaway post.</summary>
+public sealed record ObservationKey(string RowKey, bool Giveaway)
+{
+    public DateOnly Date => ObservationKeys.DateOf(RowKey);
+
+    public bool IsPage => ObservationKeys.IsPage(RowKey);
+
+    /// <summary>The post id of a post row; null for other rows.</summary>
+    public string? PostId => ObservationKeys.IsPost(RowKey) ? ObservationKeys.PostIdOf(RowKey) : null;
+}
+
+public sealed class ObservationRows
+{
+    public List<PageDayEntity> Pages { get; } = [];
+
+    public List<PostDayEntity> Posts { get; } = [];
+
+    public PageDayEntity? PageOn(DateOnly date) => Pages.Find(p => ObservationKeys.DateOf(p.RowKey) == date);
+
+    public IEnumerable<PostDayEntity> PostsOn(DateOnly date) => Posts.Where(p => ObservationKeys.DateOf(p.RowKey) == date);
+
+    /// <summary>These rows with the written ones in place of what they replaced.</summary>
+    public ObservationRows With(IEnumerable<ITableEntity> written)
+    {
+        var byKey = Pages.Cast<ITableEntity>().Concat(Posts).ToDictionary(e => e.RowKey, StringComparer.Ordinal);
+        foreach (var entity in written)
+        {
+            byKey[entity.RowKey] = entity;
+        }
+
+        var result = new ObservationRows();
+        result.Pages.AddRange(byKey.Values.OfType<PageDayEntity>());
+        result.Posts.AddRange(byKey.Values.OfType<PostDayEntity>());
+        return result;
+    }
+
+    /// <summary>These rows and those of <paramref name="other"/> (rows of other days).</summary>
+    public ObservationRows Concat(ObservationRows other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        var result = new ObservationRows();
+        result.Pages.AddRange(Pages.Concat(other.Pages));
+        result.Posts.AddRange(Posts.Concat(other.Posts));
+        return result;
+    }
+}
+
+/// <summary>Maps untyped rows (one query returns both kinds) to the typed entities.</summary>
+internal static class ObservationMapping
+{
+    public static PageDayEntity ToPageDay(TableEntity e) => new()
+    {
+        PartitionKey = e.PartitionKey,
+        RowKey = e.RowKey,
+        ETag = e.ETag,
+        Timestamp = e.Timestamp,
+        ObservedAt = e.GetDateTimeOffset(nameof(PageDayEntity.ObservedAt)) ?? DateTimeOffset.MinValue,
+        PageName = e.GetString(nameof(PageDayEntity.PageName)) ?? "",
+        Demo = e.GetBoolean(nameof(PageDayEntity.Demo)) ?? false,
+        Followers = e.GetInt64(nameof(PageDayEntity.Followers)),
+        FollowersAt = e.GetDateTimeOffset(nameof(PageDayEntity.FollowersAt)),
+        Fans = e.GetInt64(nameof(PageDayEntity.Fans)),
+        FansAt = e.GetDateTimeOffset(nameof(PageDayEntity.FansAt)),
+        Observations = e.GetInt32(nameof(PageDayEntity.Observations)) ?? 0,
+        CaptureTimes = e.GetString(nameof(PageDayEntity.CaptureTimes)) ?? "",
+    };
+
+    public static PostDayEntity ToPostDay(TableEntity e) => new()
+    {
+        PartitionKey = e.PartitionKey,
+        RowKey = e.RowKey,
+        ETag = e.ETag,
+        Timestamp = e.Timestamp,
+        PostId = e.GetString(nameof(PostDayEntity.PostId)) ?? "",
+        ObservedAt = e.GetDateTimeOffset(nameof(PostDayEntity.ObservedAt)) ?? DateTimeOffset.MinValue,
+        CreatedTime = e.GetDateTimeOffset(nameof(PostDayEntity.CreatedTime)) ?? DateTimeOffset.MinValue,
+        Permalink = e.GetString(nameof(PostDayEntity.Permalink)),
+        Message = e.GetString(nameof(PostDayEntity.Message)),
+        Like = e.GetInt64(nameof(PostDayEntity.Like)) ?? 0,
+        Love = e.GetInt64(nameof(PostDayEntity.Love)) ?? 0,
+        Care = e.GetInt64(nameof(PostDayEntity.Care)) ?? 0,
+        Haha = e.GetInt64(nameof(PostDayEntity.Haha)) ?? 0,
+        Wow = e.GetInt64(nameof(PostDayEntity.Wow)) ?? 0,
+        Sad = e.GetInt64(nameof(PostDayEntity.Sad)) ?? 0,
+        Angry = e.GetInt64(nameof(PostDayEntity.Angry)) ?? 0,
+        Comments = e.GetInt64(nameof(PostDayEntity.Comments)) ?? 0,
+        Shares = e.GetInt64(nameof(PostDayEntity.Shares)) ?? 0,
+        Topics = e.GetString(nameof(PostDayEntity.Topics)) ?? "",
+        Giveaway = e.GetBoolean(nameof(PostDayEntity.Giveaway)) ?? false,
+    };
 }

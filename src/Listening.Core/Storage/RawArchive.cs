@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using Azure;
@@ -9,26 +8,21 @@ namespace Listening.Core.Storage;
 
 /// <summary>
 /// Every snapshot as it arrived, GZip-compressed, keyed so that a duplicate lands on the same row:
-/// PartitionKey = Page id, RowKey = capture time (UTC, sortable) + part.
+/// PartitionKey = Page id, RowKey = capture time (UTC, sortable) + part (<see cref="RawArchiveKeys"/>). The first
+/// store the aggregation touches: it creates the tables on first use.
 /// </summary>
 public sealed class RawArchive(ListeningTables tables)
 {
     public static string RowKeyOf(PageSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        return snapshot.CapturedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture).Replace(':', '-')
-            + PostsKind + snapshot.Part.ToString("D3", CultureInfo.InvariantCulture);
+        return RawArchiveKeys.Row(snapshot.CapturedAt, snapshot.Part);
     }
-
-    /// <summary>Marks the row key of a <see cref="PageSnapshot"/> (Page fields and posts).</summary>
-    public const string PostsKind = "_posts_";
-
-    /// <summary>A row key bound at whole seconds: every snapshot captured before <paramref name="instant"/>'s second sorts below it.</summary>
-    public static string KeyPrefixOf(DateTimeOffset instant) =>
-        instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH-mm-ss", CultureInfo.InvariantCulture);
 
     public async Task StoreAsync(PageSnapshot snapshot, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        await tables.EnsureCreatedAsync(cancellationToken);
         var entity = new RawSnapshotEntity
         {
             PartitionKey = snapshot.PageId,
@@ -45,8 +39,9 @@ public sealed class RawArchive(ListeningTables tables)
         string pageId, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var fromKey = KeyPrefixOf(from);
-        var toKey = KeyPrefixOf(to);
+        await tables.EnsureCreatedAsync(cancellationToken);
+        var fromKey = RawArchiveKeys.Before(from);
+        var toKey = RawArchiveKeys.Before(to);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pageId} and RowKey ge {fromKey} and RowKey lt {toKey}");
         await foreach (var row in tables.RawSnapshots.QueryAsync<RawSnapshotEntity>(filter, cancellationToken: cancellationToken))
         {
@@ -62,10 +57,11 @@ public sealed class RawArchive(ListeningTables tables)
         string pageId, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pageId} and RowKey ge {KeyPrefixOf(from)} and RowKey lt {KeyPrefixOf(to)}");
+        await tables.EnsureCreatedAsync(cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pageId} and RowKey ge {RawArchiveKeys.Before(from)} and RowKey lt {RawArchiveKeys.Before(to)}");
         await foreach (var row in tables.RawSnapshots.QueryAsync<RawSnapshotEntity>(filter, cancellationToken: cancellationToken))
         {
-            if (!row.RowKey.Contains(PostsKind, StringComparison.Ordinal))
+            if (!RawArchiveKeys.IsPageSnapshot(row.RowKey))
             {
                 continue; // another kind of snapshot archived beside the Page snapshots
             }
@@ -92,6 +88,7 @@ public sealed class RawArchive(ListeningTables tables)
     /// <summary>Pages that have archived snapshots.</summary>
     public async Task<IReadOnlyList<string>> PagesAsync(CancellationToken cancellationToken)
     {
+        await tables.EnsureCreatedAsync(cancellationToken);
         var pages = new SortedSet<string>(StringComparer.Ordinal);
         await foreach (var row in tables.RawSnapshots.QueryAsync<TableEntity>(select: ["PartitionKey"], cancellationToken: cancellationToken))
         {

@@ -6,7 +6,7 @@ using Listening.Core.Contracts;
 
 namespace Listening.Core.Storage;
 
-/// <summary>A materialized <see cref="PageDaySummary"/>: PartitionKey = Page id, RowKey = yyyy-MM-dd.</summary>
+/// <summary>A materialized <see cref="PageDaySummary"/>: PartitionKey = Page id, RowKey = the day (<see cref="SummaryKeys"/>).</summary>
 public sealed class SummaryEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";

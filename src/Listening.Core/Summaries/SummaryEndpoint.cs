@@ -59,7 +59,7 @@ public sealed class SummaryEndpoint(SummaryReader reader, PageDirectory pages, L
             return HttpAnswer.Problem(404, "Keine Daten", $"Für den {GermanFormat.Date(date)} liegen noch keine Daten vor.");
         }
 
-        var stamp = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var stamp = IsoDate.Format(date);
         return Answer(request, format, stored.ETag, stored.LastModified, () => format switch
         {
             "html" => Html(SummaryHtmlRenderer.Render(stored.Summary, request.Links(page))),
@@ -114,7 +114,7 @@ public sealed class SummaryEndpoint(SummaryReader reader, PageDirectory pages, L
                 $"Vom {GermanFormat.Date(from)} bis zum {GermanFormat.Date(to)} liegen keine Daten vor.");
         }
 
-        var stamp = string.Create(CultureInfo.InvariantCulture, $"{from:yyyy-MM-dd}-bis-{to:yyyy-MM-dd}");
+        var stamp = IsoDate.Format(from) + "-bis-" + IsoDate.Format(to);
         return Answer(request, format, stored.ETag, stored.LastModified, () => format switch
         {
             "html" => Html(PeriodHtmlRenderer.Render(stored.Summary, request.Links(page))),
@@ -195,7 +195,7 @@ public sealed class SummaryEndpoint(SummaryReader reader, PageDirectory pages, L
     {
         "today" or "heute" => today,
         "yesterday" or "gestern" => today.AddDays(-1),
-        var other => DateOnly.TryParseExact(other, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null,
+        var other => IsoDate.TryParse(other, out var date) ? date : null,
     };
 
     private static HttpAnswer? CheckDate(DateOnly date, DateOnly today, string what)

@@ -1,8 +1,5 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Azure;
-using Azure.Data.Tables;
 using Listening.Core.Configuration;
 using Listening.Core.Ingestion;
 using Microsoft.Extensions.Options;
@@ -13,7 +10,7 @@ using Listening.Core.Aggregation;
 namespace Listening.Core.Summaries;
 
 /// <summary>
-/// Serves stored summaries (table "summaries": PartitionKey = Page id, RowKey = yyyy-MM-dd). A day costs one
+/// Serves stored summaries (<see cref="ISummaryStore"/>). A day costs one
 /// storage round trip per Page: one range query over the day and the day before (for the change against it).
 /// A period of N days costs one partition query per Page over the period and the N days before it.
 /// </summary>
@@ -21,16 +18,13 @@ namespace Listening.Core.Summaries;
 /// The reader never creates tables: a missing table means no summaries yet, so the first request of a fresh
 /// instance costs the same round trips as every other.
 /// </remarks>
-public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, Storage.ListeningTables tables, IOptions<ListeningOptions> options)
+public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, ISummaryStore summaries, IOptions<ListeningOptions> options)
 {
-    /// <summary>Entities per response page; a year and its predecessor (732 days) fit into one.</summary>
-    private const int PageSize = 1000;
-
     /// <summary>The day's summary of the given Pages (all configured when null); null when none has data.</summary>
     public async Task<StoredDailySummary?> ReadDayAsync(DateOnly date, string? pageId, CancellationToken cancellationToken)
     {
         var ids = PageIds(pageId);
-        var reads = await Task.WhenAll(ids.Select(id => QueryAsync(id, date.AddDays(-1), date, cancellationToken)));
+        var reads = await Task.WhenAll(ids.Select(id => summaries.ReadRangeAsync(id, date.AddDays(-1), date, cancellationToken)));
         var found = new List<PageDaySummary>();
         var validator = new StringBuilder();
         var lastModified = DateTimeOffset.MinValue;
@@ -74,8 +68,8 @@ public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, S
     {
         var (previousFrom, _) = PeriodSummaryBuilder.PreviousOf(from, to);
         var ids = PageIds(pageId);
-        var reads = await Task.WhenAll(ids.Select(id => QueryAsync(id, previousFrom, to, cancellationToken)));
-        var validator = new StringBuilder().Append(CultureInfo.InvariantCulture, $"{from:yyyy-MM-dd}/{to:yyyy-MM-dd};");
+        var reads = await Task.WhenAll(ids.Select(id => summaries.ReadRangeAsync(id, previousFrom, to, cancellationToken)));
+        var validator = new StringBuilder().Append(IsoDate.Format(from)).Append('/').Append(IsoDate.Format(to)).Append(';');
         var lastModified = DateTimeOffset.MinValue;
         var pageDays = new List<PageDays>();
         var any = false;
@@ -87,7 +81,7 @@ public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, S
                 continue;
             }
 
-            any |= rows.Exists(r => r.Date >= from);
+            any |= rows.Any(r => r.Date >= from);
             foreach (var row in rows)
             {
                 validator.Append(row.Entity.PartitionKey).Append(':').Append(row.Entity.RowKey).Append(':').Append(row.Entity.Hash).Append(';');
@@ -108,30 +102,6 @@ public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, S
 
     private List<string> PageIds(string? pageId) => pageId is null ? pages.All.Select(p => p.Id).ToList() : [pageId];
 
-    /// <summary>One partition range query: the summaries of one Page from <paramref name="first"/> to <paramref name="last"/>.</summary>
-    private async Task<List<StoredDay>> QueryAsync(string pageId, DateOnly first, DateOnly last, CancellationToken cancellationToken)
-    {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pageId} and RowKey ge {Key(first)} and RowKey le {Key(last)}");
-        var rows = new List<StoredDay>();
-        try
-        {
-            await foreach (var entity in tables.Summaries.QueryAsync<SummaryEntity>(filter, PageSize, cancellationToken: cancellationToken))
-            {
-                // Only day rows (yyyy-MM-dd); anything else kept in the partition is not a summary.
-                if (DateOnly.TryParseExact(entity.RowKey, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-                {
-                    rows.Add(new StoredDay(date, entity));
-                }
-            }
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            // The table does not exist yet: nothing has been aggregated.
-        }
-
-        return rows;
-    }
-
     private static DayTotals Totals(PageDaySummary day) => new()
     {
         Date = day.Date,
@@ -140,8 +110,6 @@ public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, S
         Shares = day.Shares,
         NewPosts = day.Posts.Count(p => p.New),
     };
-
-    private static string Key(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static string Hash(StringBuilder validator) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(validator.ToString())))[..32];
@@ -160,8 +128,6 @@ public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, S
 
         return current;
     }
-
-    private sealed record StoredDay(DateOnly Date, SummaryEntity Entity);
 }
 
 /// <summary>A summary with what HTTP caching needs: a strong validator of the stored data and the last write time.</summary>

@@ -119,7 +119,7 @@ public sealed class MergePlanTests
             keys.Add(Key(offset, "post_p1"));
         }
 
-        var days = SnapshotAggregator.LaterSummaries(Day, ["p1"], hasGiveaway: false, keys);
+        var days = SummaryDependencies.AffectedBy(Day, ["p1"], hasGiveaway: false, keys);
 
         Assert.Equal(expectedOffsets.Select(o => Day.AddDays(o)), days);
     }
@@ -130,7 +130,7 @@ public sealed class MergePlanTests
         // Nothing on day 1 (an outage): day 2's Page and post baselines are this day's rows.
         List<ObservationKey> keys = [Key(2, "page"), Key(2, "post_p1"), Key(3, "page"), Key(3, "post_p1")];
 
-        Assert.Equal([Day.AddDays(2)], SnapshotAggregator.LaterSummaries(Day, ["p1"], hasGiveaway: false, keys));
+        Assert.Equal([Day.AddDays(2)], SummaryDependencies.AffectedBy(Day, ["p1"], hasGiveaway: false, keys));
     }
 
     [Fact]
@@ -139,8 +139,8 @@ public sealed class MergePlanTests
         // Day 1 has the Page but not post p1 (a lost snapshot part): day 2's baseline for p1 is this day.
         List<ObservationKey> keys = [Key(1, "page"), Key(2, "page"), Key(2, "post_p1")];
 
-        Assert.Equal([Day.AddDays(1), Day.AddDays(2)], SnapshotAggregator.LaterSummaries(Day, ["p1"], hasGiveaway: false, keys));
-        Assert.Equal([Day.AddDays(1)], SnapshotAggregator.LaterSummaries(Day, ["p2"], hasGiveaway: false, keys));
+        Assert.Equal([Day.AddDays(1), Day.AddDays(2)], SummaryDependencies.AffectedBy(Day, ["p1"], hasGiveaway: false, keys));
+        Assert.Equal([Day.AddDays(1)], SummaryDependencies.AffectedBy(Day, ["p2"], hasGiveaway: false, keys));
     }
 
     [Fact]
@@ -149,9 +149,9 @@ public sealed class MergePlanTests
         List<ObservationKey> keys = [Key(27, "page"), Key(29, "page"), Key(30, "page"), Key(31, "page"), Key(1, "post_g", giveaway: true)];
 
         Assert.Equal([Day.AddDays(27), Day.AddDays(29), Day.AddDays(30), Day.AddDays(31)],
-            SnapshotAggregator.LaterSummaries(Day, ["p1"], hasGiveaway: true, keys).Where(d => d > Day.AddDays(1)));
+            SummaryDependencies.AffectedBy(Day, ["p1"], hasGiveaway: true, keys).Where(d => d > Day.AddDays(1)));
         Assert.Equal([Day.AddDays(27)],
-            SnapshotAggregator.LaterSummaries(Day, ["p1"], hasGiveaway: false, keys.Where(k => !k.Giveaway).ToList()).Where(d => d > Day.AddDays(1)));
+            SummaryDependencies.AffectedBy(Day, ["p1"], hasGiveaway: false, keys.Where(k => !k.Giveaway).ToList()).Where(d => d > Day.AddDays(1)));
     }
 
     [Fact]
@@ -159,12 +159,27 @@ public sealed class MergePlanTests
     {
         foreach (var offset in new[] { 0, 1, 2, 14, 27, 29, 30, 31 })
         {
-            Assert.True(SummaryMaterializer.Reads(Day.AddDays(offset), Day), $"offset {offset}");
+            Assert.True(SummaryDependencies.Reads(Day.AddDays(offset), Day), $"offset {offset}");
         }
 
         foreach (var offset in new[] { -1, 15, 26, 28, 32 })
         {
-            Assert.False(SummaryMaterializer.Reads(Day.AddDays(offset), Day), $"offset {offset}");
+            Assert.False(SummaryDependencies.Reads(Day.AddDays(offset), Day), $"offset {offset}");
+        }
+    }
+
+    [Fact]
+    public void The_rule_rebuilds_exactly_the_days_whose_summaries_read_the_changed_day()
+    {
+        // One later day with data at a time (and a giveaway post the day after the change): the rule, forward,
+        // names that day exactly when the day's summary reads the changed one.
+        for (var offset = 1; offset <= SummaryDependencies.MaxDependentOffset + 5; offset++)
+        {
+            List<ObservationKey> keys = [Key(offset, "page"), Key(1, "post_g", giveaway: true)];
+
+            var affected = SummaryDependencies.AffectedBy(Day, ["p1"], hasGiveaway: true, keys);
+
+            Assert.Equal(SummaryDependencies.Reads(Day.AddDays(offset), Day), affected.Contains(Day.AddDays(offset)));
         }
     }
 

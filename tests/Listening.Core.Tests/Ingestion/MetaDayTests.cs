@@ -58,7 +58,7 @@ public sealed class MetaDayTests
             Row("page_views_total", 77, captured),
         };
 
-        var metaDay = MetaInsightStore.Summarize(Day, rows, MetricNames.Aliases(null))!;
+        var metaDay = Listening.Core.Aggregation.MetaDays.Summarize(Day, rows, MetricNames.Aliases(null))!;
 
         Assert.Equal(Day, metaDay.Date);
         Assert.Equal(5200, metaDay.Metrics["page_media_view"]);
@@ -66,7 +66,7 @@ public sealed class MetaDayTests
         Assert.Equal(77, metaDay.Metrics["page_views_total"]);
         Assert.False(metaDay.Metrics.ContainsKey("page_impressions"));
         Assert.Equal(new Dictionary<string, string> { ["page_media_view"] = "page_impressions" }, metaDay.Sources);
-        Assert.Null(MetaInsightStore.Summarize(Day, [], MetricNames.Aliases(null)));
+        Assert.Null(Listening.Core.Aggregation.MetaDays.Summarize(Day, [], MetricNames.Aliases(null)));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Listening.Core.Aggregation;
 using Listening.Core.Contracts;
+using Listening.Core.Storage;
 using Listening.Core.Summaries;
 using Listening.IntegrationTests.Infrastructure;
 
@@ -62,7 +63,7 @@ public sealed class DaysTests
         Assert.Equal([1, 3, 1], rows.Pages.OrderBy(p => p.RowKey, StringComparer.Ordinal).Select(p => p.Observations));
         Assert.Equal(1010, rows.PageOn(date)!.Followers);
 
-        var summary = (await app.Get<SummaryMaterializer>().ReadAsync(PageId, date, CancellationToken.None))!.ToSummary();
+        var summary = (await app.Get<ISummaryStore>().ReadDayAsync(PageId, date, CancellationToken.None))!.ToSummary();
         Assert.Equal(3, summary.Observations);
         Assert.Equal(new CounterChange(1010, 10), summary.Followers);
         Assert.True(summary.Posts.Single(p => p.Id == "p_midnight").New);

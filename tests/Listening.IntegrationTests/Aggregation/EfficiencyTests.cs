@@ -55,7 +55,7 @@ public sealed class EfficiencyTests
         var result = await one.Aggregator.ApplyAsync(Pull(Evening.AddHours(-1), 5), CancellationToken.None);
 
         Assert.Equal(3, result.Summary.Observations);
-        Assert.Equal(3, (await app.Get<SummaryMaterializer>().ReadAsync(PageId, result.Date, CancellationToken.None))!.ToSummary().Observations);
+        Assert.Equal(3, (await app.Get<ISummaryStore>().ReadDayAsync(PageId, result.Date, CancellationToken.None))!.ToSummary().Observations);
         var rows = await app.Get<ObservationReader>().ReadAsync(PageId, result.Date, result.Date, CancellationToken.None);
         Assert.Equal("2026-11-27T16:00:00.0000000+00:00", rows.PageOn(result.Date)!.ObservedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
     }
@@ -155,11 +155,12 @@ public sealed class EfficiencyTests
         var calendar = app.Get<LocalCalendar>();
         var topics = app.Get<TopicRules>();
         var cache = new DayRowsCache();
-        var reader = new ObservationReader(tables, cache);
-        var metaInsights = new MetaInsightStore(tables, options, time, NullLogger<MetaInsightStore>.Instance);
-        var materializer = new SummaryMaterializer(tables, reader, topics, new SummaryVersions(), calendar, NullLogger<SummaryMaterializer>.Instance, metaInsights);
-        var aggregator = new SnapshotAggregator(tables, new RawArchive(tables), reader, materializer, topics, cache, calendar, time, NullLogger<SnapshotAggregator>.Instance, metaInsights);
-        var summaries = new SummaryReader(app.Get<PageDirectory>(), calendar, tables, options);
+        var observations = new ObservationStore(tables, NullLogger<ObservationStore>.Instance);
+        var reader = new ObservationReader(observations, cache);
+        var metaDays = new MetaDays(new MetaDayStore(tables), options, time, NullLogger<MetaDays>.Instance);
+        var materializer = new SummaryMaterializer(new SummaryStore(tables), observations, reader, topics, new SummaryVersions(), calendar, NullLogger<SummaryMaterializer>.Instance, metaDays);
+        var aggregator = new SnapshotAggregator(new RawArchive(tables), observations, materializer, topics, cache, calendar, time, NullLogger<SnapshotAggregator>.Instance, metaDays);
+        var summaries = new SummaryReader(app.Get<PageDirectory>(), calendar, new SummaryStore(tables), options);
         requests.Clear();
         return (new CountedServices(aggregator, summaries), requests);
     }

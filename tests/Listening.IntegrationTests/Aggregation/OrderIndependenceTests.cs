@@ -2,6 +2,7 @@ using Listening.Core.Aggregation;
 using Listening.Core.Configuration;
 using Listening.Core.Pipeline;
 using Listening.Core.Contracts;
+using Listening.Core.Storage;
 using Listening.Core.Summaries;
 using Listening.IntegrationTests.Infrastructure;
 
@@ -83,7 +84,7 @@ public sealed class OrderIndependenceTests(OrderIndependenceTests.InOrderRun inO
         await using var app = await TestApp.StartAsync(Now);
         await ApplyAsync(app, inCaptureOrder ? arrival.OrderBy(s => s.CapturedAt) : arrival);
         var live = await TableDump.OfAsync(app);
-        var summary = await app.Get<SummaryMaterializer>().ReadAsync(page, new DateOnly(2026, 10, 24), CancellationToken.None);
+        var summary = await app.Get<ISummaryStore>().ReadDayAsync(page, new DateOnly(2026, 10, 24), CancellationToken.None);
         Assert.Equal(3, summary!.ToSummary().Observations);
 
         await app.Get<SnapshotReplay>().RunAsync(new DateOnly(2026, 10, 21), new DateOnly(2026, 10, 24), null, null, CancellationToken.None);

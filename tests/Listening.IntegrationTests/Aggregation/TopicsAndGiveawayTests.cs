@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Listening.Core.Configuration;
 using Listening.Core.Contracts;
+using Listening.Core.Storage;
 using Listening.Core.Summaries;
 using Listening.Functions;
 using Listening.IntegrationTests.Infrastructure;
@@ -106,16 +107,16 @@ public sealed class TopicsAndGiveawayTests
         await using var app = await TestApp.StartAsync(new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero), Configured);
         await OrderIndependenceTests.ApplyAsync(app, GiveawayMonth(postDay));
 
-        var reader = app.Get<SummaryMaterializer>();
-        var report = (await reader.ReadAsync(PageId, postDay.AddDays(30), CancellationToken.None))!.ToSummary();
+        var reader = app.Get<ISummaryStore>();
+        var report = (await reader.ReadDayAsync(PageId, postDay.AddDays(30), CancellationToken.None))!.ToSummary();
         var giveaway = Assert.Single(report.Giveaways);
         Assert.Equal(PageId + "_1", giveaway.PostId);
         Assert.Equal((1000L, 1054L, 54L, 1046L, 46L),
             (giveaway.FollowersBefore!.Value, giveaway.FollowersAfter3Days!.Value, giveaway.FollowersGained!.Value, giveaway.FollowersAfter30Days!.Value, giveaway.FollowersRetained!.Value));
         Assert.Equal(new DateTimeOffset(2026, 10, 10, 11, 0, 0, TimeSpan.FromHours(2)), giveaway.CreatedTime);
         Assert.StartsWith("GEWINNSPIEL", giveaway.Excerpt, StringComparison.Ordinal);
-        Assert.Empty((await reader.ReadAsync(PageId, postDay.AddDays(29), CancellationToken.None))!.ToSummary().Giveaways);
-        Assert.Empty((await reader.ReadAsync(PageId, postDay.AddDays(31), CancellationToken.None))!.ToSummary().Giveaways);
+        Assert.Empty((await reader.ReadDayAsync(PageId, postDay.AddDays(29), CancellationToken.None))!.ToSummary().Giveaways);
+        Assert.Empty((await reader.ReadDayAsync(PageId, postDay.AddDays(31), CancellationToken.None))!.ToSummary().Giveaways);
 
         // The public JSON names the fields as documented.
         var json = (await SummaryJsonAsync(app, "2026-11-09"))["pages"]![0]!["giveaways"]![0]!;

@@ -87,7 +87,7 @@ public sealed class MetaDayPipelineTests
     public async Task Insight_rows_end_the_same_whatever_the_order_and_number_of_deliveries()
     {
         await using var s = await GraphScenario.StartAsync();
-        var store = s.App.Get<MetaInsightStore>();
+        var store = s.App.Get<MetaDays>();
         var end = new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero);
         PageSnapshot Snapshot(string page, DateTimeOffset capturedAt, long value) => new()
         {
@@ -128,7 +128,7 @@ public sealed class MetaDayPipelineTests
     public async Task A_value_captured_while_its_day_was_running_never_reaches_a_summary()
     {
         await using var s = await GraphScenario.StartAsync();
-        var store = s.App.Get<MetaInsightStore>();
+        var store = s.App.Get<MetaDays>();
         var end = new DateTimeOffset(2026, 11, 27, 8, 0, 0, TimeSpan.Zero);
         await store.ApplyAsync(new PageSnapshot
         {

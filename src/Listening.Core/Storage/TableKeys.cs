@@ -1,0 +1,100 @@
+using System.Globalization;
+
+namespace Listening.Core.Storage;
+
+// Every key of the tables and its format, in one place (docs/data-model.md). Row keys that start with a day or a
+// time sort in time order, which is what lets a range query read days and DataRetention delete below one bound.
+
+/// <summary>
+/// A local or Meta day in a key: <c>yyyy-MM-dd</c>, invariant culture, always <see cref="Length"/> characters.
+/// The contracts' dates have their own helper (<c>Contracts.IsoDate</c>): the same text today, but a stored key must
+/// not change because a contract does.
+/// </summary>
+public static class DayKey
+{
+    public const int Length = 10;
+
+    private const string Pattern = "yyyy-MM-dd";
+
+    public static string Of(DateOnly date) => date.ToString(Pattern, CultureInfo.InvariantCulture);
+
+    /// <summary>The day a key starts with; throws <see cref="FormatException"/> when it does not start with one.</summary>
+    public static DateOnly Parse(ReadOnlySpan<char> key) =>
+        DateOnly.ParseExact(key[..Length], Pattern, CultureInfo.InvariantCulture);
+
+    /// <summary>Whether the whole key is a day (and which).</summary>
+    public static bool TryParse(string? key, out DateOnly date) =>
+        DateOnly.TryParseExact(key, Pattern, CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+}
+
+/// <summary>An instant in a key: UTC, sortable, with '-' in place of ':' (which keys may hold, but URLs of keys do not).</summary>
+public static class InstantKey
+{
+    /// <summary>To the tick (100 ns), ending in 'Z': <c>yyyy-MM-ddTHH-mm-ss.fffffffZ</c>.</summary>
+    public static string Of(DateTimeOffset instant) =>
+        instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture).Replace(':', '-');
+
+    /// <summary>To the second, <c>yyyy-MM-ddTHH-mm-ss</c>: every key of an instant before that second sorts below it.</summary>
+    public static string SecondOf(DateTimeOffset instant) =>
+        instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH-mm-ss", CultureInfo.InvariantCulture);
+}
+
+/// <summary>Row keys of the observations table: <c>{yyyy-MM-dd}_page</c> and <c>{yyyy-MM-dd}_post_{postId}</c>.</summary>
+public static class ObservationKeys
+{
+    public static string DayPrefix(DateOnly date) => DayKey.Of(date) + "_";
+
+    /// <summary>Exclusive upper bound of a day's row keys ('~' sorts after every key character we use).</summary>
+    public static string DayEnd(DateOnly date) => DayPrefix(date) + "~";
+
+    public static string Page(DateOnly date) => DayPrefix(date) + "page";
+
+    public static string Post(DateOnly date, string postId) => DayPrefix(date) + "post_" + postId;
+
+    public static DateOnly DateOf(string rowKey) => DayKey.Parse(rowKey);
+
+    public static bool IsPage(string rowKey) => rowKey.Length == 15 && rowKey.EndsWith("_page", StringComparison.Ordinal);
+
+    public static bool IsPost(string rowKey) => rowKey.Length > 16 && string.CompareOrdinal(rowKey, 10, "_post_", 0, 6) == 0;
+
+    /// <summary>The post id of a post row's key.</summary>
+    public static string PostIdOf(string rowKey) => rowKey[16..];
+}
+
+/// <summary>Row keys of the summaries table: the day, <c>yyyy-MM-dd</c> (PartitionKey = Page id).</summary>
+public static class SummaryKeys
+{
+    public static string Day(DateOnly date) => DayKey.Of(date);
+
+    /// <summary>The day of a summary row; false for any other row kept in the partition.</summary>
+    public static bool TryDateOf(string rowKey, out DateOnly date) => DayKey.TryParse(rowKey, out date);
+}
+
+/// <summary>Row keys of the metainsights table: <c>{yyyy-MM-dd}_{metric}</c>, the Meta date first (PartitionKey = Page id).</summary>
+public static class MetaDayKeys
+{
+    public static string Row(DateOnly metaDate, string metric) => DayKey.Of(metaDate) + "_" + metric;
+
+    /// <summary>Inclusive lower bound of the rows of <paramref name="metaDate"/> and the days after it.</summary>
+    public static string From(DateOnly metaDate) => DayKey.Of(metaDate);
+
+    /// <summary>Exclusive upper bound of the rows of <paramref name="metaDate"/> and the days before it.</summary>
+    public static string Through(DateOnly metaDate) => DayKey.Of(metaDate) + "_~";
+
+    public static DateOnly DateOf(string rowKey) => DayKey.Parse(rowKey);
+}
+
+/// <summary>Row keys of the rawsnapshots table: capture time (<see cref="InstantKey"/>), kind, part (PartitionKey = Page id).</summary>
+public static class RawArchiveKeys
+{
+    /// <summary>Marks the row key of a Page snapshot (Page fields and posts).</summary>
+    public const string PostsKind = "_posts_";
+
+    public static string Row(DateTimeOffset capturedAt, int part) =>
+        InstantKey.Of(capturedAt) + PostsKind + part.ToString("D3", CultureInfo.InvariantCulture);
+
+    /// <summary>A bound at whole seconds: every snapshot captured before <paramref name="instant"/>'s second sorts below it.</summary>
+    public static string Before(DateTimeOffset instant) => InstantKey.SecondOf(instant);
+
+    public static bool IsPageSnapshot(string rowKey) => rowKey.Contains(PostsKind, StringComparison.Ordinal);
+}

@@ -1,0 +1,97 @@
+using Listening.Core.Aggregation;
+using Listening.Core.Configuration;
+using Listening.Core.Contracts;
+using Listening.Core.Ingestion;
+using Listening.Core.Storage;
+using Listening.Core.Summaries;
+using Microsoft.Extensions.Options;
+using NSubstitute;
+
+namespace Listening.Core.Tests.Summaries;
+
+/// <summary>The reader's branches on what the store holds, without storage (the store's queries: the integration tests).</summary>
+public sealed class SummaryReaderTests
+{
+    private const string PageId = "104857600000001";
+    private static readonly DateOnly Day = SampleSummary.Day;
+    private readonly ISummaryStore _store = Substitute.For<ISummaryStore>();
+
+    [Fact]
+    public async Task A_day_without_its_own_summary_is_not_found_even_when_the_day_before_has_one()
+    {
+        Stores(Stored(Day.AddDays(-1), "before"));
+
+        Assert.Null(await Reader().ReadDayAsync(Day, null, CancellationToken.None));
+        await _store.Received(1).ReadRangeAsync(PageId, Day.AddDays(-1), Day, Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task The_change_against_the_day_before_is_taken_from_the_stored_day_before()
+    {
+        var before = SampleSummary.Page() with { Date = Day.AddDays(-1), Comments = 40, Shares = 7 };
+        Stores(Stored(Day.AddDays(-1), "before", before), Stored(Day, "day"));
+
+        var read = await Reader().ReadDayAsync(Day, null, CancellationToken.None);
+
+        var previous = Assert.Single(read!.Summary.Pages).PreviousDay!;
+        Assert.Equal(Day.AddDays(-1), previous.Date);
+        Assert.Equal(40, previous.Comments);
+        Assert.Equal(7, previous.Shares);
+        Assert.Equal(before.Reactions.Total, previous.Reactions);
+    }
+
+    [Fact]
+    public async Task A_summary_stored_without_milestones_gets_them_worked_out_when_read()
+    {
+        var stored = SampleSummary.Page() with { Milestones = null };
+        Stores(Stored(Day, "day", stored));
+
+        var page = Assert.Single((await Reader().ReadDayAsync(Day, null, CancellationToken.None))!.Summary.Pages);
+
+        Assert.NotNull(page.Milestones);
+        Assert.Equal(Milestones.Of(stored), page.Milestones);
+    }
+
+    [Fact]
+    public async Task The_validator_changes_with_the_day_before_and_stays_with_the_same_rows()
+    {
+        Stores(Stored(Day.AddDays(-1), "before-1"), Stored(Day, "day"));
+        var first = await Reader().ReadDayAsync(Day, null, CancellationToken.None);
+        var again = await Reader().ReadDayAsync(Day, null, CancellationToken.None);
+        Stores(Stored(Day.AddDays(-1), "before-2"), Stored(Day, "day"));
+        var changed = await Reader().ReadDayAsync(Day, null, CancellationToken.None);
+
+        Assert.Equal(first!.ETag, again!.ETag);
+        Assert.NotEqual(first.ETag, changed!.ETag);
+    }
+
+    [Fact]
+    public async Task A_period_with_stored_days_only_before_it_is_not_found()
+    {
+        var from = Day.AddDays(1);
+        var to = Day.AddDays(7);
+        Stores(Stored(Day, "day"));
+
+        Assert.Null(await Reader().ReadPeriodAsync(from, to, null, CancellationToken.None));
+        await _store.Received(1).ReadRangeAsync(PageId, from.AddDays(-7), to, Arg.Any<CancellationToken>());
+    }
+
+    private void Stores(params StoredSummary[] rows) =>
+        _store.ReadRangeAsync(PageId, Arg.Any<DateOnly>(), Arg.Any<DateOnly>(), Arg.Any<CancellationToken>())
+            .Returns(rows.ToList());
+
+    private static StoredSummary Stored(DateOnly date, string hash, PageDaySummary? summary = null) => new(date, new SummaryEntity
+    {
+        PartitionKey = PageId,
+        RowKey = DayKey.Of(date),
+        Json = SummaryEntity.Compress(summary ?? SampleSummary.Page() with { Date = date }),
+        Hash = hash,
+        Timestamp = new DateTimeOffset(2026, 11, 28, 5, 0, 0, TimeSpan.Zero),
+    });
+
+    private SummaryReader Reader()
+    {
+        var options = Options.Create(new ListeningOptions { Pages = [new PageOptions { Id = PageId, Name = "Kreis Soest", AccessToken = "token" }] });
+        return new SummaryReader(new PageDirectory(options), new LocalCalendar("Europe/Berlin"), _store, options);
+    }
+}
