@@ -21,7 +21,7 @@ public sealed partial class QueueHandlers(
     PagePuller puller,
     SnapshotAggregator aggregator,
     NotificationDispatcher dispatcher,
-    AlertDetector alerts,
+    SnapshotAlerts alerts,
     PoisonParking poison,
     PageDirectory pages,
     TimeProvider time,
