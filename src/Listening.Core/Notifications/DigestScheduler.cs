@@ -1,6 +1,4 @@
 using System.Globalization;
-using Azure;
-using Azure.Data.Tables;
 using Listening.Core.Configuration;
 using Listening.Core.Ingestion;
 using Listening.Core.Notifications.Alerts;
@@ -24,14 +22,12 @@ public sealed partial class DigestScheduler(
     PageDirectory pages,
     PageStateStore pageStates,
     IQueuePublisher queue,
-    ListeningTables tables,
+    IDigestMarkers markers,
     LocalCalendar calendar,
     TimeProvider time,
     IOptions<ListeningOptions> options,
     ILogger<DigestScheduler> logger)
 {
-    private const string MarkerPartition = "digest_scheduled";
-
     /// <summary>The date whose digest was queued by this run, or null when it is not time or it was queued before.</summary>
     public async Task<DateOnly?> RunAsync(CancellationToken cancellationToken)
     {
@@ -43,23 +39,15 @@ public sealed partial class DigestScheduler(
         }
 
         var date = DateOnly.FromDateTime(now.DateTime).AddDays(-1);
-        await tables.EnsureCreatedAsync(cancellationToken);
-        var rowKey = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var marker = await tables.NotificationLog.GetEntityIfExistsAsync<TableEntity>(MarkerPartition, rowKey, cancellationToken: cancellationToken);
-        if (marker.HasValue)
+        if (await markers.WasQueuedAsync(date, cancellationToken))
         {
             return null;
         }
 
         await queue.PublishAsync(await BuildAsync(date, cancellationToken), cancellationToken);
-        try
-        {
-            await tables.NotificationLog.AddEntityAsync(new TableEntity(MarkerPartition, rowKey), cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            // Queued twice by overlapping runs: the dispatcher's dedupe drops the second.
-        }
+
+        // False when overlapping runs queued it twice: the dispatcher's dedupe drops the second.
+        await markers.TryMarkQueuedAsync(date, cancellationToken);
 
         LogQueued(logger, date);
         return date;

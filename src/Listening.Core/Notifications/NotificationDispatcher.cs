@@ -1,7 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using Azure;
-using Azure.Data.Tables;
 using Listening.Core.Configuration;
 using Listening.Core.Contracts;
 using Listening.Core.Storage;
@@ -21,8 +17,8 @@ namespace Listening.Core.Notifications;
 public sealed partial class NotificationDispatcher(
     TeamsWebhookSender sender,
     TeamsChannels channels,
-    ListeningTables tables,
-    QueuePublisher queues,
+    IDeliveryLog deliveries,
+    INotificationRetries retries,
     IOptions<ListeningOptions> options,
     TimeProvider time,
     ILogger<NotificationDispatcher> logger)
@@ -59,10 +55,7 @@ public sealed partial class NotificationDispatcher(
         }
 
         var delay = Backoff(attempt, options.Value.Teams.RetryBaseSeconds, report.Failures.Max(f => f.RetryAfter));
-        var queue = await queues.QueueAsync(options.Value.Queues.Notifications, cancellationToken);
-        await queue.SendMessageAsync(
-            MessageCodec.Encode(message with { Attempt = attempt, LastError = reason }),
-            visibilityTimeout: delay, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: cancellationToken);
+        await retries.SendLaterAsync(message with { Attempt = attempt, LastError = reason }, delay, cancellationToken);
         LogRetrying(logger, message.Kind, message.Key, attempt, delay.TotalSeconds, reason);
         return DeliveryOutcome.Retrying;
     }
@@ -99,7 +92,6 @@ public sealed partial class NotificationDispatcher(
     public async Task<DeliveryReport> DeliverAsync(NotificationMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        await tables.EnsureCreatedAsync(cancellationToken);
         var route = channels.RouteFor(message.Kind, message.Channel);
         var results = new List<(string Channel, DeliveryOutcome Outcome)>();
         var failures = new List<TeamsDeliveryException>();
@@ -121,10 +113,7 @@ public sealed partial class NotificationDispatcher(
                 continue;
             }
 
-            var partition = "sent_" + channel.Name;
-            var rowKey = DedupeKey(message.Key);
-            var existing = await tables.NotificationLog.GetEntityIfExistsAsync<TableEntity>(partition, rowKey, cancellationToken: cancellationToken);
-            if (existing.HasValue)
+            if (await deliveries.WasSentAsync(channel.Name, message.Key, cancellationToken))
             {
                 LogDuplicate(logger, message.Kind, message.Key, channel.Name);
                 results.Add((channel.Name, DeliveryOutcome.AlreadySent));
@@ -144,7 +133,9 @@ public sealed partial class NotificationDispatcher(
                 continue;
             }
 
-            await RecordAsync(partition, rowKey, message, cancellationToken);
+            // False when a parallel delivery of a duplicate got there first; Teams may show this one twice, which
+            // is the price of a webhook that has no idempotency key.
+            await deliveries.TryRecordSentAsync(channel.Name, message.Key, message.Kind, time.GetUtcNow(), message.Attempt + 1, cancellationToken);
             LogSent(logger, message.Kind, message.Key, channel.Name, message.Attempt + 1);
             results.Add((channel.Name, DeliveryOutcome.Sent));
         }
@@ -153,12 +144,8 @@ public sealed partial class NotificationDispatcher(
     }
 
     /// <summary>Whether a notification with this key went to the channel.</summary>
-    public async Task<bool> WasSentAsync(string channel, string key, CancellationToken cancellationToken)
-    {
-        await tables.EnsureCreatedAsync(cancellationToken);
-        var existing = await tables.NotificationLog.GetEntityIfExistsAsync<TableEntity>("sent_" + channel, DedupeKey(key), select: ["PartitionKey"], cancellationToken: cancellationToken);
-        return existing.HasValue;
-    }
+    public Task<bool> WasSentAsync(string channel, string key, CancellationToken cancellationToken) =>
+        deliveries.WasSentAsync(channel, key, cancellationToken);
 
     /// <summary>Exponential (30 s, 1 min, 2 min, … by default) with ±20 % jitter, never shorter than Retry-After, at most an hour.</summary>
     internal static TimeSpan Backoff(int attempt, double baseSeconds, TimeSpan? retryAfter)
@@ -167,29 +154,6 @@ public sealed partial class NotificationDispatcher(
         var jittered = exponential * (0.8 + (Random.Shared.NextDouble() * 0.4));
         var wait = retryAfter is { } after && after > jittered ? after : jittered;
         return wait > MaxBackoff ? MaxBackoff : wait;
-    }
-
-    /// <summary>Keys may hold characters a RowKey cannot; a hash keeps them stable and valid.</summary>
-    internal static string DedupeKey(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-
-    private async Task RecordAsync(string partition, string rowKey, NotificationMessage message, CancellationToken cancellationToken)
-    {
-        var record = new TableEntity(partition, rowKey)
-        {
-            ["Key"] = message.Key,
-            ["Kind"] = message.Kind,
-            ["SentAt"] = time.GetUtcNow(),
-            ["Attempt"] = message.Attempt + 1,
-        };
-        try
-        {
-            await tables.NotificationLog.AddEntityAsync(record, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            // A parallel delivery of a duplicate got there first; Teams may show this one twice, which is the
-            // price of a webhook that has no idempotency key.
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sent {Kind} notification {Key} to channel {Channel} (attempt {Attempt})")]

@@ -130,9 +130,22 @@ public static class ListeningServiceCollectionExtensions
         services.AddTransient<DigestScheduler>();
         services.AddTransient<NotificationDispatcher>();
         services.AddTransient<TeamsChannels>();
+        services.AddTransient<IDeliveryLog, DeliveryLog>();
+        services.AddTransient<IDigestMarkers, DigestMarkers>();
+        services.AddTransient<INotificationRetries, NotificationRetries>();
+        services.AddTransient<IAlertHistory, AlertHistory>();
+        services.AddTransient<ICrisisStateStore, CrisisStateStore>();
+        services.AddTransient<IAlertBaselines, AlertBaselines>();
         services.AddTransient<Notifications.Alerts.AlertLog>();
         services.AddTransient<Notifications.Alerts.CrisisMode>();
-        services.AddTransient<Notifications.Alerts.AlertDetector>();
+
+        // The snapshot alerts run in this order: crisis mode first (its state lowers the others' thresholds), then
+        // the rest in the order their alerts have always been raised.
+        services.AddTransient<Notifications.Alerts.IAlertDetector, Notifications.Alerts.CrisisDetector>();
+        services.AddTransient<Notifications.Alerts.IAlertDetector, Notifications.Alerts.MilestoneDetector>();
+        services.AddTransient<Notifications.Alerts.IAlertDetector, Notifications.Alerts.TakeOffDetector>();
+        services.AddTransient<Notifications.Alerts.IAlertDetector, Notifications.Alerts.NegativeSurgeDetector>();
+        services.AddTransient<Notifications.Alerts.SnapshotAlerts>();
         services.AddTransient<Notifications.Alerts.PipelineWatch>();
         services.AddTransient<Health.HealthReporter>();
         services.AddTransient<SummaryEndpoint>();

@@ -22,7 +22,7 @@ public sealed partial class QueueHandlers(
     IngestionAlerts ingestionAlerts,
     SnapshotAggregator aggregator,
     NotificationDispatcher dispatcher,
-    AlertDetector alerts,
+    SnapshotAlerts alerts,
     PoisonParking poison,
     PageDirectory pages,
     TimeProvider time,

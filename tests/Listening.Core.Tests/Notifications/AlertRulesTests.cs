@@ -14,7 +14,7 @@ public sealed class AlertRulesTests
     [InlineData("Hochwasser an der Ruhr: Pegel steigt", "Hochwasser")]
     public void Crisis_keyword_is_found_in_any_case_and_inside_compounds(string text, string expected)
     {
-        Assert.Equal(expected, AlertDetector.CrisisKeyword(text, Keywords));
+        Assert.Equal(expected, CrisisDetector.Keyword(text, Keywords));
     }
 
     [Theory]
@@ -23,7 +23,7 @@ public sealed class AlertRulesTests
     [InlineData(null)]
     public void Ordinary_posts_have_no_crisis_keyword(string? text)
     {
-        Assert.Null(AlertDetector.CrisisKeyword(text, Keywords));
+        Assert.Null(CrisisDetector.Keyword(text, Keywords));
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class AlertRulesTests
     {
         var thresholds = new MilestoneAlertOptions().EffectiveThresholds();
 
-        Assert.Equal(expected, AlertDetector.CrossedMilestone(before, now, thresholds));
+        Assert.Equal(expected, MilestoneDetector.Crossed(before, now, thresholds));
     }
 
     [Fact]
@@ -65,14 +65,14 @@ public sealed class AlertRulesTests
     [InlineData(new long[0], 0.0)]
     public void Median_of_odd_and_even_counts(long[] values, double expected)
     {
-        Assert.Equal(expected, AlertDetector.Median(values));
+        Assert.Equal(expected, TakeOffDetector.Median(values));
     }
 
     [Fact]
     public void Z_score_floors_the_deviation_of_a_flat_baseline()
     {
         // Every baseline day at 3 %: without a floor, 4 % would be infinitely unusual.
-        Assert.Equal(0.5, AlertDetector.ZScore(0.04, [0.03, 0.03, 0.03], 0.02), 6);
-        Assert.True(AlertDetector.ZScore(0.40, [0.03, 0.04, 0.02, 0.03], 0.02) > 3);
+        Assert.Equal(0.5, NegativeSurgeDetector.ZScore(0.04, [0.03, 0.03, 0.03], 0.02), 6);
+        Assert.True(NegativeSurgeDetector.ZScore(0.40, [0.03, 0.04, 0.02, 0.03], 0.02) > 3);
     }
 }

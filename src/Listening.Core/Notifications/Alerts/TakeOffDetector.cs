@@ -1,0 +1,131 @@
+using Listening.Core.Aggregation;
+using Listening.Core.Configuration;
+using Listening.Core.Storage;
+using Listening.Core.Summaries;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Listening.Core.Notifications.Alerts;
+
+/// <summary>
+/// A post taking off: within its first hours it has far more reactions than the earlier posts of the baseline
+/// window had in the end (their median). Crisis mode lowers the floor and the factor.
+/// </summary>
+public sealed partial class TakeOffDetector(
+    AlertLog log,
+    IAlertBaselines baselines,
+    LocalCalendar calendar,
+    IOptions<ListeningOptions> options,
+    ILogger<TakeOffDetector> logger) : IAlertDetector
+{
+    /// <summary>Fewer earlier posts than this give no median to compare with.</summary>
+    public const int MinBaselinePosts = 5;
+
+    private TakeOffAlertOptions Rules => options.Value.Alerts.TakeOff;
+
+    public static double Median(IReadOnlyList<long> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 0)
+        {
+            return 0;
+        }
+
+        var sorted = values.Order().ToList();
+        var mid = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2.0;
+    }
+
+    public async Task DetectAsync(SnapshotAlertRun run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var rules = Rules;
+        if (!rules.Enabled)
+        {
+            return;
+        }
+
+        var snapshot = run.Snapshot;
+        var factor = run.ThresholdFactor(options.Value.Alerts);
+        var window = TimeSpan.FromHours(rules.WindowHours);
+        var floor = rules.MinReactions * factor;
+        var candidates = snapshot.Posts
+            .Where(p => p.CreatedTime <= snapshot.CapturedAt && snapshot.CapturedAt - p.CreatedTime <= window && p.Reactions.Total >= floor)
+            .ToList();
+        if (candidates.Count == 0)
+        {
+            return;
+        }
+
+        IReadOnlyList<long>? baseline = null;
+        foreach (var post in candidates)
+        {
+            var key = $"takeoff:{snapshot.PageId}:{post.Id}";
+            if (await log.WasRaisedAsync(key, cancellationToken))
+            {
+                continue;
+            }
+
+            baseline ??= await ReactionBaselineAsync(snapshot.PageId, snapshot.CapturedAt, run.Result.Date, window, cancellationToken);
+            if (baseline.Count < MinBaselinePosts)
+            {
+                LogNoBaseline(logger, snapshot.PageId, baseline.Count);
+                return;
+            }
+
+            var median = Median(baseline);
+            var threshold = Math.Max(floor, rules.Factor * factor * median);
+            if (post.Reactions.Total <= threshold)
+            {
+                continue;
+            }
+
+            var hours = Math.Max(1, (int)Math.Ceiling((snapshot.CapturedAt - post.CreatedTime).TotalHours));
+            var ratio = median > 0 ? post.Reactions.Total / median : 0;
+            var alert = new Alert
+            {
+                Kind = AlertKinds.TakeOff,
+                Key = key,
+                PageId = snapshot.PageId,
+                PageName = snapshot.PageName,
+                Demo = snapshot.Demo,
+                Severity = AlertSeverity.Good,
+                Title = "Ein Beitrag hebt ab",
+                Text = $"Der Beitrag vom {When(post.CreatedTime)} hat in {(hours == 1 ? "der ersten Stunde" : $"den ersten {hours} Stunden")} "
+                    + $"{GermanFormat.Number(post.Reactions.Total)} Reaktionen – "
+                    + (median > 0 ? $"{ratio.ToString("0.0", GermanFormat.Culture)}-mal so viele, wie ein Beitrag der letzten {rules.BaselineDays} Tage im Mittel (Median {GermanFormat.Number((long)Math.Round(median))}) insgesamt bekam" : "weit mehr als sonst")
+                    + (run.InCrisis ? " (Krisenmodus: niedrigere Schwelle)" : "")
+                    + $". „{DigestCardBuilder.Shorten(PageDaySummaryBuilder.Excerpt(post.Message), 200)}“",
+                Facts =
+                [
+                    new("Reaktionen", GermanFormat.Number(post.Reactions.Total)),
+                    new("Kommentare", GermanFormat.Number(post.Comments)),
+                    new("Mal geteilt", GermanFormat.Number(post.Shares)),
+                ],
+                Link = post.Permalink,
+                LinkTitle = "Beitrag öffnen",
+                RaisedAt = snapshot.CapturedAt,
+            };
+            if (await log.RaiseAsync(alert, cancellationToken))
+            {
+                run.Raised.Add(alert.Key);
+            }
+        }
+    }
+
+    /// <summary>Reactions of each earlier post of the baseline window, as last observed; posts still in their first hours are left out.</summary>
+    private async Task<IReadOnlyList<long>> ReactionBaselineAsync(string pageId, DateTimeOffset capturedAt, DateOnly date, TimeSpan window, CancellationToken cancellationToken)
+    {
+        var rows = await baselines.PostReactionsAsync(pageId, date.AddDays(-Rules.BaselineDays), date, cancellationToken);
+        var since = capturedAt.AddDays(-Rules.BaselineDays);
+        return [.. rows
+            .Where(p => p.CreatedTime >= since && p.CreatedTime < capturedAt - window)
+            .GroupBy(p => p.PostId, StringComparer.Ordinal)
+            .Select(g => g.MaxBy(p => p.RowKey, StringComparer.Ordinal)!.Reactions)];
+    }
+
+    private string When(DateTimeOffset instant) => GermanFormat.DateTime(calendar.ToLocal(instant));
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Page {PageId} has only {Count} baseline values; no take-off or surge alert yet")]
+    private static partial void LogNoBaseline(ILogger logger, string pageId, int count);
+}

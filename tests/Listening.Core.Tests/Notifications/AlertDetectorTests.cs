@@ -1,0 +1,190 @@
+using Listening.Core.Aggregation;
+using Listening.Core.Configuration;
+using Listening.Core.Contracts;
+using Listening.Core.Notifications;
+using Listening.Core.Notifications.Alerts;
+using Listening.Core.Pipeline;
+using Listening.Core.Storage;
+using Listening.Core.Tests.Summaries;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using NSubstitute;
+
+namespace Listening.Core.Tests.Notifications;
+
+/// <summary>One test per snapshot alert detector, against substituted stores: what it raises and under which key.</summary>
+public sealed class AlertDetectorTests
+{
+    private const string PageId = "104857600000001";
+
+    /// <summary>10:00 Uhr Berlin time on the sample day.</summary>
+    private static readonly DateTimeOffset Captured = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
+
+    private readonly IAlertHistory _history = Substitute.For<IAlertHistory>();
+    private readonly IQueuePublisher _queue = Substitute.For<IQueuePublisher>();
+    private readonly IAlertBaselines _baselines = Substitute.For<IAlertBaselines>();
+    private readonly ICrisisStateStore _crisis = Substitute.For<ICrisisStateStore>();
+    private readonly LocalCalendar _calendar = new("Europe/Berlin");
+    private readonly IOptions<ListeningOptions> _options = Options.Create(new ListeningOptions
+    {
+        PublicBaseUrl = "https://listening.example.org",
+        Pages = [new PageOptions { Id = PageId, AccessToken = "token" }],
+    });
+
+    public AlertDetectorTests()
+    {
+        _history.TryRecordAsync(default!, default).ReturnsForAnyArgs(true);
+
+        // Crisis state as if nothing was stored: the decision runs against an empty row and is written.
+        _crisis.UpdateAsync(default!, default(Func<CrisisStateEntity?, (CrisisStateEntity?, (CrisisStateEntity, bool))>)!, default)
+            .ReturnsForAnyArgs(call => call.ArgAt<Func<CrisisStateEntity?, (CrisisStateEntity?, (CrisisStateEntity, bool))>>(1)(null).Item2);
+    }
+
+    [Fact]
+    public async Task A_keyword_in_a_new_post_starts_crisis_mode_and_raises_it_once()
+    {
+        var post = Post("p1", Captured.AddMinutes(-30), reactions: 3, message: "Unwetterwarnung für den Kreis: bitte zu Hause bleiben.");
+        var run = Run(Snapshot(post), Summary());
+
+        await new CrisisDetector(Log(), new CrisisMode(_crisis), _calendar, _options).DetectAsync(run, CancellationToken.None);
+
+        Assert.Equal([$"crisis:{PageId}:p1"], run.Raised);
+        Assert.True(run.InCrisis);
+        Assert.Equal(Captured.AddMinutes(-30) + TimeSpan.FromHours(_options.Value.Alerts.Crisis.DurationHours), run.Crisis!.Until);
+        var sent = await SentAsync();
+        Assert.Equal(AlertKinds.Crisis, sent.Kind);
+        Assert.Contains("Krisenmodus an: Kreis Soest", Card(sent), StringComparison.Ordinal);
+        Assert.Contains("„Unwetter“", Card(sent), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Followers_passing_a_threshold_raise_a_milestone_with_the_summary_link()
+    {
+        var summary = Summary() with { Followers = new CounterChange(1_003, 5), Likes = new CounterChange(900, 1) };
+        var run = Run(Snapshot(), summary);
+
+        await new MilestoneDetector(Log(), Cards(), _options).DetectAsync(run, CancellationToken.None);
+
+        Assert.Equal([$"milestone:{PageId}:followers:1000"], run.Raised);
+        var card = Card(await SentAsync());
+        Assert.Contains("Meilenstein: 1.000 Follower", card, StringComparison.Ordinal);
+        Assert.Contains("https://listening.example.org/api/summaries/2026-11-27", card, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_young_post_far_above_the_median_takes_off()
+    {
+        _baselines.PostReactionsAsync(PageId, SampleSummary.Day.AddDays(-30), SampleSummary.Day, Arg.Any<CancellationToken>())
+            .Returns([.. Enumerable.Range(1, 5).SelectMany(i => new[]
+            {
+                // Each earlier post seen on two days: the later row counts.
+                new PostReactionsSeen($"old{i}", $"2026-11-1{i}_post_old{i}", Captured.AddDays(-10 - i), 1_000),
+                new PostReactionsSeen($"old{i}", $"2026-11-2{i}_post_old{i}", Captured.AddDays(-10 - i), 20),
+            })]);
+        var run = Run(Snapshot(Post("young", Captured.AddMinutes(-50), reactions: 100)), Summary());
+
+        await new TakeOffDetector(Log(), _baselines, _calendar, _options, NullLogger<TakeOffDetector>.Instance).DetectAsync(run, CancellationToken.None);
+
+        Assert.Equal([$"takeoff:{PageId}:young"], run.Raised);
+        var card = Card(await SentAsync());
+        Assert.Contains("in der ersten Stunde 100 Reaktionen – 5,0-mal so viele", card, StringComparison.Ordinal);
+        Assert.Contains("(Median 20)", card, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_day_of_angry_reactions_far_above_the_usual_share_is_a_negative_surge()
+    {
+        var usual = Enumerable.Range(1, 4)
+            .Select(i => SampleSummary.DayOf(SampleSummary.Day.AddDays(-i), 1_000, 0, likes: 100 + i, comments: 5) with
+            {
+                Reactions = new ReactionCounts { Like = 100 + i, Angry = 2 },
+            })
+            .ToList();
+        _baselines.DaySummariesAsync(PageId, SampleSummary.Day.AddDays(-7), SampleSummary.Day, Arg.Any<CancellationToken>()).Returns(usual);
+        var today = Summary() with
+        {
+            Reactions = new ReactionCounts { Like = 60, Angry = 30, Sad = 10 },
+            Comments = 5,
+            Posts = [SampleSummary.PostOn(SampleSummary.Day, "bad", like: 10) with { Reactions = new ReactionCounts { Angry = 30 } }],
+        };
+        var run = Run(Snapshot(), today);
+
+        await new NegativeSurgeDetector(Log(), _baselines, Cards(), _options, NullLogger<NegativeSurgeDetector>.Instance).DetectAsync(run, CancellationToken.None);
+
+        Assert.Equal([$"negative-surge:{PageId}:2026-11-27:reactions"], run.Raised);
+        var card = Card(await SentAsync());
+        Assert.Contains("Ungewöhnlich viele negative Reaktionen", card, StringComparison.Ordinal);
+        Assert.Contains("https://www.facebook.com/104857600000001/posts/bad", card, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_detectors_run_in_their_order_and_not_at_all_for_an_old_snapshot()
+    {
+        var calls = new List<string>();
+        var first = Substitute.For<IAlertDetector>();
+        var second = Substitute.For<IAlertDetector>();
+        first.DetectAsync(default!, default).ReturnsForAnyArgs(_ => { calls.Add("first"); return Task.CompletedTask; });
+        second.DetectAsync(default!, default).ReturnsForAnyArgs(_ => { calls.Add("second"); return Task.CompletedTask; });
+        var time = new FakeTimeProvider(Captured.AddMinutes(5));
+        var alerts = new SnapshotAlerts([first, second], time, _options, NullLogger<SnapshotAlerts>.Instance);
+
+        await alerts.DetectAsync(Snapshot(), Result(Summary()), CancellationToken.None);
+        time.Advance(TimeSpan.FromHours(_options.Value.Alerts.MaxSnapshotAgeHours));
+        await alerts.DetectAsync(Snapshot(), Result(Summary()), CancellationToken.None);
+
+        Assert.Equal(["first", "second"], calls);
+    }
+
+    [Fact]
+    public void The_composition_root_registers_crisis_mode_first_and_the_rest_in_their_old_order()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" }).Build();
+        var services = new ServiceCollection().AddListening(configuration);
+
+        var detectors = services.Where(d => d.ServiceType == typeof(IAlertDetector)).Select(d => d.ImplementationType).ToList();
+
+        Assert.Equal([typeof(CrisisDetector), typeof(MilestoneDetector), typeof(TakeOffDetector), typeof(NegativeSurgeDetector)], detectors);
+    }
+
+    private AlertLog Log() => new(_history, _queue, _calendar, NullLogger<AlertLog>.Instance);
+
+    private DigestCardBuilder Cards() => new(_options);
+
+    private async Task<NotificationMessage> SentAsync()
+    {
+        var call = Assert.Single(_queue.ReceivedCalls());
+        await _history.Received(1).TryRecordAsync(Arg.Is<RaisedAlertEntity>(r => r.Key == ((NotificationMessage)call.GetArguments()[0]!).Key), Arg.Any<CancellationToken>());
+        return (NotificationMessage)call.GetArguments()[0]!;
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static string Card(NotificationMessage message) => message.Payload.ToJsonString(Readable);
+
+    private static SnapshotAlertRun Run(PageSnapshot snapshot, PageDaySummary summary) => new(snapshot, Result(summary));
+
+    private static AggregationResult Result(PageDaySummary summary) => new(PageId, summary.Date, 1, summary, null);
+
+    private static PageDaySummary Summary() => SampleSummary.Page() with { Followers = new CounterChange(52_000, 0), Likes = new CounterChange(48_310, 0) };
+
+    private static PageSnapshot Snapshot(params PostObservation[] posts) => new()
+    {
+        PageId = PageId,
+        PageName = "Kreis Soest",
+        CapturedAt = Captured,
+        Posts = posts,
+    };
+
+    private static PostObservation Post(string id, DateTimeOffset created, long reactions, string? message = null) => new()
+    {
+        Id = id,
+        CreatedTime = created,
+        Permalink = "https://www.facebook.com/104857600000001/posts/" + id,
+        Message = message ?? "Beitrag " + id,
+        Reactions = new ReactionCounts { Like = reactions },
+    };
+}
