@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Listening.Core.Notifications.Teams;
 
 namespace Listening.Cli;
 
@@ -99,7 +100,7 @@ internal static class CliHost
         var first = all.FirstOrDefault(e => e is not AggregateException) ?? exception;
         return first switch
         {
-            Core.Notifications.TeamsDeliveryException or HttpRequestException or InvalidOperationException or IOException
+            Core.Notifications.Teams.TeamsDeliveryException or HttpRequestException or InvalidOperationException or IOException
                 => ("Failed: " + OneLine(first.Message), 1),
             _ => ($"Failed unexpectedly ({first.GetType().Name}): {OneLine(first.Message)}", 1),
         };

@@ -4,6 +4,7 @@ using Listening.Core.Notifications;
 using Listening.Core.Notifications.Alerts;
 using Microsoft.Extensions.DependencyInjection;
 using Listening.Core.Contracts;
+using Listening.Core.Notifications.Teams;
 
 namespace Listening.Cli;
 

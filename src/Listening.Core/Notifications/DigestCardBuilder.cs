@@ -3,6 +3,7 @@ using Listening.Core.Configuration;
 using Listening.Core.Summaries;
 using Microsoft.Extensions.Options;
 using Listening.Core.Contracts;
+using Listening.Core.Notifications.Teams;
 
 namespace Listening.Core.Notifications;
 
@@ -44,10 +45,7 @@ public sealed class DigestCardBuilder(IOptions<ListeningOptions> options)
         return card!;
     }
 
-    public string? SummaryLink(DateOnly date) =>
-        string.IsNullOrWhiteSpace(options.Value.PublicBaseUrl)
-            ? null
-            : $"{options.Value.PublicBaseUrl.TrimEnd('/')}/api/summaries/{date:yyyy-MM-dd}";
+    public string? SummaryLink(DateOnly date) => TeamsLinks.Summary(options.Value.PublicBaseUrl, date);
 
     /// <summary>Bytes of the card as <see cref="WorkflowsPayload.Validate"/> counts them (non-ASCII escaped).</summary>
     public static int SizeOf(JsonObject card)
@@ -266,7 +264,7 @@ public sealed class DigestCardBuilder(IOptions<ListeningOptions> options)
     private static JsonObject Post(PostDaySummary post, string timeZone, int excerptLength)
     {
         var inlines = new JsonArray();
-        var excerpt = Shorten(TeamsText.Plain(post.Excerpt), excerptLength);
+        var excerpt = TeamsText.Shorten(TeamsText.Plain(post.Excerpt), excerptLength);
         if (excerpt.Length > 0)
         {
             inlines.Add(new JsonObject { ["type"] = "TextRun", ["text"] = excerpt + " " });
@@ -303,34 +301,6 @@ public sealed class DigestCardBuilder(IOptions<ListeningOptions> options)
             ["wrap"] = true,
         });
         return new JsonObject { ["type"] = "Container", ["spacing"] = "Small", ["items"] = items };
-    }
-
-    /// <summary>At most <paramref name="length"/> characters, cut at a word where possible and never inside a surrogate pair.</summary>
-    internal static string Shorten(string text, int length)
-    {
-        if (length <= 0 || string.IsNullOrWhiteSpace(text))
-        {
-            return "";
-        }
-
-        if (text.Length <= length)
-        {
-            return text;
-        }
-
-        var cut = text[..(length - 1)];
-        if (char.IsHighSurrogate(cut[^1]))
-        {
-            cut = cut[..^1];
-        }
-
-        var space = cut.LastIndexOf(' ');
-        if (space > length / 2)
-        {
-            cut = cut[..space];
-        }
-
-        return cut.TrimEnd(' ', '–', '-', ',', ';', ':') + "…";
     }
 
     private static string WithChange(long value, long? before) =>

@@ -7,6 +7,7 @@ using Listening.Core.Storage;
 using Listening.Core.Summaries;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Listening.Core.Notifications.Teams;
 
 namespace Listening.Core.Notifications;
 

@@ -3,6 +3,7 @@ using Listening.Core.Contracts;
 using Listening.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Listening.Core.Notifications.Teams;
 
 namespace Listening.Core.Notifications;
 

@@ -4,6 +4,7 @@ using Listening.Core.Notifications;
 using Listening.Core.Notifications.Alerts;
 using Listening.Core.Tests.Summaries;
 using Microsoft.Extensions.Options;
+using Listening.Core.Notifications.Teams;
 
 namespace Listening.Core.Tests.Notifications;
 

@@ -66,7 +66,7 @@ public sealed class AlertDetectorTests
         var summary = Summary() with { Followers = new CounterChange(1_003, 5), Likes = new CounterChange(900, 1) };
         var run = Run(Snapshot(), summary);
 
-        await new MilestoneDetector(Log(), Cards(), _options).DetectAsync(run, CancellationToken.None);
+        await new MilestoneDetector(Log(), _options).DetectAsync(run, CancellationToken.None);
 
         Assert.Equal([$"milestone:{PageId}:followers:1000"], run.Raised);
         var card = Card(await SentAsync());
@@ -112,7 +112,7 @@ public sealed class AlertDetectorTests
         };
         var run = Run(Snapshot(), today);
 
-        await new NegativeSurgeDetector(Log(), _baselines, Cards(), _options, NullLogger<NegativeSurgeDetector>.Instance).DetectAsync(run, CancellationToken.None);
+        await new NegativeSurgeDetector(Log(), _baselines, _options, NullLogger<NegativeSurgeDetector>.Instance).DetectAsync(run, CancellationToken.None);
 
         Assert.Equal([$"negative-surge:{PageId}:2026-11-27:reactions"], run.Raised);
         var card = Card(await SentAsync());

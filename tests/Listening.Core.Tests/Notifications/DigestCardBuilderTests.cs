@@ -5,6 +5,7 @@ using Listening.Core.Contracts;
 using Listening.Core.Summaries;
 using Listening.Core.Tests.Summaries;
 using Microsoft.Extensions.Options;
+using Listening.Core.Notifications.Teams;
 
 namespace Listening.Core.Tests.Notifications;
 

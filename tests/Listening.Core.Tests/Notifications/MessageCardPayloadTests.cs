@@ -3,6 +3,7 @@ using Listening.Core.Configuration;
 using Listening.Core.Notifications;
 using Listening.Core.Tests.Summaries;
 using Microsoft.Extensions.Options;
+using Listening.Core.Notifications.Teams;
 
 namespace Listening.Core.Tests.Notifications;
 

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using NSubstitute;
+using Listening.Core.Notifications.Teams;
 
 namespace Listening.Core.Tests.Notifications;
 

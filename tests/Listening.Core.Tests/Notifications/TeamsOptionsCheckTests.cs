@@ -3,6 +3,7 @@ using Listening.Core.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Listening.Core.Notifications.Teams;
 
 namespace Listening.Core.Tests.Notifications;
 
@@ -32,7 +33,7 @@ public sealed class TeamsOptionsCheckTests
         var options = new ListeningOptions();
         configuration.GetSection(ListeningOptions.SectionName).Bind(options);
 
-        var channels = new Core.Notifications.TeamsChannels(Options.Create(options));
+        var channels = new Core.Notifications.Teams.TeamsChannels(Options.Create(options));
 
         Assert.Equal(["krisenstab", "default"], channels.RouteFor("crisis", "default"));
         Assert.Equal(["default"], channels.RouteFor("milestone", "default"));

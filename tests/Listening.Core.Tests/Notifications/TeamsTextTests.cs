@@ -6,6 +6,7 @@ using Listening.Core.Summaries;
 using Listening.Core.Tests.Summaries;
 using Microsoft.Extensions.Options;
 using Listening.Core.Contracts;
+using Listening.Core.Notifications.Teams;
 
 namespace Listening.Core.Tests.Notifications;
 

@@ -9,6 +9,7 @@ using Listening.IntegrationTests.Infrastructure;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Listening.Core.Configuration;
+using Listening.Core.Notifications.Teams;
 
 namespace Listening.IntegrationTests.Facebook;
 

@@ -4,6 +4,7 @@ using Listening.Core.Storage;
 using Listening.Core.Summaries;
 using Listening.IntegrationTests.Infrastructure;
 using Listening.Core.Aggregation;
+using Listening.Core.Notifications.Teams;
 
 namespace Listening.IntegrationTests.Teams;
 

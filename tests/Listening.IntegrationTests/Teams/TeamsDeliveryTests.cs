@@ -5,6 +5,7 @@ using Listening.Core.Contracts;
 using Listening.Core.Storage;
 using Listening.Functions;
 using Listening.IntegrationTests.Infrastructure;
+using Listening.Core.Notifications.Teams;
 
 namespace Listening.IntegrationTests.Teams;
 

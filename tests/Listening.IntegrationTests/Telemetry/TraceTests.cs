@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Trace;
+using Listening.Core.Notifications.Teams;
 
 namespace Listening.IntegrationTests.Telemetry;
 

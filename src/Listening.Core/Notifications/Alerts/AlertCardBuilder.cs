@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Listening.Core.Summaries;
+using Listening.Core.Notifications.Teams;
 
 namespace Listening.Core.Notifications.Alerts;
 
@@ -58,7 +59,7 @@ public static class AlertCardBuilder
             new JsonObject
             {
                 ["type"] = "RichTextBlock",
-                ["inlines"] = new JsonArray(new JsonObject { ["type"] = "TextRun", ["text"] = DigestCardBuilder.Shorten(TeamsText.Plain(alert.Text), MaxTextLength) }),
+                ["inlines"] = new JsonArray(new JsonObject { ["type"] = "TextRun", ["text"] = TeamsText.Shorten(TeamsText.Plain(alert.Text), MaxTextLength) }),
             },
         };
         if (alert.Facts.Count > 0)

@@ -2,6 +2,7 @@ using Listening.Core.Configuration;
 using Listening.Core.Contracts;
 using Listening.Core.Storage;
 using Microsoft.Extensions.Logging;
+using Listening.Core.Notifications.Teams;
 
 namespace Listening.Core.Notifications.Alerts;
 

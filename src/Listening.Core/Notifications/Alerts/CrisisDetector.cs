@@ -5,6 +5,7 @@ using Listening.Core.Contracts;
 using Listening.Core.Storage;
 using Listening.Core.Summaries;
 using Microsoft.Extensions.Options;
+using Listening.Core.Notifications.Teams;
 
 namespace Listening.Core.Notifications.Alerts;
 
@@ -66,7 +67,7 @@ public sealed class CrisisDetector(AlertLog log, CrisisMode crisis, LocalCalenda
                 Severity = AlertSeverity.Attention,
                 Title = "Krisenmodus an: " + snapshot.PageName,
                 Text = $"Der Beitrag vom {When(post.CreatedTime)} enthält „{keyword}“: "
-                    + $"„{DigestCardBuilder.Shorten(PageDaySummaryBuilder.Excerpt(post.Message), 200)}“ "
+                    + $"„{TeamsText.Shorten(PageDaySummaryBuilder.Excerpt(post.Message), 200)}“ "
                     + $"Bis {When(next.Until)} holt Listening die Zahlen alle 5 Minuten statt alle 15 Minuten, und die Schwellen für Warnungen sind gesenkt. "
                     + "Jeder weitere Beitrag mit einem Stichwort verlängert den Krisenmodus.",
                 Facts =

@@ -2,11 +2,12 @@ using System.Globalization;
 using Listening.Core.Configuration;
 using Listening.Core.Summaries;
 using Microsoft.Extensions.Options;
+using Listening.Core.Notifications.Teams;
 
 namespace Listening.Core.Notifications.Alerts;
 
 /// <summary>Milestones: the Page's followers or likes passed a configured threshold since last evening.</summary>
-public sealed class MilestoneDetector(AlertLog log, DigestCardBuilder cards, IOptions<ListeningOptions> options) : IAlertDetector
+public sealed class MilestoneDetector(AlertLog log, IOptions<ListeningOptions> options) : IAlertDetector
 {
     private MilestoneAlertOptions Rules => options.Value.Alerts.Milestones;
 
@@ -57,7 +58,7 @@ public sealed class MilestoneDetector(AlertLog log, DigestCardBuilder cards, IOp
                 Text = $"{snapshot.PageName} hat {GermanFormat.Number(milestone)} {what} erreicht: jetzt {GermanFormat.Number(counter.End)}, "
                     + $"{GermanFormat.Change(counter.Change)} seit gestern Abend. Herzlichen Glückwunsch!",
                 Facts = [new(what, GermanFormat.Number(counter.End)), new("Veränderung seit gestern", GermanFormat.Change(counter.Change))],
-                Link = cards.SummaryLink(summary.Date),
+                Link = TeamsLinks.Summary(options.Value.PublicBaseUrl, summary.Date),
                 LinkTitle = "Zusammenfassung öffnen",
                 RaisedAt = snapshot.CapturedAt,
             };

@@ -4,6 +4,7 @@ using Listening.Core.Storage;
 using Listening.Core.Summaries;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Listening.Core.Notifications.Teams;
 
 namespace Listening.Core.Notifications.Alerts;
 
@@ -14,7 +15,6 @@ namespace Listening.Core.Notifications.Alerts;
 public sealed partial class NegativeSurgeDetector(
     AlertLog log,
     IAlertBaselines baselines,
-    DigestCardBuilder cards,
     IOptions<ListeningOptions> options,
     ILogger<NegativeSurgeDetector> logger) : IAlertDetector
 {
@@ -107,14 +107,14 @@ public sealed partial class NegativeSurgeDetector(
                 Title = measure.Name == "reactions" ? "Ungewöhnlich viele negative Reaktionen" : "Ungewöhnlich viele Kommentare",
                 Text = what + $" (Durchschnitt der letzten {baseline.Count} Tage; {z.ToString("0.0", GermanFormat.Culture)} Standardabweichungen darüber"
                     + (run.InCrisis ? ", Krisenmodus: niedrigere Schwelle" : "") + ")."
-                    + (worst is not null ? $" Am meisten betroffen: „{DigestCardBuilder.Shorten(worst.Excerpt, 160)}“" : ""),
+                    + (worst is not null ? $" Am meisten betroffen: „{TeamsText.Shorten(worst.Excerpt, 160)}“" : ""),
                 Facts =
                 [
                     new("Reaktionen heute", GermanFormat.Number(reactions)),
                     new("davon Traurig und Wütend", GermanFormat.Number(today.Reactions.Sad + today.Reactions.Angry)),
                     new("Kommentare heute", GermanFormat.Number(today.Comments)),
                 ],
-                Link = worst?.Permalink ?? cards.SummaryLink(today.Date),
+                Link = worst?.Permalink ?? TeamsLinks.Summary(options.Value.PublicBaseUrl, today.Date),
                 LinkTitle = worst?.Permalink is not null ? "Beitrag öffnen" : "Zusammenfassung öffnen",
                 RaisedAt = snapshot.CapturedAt,
             };

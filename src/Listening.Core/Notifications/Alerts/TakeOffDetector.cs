@@ -4,6 +4,7 @@ using Listening.Core.Storage;
 using Listening.Core.Summaries;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Listening.Core.Notifications.Teams;
 
 namespace Listening.Core.Notifications.Alerts;
 
@@ -95,7 +96,7 @@ public sealed partial class TakeOffDetector(
                     + $"{GermanFormat.Number(post.Reactions.Total)} Reaktionen – "
                     + (median > 0 ? $"{ratio.ToString("0.0", GermanFormat.Culture)}-mal so viele, wie ein Beitrag der letzten {rules.BaselineDays} Tage im Mittel (Median {GermanFormat.Number((long)Math.Round(median))}) insgesamt bekam" : "weit mehr als sonst")
                     + (run.InCrisis ? " (Krisenmodus: niedrigere Schwelle)" : "")
-                    + $". „{DigestCardBuilder.Shorten(PageDaySummaryBuilder.Excerpt(post.Message), 200)}“",
+                    + $". „{TeamsText.Shorten(PageDaySummaryBuilder.Excerpt(post.Message), 200)}“",
                 Facts =
                 [
                     new("Reaktionen", GermanFormat.Number(post.Reactions.Total)),

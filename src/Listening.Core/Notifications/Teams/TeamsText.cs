@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Listening.Core.Notifications;
+namespace Listening.Core.Notifications.Teams;
 
 /// <summary>
 /// The one way text from Facebook or Meta (Page names, post text, hashtags, metric names) goes into a Teams card.
@@ -66,4 +66,32 @@ public static class TeamsText
     /// <summary>U+200E/U+200F (marks), U+202A–U+202E (embeddings, overrides), U+2066–U+2069 (isolates), U+061C (Arabic letter mark).</summary>
     internal static bool IsBidiControl(char c) =>
         c is '\u200E' or '\u200F' or '\u061C' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
+
+    /// <summary>At most <paramref name="length"/> characters, cut at a word where possible and never inside a surrogate pair.</summary>
+    public static string Shorten(string text, int length)
+    {
+        if (length <= 0 || string.IsNullOrWhiteSpace(text))
+        {
+            return "";
+        }
+
+        if (text.Length <= length)
+        {
+            return text;
+        }
+
+        var cut = text[..(length - 1)];
+        if (char.IsHighSurrogate(cut[^1]))
+        {
+            cut = cut[..^1];
+        }
+
+        var space = cut.LastIndexOf(' ');
+        if (space > length / 2)
+        {
+            cut = cut[..space];
+        }
+
+        return cut.TrimEnd(' ', '–', '-', ',', ';', ':') + "…";
+    }
 }

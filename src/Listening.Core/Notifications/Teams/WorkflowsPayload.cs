@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Listening.Core.Notifications;
+namespace Listening.Core.Notifications.Teams;
 
 /// <summary>The shape the Workflows trigger "When a Teams webhook request is received" needs (FACTS.md, "Microsoft Teams").</summary>
 public static class WorkflowsPayload

@@ -1,7 +1,7 @@
 using Listening.Core.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace Listening.Core.Notifications;
+namespace Listening.Core.Notifications.Teams;
 
 /// <summary>
 /// Where a notification goes: <c>Listening:Teams:Routes:{kind}</c> names channels (comma-separated); without a

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace Listening.Core.Notifications;
+namespace Listening.Core.Notifications.Teams;
 
 /// <summary>
 /// The legacy Office 365 connector format (MessageCard), for a channel configured with <c>Format = messagecard</c>.

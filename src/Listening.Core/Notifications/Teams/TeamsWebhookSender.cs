@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
-namespace Listening.Core.Notifications;
+namespace Listening.Core.Notifications.Teams;
 
 /// <summary>
 /// Posts one payload to one Teams webhook. The Workflows flow answers 202 even for a payload it cannot use and
