@@ -77,10 +77,15 @@ public sealed class GraphScenario : IAsyncDisposable
     public Task<PullResult> TryCaptureAsync(PullPlan plan) =>
         App.Get<GraphPageSource>().CaptureAsync(Page, plan, CancellationToken.None);
 
-    public Task<PullOutcome> PullAsync(PullKind kind = PullKind.Posts, DateOnly? since = null, DateOnly? until = null) =>
-        App.Get<PagePuller>().PullAsync(
+    /// <summary>A pull as the pull queue handler runs it: the puller, then the alerts derived from its outcome.</summary>
+    public async Task<PullOutcome> PullAsync(PullKind kind = PullKind.Posts, DateOnly? since = null, DateOnly? until = null)
+    {
+        var outcome = await App.Get<PagePuller>().PullAsync(
             new PullRequest { PageId = Page.Id, Kind = kind, Since = since, Until = until, RequestedAt = App.Time.GetUtcNow() },
             CancellationToken.None);
+        await App.Get<Listening.Core.Notifications.Alerts.IngestionAlerts>().RaiseAsync(outcome, CancellationToken.None);
+        return outcome;
+    }
 
     /// <summary>
     /// Runs <paramref name="work"/> while the fake clock moves a second every few real milliseconds, so that the
