@@ -23,11 +23,11 @@ public static class PeriodHtmlRenderer
     public static string Render(PeriodSummary period, SummaryLinks? links = null)
     {
         ArgumentNullException.ThrowIfNull(period);
-        return SummaryHtml.Render<PeriodPage>(ParameterView.FromDictionary(new Dictionary<string, object?>
+        return SummaryHtml.Render<PeriodPage>(new Dictionary<string, object?>
         {
             [nameof(PeriodPage.Period)] = period,
             [nameof(PeriodPage.Links)] = links,
-        }));
+        });
     }
 
     /// <summary>"Wochenbericht" for 7 days, "Monatsbericht" for a calendar month, else "Bericht".</summary>

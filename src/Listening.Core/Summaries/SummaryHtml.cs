@@ -86,28 +86,23 @@ internal static class SummaryHtml
         return previous > 0 ? text + " (" + GermanFormat.PercentChange(current, previous) + ")" : text;
     }
 
-    /// <summary>Renders <typeparamref name="TComponent"/> with its parameters by name (see <see cref="Render{TComponent}(ParameterView)"/>).</summary>
-    public static string Render<TComponent>(IDictionary<string, object?> parameters)
-        where TComponent : IComponent =>
-        Render<TComponent>(ParameterView.FromDictionary(parameters));
-
     /// <summary>
     /// Renders <typeparamref name="TComponent"/> with <paramref name="parameters"/> to a complete document. A fresh
     /// <see cref="HtmlRenderer"/> per page (it keeps every component it rendered until disposed) on the one shared
     /// service provider. The templates are synchronous, so the whole page is rendered inside one synchronous call on
     /// the dispatcher (no async state machine, nothing to wait for), straight into this thread's reused buffer.
     /// </summary>
-    public static string Render<TComponent>(ParameterView parameters)
+    public static string Render<TComponent>(IDictionary<string, object?> parameters)
         where TComponent : IComponent
     {
-        var buffer = Buffer ?? new StringBuilder(BufferCapacity);
-        Buffer = null;
+        var buffer = PageBuffer ?? new StringBuilder(BufferCapacity);
+        PageBuffer = null;
         try
         {
             using var renderer = new HtmlRenderer(Services, NullLoggerFactory.Instance);
             var rendering = renderer.Dispatcher.InvokeAsync(() =>
             {
-                var root = renderer.BeginRenderingComponent<TComponent>(parameters);
+                var root = renderer.BeginRenderingComponent<TComponent>(ParameterView.FromDictionary(parameters));
                 if (!root.QuiescenceTask.IsCompleted)
                 {
                     throw new InvalidOperationException(typeof(TComponent).Name + " rendered asynchronously; the page templates must render synchronously.");
@@ -126,7 +121,7 @@ internal static class SummaryHtml
             buffer.Clear();
             if (buffer.Capacity <= MaxBufferCapacity)
             {
-                Buffer = buffer;
+                PageBuffer = buffer;
             }
         }
     }
@@ -139,7 +134,7 @@ internal static class SummaryHtml
 
     /// <summary>The page buffer of this thread, reused between pages (null while a page is being written).</summary>
     [ThreadStatic]
-    private static StringBuilder? Buffer;
+    private static StringBuilder? PageBuffer;
 
     /// <summary>Meta's metric name in German with the metric's own name in small print, or the metric's name when unknown.</summary>
     public static string? GermanMetricName(string metric) => MetricNames.GetValueOrDefault(metric);

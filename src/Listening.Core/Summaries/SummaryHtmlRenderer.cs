@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Components;
 using Listening.Core.Summaries.Templates;
 
 namespace Listening.Core.Summaries;
@@ -28,11 +27,11 @@ public static class SummaryHtmlRenderer
     public static string Render(DailySummary summary, SummaryLinks? links = null)
     {
         ArgumentNullException.ThrowIfNull(summary);
-        return SummaryHtml.Render<DayPage>(ParameterView.FromDictionary(new Dictionary<string, object?>
+        return SummaryHtml.Render<DayPage>(new Dictionary<string, object?>
         {
             [nameof(DayPage.Summary)] = summary,
             [nameof(DayPage.Links)] = links,
-        }));
+        });
     }
 
     /// <summary>The permalink when it is an absolute http(s) address; anything else is never made a link.</summary>
