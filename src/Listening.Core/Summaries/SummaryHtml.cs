@@ -89,22 +89,52 @@ internal static class SummaryHtml
     /// <summary>
     /// Renders <typeparamref name="TComponent"/> with <paramref name="parameters"/> to a complete document. A fresh
     /// <see cref="HtmlRenderer"/> per page (it keeps every component it rendered until disposed) on the one shared
-    /// service provider; the templates are synchronous, so waiting on the dispatcher here does not block on anything else.
+    /// service provider. The templates are synchronous, so the whole page is rendered inside one synchronous call on
+    /// the dispatcher (no async state machine, nothing to wait for), straight into this thread's reused buffer.
     /// </summary>
     public static string Render<TComponent>(IDictionary<string, object?> parameters)
         where TComponent : IComponent
     {
-        using var renderer = new HtmlRenderer(Services, NullLoggerFactory.Instance);
-        return renderer.Dispatcher.InvokeAsync(async () =>
+        var buffer = PageBuffer ?? new StringBuilder(BufferCapacity);
+        PageBuffer = null;
+        try
         {
-            var root = await renderer.RenderComponentAsync<TComponent>(ParameterView.FromDictionary(parameters));
-            using var writer = new StringWriter(CultureInfo.InvariantCulture);
-            writer.Write("<!DOCTYPE html>\n");
-            root.WriteHtmlTo(writer);
-            writer.Write('\n');
-            return writer.ToString();
-        }).GetAwaiter().GetResult();
+            using var renderer = new HtmlRenderer(Services, NullLoggerFactory.Instance);
+            var rendering = renderer.Dispatcher.InvokeAsync(() =>
+            {
+                var root = renderer.BeginRenderingComponent<TComponent>(ParameterView.FromDictionary(parameters));
+                if (!root.QuiescenceTask.IsCompleted)
+                {
+                    throw new InvalidOperationException(typeof(TComponent).Name + " rendered asynchronously; the page templates must render synchronously.");
+                }
+
+                using var writer = new StringWriter(buffer, CultureInfo.InvariantCulture);
+                writer.Write("<!DOCTYPE html>\n");
+                root.WriteHtmlTo(writer);
+                writer.Write('\n');
+                return buffer.ToString();
+            });
+            return rendering.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            buffer.Clear();
+            if (buffer.Capacity <= MaxBufferCapacity)
+            {
+                PageBuffer = buffer;
+            }
+        }
     }
+
+    /// <summary>Room for a large page without growing (the hostile golden day is about 48,000 characters).</summary>
+    private const int BufferCapacity = 64 * 1024;
+
+    /// <summary>A buffer that grew past this for an unusually large page is not kept.</summary>
+    private const int MaxBufferCapacity = 256 * 1024;
+
+    /// <summary>The page buffer of this thread, reused between pages (null while a page is being written).</summary>
+    [ThreadStatic]
+    private static StringBuilder? PageBuffer;
 
     /// <summary>Meta's metric name in German with the metric's own name in small print, or the metric's name when unknown.</summary>
     public static string? GermanMetricName(string metric) => MetricNames.GetValueOrDefault(metric);
