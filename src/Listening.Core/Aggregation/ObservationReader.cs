@@ -33,8 +33,4 @@ public sealed class ObservationReader(IObservationStore store, DayRowsCache cach
 
         return rows;
     }
-
-    /// <summary>The Page's rows of the days in [first, last], read afresh (<see cref="IObservationStore.ReadDaysAsync"/>).</summary>
-    public Task<ObservationRows> ReadAsync(string pageId, DateOnly first, DateOnly last, CancellationToken cancellationToken) =>
-        store.ReadDaysAsync(pageId, first, last, cancellationToken);
 }

@@ -59,7 +59,7 @@ public sealed class DaysTests
             Pull(firstAfter, 1020, late with { Reactions = new ReactionCounts { Like = 9 } }, early with { Reactions = new ReactionCounts { Like = 20 } }),
         ]);
 
-        var rows = await app.Get<ObservationReader>().ReadAsync(PageId, date.AddDays(-1), date.AddDays(1), CancellationToken.None);
+        var rows = await app.Get<IObservationStore>().ReadDaysAsync(PageId, date.AddDays(-1), date.AddDays(1), CancellationToken.None);
         Assert.Equal([1, 3, 1], rows.Pages.OrderBy(p => p.RowKey, StringComparer.Ordinal).Select(p => p.Observations));
         Assert.Equal(1010, rows.PageOn(date)!.Followers);
 

@@ -56,7 +56,7 @@ public sealed class EfficiencyTests
 
         Assert.Equal(3, result.Summary.Observations);
         Assert.Equal(3, (await app.Get<ISummaryStore>().ReadDayAsync(PageId, result.Date, CancellationToken.None))!.ToSummary().Observations);
-        var rows = await app.Get<ObservationReader>().ReadAsync(PageId, result.Date, result.Date, CancellationToken.None);
+        var rows = await app.Get<IObservationStore>().ReadDaysAsync(PageId, result.Date, result.Date, CancellationToken.None);
         Assert.Equal("2026-11-27T16:00:00.0000000+00:00", rows.PageOn(result.Date)!.ObservedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
     }
 
