@@ -151,8 +151,11 @@ public static class ListeningServiceCollectionExtensions
         services.AddTransient<Health.HealthReporter>();
         services.AddTransient<SummaryEndpoint>();
         services.AddSingleton<Access.SignInGate>();
-        services.AddTransient<Pipeline.PoisonParking>();
-        services.AddTransient<Pipeline.QueueHandlers>();
+        services.AddTransient<Pipeline.IPoisonParking, Pipeline.PoisonParking>();
+        services.AddTransient<Pipeline.DecodeOrPark>();
+        services.AddTransient<Pipeline.PullHandler>();
+        services.AddTransient<Pipeline.SnapshotHandler>();
+        services.AddTransient<Pipeline.NotificationHandler>();
         services.AddTransient<Pipeline.QueueDrain>();
         services.AddSingleton<TopicRules>();
         services.AddTransient<PoisonLog>();
