@@ -35,7 +35,7 @@ public interface IPageStateStore
 /// pulls of the same Page at once lose nothing. Its free-text columns are masked (<see cref="SecretMasker"/>) as
 /// they are written, whoever wrote them.
 /// </summary>
-public sealed class PageStateStore(ListeningTables tables, SecretMasker masker) : IPageStateStore
+public sealed class PageStateStore(ListeningStorage storage, SecretMasker masker) : IPageStateStore
 {
     public const string Partition = "page";
 
@@ -163,8 +163,8 @@ public sealed class PageStateStore(ListeningTables tables, SecretMasker masker) 
 
     public async Task<PageStateEntity?> GetAsync(string pageId, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync(cancellationToken);
-        var existing = await tables.PageState.GetEntityIfExistsAsync<PageStateEntity>(Partition, pageId, cancellationToken: cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
+        var existing = await storage.Tables.PageState.GetEntityIfExistsAsync<PageStateEntity>(Partition, pageId, cancellationToken: cancellationToken);
         return existing.HasValue ? existing.Value : null;
     }
 
@@ -175,7 +175,7 @@ public sealed class PageStateStore(ListeningTables tables, SecretMasker masker) 
     public async Task<PageStateEntity> UpdateAsync(string pageId, Func<PageStateEntity, bool> change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
-        await tables.EnsureCreatedAsync(cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
             var existing = await GetAsync(pageId, cancellationToken);
@@ -195,11 +195,11 @@ public sealed class PageStateStore(ListeningTables tables, SecretMasker masker) 
             {
                 if (existing is not null)
                 {
-                    await tables.PageState.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+                    await storage.Tables.PageState.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
                 }
                 else
                 {
-                    await tables.PageState.AddEntityAsync(entity, cancellationToken);
+                    await storage.Tables.PageState.AddEntityAsync(entity, cancellationToken);
                 }
 
                 return entity;
@@ -213,10 +213,10 @@ public sealed class PageStateStore(ListeningTables tables, SecretMasker masker) 
 
     public async Task<IReadOnlyList<PageStateEntity>> AllAsync(CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync(cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
         var result = new List<PageStateEntity>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition}");
-        await foreach (var row in tables.PageState.QueryAsync<PageStateEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var row in storage.Tables.PageState.QueryAsync<PageStateEntity>(filter, cancellationToken: cancellationToken))
         {
             result.Add(row);
         }
