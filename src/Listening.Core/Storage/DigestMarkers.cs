@@ -3,7 +3,7 @@ using Azure.Data.Tables;
 
 namespace Listening.Core.Storage;
 
-/// <summary>Which days' digests were queued (table <c>notificationlog</c>, partition <c>digest_scheduled</c>, RowKey = yyyy-MM-dd).</summary>
+/// <summary>Which days' digests were queued (table <c>notificationlog</c>, partition <c>digest_scheduled</c>, RowKey = the day, <see cref="DayKey"/>).</summary>
 public interface IDigestMarkers
 {
     Task<bool> WasQueuedAsync(DateOnly day, CancellationToken cancellationToken);

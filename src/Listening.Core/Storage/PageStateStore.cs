@@ -1,4 +1,3 @@
-using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using Listening.Core.Configuration;
@@ -224,7 +223,7 @@ public sealed class PageStateStore(ListeningStorage storage, SecretMasker masker
         return result;
     }
 
-    private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private static string Day(DateOnly date) => DayKey.Of(date);
 }
 
 /// <summary>
@@ -315,7 +314,7 @@ public sealed class PageStateEntity : ITableEntity
     /// <summary>The token's scopes, comma-separated.</summary>
     public string? TokenScopes { get; set; }
 
-    /// <summary>Local date (yyyy-MM-dd) Teams was last told the token is invalid: once a day.</summary>
+    /// <summary>Local date (<see cref="DayKey"/>) Teams was last told the token is invalid: once a day.</summary>
     public string? TokenAlertedOn { get; set; }
 
     /// <summary>Metrics Meta rejected, comma-separated: not asked for again.</summary>
@@ -338,7 +337,7 @@ public sealed class PageStateEntity : ITableEntity
 
     public string? UsageHeader { get; set; }
 
-    /// <summary>The last of Meta's days whose insights a pull read (yyyy-MM-dd): the next cycle catches up from there.</summary>
+    /// <summary>The last of Meta's days whose insights a pull read (<see cref="DayKey"/>): the next cycle catches up from there.</summary>
     public string? InsightsThrough { get; set; }
 
     /// <summary>A Page never pulled: when <c>/api/health</c> first saw it, the start of its first-start grace period.</summary>
@@ -354,7 +353,7 @@ public sealed class PageStateEntity : ITableEntity
 
     /// <summary>Whether Teams was told on <paramref name="localDate"/> that the token is invalid.</summary>
     public bool TokenAlertedOnDay(DateOnly localDate) =>
-        TokenAlertedOn == localDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        TokenAlertedOn == DayKey.Of(localDate);
 
     [System.Runtime.Serialization.IgnoreDataMember]
     public IReadOnlyList<string> RejectedMetricList =>
