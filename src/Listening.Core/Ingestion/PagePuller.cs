@@ -69,7 +69,7 @@ public sealed partial class PagePuller(
         if (stored?.ResumeAfter is { } resume && resume > now)
         {
             LogSkippedPause(logger, page.Id, resume, stored.ResumeReason ?? "");
-            return new PullOutcome(PullStatus.Paused, $"paused until {resume:yyyy-MM-dd HH:mm} UTC: {stored.ResumeReason}")
+            return new PullOutcome(PullStatus.Paused, $"paused until {IsoDate.Minute(resume)} UTC: {stored.ResumeReason}")
             {
                 PageId = page.Id,
                 PageName = configuredName,
@@ -118,7 +118,7 @@ public sealed partial class PagePuller(
                 var resumeAfter = await state.RecordThrottledAsync(
                     page.Id, inARow => throttled.Wait ?? Backoff(inARow), throttled.Error.Summary, throttled.Usage?.MaxPercent, throttled.Usage?.Header, now, cancellationToken);
                 LogThrottled(logger, page.Id, throttled.Error.Detail, resumeAfter);
-                return new PullOutcome(PullStatus.Throttled, $"Meta throttles the Page ({throttled.Error.Detail}); paused until {resumeAfter:yyyy-MM-dd HH:mm} UTC")
+                return new PullOutcome(PullStatus.Throttled, $"Meta throttles the Page ({throttled.Error.Detail}); paused until {IsoDate.Minute(resumeAfter)} UTC")
                 {
                     PageId = page.Id,
                     PageName = configuredName,
@@ -219,7 +219,7 @@ public sealed partial class PagePuller(
     {
         var from = lastComplete.AddDays(1 - _facebook.InsightsLookbackDays);
         if (stored?.InsightsThrough is { } text
-            && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var through)
+            && DayKey.TryParse(text, out var through)
             && through.AddDays(1) < from)
         {
             from = through.AddDays(1);

@@ -19,7 +19,7 @@ public sealed class IngestionAlerts(IOptions<ListeningOptions> options, LocalCal
     public static string MetricRejectedKey(string pageId, string metric) => $"{AlertKinds.MetricRejected}:{pageId}:{metric}";
 
     public static string TokenInvalidKey(string pageId, DateOnly localDate) =>
-        $"{AlertKinds.TokenInvalid}:{pageId}:{localDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
+        $"{AlertKinds.TokenInvalid}:{pageId}:{DayKey.Of(localDate)}";
 
     /// <summary>Raises the alerts of one pull: each metric Meta rejects (once per Page and metric), and an invalid token once a local day.</summary>
     public async Task RaiseAsync(PullOutcome outcome, CancellationToken cancellationToken)
