@@ -151,6 +151,7 @@ public static class ListeningServiceCollectionExtensions
         services.AddTransient<Health.HealthReporter>();
         services.AddTransient<SummaryEndpoint>();
         services.AddSingleton<Access.SignInGate>();
+        services.AddTransient<Api.ListeningApi>();
         services.AddTransient<Pipeline.PoisonParking>();
         services.AddTransient<Pipeline.QueueHandlers>();
         services.AddTransient<Pipeline.QueueDrain>();
