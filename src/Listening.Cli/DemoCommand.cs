@@ -33,7 +33,8 @@ internal static class DemoCommand
             return 2;
         }
 
-        await using var storage = await CliStorage.ForAsync(localRoot, null, Console.Error, cancellationToken, fresh);
+        // The demo's own first line says where its data goes; the other commands print the storage's notice.
+        await using var storage = await CliStorage.ForAsync(localRoot, null, TextWriter.Null, cancellationToken, fresh);
         var azurite = storage.Local;
 
         var calendarProbe = new LocalCalendar(environment["Listening:TimeZone"] is { Length: > 0 } zone && LocalCalendar.IsValidZone(zone) ? zone : "Europe/Berlin");
@@ -59,7 +60,7 @@ internal static class DemoCommand
         var drain = services.GetRequiredService<QueueDrain>();
 
         await output.WriteLineAsync($"Listening demo: {Core.Meta.Sample.DemoPage.PageName}, {days} days ({GermanFormat.Date(firstDay)} to {GermanFormat.Date(lastDay)}), hourly pulls"
-            + (azurite is null ? " into the configured storage." : $" into Azurite, data kept in {LocalAzurite.Display(azurite.DataFolder)}."));
+            + (azurite is null ? " into the configured storage." : $" into Azurite, data kept in {LocalAzurite.Display(azurite.DataFolder)}{(fresh ? " (started over)" : azurite.Empty ? "" : " (added to the data there; --fresh starts over)")}."));
         var end = calendar.EndOf(lastDay);
         var pulls = 0;
         for (var at = calendar.StartOf(firstDay).AddMinutes(55); at < end; at = at.AddHours(1))

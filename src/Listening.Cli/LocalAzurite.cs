@@ -28,8 +28,9 @@ internal sealed class LocalAzurite : IAsyncDisposable
     private readonly Member _self;
     private bool _left;
 
-    private LocalAzurite(string root, AzuriteState state, Member self, bool started)
+    private LocalAzurite(string root, AzuriteState state, Member self, bool started, bool empty)
     {
+        Empty = empty;
         _root = root;
         State = state;
         _self = self;
@@ -43,6 +44,9 @@ internal sealed class LocalAzurite : IAsyncDisposable
 
     public string DataFolder => DataFolderOf(_root);
 
+    /// <summary>True when there was no demo data yet (the folder was new).</summary>
+    public bool Empty { get; }
+
     public string ConnectionString =>
         "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
         + "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
@@ -52,7 +56,7 @@ internal sealed class LocalAzurite : IAsyncDisposable
 
     /// <summary>The one line a command prints about it (on standard error, so piped output stays clean).</summary>
     public string Notice => string.Create(CultureInfo.InvariantCulture,
-        $"AzureWebJobsStorage is not set: using the demo's data in {Display(DataFolder)} (Azurite {(Started ? "started" : "already running")} on 127.0.0.1:{State.TablePort}, process {State.Pid}).");
+        $"AzureWebJobsStorage is not set: using the demo's data in {Display(DataFolder)} (Azurite {(Started ? "started" : "already running")} on 127.0.0.1:{State.TablePort}, process {State.Pid}){(Empty ? "; it is empty: listening demo fills it" : "")}.");
 
     /// <summary>The folder of a command's local data: <c>.listening</c> below the given folder (the current one by default).</summary>
     public static string RootIn(string? workingDirectory) =>
@@ -87,6 +91,7 @@ internal sealed class LocalAzurite : IAsyncDisposable
         }
 
         var started = false;
+        var empty = !Directory.Exists(DataFolderOf(root)) || !Directory.EnumerateFileSystemEntries(DataFolderOf(root)).Any();
         if (!running)
         {
             // A leftover that no longer answers (or nothing at all): nobody can be using it.
@@ -97,7 +102,7 @@ internal sealed class LocalAzurite : IAsyncDisposable
 
         state = state! with { Users = [.. state!.Users.Where(u => u.Pid != self.Pid && u.IsAlive()), self] };
         Write(root, state);
-        return new LocalAzurite(root, state, self, started);
+        return new LocalAzurite(root, state, self, started, empty);
     }
 
     /// <summary>Leaves; the last user stops Azurite.</summary>
