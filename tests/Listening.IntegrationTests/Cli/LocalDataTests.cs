@@ -110,6 +110,13 @@ public sealed partial class LocalDataTests
                 }
 
                 Assert.Equal(runs[0].Output, joined[0].Output);
+
+                // Starting over under a running command would pull its data away: refused, nothing deleted.
+                var fresh = await CliProcess.RunInAsync(folder, NoStorage, "demo", "--fresh", "--days", "2");
+                Assert.Equal(1, fresh.Exit);
+                Assert.Contains("is using the demo's data in .listening/azurite: stop it, then run listening demo --fresh again.", Assert.Single(fresh.ErrorLines), StringComparison.Ordinal);
+                using var http = new HttpClient { BaseAddress = new Uri(Regex.Match(serve.Output, @"http://127\.0\.0\.1:\d+/").Value) };
+                Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("api/summaries/2026-11-23?format=json")).StatusCode);
                 Assert.True(ProcessAlive(int.Parse(azurite.Groups["pid"].Value, System.Globalization.CultureInfo.InvariantCulture)), "Azurite stopped under the running serve");
                 Assert.Equal(0, await serve.StopAsync());
             }

@@ -159,6 +159,27 @@ public sealed class ServeTests
         Assert.Contains("--port must be from 0 to 65535.", port.Error + port.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Serve_on_a_port_in_use_fails_with_one_sentence_and_leaves_no_Azurite()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var folder = Directory.CreateTempSubdirectory("listening-serve-port-").FullName;
+        try
+        {
+            var run = await CliProcess.RunInAsync(folder, new Dictionary<string, string?>(), "serve", "--port", ((IPEndPoint)taken.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+            Assert.Equal(1, run.Exit);
+            Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
+            Assert.Contains("address already in use", run.ErrorLines[^1], StringComparison.OrdinalIgnoreCase);
+            Assert.False(File.Exists(Path.Combine(folder, ".listening", "azurite.json")));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     /// <summary>The Functions app's composition (FunctionsComposition, as Program.cs) on the same storage, with the default tables.</summary>
     private static IHost FunctionsApp(string connectionString)
     {
