@@ -180,6 +180,40 @@ public sealed class ServeTests
         }
     }
 
+    [Fact]
+    public async Task Serve_open_hands_the_start_page_to_xdg_open_and_fails_quietly_with_the_url_printed()
+    {
+        var folder = Directory.CreateTempSubdirectory("listening-serve-open-").FullName;
+        try
+        {
+            // An xdg-open that records what it was asked to open and then finds no browser (exit 3, as the real one does).
+            var bin = Directory.CreateDirectory(Path.Combine(folder, "bin")).FullName;
+            var opened = Path.Combine(folder, "opened.txt");
+            var script = Path.Combine(bin, "xdg-open");
+            await File.WriteAllTextAsync(script, $"#!/bin/sh\nprintf '%s' \"$1\" > '{opened}'\necho 'xdg-open: no method available for opening' >&2\nexit 3\n");
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
+            var path = bin + ":" + Environment.GetEnvironmentVariable("PATH");
+
+            await using var serve = CliProcess.Start(folder, new Dictionary<string, string?> { ["PATH"] = path }, "serve", "--port", "0", "--open");
+            var url = (await serve.WaitForAsync(@"Listening serves (http://127\.0\.0\.1:\d+/) ")).Groups[1].Value;
+            await serve.WaitForAsync("No browser could be opened: open the URL above yourself.");
+
+            Assert.Equal(url, await File.ReadAllTextAsync(opened));
+            Assert.DoesNotContain("no method available", serve.Output + serve.Error, StringComparison.Ordinal);
+            using var http = new HttpClient();
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(url)).StatusCode); // still serving
+            Assert.Equal(0, await serve.StopAsync());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     /// <summary>The Functions app's composition (FunctionsComposition, as Program.cs) on the same storage, with the default tables.</summary>
     private static IHost FunctionsApp(string connectionString)
     {
