@@ -73,7 +73,13 @@ internal static class ServeCommand
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         CliHost.Compose(builder, settings, null, verbose);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(ip, port));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // Only the address and port given here: an empty configuration replaces the "Kestrel" section, whose
+            // Endpoints would otherwise add listeners (ASPNETCORE_URLS is overridden by Listen anyway).
+            kestrel.Configure(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), reloadOnChange: false);
+            kestrel.Listen(ip, port);
+        });
         await using var app = builder.Build();
         app.Services.GetRequiredService<IStartupValidator>().Validate();
         var options = app.Services.GetRequiredService<IOptions<ListeningOptions>>().Value;

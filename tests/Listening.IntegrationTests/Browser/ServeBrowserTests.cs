@@ -12,12 +12,12 @@ namespace Listening.IntegrationTests.Browser;
 /// AA) and its three links lead to yesterday's day page, the report of the last 30 days and health.
 /// </summary>
 [Collection(ChromiumTests.Name)]
-public sealed class ServeBrowserTests(BrowserFixture browser)
+public sealed class ServeBrowserTests(BrowserFixture browser, ServedDemoFixture fixture) : IClassFixture<ServedDemoFixture>
 {
     [Fact]
     public async Task Start_page_links_to_yesterday_the_last_30_days_and_health()
     {
-        var served = await ServedDemo.GetAsync();
+        var served = fixture.Served;
         var yesterday = new LocalCalendar("Europe/Berlin").DateOf(DateTimeOffset.UtcNow).AddDays(-1);
         var tab = await browser.NewPageAsync(javaScript: false);
 
@@ -50,7 +50,7 @@ public sealed class ServeBrowserTests(BrowserFixture browser)
     [Fact]
     public async Task Start_page_has_no_wcag_violations()
     {
-        var served = await ServedDemo.GetAsync();
+        var served = fixture.Served;
         // The page's own Content-Security-Policy forbids every script, axe-core's too: this context alone bypasses it.
         var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BypassCSP = true, Locale = "de-DE", TimezoneId = "Europe/Berlin" });
         var tab = await context.NewPageAsync();

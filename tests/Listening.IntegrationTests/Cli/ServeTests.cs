@@ -17,14 +17,14 @@ namespace Listening.IntegrationTests.Cli;
 /// <c>listening serve</c> from the real executable on the demo's data: the same bodies and headers as the Functions
 /// app's endpoints for the same data, on 127.0.0.1 only, sign-in as configured.
 /// </summary>
-public sealed class ServeTests
+public sealed class ServeTests(ServedDemoFixture fixture) : IClassFixture<ServedDemoFixture>
 {
     private static readonly string[] SameHeaders = ["Content-Type", "ETag", "Last-Modified", "Cache-Control", "Vary", "Content-Disposition", "Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy"];
 
     [Fact]
     public async Task Serve_answers_the_day_page_the_report_and_health_with_the_same_bodies_as_the_functions()
     {
-        var served = await ServedDemo.GetAsync();
+        var served = fixture.Served;
         using var functions = FunctionsApp(served.ConnectionString);
         var yesterday = new LocalCalendar("Europe/Berlin").DateOf(DateTimeOffset.UtcNow).AddDays(-1);
         var day = IsoDate.Format(yesterday);
@@ -87,7 +87,7 @@ public sealed class ServeTests
     [Fact]
     public async Task Serve_answers_304_to_a_current_copy_like_the_functions()
     {
-        var served = await ServedDemo.GetAsync();
+        var served = fixture.Served;
         using var http = new HttpClient { BaseAddress = served.Url };
         using var first = await http.GetAsync("api/summaries/yesterday?format=json");
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
@@ -103,7 +103,7 @@ public sealed class ServeTests
     [Fact]
     public async Task Serve_listens_on_127_0_0_1_only()
     {
-        var served = await ServedDemo.GetAsync();
+        var served = fixture.Served;
 
         Assert.Equal("127.0.0.1", served.Url.Host);
         Assert.Contains("(this machine only; Ctrl+C stops it)", served.Serve.Output, StringComparison.Ordinal);
@@ -117,6 +117,35 @@ public sealed class ServeTests
         {
             using var client = new TcpClient();
             await Assert.ThrowsAnyAsync<SocketException>(() => client.ConnectAsync(address, served.Url.Port));
+        }
+    }
+
+    [Fact]
+    public async Task Kestrel_endpoints_in_the_configuration_do_not_widen_where_serve_listens()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var other = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        var folder = Directory.CreateTempSubdirectory("listening-serve-kestrel-").FullName;
+        try
+        {
+            await using var serve = CliProcess.Start(folder, new Dictionary<string, string?>
+            {
+                ["Kestrel__Endpoints__Http__Url"] = $"http://0.0.0.0:{other}",
+                ["ASPNETCORE_URLS"] = $"http://0.0.0.0:{other}",
+            }, "serve", "--port", "0");
+            var url = new Uri((await serve.WaitForAsync(@"Listening serves (http://127\.0\.0\.1:\d+/) ")).Groups[1].Value);
+
+            using var http = new HttpClient();
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(url)).StatusCode);
+            using var client = new TcpClient();
+            await Assert.ThrowsAnyAsync<SocketException>(() => client.ConnectAsync(IPAddress.Loopback, other));
+            Assert.Equal(0, await serve.StopAsync());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
         }
     }
 

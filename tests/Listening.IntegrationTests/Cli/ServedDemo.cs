@@ -5,11 +5,15 @@ namespace Listening.IntegrationTests.Cli;
 
 /// <summary>
 /// One <c>listening demo --days 3</c> (ending yesterday) and one <c>listening serve --port 0</c> on its data, in a
-/// folder of their own, shared by the serve tests and the browser test of a run; stopped (SIGTERM) when the run ends.
+/// folder of their own, shared by the test classes that use it at the same time (<see cref="ServedDemoFixture"/>):
+/// the last class to finish stops serve (SIGTERM, so its Azurite stops too) and deletes the folder. A process-exit
+/// hook would not do: the test host may be ended before such a hook has stopped a child process.
 /// </summary>
 public sealed class ServedDemo
 {
-    private static readonly Lazy<Task<ServedDemo>> Instance = new(StartAsync);
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static ServedDemo? _current;
+    private static int _users;
 
     private ServedDemo(string folder, CliProcess.Running serve, Uri url)
     {
@@ -39,7 +43,40 @@ public sealed class ServedDemo
         }
     }
 
-    public static Task<ServedDemo> GetAsync() => Instance.Value;
+    public static async Task<ServedDemo> AcquireAsync()
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            _current ??= await StartAsync();
+            _users++;
+            return _current;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    public static async Task ReleaseAsync()
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            if (--_users > 0 || _current is null)
+            {
+                return;
+            }
+
+            await _current.Serve.DisposeAsync();
+            Directory.Delete(_current.Folder, recursive: true);
+            _current = null;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
 
     private static async Task<ServedDemo> StartAsync()
     {
@@ -53,18 +90,16 @@ public sealed class ServedDemo
 
         var serve = CliProcess.Start(folder, none, "serve", "--port", "0");
         var match = await serve.WaitForAsync(@"Listening serves (http://127\.0\.0\.1:\d+/) ");
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            serve.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            try
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-            catch (IOException)
-            {
-                // a leftover temp folder is harmless
-            }
-        };
         return new ServedDemo(folder, serve, new Uri(match.Groups[1].Value));
     }
+}
+
+/// <summary>A test class's hold on the <see cref="ServedDemo"/>, for as long as its tests run.</summary>
+public sealed class ServedDemoFixture : IAsyncLifetime
+{
+    public ServedDemo Served { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Served = await ServedDemo.AcquireAsync();
+
+    public Task DisposeAsync() => ServedDemo.ReleaseAsync();
 }
