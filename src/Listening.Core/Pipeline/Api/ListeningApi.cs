@@ -26,7 +26,7 @@ public sealed class ListeningApi(SummaryEndpoint summaries, SignInGate gate, Hea
         return Summary(answer);
     }
 
-    /// <summary>GET /api/summaries?from=yyyy-MM-dd&amp;to=yyyy-MM-dd: a period report; signed-in people only.</summary>
+    /// <summary>GET /api/summaries?from=&amp;to= (days in <see cref="Contracts.IsoDate.Pattern"/>): a period report; signed-in people only.</summary>
     public async Task<ApiResponse> PeriodAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
