@@ -253,7 +253,7 @@ public static class TopPostRanking
         reach is > 0 ? Math.Round((double)interactions / reach.Value, 4, MidpointRounding.AwayFromZero) : null;
 }
 
-/// <summary>Dates as <c>yyyy-MM-dd</c> (<see cref="IsoDate"/>).</summary>
+/// <summary>Dates as <see cref="IsoDate"/> writes them.</summary>
 public sealed class IsoDateConverter : JsonConverter<DateOnly>
 {
     public override DateOnly Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options) =>
