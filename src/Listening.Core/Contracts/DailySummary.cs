@@ -165,6 +165,14 @@ public sealed record DayTotals
     public required long Shares { get; init; }
 
     public required int NewPosts { get; init; }
+
+    /// <summary>The day's <c>reach</c> (sum over its listed posts); absent when unknown.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? Reach { get; init; }
+
+    /// <summary>Meta's Page reach (<c>page_total_media_view_unique</c>) of Meta's day with the day's date; absent when not complete or not reported.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? MetaReach { get; init; }
 }
 
 /// <summary>A round number of followers or likes ("followers" or "likes") passed on a day.</summary>
@@ -251,6 +259,29 @@ public static class TopPostRanking
     /// </summary>
     public static double? EngagementRate(long interactions, long? reach) =>
         reach is > 0 ? Math.Round((double)interactions / reach.Value, 4, MidpointRounding.AwayFromZero) : null;
+
+    /// <summary>
+    /// The top <paramref name="count"/> posts by <paramref name="by"/>: by reach, posts that reached someone or drew an
+    /// interaction, most people reached first (unknown reach last), then interactions; by interactions, posts that drew
+    /// one, most first, then reach. Ties go to the newer post, then the smaller id. The day page, the period report and
+    /// the digest pick the same way.
+    /// </summary>
+    public static IReadOnlyList<T> Top<T>(
+        IEnumerable<T> posts, string by, int count, Func<T, long> interactions, Func<T, long?> reach, Func<T, DateTimeOffset> created, Func<T, string> id)
+    {
+        ArgumentNullException.ThrowIfNull(posts);
+        long Reached(T post) => reach(post) ?? -1;
+        var ordered = by == Interactions
+            ? posts.Where(p => interactions(p) > 0).OrderByDescending(interactions).ThenByDescending(Reached)
+            : posts.Where(p => Reached(p) > 0 || interactions(p) > 0).OrderByDescending(Reached).ThenByDescending(interactions);
+        return [.. ordered.ThenByDescending(p => created(p).UtcTicks).ThenBy(id, StringComparer.Ordinal).Take(count)];
+    }
+
+    public static IReadOnlyList<PostDaySummary> Top(PageDaySummary page, int count)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        return Top(page.Posts, page.TopPostBy, count, p => p.Reactions.Total + p.Comments + p.Shares, p => p.Reach, p => p.CreatedTime, p => p.Id);
+    }
 }
 
 /// <summary>Dates as <see cref="IsoDate"/> writes them.</summary>

@@ -16,6 +16,9 @@ public static partial class MetricNames
 
     public static readonly IReadOnlyList<string> DefaultPostMetrics = [PostViews, PostReach];
 
+    /// <summary>Meta's daily Page reach, people reached (the day page's "Reichweite laut Meta").</summary>
+    public const string PageReach = "page_total_media_view_unique";
+
     /// <summary>The series of a post's lifetime views (<c>views</c>, <c>viewsTotal</c> in a summary).</summary>
     public const string PostViews = "post_media_view";
 

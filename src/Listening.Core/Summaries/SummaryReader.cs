@@ -99,7 +99,7 @@ public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, I
             return null;
         }
 
-        var summary = PeriodSummaryBuilder.Build(from, to, calendar.ZoneId, options.Value.IsDemo, pageDays);
+        var summary = PeriodSummaryBuilder.Build(from, to, calendar.ZoneId, options.Value.IsDemo, pageDays, options.Value.Summaries.EffectiveTopPostsBy);
         return new StoredPeriodSummary(summary, Hash(validator), lastModified);
     }
 
@@ -112,6 +112,8 @@ public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, I
         Comments = day.Comments,
         Shares = day.Shares,
         NewPosts = day.Posts.Count(p => p.New),
+        Reach = day.Reach,
+        MetaReach = day.MetaDay is { } meta && meta.Metrics.TryGetValue(MetricNames.PageReach, out var reach) ? reach : null,
     };
 
     private static string Hash(StringBuilder validator) =>
