@@ -173,7 +173,7 @@ public sealed class DigestCardBuilder(IOptions<ListeningOptions> options)
                     Fact("Kommentare", WithChange(page.Comments, before?.Comments)),
                     Fact("Mal geteilt", WithChange(page.Shares, before?.Shares)),
                     Fact("Neue Beiträge", GermanFormat.Number(newPosts)),
-                    Fact("Erreichte Personen", page.Reach is { } reach ? WithChange(reach, before?.Reach) + " (Summe über Beiträge)" : "nicht für alle Beiträge gemeldet"),
+                    Fact("Erreichte Personen (Beiträge)", page.Reach is { } reach ? WithChange(reach, before?.Reach) : "nicht für alle Beiträge gemeldet"),
                 },
             },
         };

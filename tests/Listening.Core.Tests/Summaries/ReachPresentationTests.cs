@@ -97,7 +97,7 @@ public sealed class ReachPresentationTests
 
         Assert.Contains("Die 2 Beiträge mit den meisten erreichten Personen:", card, StringComparison.Ordinal);
         Assert.True(card.IndexOf("31.000 Personen erreicht (31.000 insgesamt)", StringComparison.Ordinal) < card.IndexOf("1.000 Personen erreicht (2.500 insgesamt)", StringComparison.Ordinal));
-        Assert.Contains("\"title\":\"Erreichte Personen\",\"value\":\"32.000 (Summe über Beiträge)\"", card, StringComparison.Ordinal);
+        Assert.Contains("\"title\":\"Erreichte Personen (Beiträge)\",\"value\":\"32.000\"", card, StringComparison.Ordinal);
         Assert.Contains("Gewinnspiel vom 28.10.2026: erreichte 52.000 Personen in den ersten Tagen, +54 Follower in 3 Tagen, davon nach 30 Tagen noch 46.", card, StringComparison.Ordinal);
     }
 
