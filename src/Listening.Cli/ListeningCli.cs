@@ -98,6 +98,24 @@ public static class ListeningCli
         summary.SetAction((parse, ct) => CliHost.RunAsync(() =>
             SummaryAsync(parse.GetValue(date), parse.GetValue(from), parse.GetValue(to), parse.GetValue(page), parse.GetValue(format)!, parse.GetValue(verbose), localRoot, ct)));
 
+        var insightsFrom = new Option<string?>("--from") { Description = $"First day of the posts to look at, {IsoDate.Pattern} (with --to; default: the last 90 days, at most 366)." };
+        var insightsTo = new Option<string?>("--to") { Description = $"Last day, {IsoDate.Pattern} (with --from)." };
+        var insightsFormat = new Option<string>("--format") { Description = "json, html or csv (UTF-8 with BOM, ';', for German Excel).", DefaultValueFactory = _ => "json" };
+        insightsFormat.AcceptOnlyFromAmong("json", "html", "csv");
+        var insights = new Command("insights", "Print what worked: topics, formats, posting times and giveaways of the posts created from --from to --to (default the last 90 days).")
+        {
+            insightsFrom, insightsTo, page, insightsFormat,
+        };
+        insights.Validators.Add(r =>
+        {
+            if ((r.GetValue(insightsFrom) is null) != (r.GetValue(insightsTo) is null))
+            {
+                r.AddError("--from and --to go together.");
+            }
+        });
+        insights.SetAction((parse, ct) => CliHost.RunAsync(() =>
+            InsightsAsync(parse.GetValue(insightsFrom), parse.GetValue(insightsTo), parse.GetValue(page), parse.GetValue(insightsFormat)!, parse.GetValue(verbose), localRoot, ct)));
+
         var notifyDate = new Option<string>("--date") { Description = $"The day whose digest to send, {IsoDate.Pattern}.", Required = true };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the Teams payload instead of sending it." };
         var notify = new Command("notify", "Send the morning digest of a day to Teams now (or print it with --dry-run).") { notifyDate, dryRun };
@@ -106,7 +124,7 @@ public static class ListeningCli
 
         return new RootCommand("Listening: social listening for a press office's Facebook Page, on Azure Functions.")
         {
-            verbose, demo, ServeCommand.Build(verbose, localRoot), sync, check, summary, notify,
+            verbose, demo, ServeCommand.Build(verbose, localRoot), sync, check, summary, insights, notify,
             OperationsCommands.Poison(verbose, localRoot), OperationsCommands.Replay(verbose, localRoot),
         };
     }
@@ -199,6 +217,30 @@ public static class ListeningCli
         var answer = date is not null
             ? await endpoint.GetDayAsync(date, request, cancellationToken)
             : await endpoint.GetPeriodAsync(from, to, request, cancellationToken);
+        return await WriteAsync(answer, format, output, error, cancellationToken);
+    }
+
+    private static async Task<int> InsightsAsync(string? from, string? to, string? page, string format, bool verbose, string localRoot, CancellationToken cancellationToken)
+    {
+        await using var stdout = Console.OpenStandardOutput();
+        return await InsightsAsync(from, to, page, format, verbose, stdout, Console.Error, null, cancellationToken, localRoot);
+    }
+
+    /// <summary>The insights command's body; the tests pass their own output and storage settings.</summary>
+    internal static async Task<int> InsightsAsync(
+        string? from, string? to, string? page, string format, bool verbose,
+        Stream output, TextWriter error, IReadOnlyDictionary<string, string?>? overrides, CancellationToken cancellationToken, string? localRoot = null)
+    {
+        await using var storage = await CliStorage.ForAsync(localRoot, overrides, error, cancellationToken);
+        using var host = CliHost.Build(storage.Overrides, verbose: verbose);
+        var answer = await host.Services.GetRequiredService<Core.Insights.InsightsEndpoint>()
+            .GetAsync(from, to, new SummaryRequest { Page = page, Format = format }, cancellationToken);
+        return await WriteAsync(answer, format, output, error, cancellationToken);
+    }
+
+    /// <summary>The body on stdout (exit 0), or the refusal's plain sentence on stderr: 3 for no data, 2 for a bad request.</summary>
+    private static async Task<int> WriteAsync(HttpAnswer answer, string format, Stream output, TextWriter error, CancellationToken cancellationToken)
+    {
         if (answer.Status != 200)
         {
             var problem = System.Text.Json.JsonDocument.Parse(answer.Body).RootElement;

@@ -30,6 +30,7 @@ public static class FunctionsComposition
         builder.Services.AddTransient<SendNotification>();
         builder.Services.AddTransient<GetDailySummary>();
         builder.Services.AddTransient<GetPeriodSummary>();
+        builder.Services.AddTransient<GetInsights>();
         builder.Services.AddTransient<Health>();
         builder.Services.AddTransient<Retention>();
         return builder;

@@ -44,6 +44,7 @@ public sealed partial class AppSettingsTests(CompiledInfrastructure infra)
     [
         "Listening__Alerts__",
         "Listening__Topics__",
+        "Listening__Insights__",
         "Listening__Teams__Channels__",
         "Listening__Teams__Routes__",
     ];

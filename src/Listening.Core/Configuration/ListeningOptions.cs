@@ -65,6 +65,10 @@ public sealed class ListeningOptions
     /// <summary>How the day page, the period report and the digest present posts.</summary>
     public SummaryOptions Summaries { get; set; } = new();
 
+    /// <summary>The insights report (<c>/api/insights</c>, docs/insights.md).</summary>
+    [ValidateObjectMembers]
+    public InsightsOptions Insights { get; set; } = new();
+
     /// <summary>
     /// Aggregates must outlive the longest look-back of a summary: the 30-day giveaway follow-through plus the day
     /// before the post.
@@ -282,6 +286,16 @@ public sealed class SummaryOptions
 
     /// <summary>The configured ranking, lower-cased and trimmed; the default when empty.</summary>
     public string EffectiveTopPostsBy => string.IsNullOrWhiteSpace(TopPostsBy) ? TopPostRanking.Reach : TopPostsBy.Trim().ToLowerInvariant();
+}
+
+public sealed class InsightsOptions
+{
+    /// <summary>
+    /// <c>Listening:Insights:MinPostsPerCell</c>: a weekday-and-hour cell of the posting-time map shows figures only
+    /// from this many posts on, and only such cells can be named best slots. Default 3.
+    /// </summary>
+    [KeyRange(1, 100, ErrorMessage = "Listening:Insights:MinPostsPerCell must be from {1} to {2} posts: below it a posting-time cell shows no figure.")]
+    public int MinPostsPerCell { get; set; } = 3;
 }
 
 public sealed class TopicOptions

@@ -123,6 +123,9 @@ public sealed record PostObservation
 
     /// <summary>Lifetime post insights by the metric name Meta reported (e.g. <c>post_media_view</c>); absent when none were read.</summary>
     public IReadOnlyDictionary<string, long>? Metrics { get; init; }
+
+    /// <summary>The post's format from its attachments (<see cref="PostFormats"/>); absent when they were not read.</summary>
+    public string? Format { get; init; }
 }
 
 /// <summary>Reactions by type, as Facebook counts them.</summary>

@@ -241,6 +241,7 @@ public static class GraphPayload
             },
             Metrics = metrics,
         };
+        observation = observation with { Format = PostAttachments.FormatOf(post, observation.Permalink) };
 
         if (bad is not null)
         {

@@ -20,7 +20,7 @@ public sealed class GraphRequests(IOptions<ListeningOptions> options)
     private readonly string _apiVersion = options.Value.Facebook.ApiVersion;
 
     public static string PostFields { get; } = string.Join(',',
-        new[] { "id", "created_time", "message", "permalink_url", "shares", "comments.limit(0).summary(true)" }
+        new[] { "id", "created_time", "message", "permalink_url", "shares", "comments.limit(0).summary(true)", PostAttachments.Field }
             .Concat(ReactionTypes.Select(t => $"reactions.type({t}).limit(0).summary(total_count).as(reactions_{t.ToLowerInvariant()})")));
 
     /// <summary>The relative URL of a call, with the configured API version in front.</summary>

@@ -134,6 +134,8 @@ public static class ListeningServiceCollectionExtensions
         services.AddTransient<Notifications.Alerts.PipelineWatch>();
         services.AddTransient<Health.HealthReporter>();
         services.AddTransient<SummaryEndpoint>();
+        services.AddTransient<Insights.InsightsReader>();
+        services.AddTransient<Insights.InsightsEndpoint>();
         services.AddSingleton<Access.SignInGate>();
         services.AddTransient<Api.ListeningApi>();
         services.AddTransient<Pipeline.IPoisonParking, Pipeline.PoisonParking>();

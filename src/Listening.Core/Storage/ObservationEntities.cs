@@ -109,6 +109,9 @@ public sealed class PostDayEntity : ITableEntity
 
     public string? ReachSource { get; set; }
 
+    /// <summary>The post's format (<see cref="PostFormats"/>) as its latest observation of the day read it; null when not read.</summary>
+    public string? Format { get; set; }
+
     [System.Runtime.Serialization.IgnoreDataMember]
     public IReadOnlyList<string> TopicList => Topics.Length == 0 ? [] : Topics.Split('|');
 
@@ -142,6 +145,7 @@ public sealed class PostDayEntity : ITableEntity
             Reach = reach,
             ReachAt = reach is null ? null : at,
             ReachSource = reachSource,
+            Format = PostFormats.Known(post.Format),
             Topics = string.Join('|', topics),
             Giveaway = giveaway,
             PartitionKey = pageId,
@@ -332,5 +336,6 @@ internal static class ObservationMapping
         Reach = e.GetInt64(nameof(PostDayEntity.Reach)),
         ReachAt = e.GetDateTimeOffset(nameof(PostDayEntity.ReachAt)),
         ReachSource = e.GetString(nameof(PostDayEntity.ReachSource)),
+        Format = PostFormats.Known(e.GetString(nameof(PostDayEntity.Format))),
     };
 }

@@ -189,16 +189,16 @@ public sealed class SummaryEndpoint(SummaryReader reader, PageDirectory pages, L
         static string Opaque(string tag) => tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag;
     }
 
-    private DateOnly Today => calendar.DateOf(time.GetUtcNow());
+    internal DateOnly Today => calendar.DateOf(time.GetUtcNow());
 
-    private static DateOnly? ParseDay(string? text, DateOnly today) => text?.Trim().ToLowerInvariant() switch
+    internal static DateOnly? ParseDay(string? text, DateOnly today) => text?.Trim().ToLowerInvariant() switch
     {
         "today" or "heute" => today,
         "yesterday" or "gestern" => today.AddDays(-1),
         var other => IsoDate.TryParse(other, out var date) ? date : null,
     };
 
-    private static HttpAnswer? CheckDate(DateOnly date, DateOnly today, string what)
+    internal static HttpAnswer? CheckDate(DateOnly date, DateOnly today, string what)
     {
         if (date > today)
         {
@@ -215,7 +215,7 @@ public sealed class SummaryEndpoint(SummaryReader reader, PageDirectory pages, L
         return null;
     }
 
-    private HttpAnswer? CheckPageAndFormat(SummaryRequest request, out string? page, out string format)
+    internal HttpAnswer? CheckPageAndFormat(SummaryRequest request, out string? page, out string format)
     {
         page = string.IsNullOrWhiteSpace(request.Page) ? null : request.Page;
         format = "json";
@@ -235,7 +235,7 @@ public sealed class SummaryEndpoint(SummaryReader reader, PageDirectory pages, L
     }
 
     /// <summary>304 when the caller's copy is current; else the rendered body, with the validators and caching rules.</summary>
-    private HttpAnswer Answer(SummaryRequest request, string format, string validator, DateTimeOffset lastModified, Func<HttpAnswer> render)
+    internal HttpAnswer Answer(SummaryRequest request, string format, string validator, DateTimeOffset lastModified, Func<HttpAnswer> render)
     {
         var etag = "\"" + validator + "-" + RenderVersion + "-" + format + "\"";
         var modified = lastModified == DateTimeOffset.MinValue ? (DateTimeOffset?)null : TruncateToSeconds(lastModified);
@@ -268,11 +268,11 @@ public sealed class SummaryEndpoint(SummaryReader reader, PageDirectory pages, L
     private static DateTimeOffset TruncateToSeconds(DateTimeOffset value) =>
         new(value.Ticks - (value.Ticks % TimeSpan.TicksPerSecond), value.Offset);
 
-    private static HttpAnswer Html(string html) => new(200, "text/html; charset=utf-8", Encoding.UTF8.GetBytes(html));
+    internal static HttpAnswer Html(string html) => new(200, "text/html; charset=utf-8", Encoding.UTF8.GetBytes(html));
 
-    private static HttpAnswer Json(byte[] json) => new(200, "application/json; charset=utf-8", json);
+    internal static HttpAnswer Json(byte[] json) => new(200, "application/json; charset=utf-8", json);
 
-    private static HttpAnswer Csv(string csv, string fileName) =>
+    internal static HttpAnswer Csv(string csv, string fileName) =>
         new(200, "text/csv; charset=utf-8; header=present", SummaryCsvRenderer.ToBytes(csv)) { ContentDisposition = $"attachment; filename=\"{fileName}\"" };
 }
 

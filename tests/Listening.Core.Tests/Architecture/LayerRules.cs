@@ -18,6 +18,7 @@ internal static class LayerRules
         ("Ingestion", ["Listening.Core.Ingestion"]),
         ("Aggregation", ["Listening.Core.Aggregation"]),
         ("Summaries", ["Listening.Core.Summaries"]),
+        ("Insights", ["Listening.Core.Insights"]),
         ("Notifications", ["Listening.Core.Notifications"]),
         ("Pipeline", ["Listening.Core.Pipeline"]),
     ];

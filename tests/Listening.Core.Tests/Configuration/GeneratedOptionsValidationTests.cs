@@ -76,8 +76,9 @@ public sealed class GeneratedOptionsValidationTests
     [Fact]
     public void The_tree_carries_the_limits_of_every_tunable_number()
     {
-        // 26 numeric keys: DigestHour and both retentions, Facebook 6, Teams 3, Alerts 14 (TakeOff:MinReach and ReachWindowHours, issue 13).
-        Assert.Equal(26, Ranges().Count);
+        // 27 numeric keys: DigestHour and both retentions, Facebook 6, Teams 3, Alerts 14 (TakeOff:MinReach and ReachWindowHours, issue 13),
+        // Insights:MinPostsPerCell (issue 15).
+        Assert.Equal(27, Ranges().Count);
     }
 
     [Theory]

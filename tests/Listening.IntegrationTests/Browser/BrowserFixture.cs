@@ -39,6 +39,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>The whole story as one period report.</summary>
     public PeriodSummary DemoPeriod { get; private set; } = null!;
 
+    /// <summary>The insights report of the demo story's 30 days.</summary>
+    public Core.Insights.InsightsReport DemoInsights { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         var axe = Path.Combine(RepositoryRoot, "node_modules", "axe-core", "axe.min.js");
@@ -122,6 +125,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
         DemoDays = days;
         DemoPeriod = (await reader.ReadPeriodAsync(FirstDay, LastDay, null, CancellationToken.None))!.Summary;
+        DemoInsights = (await app.Get<Core.Insights.InsightsReader>().ReadAsync(FirstDay, LastDay, null, CancellationToken.None))!.Report;
     }
 
     private static string FindRepositoryRoot()

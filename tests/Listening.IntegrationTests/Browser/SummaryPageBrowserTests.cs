@@ -31,6 +31,31 @@ public sealed class SummaryPageBrowserTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task Demo_insights_page_has_no_wcag_violations()
+    {
+        var report = browser.DemoInsights;
+        Assert.NotEmpty(report.Pages[0].Giveaways);
+        Assert.Contains(report.Pages[0].PostingTime.Cells, c => !c.Enough);
+
+        await AssertAccessibleAsync(Core.Insights.InsightsHtmlRenderer.Render(report, ""));
+    }
+
+    [Fact]
+    public async Task Insights_page_with_best_slots_and_two_pages_has_no_wcag_violations()
+    {
+        var demo = browser.DemoInsights;
+        var timing = demo.Pages[0].PostingTime;
+        var cells = timing.Cells.Select((c, i) => c with { Enough = true, MedianReach24h = 100 + (37 * i), MedianInteractions24h = i }).ToList();
+        var page = demo.Pages[0] with { PostingTime = timing with { Cells = cells, BestSlots = [.. cells.OrderByDescending(c => c.MedianReach24h).Take(3)] } };
+        var report = demo with { MinPostsPerCell = 1, Pages = [page, page with { PageId = "2", Name = "Zweite Seite" }] };
+
+        var html = Core.Insights.InsightsHtmlRenderer.Render(report, "2");
+
+        Assert.Contains("Die besten Zeitfenster", html, StringComparison.Ordinal);
+        await AssertAccessibleAsync(html);
+    }
+
+    [Fact]
     public async Task Pages_with_every_optional_section_have_no_wcag_violations()
     {
         var day = FullDay("Kreis Soest", "Ausbildung beim Kreis: Jetzt bewerben!", "Ausbildung");

@@ -42,6 +42,9 @@ public sealed class ServeTests(ServedDemoFixture fixture) : IClassFixture<Served
             ($"api/summaries?{range}&format=json", null, () => HttpCall.PeriodAsync(functions.Services, range + "&format=json")),
             ("api/summaries/2026-13-45", null, () => HttpCall.DayAsync(functions.Services, "2026-13-45")),
             ("api/summaries?from=2026-11-30", null, () => HttpCall.PeriodAsync(functions.Services, "from=2026-11-30")),
+            ("api/insights", html, () => HttpCall.InsightsAsync(functions.Services, "", html)),
+            ("api/insights?format=csv", null, () => HttpCall.InsightsAsync(functions.Services, "format=csv")),
+            ("api/insights?from=2026-11-30", null, () => HttpCall.InsightsAsync(functions.Services, "from=2026-11-30")),
         };
         foreach (var (path, headers, function) in cases)
         {

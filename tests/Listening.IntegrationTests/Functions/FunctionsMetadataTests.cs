@@ -28,6 +28,7 @@ public sealed class FunctionsMetadataTests
     {
         { "GetDailySummary", "summaries/{date}" },
         { "GetPeriodSummary", "summaries" },
+        { "GetInsights", "insights" },
         { "Health", "health" },
     };
 
@@ -35,7 +36,7 @@ public sealed class FunctionsMetadataTests
     public void Every_function_of_the_flow_is_in_the_metadata()
     {
         Assert.Subset(Functions.Value.Keys.ToHashSet(StringComparer.Ordinal),
-            new HashSet<string>(["SchedulePulls", "PullPage", "AggregateSnapshot", "DailyDigest", "SendNotification", "GetDailySummary", "GetPeriodSummary", "Health", "Retention"], StringComparer.Ordinal));
+            new HashSet<string>(["SchedulePulls", "PullPage", "AggregateSnapshot", "DailyDigest", "SendNotification", "GetDailySummary", "GetPeriodSummary", "GetInsights", "Health", "Retention"], StringComparer.Ordinal));
     }
 
     [Theory]

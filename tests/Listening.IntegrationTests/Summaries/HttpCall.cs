@@ -23,6 +23,9 @@ internal static class HttpCall
     public static Task<HttpResult> PeriodAsync(IServiceProvider services, string query, IDictionary<string, string>? headers = null) =>
         CallAsync(query, headers, request => services.GetRequiredService<GetPeriodSummary>().Run(request, CancellationToken.None));
 
+    public static Task<HttpResult> InsightsAsync(IServiceProvider services, string query, IDictionary<string, string>? headers = null) =>
+        CallAsync(query, headers, request => services.GetRequiredService<GetInsights>().Run(request, CancellationToken.None));
+
     public static Task<HttpResult> HealthAsync(TestApp app) => HealthAsync(app.Services);
 
     public static Task<HttpResult> HealthAsync(IServiceProvider services) =>

@@ -13,6 +13,7 @@ public sealed class HttpRouteTests
     [Theory]
     [InlineData("GetDailySummary", "summaries/{date}")]
     [InlineData("GetPeriodSummary", "summaries")]
+    [InlineData("GetInsights", "insights")]
     [InlineData("Health", "health")]
     public void Http_functions_have_their_documented_route_and_need_no_key(string function, string route)
     {

@@ -53,9 +53,11 @@ public sealed class SignInTests
 
         var day = await HttpCall.DayAsync(app, "2026-11-27", "", headers);
         var period = await HttpCall.PeriodAsync(app, "from=2026-11-01&to=2026-11-27", headers);
+        var insights = await HttpCall.InsightsAsync(app.Services, "", headers);
 
         Assert.Equal(401, day.Status);
         Assert.Equal(401, period.Status);
+        Assert.Equal(401, insights.Status);
         Assert.Contains("melden Sie sich", day.Json["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("no-store", day.Header("Cache-Control"));
     }

@@ -70,6 +70,33 @@ public sealed class SummaryCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Insights_of_a_period_as_csv_and_a_bad_period_on_stderr()
+    {
+        var created = new Listening.Core.Configuration.LocalCalendar("Europe/Berlin").StartOf(Yesterday).AddHours(9);
+        var post = new Listening.Core.Storage.PostDayEntity
+        {
+            PartitionKey = StoredSummaries.PageA, RowKey = Listening.Core.Storage.ObservationKeys.Post(Yesterday, "p1"), PostId = "p1",
+            CreatedTime = created, ObservedAt = created.AddHours(3), Like = 40, Reach = 2_500, ReachAt = created.AddHours(3),
+            Format = Listening.Core.Contracts.PostFormats.Reel, Topics = "Ausbildung/Bewerbung", Message = "=cmd|' /C calc'!A0",
+        };
+        await _app.Get<Listening.Core.Storage.IObservationStore>().TryWriteAsync([new Azure.Data.Tables.TableTransactionAction(Azure.Data.Tables.TableTransactionActionType.Add, post)], CancellationToken.None);
+
+        var (code, output, error) = await RunInsightsAsync(Iso(Yesterday.AddDays(-6)), Iso(Yesterday), "csv");
+        var (badCode, badOutput, badError) = await RunInsightsAsync(Iso(Yesterday.AddDays(-400)), Iso(Yesterday), "json");
+
+        Assert.True(code == 0, error);
+        var csv = Encoding.UTF8.GetString(output, 3, output.Length - 3);
+        Assert.StartsWith("Seite;Seiten-ID;Bereich;Name;", csv, StringComparison.Ordinal);
+        Assert.Contains(";Format;Reel;;;1;1;2500;40;", csv, StringComparison.Ordinal);
+        Assert.Contains(";Thema;Ausbildung/Bewerbung;", csv, StringComparison.Ordinal);
+        Assert.Equal(2, badCode);
+        Assert.Empty(badOutput);
+        Assert.Contains("höchstens 366 Tage", badError, StringComparison.Ordinal);
+        Assert.Contains(ListeningCli.Build().Parse(["insights", "--from", "2026-11-01"]).Errors, e => e.Message == "--from and --to go together.");
+        Assert.Empty(ListeningCli.Build().Parse(["insights"]).Errors);
+    }
+
+    [Fact]
     public void Summary_format_accepts_csv()
     {
         Assert.Empty(ListeningCli.Build().Parse(["summary", "--date", "2026-11-01", "--format", "csv"]).Errors);
@@ -91,6 +118,24 @@ public sealed class SummaryCommandTests : IAsyncLifetime
         }
 
         var code = await ListeningCli.SummaryAsync(date, from, to, null, format, false, output, error, overrides, CancellationToken.None);
+        return (code, output.ToArray(), error.ToString());
+    }
+
+    private async Task<(int Code, byte[] Output, string Error)> RunInsightsAsync(string? from, string? to, string format)
+    {
+        using var output = new MemoryStream();
+        await using var error = new StringWriter();
+        var overrides = new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = (await SharedAzurite.GetAsync()).ConnectionString,
+            ["Listening:Tables:Prefix"] = "t" + _app.Suffix,
+        };
+        foreach (var (key, value) in StoredSummaries.TwoPages())
+        {
+            overrides[key] = value;
+        }
+
+        var code = await ListeningCli.InsightsAsync(from, to, StoredSummaries.PageA, format, false, output, error, overrides, CancellationToken.None);
         return (code, output.ToArray(), error.ToString());
     }
 

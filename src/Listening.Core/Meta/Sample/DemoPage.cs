@@ -206,8 +206,22 @@ internal sealed record DemoPost(
                 [MetricNames.PostViews] = Grown((long)Math.Round(FinalReach * ViewsPerPerson), age, TauHours * ReachLag),
                 [MetricNames.PostReach] = Grown(FinalReach, age, TauHours * ReachLag),
             },
+            Format = Format,
         };
     }
+
+    /// <summary>
+    /// What the county posts as what: apprenticeships as Reels (every other one a photo), service topics as links,
+    /// the giveaway and horse plates as photos, warnings as text, the environment as photos and videos.
+    /// </summary>
+    public string Format => Topic switch
+    {
+        DemoTopic.Ausbildung => Number % 2 == 0 ? PostFormats.Photo : PostFormats.Reel,
+        DemoTopic.SchuelerBafoeg or DemoTopic.Service => PostFormats.Link,
+        DemoTopic.Reitkennzeichen or DemoTopic.Gewinnspiel => PostFormats.Photo,
+        DemoTopic.Umwelt => Number % 3 == 0 ? PostFormats.Video : PostFormats.Photo,
+        _ => PostFormats.Text,
+    };
 
     // Rounding a non-decreasing curve keeps it non-decreasing, so counters never run backwards.
     private static long Grown(long final, double ageHours, double tauHours) =>

@@ -14,6 +14,7 @@ public static class ApiRoutes
     [
         new("GetDailySummary", "summaries/{date}", (api, request, ct) => api.DayAsync(request, ct)),
         new("GetPeriodSummary", "summaries", (api, request, ct) => api.PeriodAsync(request, ct)),
+        new("GetInsights", "insights", (api, request, ct) => api.InsightsAsync(request, ct)),
         new("Health", "health", (api, _, ct) => api.HealthAsync(ct)),
     ];
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Listening.Core.Insights;
 using Listening.Core.Pipeline.Access;
 using Listening.Core.Pipeline.Health;
 using Listening.Core.Summaries;
@@ -11,7 +12,7 @@ namespace Listening.Core.Pipeline.Api;
 /// every answer carries. The Functions app and <c>listening serve</c> both call this one implementation and only
 /// copy its <see cref="ApiResponse"/> onto their response, so they answer byte for byte alike.
 /// </summary>
-public sealed class ListeningApi(SummaryEndpoint summaries, SignInGate gate, HealthReporter health)
+public sealed class ListeningApi(SummaryEndpoint summaries, InsightsEndpoint insights, SignInGate gate, HealthReporter health)
 {
     /// <summary>No script, no outside resources, no framing: the pages need nothing but their inline styles.</summary>
     public const string ContentSecurityPolicy =
@@ -32,6 +33,18 @@ public sealed class ListeningApi(SummaryEndpoint summaries, SignInGate gate, Hea
         ArgumentNullException.ThrowIfNull(request);
         var answer = gate.Check(request.Header(SignInGate.PrincipalHeader))
             ?? await summaries.GetPeriodAsync(request.Query("from"), request.Query("to"), ReadSummaryRequest(request), cancellationToken);
+        return Summary(answer);
+    }
+
+    /// <summary>
+    /// GET /api/insights?from=&amp;to= (both optional: the last 90 days): what worked, by topic, format and posting time;
+    /// signed-in people only, with the summaries' caching and refusals.
+    /// </summary>
+    public async Task<ApiResponse> InsightsAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var answer = gate.Check(request.Header(SignInGate.PrincipalHeader))
+            ?? await insights.GetAsync(request.Query("from"), request.Query("to"), ReadSummaryRequest(request), cancellationToken);
         return Summary(answer);
     }
 
