@@ -94,6 +94,7 @@ public static class PageDaySummaryBuilder
                 ReachTotal = post.Reach,
                 EngagementRate = TopPostRanking.EngagementRate(post.Reactions.Total + post.Comments + post.Shares, post.Reach),
                 Sources = sources,
+                Accessibility = post.Accessibility,
             });
         }
 

@@ -241,6 +241,12 @@ public sealed record PostDaySummary
     /// <summary>Topics the rules found in the post (absent without topic rules).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string> Topics { get; init; } = [];
+
+    /// <summary>
+    /// The post's images and videos: <c>{"images","imagesWithAltText","videoCaptions"}</c> (<see cref="PostAccessibility"/>);
+    /// null for a post without images or videos, or when it was not read.
+    /// </summary>
+    public PostAccessibility? Accessibility { get; init; }
 }
 
 /// <summary>How the top posts of a day or period are ranked (<c>topPostBy</c>, <c>Listening:Summaries:TopPostsBy</c>).</summary>

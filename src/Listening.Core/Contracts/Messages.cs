@@ -126,6 +126,33 @@ public sealed record PostObservation
 
     /// <summary>The post's format from its attachments (<see cref="PostFormats"/>); absent when they were not read.</summary>
     public string? Format { get; init; }
+
+    /// <summary>Alternative texts and captions of the post's images and videos; absent for a post without either.</summary>
+    public PostAccessibility? Accessibility { get; init; }
+
+    /// <summary>The ids of the post's photos while the Graph client matches them to their alternative texts; never sent.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    internal IReadOnlyList<string>? PhotoIds { get; init; }
+}
+
+/// <summary>
+/// Whether a post's images and videos can be perceived without seeing them (docs/insights.md, "Accessibility"):
+/// <see cref="Images"/> counts the photos of the post's attachments (album photos included),
+/// <see cref="ImagesWithAltText"/> those with a written alternative text (Meta's <c>alt_text_custom</c>; a generated
+/// <c>alt_text</c> does not count), null when Meta did not tell; <see cref="VideoCaptions"/> null when the post has no
+/// video or Meta does not tell.
+/// </summary>
+public sealed record PostAccessibility
+{
+    public int Images { get; init; }
+
+    public int? ImagesWithAltText { get; init; }
+
+    public bool? VideoCaptions { get; init; }
+
+    /// <summary>Images known to lack a written alternative text.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int ImagesWithoutAltText => ImagesWithAltText is { } with ? Math.Max(0, Images - with) : 0;
 }
 
 /// <summary>Reactions by type, as Facebook counts them.</summary>

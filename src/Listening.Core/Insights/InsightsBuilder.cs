@@ -38,6 +38,7 @@ public static class InsightsBuilder
             Formats = Groups(posts.Select(p => (Key: p.Format, Post: p)), page),
             PostingTime = PostingTime(posts, minPostsPerCell),
             Giveaways = Giveaways(posts, rows, calendar),
+            Accessibility = Accessibility(posts),
         };
     }
 
@@ -175,6 +176,27 @@ public static class InsightsBuilder
             }),
         ];
     }
+
+    internal static List<MonthAccessibility> Accessibility(IEnumerable<MeasuredPost> posts) =>
+    [
+        .. posts.Where(p => p.Last.Accessibility is { Images: > 0, ImagesWithAltText: not null })
+            .GroupBy(p => p.CreatedLocal.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture))
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var images = g.Sum(p => p.Last.Accessibility!.Images);
+                var with = g.Sum(p => p.Last.Accessibility!.ImagesWithAltText!.Value);
+                return new MonthAccessibility
+                {
+                    Month = g.Key,
+                    Posts = g.Count(),
+                    Images = images,
+                    ImagesWithAltText = with,
+                    Share = Math.Round((double)with / images, 4),
+                    PostsLackingAltText = g.Count(p => p.Last.Accessibility!.ImagesWithoutAltText > 0),
+                };
+            }),
+    ];
 
     internal static int IsoWeekday(DayOfWeek day) => day == DayOfWeek.Sunday ? 7 : (int)day;
 

@@ -59,6 +59,16 @@ public static class InsightsCsvRenderer
                     giveaway.FollowersKept is null ? "30 Tage noch nicht vorbei oder Follower unbekannt" : "",
                 ]);
             }
+
+            foreach (var month in page.Accessibility)
+            {
+                Row(csv,
+                [
+                    name, id, "Barrierefreiheit", month.Month, "", "", Int(month.Posts), "", "", "", "", "", "", "", "",
+                    Int(month.ImagesWithAltText) + " von " + Int(month.Images) + " Bildern mit Alternativtext ("
+                        + Math.Round(100 * month.Share, 1).ToString("0.0", GermanFormat.Culture) + " %)",
+                ]);
+            }
         }
 
         return csv.ToString();

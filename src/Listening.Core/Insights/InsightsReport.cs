@@ -42,6 +42,29 @@ public sealed record PageInsights
     public required PostingTimeInsights PostingTime { get; init; }
 
     public IReadOnlyList<GiveawayInsights> Giveaways { get; init; } = [];
+
+    /// <summary>Per month of creation: how many of the posts' images have a written alternative text.</summary>
+    public IReadOnlyList<MonthAccessibility> Accessibility { get; init; } = [];
+}
+
+/// <summary>The images of one month's posts and their written alternative texts (posts whose images Meta told about).</summary>
+public sealed record MonthAccessibility
+{
+    /// <summary>The month, <c>yyyy-MM</c>.</summary>
+    public required string Month { get; init; }
+
+    /// <summary>Posts with at least one image whose alternative texts are known: the figures rest on these.</summary>
+    public required int Posts { get; init; }
+
+    public required int Images { get; init; }
+
+    public required int ImagesWithAltText { get; init; }
+
+    /// <summary><see cref="ImagesWithAltText"/> / <see cref="Images"/>, a fraction (0.75 = 75 %).</summary>
+    public required double Share { get; init; }
+
+    /// <summary>Posts with at least one image without a written alternative text.</summary>
+    public required int PostsLackingAltText { get; init; }
 }
 
 /// <summary>

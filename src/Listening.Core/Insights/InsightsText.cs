@@ -24,6 +24,12 @@ public static class InsightsText
         return Weekday(cell.Weekday) + ", " + Hour(cell.Hour) + "–" + (cell.Hour + 1).ToString("00", GermanFormat.Culture) + " Uhr";
     }
 
+    /// <summary>"2026-11" as "November 2026".</summary>
+    public static string Month(string month) =>
+        DateTime.TryParseExact(month, "yyyy-MM", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var first)
+            ? first.ToString("MMMM yyyy", GermanFormat.Culture)
+            : month;
+
     public static string TopicName(string? topic) => topic ?? "Ohne Thema";
 
     public static string FormatName(string? format) => format switch

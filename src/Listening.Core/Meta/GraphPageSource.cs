@@ -69,6 +69,7 @@ public sealed partial class GraphPageSource(
         var insightsAt = Add(plan.Insights is not null && pageMetrics.Count > 0, () => requests.Insights(page.Id, pageMetrics, plan.Insights!.Value.From, plan.Insights!.Value.To));
         var postsAt = Add(plan.Posts, () => requests.Posts(page.Id, postsSince, postsUntil, GraphRequests.PostPageSize, postMetrics));
         var tokenAt = Add(plan.CheckToken, () => requests.DebugToken(token));
+        var altTextsAt = Add(plan.Posts && !plan.Backfill, () => requests.PhotoAltTexts(page.Id, postsSince));
         var results = calls.Count == 0 ? [] : await graph.BatchAsync(session, calls, cancellationToken);
 
         // A token or throttling error anywhere ends the pull: the rest of the answer cannot be trusted or used.
@@ -124,6 +125,12 @@ public sealed partial class GraphPageSource(
             return null;
         }
 
+        var altTexts = altTextsAt >= 0 ? PhotoAltTexts.Parse(results[altTextsAt]) : null;
+        if (altTextsAt >= 0 && altTexts is null)
+        {
+            LogAltTextsUnknown(logger, page.Id, results[altTextsAt].Error?.Describe() ?? "unexpected answer");
+        }
+
         var capture = new PageCapture
         {
             PageId = page.Id,
@@ -131,7 +138,7 @@ public sealed partial class GraphPageSource(
             CapturedAt = capturedAt,
             Followers = Count("followers_count"),
             Fans = Count("fan_count"),
-            Posts = posts.Posts,
+            Posts = [.. posts.Posts.Select(p => PhotoAltTexts.Apply(p, altTexts))],
             Insights = Deduplicate(insights),
             InsightsThrough = insightsAt >= 0 ? plan.Insights!.Value.To : null,
             RejectedMetrics = [.. findings.Rejected.Distinct(StringComparer.Ordinal)],
@@ -175,6 +182,9 @@ public sealed partial class GraphPageSource(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Read page {PageId}: {Posts} posts, {InsightValues} insight values in {HttpRequests} HTTP requests ({GraphCalls} Graph calls), usage {UsagePercent} %")]
     private static partial void LogCaptured(ILogger logger, string pageId, int posts, int insightValues, int httpRequests, int graphCalls, int usagePercent);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The alternative texts of page {PageId}'s photos could not be read ({Problem}); the posts' images count as not told")]
+    private static partial void LogAltTextsUnknown(ILogger logger, string pageId, string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "debug_token failed for page {PageId} ({Problem}); the pull goes on without it")]
     private static partial void LogTokenCheckFailed(ILogger logger, string pageId, string problem);

@@ -241,7 +241,13 @@ public static class GraphPayload
             },
             Metrics = metrics,
         };
-        observation = observation with { Format = PostAttachments.FormatOf(post, observation.Permalink) };
+        var (photoIds, hasVideo) = PostAttachments.MediaOf(post);
+        observation = observation with
+        {
+            Format = PostAttachments.FormatOf(post, observation.Permalink),
+            Accessibility = photoIds.Count > 0 || hasVideo ? new PostAccessibility { Images = photoIds.Count } : null,
+            PhotoIds = photoIds,
+        };
 
         if (bad is not null)
         {

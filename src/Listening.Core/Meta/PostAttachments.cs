@@ -4,25 +4,23 @@ using Listening.Core.Contracts;
 namespace Listening.Core.Meta;
 
 /// <summary>
-/// What a post's <c>attachments</c> (Graph "StoryAttachment": <c>media_type</c>, <c>type</c>, <c>subattachments</c>)
-/// say about its format. Meta leaves the field out for a post without attachment: that post is text. An odd value
-/// (not an object, an unknown media type) never fails the post; it only makes the format less specific.
+/// What a post's <c>attachments</c> (Graph "StoryAttachment": <c>media_type</c>, <c>type</c>, <c>target{id}</c>,
+/// <c>subattachments</c>) say about its format and its images. Meta leaves the field out for a post without
+/// attachment: that post is text. An odd value (not an object, an unknown media type) never fails the post; it only
+/// makes the format less specific or the image count smaller.
 /// </summary>
 internal static class PostAttachments
 {
     /// <summary>The Graph field expansion the posts request asks for, read in the same call as the counters.</summary>
-    public const string Field = "attachments{media_type,type}";
+    public const string Field = "attachments{media_type,type,target{id},subattachments.limit(100){media_type,type,target{id}}}";
 
     public static string FormatOf(JsonElement post, string? permalink)
     {
-        if (!post.TryGetProperty("attachments", out var attachments) || attachments.ValueKind != JsonValueKind.Object
-            || !attachments.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array || data.GetArrayLength() == 0
-            || data[0].ValueKind != JsonValueKind.Object)
+        if (First(post) is not { } first)
         {
             return PostFormats.Text;
         }
 
-        var first = data[0];
         var mediaType = Text(first, "media_type");
         var type = Text(first, "type");
         if (mediaType == "event" || type == "event")
@@ -45,6 +43,73 @@ internal static class PostAttachments
             _ when type is "share" or "link" => PostFormats.Link,
             _ => PostFormats.Text,
         };
+    }
+
+    /// <summary>
+    /// The photos of the post's attachments, album photos included, by their ids (<c>target.id</c>; an empty id when
+    /// Meta sent none), and whether a video is among them. A photo without id can never be matched to its
+    /// alternative text: it counts as an image whose text Meta did not tell.
+    /// </summary>
+    public static (List<string> PhotoIds, bool HasVideo) MediaOf(JsonElement post)
+    {
+        var photos = new List<string>();
+        var video = false;
+        foreach (var attachment in Items(post))
+        {
+            var mediaType = Text(attachment, "media_type");
+            var children = attachment.TryGetProperty("subattachments", out var sub) ? Items(sub, directly: true).ToList() : [];
+            if (children.Count > 0)
+            {
+                foreach (var child in children)
+                {
+                    Collect(child, photos, ref video);
+                }
+            }
+            else if (mediaType != "album")
+            {
+                Collect(attachment, photos, ref video);
+            }
+        }
+
+        return (photos, video);
+    }
+
+    private static void Collect(JsonElement attachment, List<string> photos, ref bool video)
+    {
+        switch (Text(attachment, "media_type"))
+        {
+            case "photo":
+                photos.Add(attachment.TryGetProperty("target", out var target) && target.ValueKind == JsonValueKind.Object
+                    && target.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString()! : "");
+                break;
+            case "video":
+                video = true;
+                break;
+        }
+    }
+
+    private static JsonElement? First(JsonElement post) => Items(post).Select(a => (JsonElement?)a).FirstOrDefault();
+
+    private static IEnumerable<JsonElement> Items(JsonElement holder, bool directly = false)
+    {
+        var edge = holder;
+        if (!directly && (!holder.TryGetProperty("attachments", out edge)))
+        {
+            yield break;
+        }
+
+        if (edge.ValueKind != JsonValueKind.Object || !edge.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array)
+        {
+            yield break;
+        }
+
+        foreach (var item in data.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.Object)
+            {
+                yield return item;
+            }
+        }
     }
 
     private static string Text(JsonElement element, string property) =>

@@ -178,6 +178,13 @@ public sealed class DigestCardBuilder(IOptions<ListeningOptions> options)
             },
         };
 
+        // Only when the new posts' images were read: an unknown is no "0".
+        if (page.Posts.Any(p => p.New && p.Accessibility?.ImagesWithAltText is not null))
+        {
+            var lacking = page.Posts.Count(p => p.New && p.Accessibility is { ImagesWithoutAltText: > 0 });
+            ((JsonArray)items[1]!["facts"]!).Add(Fact("Neue Beiträge mit Bild ohne Alternativtext", GermanFormat.Number(lacking)));
+        }
+
         var top = TopPosts(page, level.Posts);
         if (page.Posts.Count == 0)
         {

@@ -112,6 +112,21 @@ public sealed class PostDayEntity : ITableEntity
     /// <summary>The post's format (<see cref="PostFormats"/>) as its latest observation of the day read it; null when not read.</summary>
     public string? Format { get; set; }
 
+    /// <summary>Photos of the post (<see cref="PostAccessibility.Images"/>); null when the post has no image or video, or it was not read.</summary>
+    public int? Images { get; set; }
+
+    public int? ImagesWithAltText { get; set; }
+
+    public bool? VideoCaptions { get; set; }
+
+    /// <summary>Whether the latest observation carried the post's accessibility (a post with images or videos).</summary>
+    public bool HasAccessibility { get; set; }
+
+    [System.Runtime.Serialization.IgnoreDataMember]
+    public PostAccessibility? Accessibility => HasAccessibility
+        ? new PostAccessibility { Images = Images ?? 0, ImagesWithAltText = ImagesWithAltText, VideoCaptions = VideoCaptions }
+        : null;
+
     [System.Runtime.Serialization.IgnoreDataMember]
     public IReadOnlyList<string> TopicList => Topics.Length == 0 ? [] : Topics.Split('|');
 
@@ -146,6 +161,10 @@ public sealed class PostDayEntity : ITableEntity
             ReachAt = reach is null ? null : at,
             ReachSource = reachSource,
             Format = PostFormats.Known(post.Format),
+            HasAccessibility = post.Accessibility is not null,
+            Images = post.Accessibility is { } a ? Math.Max(0, a.Images) : null,
+            ImagesWithAltText = post.Accessibility?.ImagesWithAltText is { } with ? Math.Clamp(with, 0, Math.Max(0, post.Accessibility.Images)) : null,
+            VideoCaptions = post.Accessibility?.VideoCaptions,
             Topics = string.Join('|', topics),
             Giveaway = giveaway,
             PartitionKey = pageId,
@@ -337,5 +356,9 @@ internal static class ObservationMapping
         ReachAt = e.GetDateTimeOffset(nameof(PostDayEntity.ReachAt)),
         ReachSource = e.GetString(nameof(PostDayEntity.ReachSource)),
         Format = PostFormats.Known(e.GetString(nameof(PostDayEntity.Format))),
+        HasAccessibility = e.GetBoolean(nameof(PostDayEntity.HasAccessibility)) ?? false,
+        Images = e.GetInt32(nameof(PostDayEntity.Images)),
+        ImagesWithAltText = e.GetInt32(nameof(PostDayEntity.ImagesWithAltText)),
+        VideoCaptions = e.GetBoolean(nameof(PostDayEntity.VideoCaptions)),
     };
 }

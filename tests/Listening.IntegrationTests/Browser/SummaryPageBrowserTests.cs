@@ -36,8 +36,19 @@ public sealed class SummaryPageBrowserTests(BrowserFixture browser)
         var report = browser.DemoInsights;
         Assert.NotEmpty(report.Pages[0].Giveaways);
         Assert.Contains(report.Pages[0].PostingTime.Cells, c => !c.Enough);
+        Assert.Equal(2, report.Pages[0].Accessibility.Sum(m => m.PostsLackingAltText)); // the demo's two images without alternative text
 
         await AssertAccessibleAsync(Core.Insights.InsightsHtmlRenderer.Render(report, ""));
+    }
+
+    [Fact]
+    public async Task Demo_day_listing_an_image_without_alternative_text_has_no_wcag_violations()
+    {
+        var day = browser.DemoDays[BrowserFixture.FirstDay.AddDays(2)];
+        var html = SummaryHtmlRenderer.Render(day, new SummaryLinks(null));
+
+        Assert.Contains("Bild ohne Alternativtext: ", html, StringComparison.Ordinal);
+        await AssertAccessibleAsync(html);
     }
 
     [Fact]

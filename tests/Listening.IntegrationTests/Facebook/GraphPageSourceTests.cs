@@ -28,11 +28,11 @@ public sealed class GraphPageSourceTests
 
         var capture = await s.CaptureAsync(new PullPlan { Insights = ThreeDays, CheckToken = true });
 
-        // One batch (fields, insights, first posts page, debug_token), then paging.next twice (2 posts per page here).
+        // One batch (fields, insights, first posts page, debug_token, the photos' alternative texts), then paging.next twice (2 posts per page here).
         Assert.Equal(3, capture.HttpRequests);
-        Assert.Equal(6, capture.GraphCalls);
+        Assert.Equal(7, capture.GraphCalls);
         Assert.Equal(3, s.Graph.Requests.Count);
-        Assert.Equal(6, s.Graph.GraphCalls);
+        Assert.Equal(7, s.Graph.GraphCalls);
         var batch = s.Graph.Requests.First();
         Assert.Equal("POST", batch.Method);
         Assert.Equal("/", batch.Path);
@@ -90,7 +90,7 @@ public sealed class GraphPageSourceTests
         var capture = await s.CaptureAsync(new PullPlan { Insights = ThreeDays });
 
         Assert.Equal(2, capture.HttpRequests); // the batch and one follow-up batch with the two calls
-        Assert.Equal(5, capture.GraphCalls);
+        Assert.Equal(6, capture.GraphCalls);
         Assert.Single(capture.Posts);
         Assert.Equal(3 * MetricNames.DefaultPageMetrics.Count, capture.Insights.Count);
     }

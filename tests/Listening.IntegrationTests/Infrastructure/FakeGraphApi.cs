@@ -46,6 +46,9 @@ public sealed class FakeGraphApi : IAsyncDisposable
 
     public List<FakePost> Posts { get; } = [];
 
+    /// <summary>The Page's uploaded photos (<c>/{page-id}/photos</c>): id → <c>alt_text_custom</c> (null: none written).</summary>
+    public Dictionary<string, string?> Photos { get; } = new(StringComparer.Ordinal);
+
     /// <summary>
     /// While above 0, each posts answer carries the same <c>paging.next</c> (to the second page), even at the end,
     /// and counts it down: the repeating link that once made 36,836 requests in a minute.
@@ -278,6 +281,24 @@ public sealed class FakeGraphApi : IAsyncDisposable
         if (parts.Length == 2 && parts[0] == PageId && parts[1] == "published_posts")
         {
             return PublishedPosts(path, query, token);
+        }
+
+        if (parts.Length == 2 && parts[0] == PageId && parts[1] == "photos")
+        {
+            var photos = new JsonArray();
+            foreach (var (id, altText) in Photos)
+            {
+                // Meta generates alt_text for every photo; only alt_text_custom is written by the Page.
+                var photo = new JsonObject { ["id"] = id, ["alt_text"] = "Möglicherweise ein Bild von 1 Person" };
+                if (altText is not null)
+                {
+                    photo["alt_text_custom"] = altText;
+                }
+
+                photos.Add(photo);
+            }
+
+            return (200, new JsonObject { ["data"] = photos });
         }
 
         return (400, new JsonObject { ["error"] = new JsonObject { ["message"] = "Unknown path components: /" + string.Join('/', parts), ["type"] = "OAuthException", ["code"] = 2500, ["fbtrace_id"] = "x" } });

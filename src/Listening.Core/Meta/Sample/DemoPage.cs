@@ -207,8 +207,24 @@ internal sealed record DemoPost(
                 [MetricNames.PostReach] = Grown(FinalReach, age, TauHours * ReachLag),
             },
             Format = Format,
+            Accessibility = Accessibility,
         };
     }
+
+    /// <summary>The story's two images without a written alternative text: the horse plates and the clean-up call.</summary>
+    internal static readonly IReadOnlySet<int> WithoutAltText = new HashSet<int> { 4, 7 };
+
+    /// <summary>
+    /// Photos have a written alternative text except <see cref="WithoutAltText"/>; the giveaway shows three prizes
+    /// (an album); Meta does not tell about captions, so videos and Reels have <c>videoCaptions</c> null.
+    /// </summary>
+    public PostAccessibility? Accessibility => Format switch
+    {
+        PostFormats.Photo when Topic == DemoTopic.Gewinnspiel => new PostAccessibility { Images = 3, ImagesWithAltText = 3 },
+        PostFormats.Photo => new PostAccessibility { Images = 1, ImagesWithAltText = WithoutAltText.Contains(Number) ? 0 : 1 },
+        PostFormats.Video or PostFormats.Reel => new PostAccessibility { Images = 0 },
+        _ => null,
+    };
 
     /// <summary>
     /// What the county posts as what: apprenticeships as Reels (every other one a photo), service topics as links,
