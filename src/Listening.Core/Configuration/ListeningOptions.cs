@@ -65,6 +65,9 @@ public sealed class ListeningOptions
     /// <summary>How the day page, the period report and the digest present posts.</summary>
     public SummaryOptions Summaries { get; set; } = new();
 
+    /// <summary><c>Listening:WeeklyDigest</c>: on Mondays the morning digest run also sends the weekly digest (docs/teams.md). On by default.</summary>
+    public bool WeeklyDigest { get; set; } = true;
+
     /// <summary>The insights report (<c>/api/insights</c>, docs/insights.md).</summary>
     [ValidateObjectMembers]
     public InsightsOptions Insights { get; set; } = new();

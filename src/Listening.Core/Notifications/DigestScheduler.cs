@@ -27,7 +27,8 @@ public sealed partial class DigestScheduler(
     LocalCalendar calendar,
     TimeProvider time,
     IOptions<ListeningOptions> options,
-    ILogger<DigestScheduler> logger)
+    ILogger<DigestScheduler> logger,
+    WeeklyDigest weekly)
 {
     /// <summary>The date whose digest was queued by this run, or null when it is not time or it was queued before.</summary>
     public async Task<DateOnly?> RunAsync(CancellationToken cancellationToken)
@@ -46,6 +47,14 @@ public sealed partial class DigestScheduler(
         }
 
         await queue.PublishAsync(await BuildAsync(date, cancellationToken), cancellationToken);
+
+        // Before the marker, like the day's digest: a crash in between queues both again, and the dispatcher's
+        // dedupe (the week's key) sends the weekly one once.
+        var today = date.AddDays(1);
+        if (weekly.IsDue(today))
+        {
+            await queue.PublishAsync(await weekly.BuildAsync(WeeklyDigest.LastWeekOf(today), cancellationToken), cancellationToken);
+        }
 
         // False when overlapping runs queued it twice: the dispatcher's dedupe drops the second.
         await markers.TryMarkQueuedAsync(date, cancellationToken);

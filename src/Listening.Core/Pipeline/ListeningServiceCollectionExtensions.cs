@@ -118,6 +118,7 @@ public static class ListeningServiceCollectionExtensions
         services.AddTransient<SummaryReader>();
         services.AddTransient<DigestCardBuilder>();
         services.AddTransient<DigestScheduler>();
+        services.AddTransient<WeeklyDigest>();
         services.AddTransient<NotificationDispatcher>();
         services.AddTransient<TeamsChannels>();
         services.AddTransient<INotificationRetries, NotificationRetries>();
