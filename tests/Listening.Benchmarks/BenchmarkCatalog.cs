@@ -8,6 +8,7 @@ internal static class BenchmarkCatalog
         ["aggregation"] = AggregationBenchmark.RunAsync,
         ["graph-cycle"] = GraphCycleBenchmark.RunAsync,
         ["html-render"] = HtmlRenderBenchmark.RunAsync,
+        ["insights"] = InsightsBenchmark.RunAsync,
         ["summaries"] = SummaryServingBenchmark.RunAsync,
         ["teams-card-size"] = TeamsCardSizeBenchmark.RunAsync,
     };
