@@ -52,7 +52,7 @@ public sealed class PageBackfill(PageDirectory pages, PagePuller puller, LocalCa
             progress?.Report(step);
         }
 
-        foreach (var page in pages.All)
+        foreach (var page in await pages.AllAsync(cancellationToken))
         {
             var lastComplete = MetaCalendar.LastCompleteDay(time.GetUtcNow());
             var windows = MetaCalendar.Windows(since, until < lastComplete ? until : lastComplete);

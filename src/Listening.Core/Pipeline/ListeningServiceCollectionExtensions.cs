@@ -96,9 +96,7 @@ public static class ListeningServiceCollectionExtensions
             return new DemoPage(options.Demo.StartDate ?? today.AddDays(-29), calendar);
         });
         services.AddTransient<DemoPageSource>();
-        services.AddTransient<IPageSource>(sp => sp.GetRequiredService<IOptions<ListeningOptions>>().Value.IsDemo
-            ? sp.GetRequiredService<DemoPageSource>()
-            : sp.GetRequiredService<GraphPageSource>());
+        services.AddTransient<IPageSource, PageSources>();
 
         services.AddListeningTelemetry(configuration);
         services.AddSingleton<IQueuePublisher, QueuePublisher>();
@@ -107,7 +105,12 @@ public static class ListeningServiceCollectionExtensions
         services.AddSingleton<DayRowsCache>();
         services.AddTransient<SummaryMaterializer>();
         services.AddTransient<SnapshotAggregator>();
-        services.AddTransient<PageDirectory>();
+        // The Page registry's tokens: Key Vault (managed identity, the storage credential) or the local secret store.
+        services.AddSingleton<IPageTokenVault>(sp => PageTokens.Vault(
+            sp.GetRequiredService<IOptions<ListeningOptions>>().Value.PageRegistry, StorageClients.Credential(configuration)));
+        services.AddSingleton<PageTokens>();
+        services.AddSingleton(sp => new PageDirectory(
+            sp.GetRequiredService<IOptions<ListeningOptions>>(), sp.GetRequiredService<PageRegistry>(), sp.GetRequiredService<PageTokens>(), sp.GetRequiredService<TimeProvider>()));
         services.AddTransient<PagesInCrisis>(sp =>
         {
             var crisis = sp.GetRequiredService<Notifications.Alerts.CrisisMode>();

@@ -41,6 +41,7 @@ public static class ListeningStorageServiceCollectionExtensions
         services.AddTransient<ICrisisStateStore, CrisisStateStore>();
         services.AddTransient<IAlertBaselines, AlertBaselines>();
         services.AddTransient<PoisonLog>();
+        services.AddTransient<PageRegistry>();
         services.AddTransient<DataRetention>();
         return services;
     }

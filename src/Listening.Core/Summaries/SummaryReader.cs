@@ -18,12 +18,12 @@ namespace Listening.Core.Summaries;
 /// The reader never creates tables: a missing table means no summaries yet, so the first request of a fresh
 /// instance costs the same round trips as every other.
 /// </remarks>
-public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, ISummaryStore summaries, IOptions<ListeningOptions> options)
+public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, ISummaryStore summaries)
 {
     /// <summary>The day's summary of the given Pages (all configured when null); null when none has data.</summary>
     public async Task<StoredDailySummary?> ReadDayAsync(DateOnly date, string? pageId, CancellationToken cancellationToken)
     {
-        var ids = PageIds(pageId);
+        var ids = (await PagesAsync(pageId, cancellationToken)).Select(p => p.Id).ToList();
         var reads = await Task.WhenAll(ids.Select(id => summaries.ReadRangeAsync(id, date.AddDays(-1), date, cancellationToken)));
         var found = new List<PageDaySummary>();
         var validator = new StringBuilder();
@@ -56,7 +56,7 @@ public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, I
         {
             Date = date,
             TimeZone = calendar.ZoneId,
-            Demo = options.Value.IsDemo || found.Any(p => p.Demo),
+            Demo = await pages.IsDemoAsync(cancellationToken) || found.Any(p => p.Demo),
             GeneratedAt = found.Max(p => p.GeneratedAt),
             Pages = found,
         };
@@ -67,7 +67,8 @@ public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, I
     public async Task<StoredPeriodSummary?> ReadPeriodAsync(DateOnly from, DateOnly to, string? pageId, CancellationToken cancellationToken)
     {
         var (previousFrom, _) = PeriodSummaryBuilder.PreviousOf(from, to);
-        var ids = PageIds(pageId);
+        var watched = await PagesAsync(pageId, cancellationToken);
+        var ids = watched.Select(p => p.Id).ToList();
         var reads = await Task.WhenAll(ids.Select(id => summaries.ReadRangeAsync(id, previousFrom, to, cancellationToken)));
         var validator = new StringBuilder().Append(IsoDate.Format(from)).Append('/').Append(IsoDate.Format(to)).Append(';');
         var lastModified = DateTimeOffset.MinValue;
@@ -88,7 +89,7 @@ public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, I
                 lastModified = Max(lastModified, row.Entity.Timestamp, null);
             }
 
-            pageDays.Add(new PageDays(ids[i], pages.Find(ids[i])?.Name, rows.Select(r => r.Entity.ToSummary()).ToList()));
+            pageDays.Add(new PageDays(ids[i], watched[i].Name, rows.Select(r => r.Entity.ToSummary()).ToList()));
         }
 
         if (!any)
@@ -96,11 +97,18 @@ public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, I
             return null;
         }
 
-        var summary = PeriodSummaryBuilder.Build(from, to, calendar.ZoneId, options.Value.IsDemo, pageDays);
+        var summary = PeriodSummaryBuilder.Build(from, to, calendar.ZoneId, await pages.IsDemoAsync(cancellationToken), pageDays);
         return new StoredPeriodSummary(summary, Hash(validator), lastModified);
     }
 
-    private List<string> PageIds(string? pageId) => pageId is null ? pages.All.Select(p => p.Id).ToList() : [pageId];
+    /// <summary>The Pages asked for: all watched ones, or the one named (with its name when it is watched).</summary>
+    private async Task<IReadOnlyList<PageOptions>> PagesAsync(string? pageId, CancellationToken cancellationToken)
+    {
+        var all = await pages.AllAsync(cancellationToken);
+        return pageId is null
+            ? all
+            : [all.FirstOrDefault(p => string.Equals(p.Id, pageId, StringComparison.Ordinal)) ?? new PageOptions { Id = pageId }];
+    }
 
     private static DayTotals Totals(PageDaySummary day) => new()
     {

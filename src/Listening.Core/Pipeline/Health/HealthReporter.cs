@@ -28,7 +28,9 @@ public sealed class HealthReporter(
         var now = time.GetUtcNow();
         var stalledAfter = TimeSpan.FromHours(options.Value.Alerts.Stalled.Hours);
         var states = (await state.AllAsync(cancellationToken)).ToDictionary(s => s.RowKey, StringComparer.Ordinal);
-        foreach (var page in pages.All)
+        var watched = await pages.AllAsync(cancellationToken);
+        var demo = await pages.IsDemoAsync(cancellationToken);
+        foreach (var page in watched)
         {
             if (!states.TryGetValue(page.Id, out var known) || known is { LastSuccessfulPull: null, FirstPullExpectedAt: null })
             {
@@ -48,14 +50,14 @@ public sealed class HealthReporter(
         }
 
         var warnings = new List<string>();
-        var pageReports = pages.All.Select(p =>
+        var pageReports = watched.Select(p =>
         {
             states.TryGetValue(p.Id, out var s);
             var last = s?.LastSuccessfulPull;
             var expected = last is null ? s?.FirstPullExpectedAt ?? now : (DateTimeOffset?)null;
             var name = masker.Mask(string.IsNullOrEmpty(s?.PageName) ? p.Name ?? p.Id : s.PageName);
             var report = new PageHealth(p.Id, name, last,
-                string.IsNullOrEmpty(s?.TokenState) ? (options.Value.IsDemo ? "demo" : "unknown") : s!.TokenState,
+                string.IsNullOrEmpty(s?.TokenState) ? (demo ? "demo" : "unknown") : s!.TokenState,
                 now - (last ?? expected!.Value) > stalledAfter)
             {
                 FirstPullExpectedAt = expected,
@@ -96,7 +98,7 @@ public sealed class HealthReporter(
             : warnings.Count == 0 ? HealthReport.Healthy
             : pageReports.Any(p => p.LastSuccessfulPull is null && !p.Stalled) ? HealthReport.Starting
             : HealthReport.Degraded;
-        return new HealthReport(status, options.Value.IsDemo, now, pageReports, queueReports) { Warnings = warnings };
+        return new HealthReport(status, demo, now, pageReports, queueReports) { Warnings = warnings };
     }
 
     private string? Masked(string? text) => text is null ? null : masker.Mask(text);
