@@ -8,6 +8,7 @@ internal static class BenchmarkCatalog
         ["aggregation"] = AggregationBenchmark.RunAsync,
         ["graph-cycle"] = GraphCycleBenchmark.RunAsync,
         ["html-render"] = HtmlRenderBenchmark.RunAsync,
+        ["scale"] = ScaleBenchmark.RunAsync,
         ["summaries"] = SummaryServingBenchmark.RunAsync,
         ["teams-card-size"] = TeamsCardSizeBenchmark.RunAsync,
     };

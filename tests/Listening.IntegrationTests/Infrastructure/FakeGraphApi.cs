@@ -134,6 +134,9 @@ public sealed class FakeGraphApi : IAsyncDisposable
 
     private bool IsPage(string id) => id == PageId || OtherPageIds.Contains(id);
 
+    /// <summary>When set, how many of <see cref="Posts"/> (newest first) a Page has, by Page id.</summary>
+    public Func<string, int>? PostCountFor { get; set; }
+
     private async Task HandleAsync(HttpContext context, RecordedRequest request)
     {
         context.Response.ContentType = "application/json; charset=UTF-8";
@@ -383,6 +386,12 @@ public sealed class FakeGraphApi : IAsyncDisposable
         lock (Posts)
         {
             ordered = [.. Posts.Where(p => p.CreatedTime >= since && p.CreatedTime <= until).OrderByDescending(p => p.CreatedTime)];
+        }
+
+        if (PostCountFor is { } countFor)
+        {
+            var segments = path.Trim('/').Split('/');
+            ordered = [.. ordered.Take(countFor(segments[^2]))];
         }
 
         var page = ordered.Skip(after).Take(pageSize).ToList();
