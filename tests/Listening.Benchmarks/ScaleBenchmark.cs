@@ -221,7 +221,7 @@ internal static class ScaleBenchmark
         return line is null ? double.NaN : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
     }
 
-    private static IHost BuildHost(string connectionString, Uri graphBase, IReadOnlyList<string> ids, TimeProvider clock, Action tableRequest, Action queueRequest)
+    private static IHost BuildHost(string connectionString, Uri graphBase, List<string> ids, TimeProvider clock, Action tableRequest, Action queueRequest)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
         var config = new Dictionary<string, string?>
