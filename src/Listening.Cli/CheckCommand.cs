@@ -34,7 +34,19 @@ internal static class CheckCommand
             + (string.IsNullOrEmpty(options.Facebook.AppSecret) ? " (no app secret: calls go without appsecret_proof)" : " (with appsecret_proof)"));
         var unusable = 0;
         var notChecked = 0;
-        foreach (var listed in await directory.AllAsync(cancellationToken))
+        IReadOnlyList<PageOptions> watched;
+        try
+        {
+            watched = await directory.AllAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is Azure.RequestFailedException or AggregateException)
+        {
+            // check needs no storage for the configured Pages: without it, they are checked alone.
+            await output.WriteLineAsync("The Page registry could not be read (storage not reachable): checking the configured Pages only.");
+            watched = [.. options.Pages.Where(p => !string.IsNullOrWhiteSpace(p.AccessToken))];
+        }
+
+        foreach (var listed in watched)
         {
             var page = await directory.FindAsync(listed.Id, cancellationToken) ?? listed;
             var result = await check.CheckAsync(page, cancellationToken);

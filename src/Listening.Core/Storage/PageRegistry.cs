@@ -14,14 +14,21 @@ public sealed class PageRegistry(ListeningStorage storage)
     public const string Partition = "page";
 
     /// <summary>Every registered Page, paused ones included, ordered by id.</summary>
+    /// <remarks>Creates no table: a fresh installation's readers (summaries, health) find no registry and no Pages in it.</remarks>
     public async Task<IReadOnlyList<RegisteredPage>> AllAsync(CancellationToken cancellationToken)
     {
-        await storage.EnsureCreatedAsync(cancellationToken);
         var result = new List<RegisteredPage>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition}");
-        await foreach (var row in storage.Tables.Pages.QueryAsync<RegisteredPageEntity>(filter, cancellationToken: cancellationToken))
+        try
         {
-            result.Add(row.ToPage());
+            await foreach (var row in storage.Tables.Pages.QueryAsync<RegisteredPageEntity>(filter, cancellationToken: cancellationToken))
+            {
+                result.Add(row.ToPage());
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return [];
         }
 
         return [.. result.OrderBy(p => p.Id, StringComparer.Ordinal)];
@@ -29,9 +36,15 @@ public sealed class PageRegistry(ListeningStorage storage)
 
     public async Task<RegisteredPage?> FindAsync(string pageId, CancellationToken cancellationToken)
     {
-        await storage.EnsureCreatedAsync(cancellationToken);
-        var row = await storage.Tables.Pages.GetEntityIfExistsAsync<RegisteredPageEntity>(Partition, pageId, cancellationToken: cancellationToken);
-        return row.HasValue ? row.Value!.ToPage() : null;
+        try
+        {
+            var row = await storage.Tables.Pages.GetEntityIfExistsAsync<RegisteredPageEntity>(Partition, pageId, cancellationToken: cancellationToken);
+            return row.HasValue ? row.Value!.ToPage() : null;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
     }
 
     /// <summary>Adds the Page, or replaces its name and secret name when it is registered already (its pause stays).</summary>
