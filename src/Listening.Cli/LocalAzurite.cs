@@ -176,7 +176,7 @@ internal sealed class LocalAzurite : IAsyncDisposable
 
         start.WorkingDirectory = root;
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Azurite could not be started (is Node.js installed?).");
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(180);
+        var started = Stopwatch.GetTimestamp(); // a wait on a real process: monotonic elapsed time, not the clock
         while (true)
         {
             await Task.Delay(100, cancellationToken);
@@ -187,7 +187,7 @@ internal sealed class LocalAzurite : IAsyncDisposable
                 return new AzuriteState(process.Id, Member.StartOf(process.Id), ports["Blob"], ports["Queue"], ports["Table"], []);
             }
 
-            if (process.HasExited || DateTime.UtcNow > deadline)
+            if (process.HasExited || Stopwatch.GetElapsedTime(started) > TimeSpan.FromSeconds(180))
             {
                 var why = (await ReadSharedAsync(log, cancellationToken)).Trim();
                 if (!process.HasExited)
@@ -253,14 +253,14 @@ internal sealed class LocalAzurite : IAsyncDisposable
     private static async Task<FileStream> LockAsync(string root, CancellationToken cancellationToken)
     {
         var path = Path.Combine(root, "azurite.lock");
-        var deadline = DateTime.UtcNow + LockPatience;
+        var started = Stopwatch.GetTimestamp();
         while (true)
         {
             try
             {
                 return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
-            catch (IOException) when (DateTime.UtcNow < deadline)
+            catch (IOException) when (Stopwatch.GetElapsedTime(started) < LockPatience)
             {
                 await Task.Delay(100, cancellationToken);
             }

@@ -18,7 +18,7 @@ namespace Listening.Core.Summaries;
 /// The reader never creates tables: a missing table means no summaries yet, so the first request of a fresh
 /// instance costs the same round trips as every other.
 /// </remarks>
-public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, ISummaryStore summaries)
+public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, ISummaryStore summaries, IOptions<ListeningOptions> options)
 {
     /// <summary>The day's summary of the given Pages (all configured when null); null when none has data.</summary>
     public async Task<StoredDailySummary?> ReadDayAsync(DateOnly date, string? pageId, CancellationToken cancellationToken)
@@ -26,7 +26,9 @@ public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, I
         var ids = (await PagesAsync(pageId, cancellationToken)).Select(p => p.Id).ToList();
         var reads = await Task.WhenAll(ids.Select(id => summaries.ReadRangeAsync(id, date.AddDays(-1), date, cancellationToken)));
         var found = new List<PageDaySummary>();
-        var validator = new StringBuilder();
+
+        // The ranking is configuration, not stored data: it is part of the validator, so a change is not served from a cache.
+        var validator = new StringBuilder().Append(options.Value.Summaries.EffectiveTopPostsBy).Append(';');
         var lastModified = DateTimeOffset.MinValue;
         foreach (var rows in reads)
         {
@@ -42,6 +44,7 @@ public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, I
             {
                 PreviousDay = before is null ? summary.PreviousDay : Totals(before.Entity.ToSummary()),
                 Milestones = summary.Milestones ?? Milestones.Of(summary),
+                TopPostBy = options.Value.Summaries.EffectiveTopPostsBy,
             });
             validator.Append(day.Entity.PartitionKey).Append(':').Append(day.Entity.Hash).Append(':').Append(before?.Entity.Hash).Append(';');
             lastModified = Max(lastModified, day.Entity.Timestamp, before?.Entity.Timestamp);
@@ -70,7 +73,7 @@ public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, I
         var watched = await PagesAsync(pageId, cancellationToken);
         var ids = watched.Select(p => p.Id).ToList();
         var reads = await Task.WhenAll(ids.Select(id => summaries.ReadRangeAsync(id, previousFrom, to, cancellationToken)));
-        var validator = new StringBuilder().Append(IsoDate.Format(from)).Append('/').Append(IsoDate.Format(to)).Append(';');
+        var validator = new StringBuilder().Append(options.Value.Summaries.EffectiveTopPostsBy).Append(';').Append(IsoDate.Format(from)).Append('/').Append(IsoDate.Format(to)).Append(';');
         var lastModified = DateTimeOffset.MinValue;
         var pageDays = new List<PageDays>();
         var any = false;
@@ -97,7 +100,7 @@ public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, I
             return null;
         }
 
-        var summary = PeriodSummaryBuilder.Build(from, to, calendar.ZoneId, await pages.IsDemoAsync(cancellationToken), pageDays);
+        var summary = PeriodSummaryBuilder.Build(from, to, calendar.ZoneId, await pages.IsDemoAsync(cancellationToken), pageDays, options.Value.Summaries.EffectiveTopPostsBy);
         return new StoredPeriodSummary(summary, Hash(validator), lastModified);
     }
 
@@ -117,6 +120,8 @@ public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, I
         Comments = day.Comments,
         Shares = day.Shares,
         NewPosts = day.Posts.Count(p => p.New),
+        Reach = day.Reach,
+        MetaReach = day.MetaDay is { } meta && meta.Metrics.TryGetValue(MetricNames.PageReach, out var reach) ? reach : null,
     };
 
     private static string Hash(StringBuilder validator) =>

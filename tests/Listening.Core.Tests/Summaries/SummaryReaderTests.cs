@@ -92,6 +92,6 @@ public sealed class SummaryReaderTests
     private SummaryReader Reader()
     {
         var options = Options.Create(new ListeningOptions { Pages = [new PageOptions { Id = PageId, Name = "Kreis Soest", AccessToken = "token" }] });
-        return new SummaryReader(new PageDirectory(options), new LocalCalendar("Europe/Berlin"), _store);
+        return new SummaryReader(new PageDirectory(options), new LocalCalendar("Europe/Berlin"), _store, options);
     }
 }

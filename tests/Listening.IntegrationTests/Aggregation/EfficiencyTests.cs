@@ -160,7 +160,7 @@ public sealed class EfficiencyTests
         var metaDays = new MetaDays(new MetaDayStore(storage), options, time, NullLogger<MetaDays>.Instance);
         var materializer = new SummaryMaterializer(new SummaryStore(storage), observations, reader, topics, new SummaryVersions(), calendar, NullLogger<SummaryMaterializer>.Instance, metaDays);
         var aggregator = new SnapshotAggregator(new RawArchive(storage), observations, materializer, topics, cache, calendar, time, NullLogger<SnapshotAggregator>.Instance, metaDays);
-        var summaries = new SummaryReader(app.Get<PageDirectory>(), calendar, new SummaryStore(storage));
+        var summaries = new SummaryReader(app.Get<PageDirectory>(), calendar, new SummaryStore(storage), options);
         requests.Clear();
         return (new CountedServices(aggregator, summaries), requests);
     }

@@ -157,6 +157,8 @@ public sealed class ServeTests(ServedDemoFixture fixture) : IClassFixture<Served
         {
             await using var serve = CliProcess.Start(folder, new Dictionary<string, string?> { ["Listening__Access__RequireSignIn"] = "true" }, "serve", "--port", "0");
             var url = new Uri((await serve.WaitForAsync(@"Listening serves (http://127\.0\.0\.1:\d+/) ")).Groups[1].Value);
+            // The lines after the first arrive on their own schedule: wait for the sign-in line, do not read the output at once.
+            Assert.Contains("(Listening:Access:RequireSignIn)", (await serve.WaitForAsync(@"  sign-in +(\S+)[^\n]*")).Value, StringComparison.Ordinal);
             Assert.Contains("sign-in          required", serve.Output, StringComparison.Ordinal);
             using var http = new HttpClient { BaseAddress = url };
 
