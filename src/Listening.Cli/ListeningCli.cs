@@ -108,7 +108,7 @@ public static class ListeningCli
         {
             verbose, demo, ServeCommand.Build(verbose, localRoot), sync, check, summary, notify,
             OperationsCommands.Poison(verbose, localRoot), OperationsCommands.Replay(verbose, localRoot),
-            PagesCommand.Build(verbose),
+            PagesCommand.Build(verbose, localRoot),
         };
     }
 

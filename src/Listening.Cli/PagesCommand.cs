@@ -15,7 +15,7 @@ namespace Listening.Cli;
 /// </summary>
 internal static class PagesCommand
 {
-    public static Command Build(Option<bool> verbose)
+    public static Command Build(Option<bool> verbose, string? localRoot = null)
     {
         var addId = IdOption();
         var name = new Option<string?>("--name") { Description = "The Page's name in reports (default: the name Meta gives)." };
@@ -33,7 +33,9 @@ internal static class PagesCommand
         });
         add.SetAction((parse, ct) => CliHost.RunAsync(async () =>
         {
-            using var host = CliHost.Build(verbose: parse.GetValue(verbose));
+            // The same storage as every other command: AzureWebJobsStorage, else the demo's local Azurite.
+            await using var storage = await CliStorage.ForAsync(localRoot, null, Console.Error, ct);
+            using var host = CliHost.Build(storage.Overrides, verbose: parse.GetValue(verbose));
             return await AddAsync(host.Services, parse.GetValue(addId)!, parse.GetValue(name), parse.GetValue(tokenSecret),
                 parse.GetValue(tokenStdin) ? Console.In : null, Console.Out, ct);
         }));
@@ -41,7 +43,9 @@ internal static class PagesCommand
         var list = new Command("list", "List the watched Pages: the configured ones and the registry's, with their state.");
         list.SetAction((parse, ct) => CliHost.RunAsync(async () =>
         {
-            using var host = CliHost.Build(verbose: parse.GetValue(verbose));
+            // The same storage as every other command: AzureWebJobsStorage, else the demo's local Azurite.
+            await using var storage = await CliStorage.ForAsync(localRoot, null, Console.Error, ct);
+            using var host = CliHost.Build(storage.Overrides, verbose: parse.GetValue(verbose));
             return await ListAsync(host.Services, Console.Out, ct);
         }));
 
@@ -57,7 +61,9 @@ internal static class PagesCommand
             var command = new Command(verb, description) { id };
             command.SetAction((parse, ct) => CliHost.RunAsync(async () =>
             {
-                using var host = CliHost.Build(verbose: parse.GetValue(verbose));
+                // The same storage as every other command: AzureWebJobsStorage, else the demo's local Azurite.
+                await using var storage = await CliStorage.ForAsync(localRoot, null, Console.Error, ct);
+                using var host = CliHost.Build(storage.Overrides, verbose: parse.GetValue(verbose));
                 return await ChangeAsync(host.Services, verb, parse.GetValue(id)!, Console.Out, ct);
             }));
             pages.Add(command);
@@ -192,6 +198,7 @@ internal static class PagesCommand
     {
         await using var output = services.GetRequiredService<SecretMasker>().Wrap(writer);
         var registry = services.GetRequiredService<PageRegistry>();
+        var removed = verb == "remove" ? await registry.FindAsync(id, cancellationToken) : null;
         var found = verb switch
         {
             "pause" => await registry.SetPausedAsync(id, true, cancellationToken),
@@ -208,11 +215,24 @@ internal static class PagesCommand
             return 1;
         }
 
+        // The token goes with the Page where the app keeps it (the local store), unless another Page uses the same secret.
+        var tokenNote = "";
+        if (removed is not null)
+        {
+            var tokens = services.GetRequiredService<PageTokens>();
+            var shared = (await registry.AllAsync(cancellationToken)).Any(p => p.TokenSecret == removed.TokenSecret);
+            tokenNote = shared
+                ? $" The token secret {removed.TokenSecret} stays: another Page uses it."
+                : await tokens.DeleteAsync(removed.TokenSecret, cancellationToken)
+                    ? $" Its token was deleted from {tokens.Where}."
+                    : $" The token secret {removed.TokenSecret} in {tokens.Where} was left as it is (delete it there when no longer needed).";
+        }
+
         await output.WriteLineAsync(verb switch
         {
             "pause" => $"Paused Page {id}: it is not pulled until listening pages resume --id {id}.",
             "resume" => $"Resumed Page {id}: the next pull cycle includes it.",
-            _ => $"Removed Page {id} from the registry: it is no longer pulled; its summaries, observations and archive stay until retention deletes them.",
+            _ => $"Removed Page {id} from the registry: it is no longer pulled; its summaries, observations and archive stay until retention deletes them." + tokenNote,
         });
         return 0;
     }

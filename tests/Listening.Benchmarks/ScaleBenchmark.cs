@@ -75,6 +75,7 @@ internal static class ScaleBenchmark
 
         Interlocked.Exchange(ref tableRequests, 0);
         Interlocked.Exchange(ref queueRequests, 0);
+        CountingPolicy.ByTarget.Clear();
         var graphBefore = graph.Requests.Count;
         long pulls = 0, snapshots = 0, notifications = 0, entityWrites = 0, lastCycleWrites = 0;
         var scheduleTimes = new List<double>();
@@ -130,6 +131,7 @@ internal static class ScaleBenchmark
         var storage = Interlocked.Read(ref tableRequests) + Interlocked.Read(ref queueRequests);
         var tables = Interlocked.Read(ref tableRequests);
         var graphRequests = graph.Requests.Count - graphBefore;
+        var byTarget = CountingPolicy.ByTarget.OrderByDescending(kv => kv.Value).ToList();
 
         // The day's summary of all Pages, read as the morning digest and /api/summaries read it.
         var reading = Stopwatch.StartNew();
@@ -178,6 +180,14 @@ internal static class ScaleBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| Aggregation entity writes/s / raw batch writes/s | {aggregationPerSecond:F0} / {rawPerSecond:F0} (ratio {ratio:F2}) |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| Day summary of all Pages (one read) | {summarySeconds * 1000:F0} ms, {summary?.Summary.Pages.Count ?? 0} Pages |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| Peak memory, benchmark process / Azurite | {peakClient:F0} MB / {peakAzurite:F0} MB |"));
+        Console.WriteLine();
+        Console.WriteLine("| Storage request (method, table or queue) | per Page-cycle |");
+        Console.WriteLine("|---|---:|");
+        foreach (var (target, count) in byTarget)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {target} | {count / pageCycles:F2} |"));
+        }
+
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"scale: {pages} pages, {timesReal:F1} times real time, {perSnapshot:F2} storage requests per snapshot, aggregation {ratio:F2} of raw batch writes"));
@@ -263,9 +273,17 @@ internal static class ScaleBenchmark
     /// <summary>Counts the storage requests the app sends, by service (the table and queue endpoints of Azurite).</summary>
     private sealed class CountingPolicy(Action tableRequest, Action queueRequest) : HttpPipelineSynchronousPolicy
     {
+        /// <summary>Requests by method and table or queue (the path's last segment without keys), for the breakdown.</summary>
+        public static readonly ConcurrentDictionary<string, long> ByTarget = new(StringComparer.Ordinal);
+
         public override void OnSendingRequest(HttpMessage message)
         {
             var path = message.Request.Uri.Path;
+            var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            var target = segments.Length > 1 ? segments[1] : path;
+            var paren = target.IndexOf('(', StringComparison.Ordinal);
+            target = paren >= 0 ? target[..paren] + (target.EndsWith("()", StringComparison.Ordinal) ? " query" : " entity") : target;
+            ByTarget.AddOrUpdate(message.Request.Method + " " + target, 1, (_, n) => n + 1);
             if (path.Contains("/messages", StringComparison.Ordinal) || message.Request.Uri.Query.Contains("comp=", StringComparison.Ordinal))
             {
                 queueRequest();

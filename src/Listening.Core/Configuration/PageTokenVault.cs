@@ -21,6 +21,12 @@ public interface IPageTokenVault
     Task<string?> GetAsync(string secretName, CancellationToken cancellationToken);
 
     Task SetAsync(string secretName, string token, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes the secret where the app owns it (the local store); true when a secret was deleted. Key Vault's
+    /// secrets are the administrators' (and soft-deleted there), so the app leaves them: false.
+    /// </summary>
+    Task<bool> DeleteAsync(string secretName, CancellationToken cancellationToken);
 }
 
 /// <summary>Names a secret may have: Key Vault's rule (1 to 127 letters, digits and dashes), also for the local store's file names.</summary>
@@ -55,6 +61,8 @@ public sealed class KeyVaultPageTokens(SecretClient client) : IPageTokenVault
 
     public Task SetAsync(string secretName, string token, CancellationToken cancellationToken) =>
         client.SetSecretAsync(secretName, token, cancellationToken);
+
+    public Task<bool> DeleteAsync(string secretName, CancellationToken cancellationToken) => Task.FromResult(false);
 }
 
 /// <summary>
@@ -100,6 +108,18 @@ public sealed class LocalPageTokens(string folder) : IPageTokenVault
         File.Move(temporary, path, overwrite: true);
     }
 
+    public Task<bool> DeleteAsync(string secretName, CancellationToken cancellationToken)
+    {
+        var path = PathOf(secretName);
+        if (!File.Exists(path))
+        {
+            return Task.FromResult(false);
+        }
+
+        File.Delete(path);
+        return Task.FromResult(true);
+    }
+
     private string PathOf(string secretName) => PageSecretName.IsValid(secretName)
         ? Path.Combine(folder, secretName)
         : throw new ArgumentException("A secret name is 1 to 127 letters, digits and dashes.", nameof(secretName));
@@ -140,6 +160,13 @@ public sealed class PageTokens(IPageTokenVault vault, SecretMasker masker, IOpti
         masker.AddSecret(token);
         await vault.SetAsync(secretName, token, cancellationToken);
         _cache[secretName] = (token, time.GetUtcNow());
+    }
+
+    /// <summary>Deletes the secret where the app owns it (the local store) and forgets it; true when one was deleted.</summary>
+    public async Task<bool> DeleteAsync(string secretName, CancellationToken cancellationToken)
+    {
+        _cache.TryRemove(secretName, out _);
+        return await vault.DeleteAsync(secretName, cancellationToken);
     }
 
     /// <summary>The vault the options name: Key Vault when <c>KeyVaultUri</c> is set, else the local store.</summary>

@@ -79,6 +79,7 @@ public static class ListeningServiceCollectionExtensions
         services.AddTransient<PostPager>();
         services.AddTransient<GraphPageSource>();
         services.AddTransient<PageCheck>();
+        services.AddSingleton<MetaRowsMemory>();
         services.AddTransient<MetaDays>();
         services.AddTransient<Notifications.Alerts.IngestionAlerts>();
         services.AddTransient<PageBackfill>();
@@ -118,6 +119,7 @@ public static class ListeningServiceCollectionExtensions
         });
         services.AddTransient<PullScheduler>();
         services.AddTransient<PagePuller>();
+        services.AddSingleton<DecodedSummaries>();
         services.AddTransient<SummaryReader>();
         services.AddTransient<DigestCardBuilder>();
         services.AddTransient<DigestScheduler>();

@@ -18,7 +18,7 @@ namespace Listening.Core.Summaries;
 /// The reader never creates tables: a missing table means no summaries yet, so the first request of a fresh
 /// instance costs the same round trips as every other.
 /// </remarks>
-public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, ISummaryStore summaries, IOptions<ListeningOptions> options)
+public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, ISummaryStore summaries, IOptions<ListeningOptions> options, DecodedSummaries? decoded = null)
 {
     /// <summary>The day's summary of the given Pages (all configured when null); null when none has data.</summary>
     public async Task<StoredDailySummary?> ReadDayAsync(DateOnly date, string? pageId, CancellationToken cancellationToken)
@@ -39,10 +39,10 @@ public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, I
             }
 
             var before = rows.FirstOrDefault(r => r.Date == date.AddDays(-1));
-            var summary = day.Entity.ToSummary();
+            var summary = Decode(day.Entity);
             found.Add(summary with
             {
-                PreviousDay = before is null ? summary.PreviousDay : Totals(before.Entity.ToSummary()),
+                PreviousDay = before is null ? summary.PreviousDay : Totals(Decode(before.Entity)),
                 Milestones = summary.Milestones ?? Milestones.Of(summary),
                 TopPostBy = options.Value.Summaries.EffectiveTopPostsBy,
             });
@@ -92,7 +92,7 @@ public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, I
                 lastModified = Max(lastModified, row.Entity.Timestamp, null);
             }
 
-            pageDays.Add(new PageDays(ids[i], watched[i].Name, rows.Select(r => r.Entity.ToSummary()).ToList()));
+            pageDays.Add(new PageDays(ids[i], watched[i].Name, rows.Select(r => Decode(r.Entity)).ToList()));
         }
 
         if (!any)
@@ -112,6 +112,9 @@ public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, I
             ? all
             : [all.FirstOrDefault(p => string.Equals(p.Id, pageId, StringComparison.Ordinal)) ?? new PageOptions { Id = pageId }];
     }
+
+    /// <summary>The stored summary, decompressed and parsed once per content (<see cref="DecodedSummaries"/>).</summary>
+    private PageDaySummary Decode(SummaryEntity entity) => decoded?.Get(entity) ?? entity.ToSummary();
 
     private static DayTotals Totals(PageDaySummary day) => new()
     {
@@ -148,3 +151,39 @@ public sealed record StoredDailySummary(DailySummary Summary, string ETag, DateT
 
 /// <summary>A period report with its validator (over every stored day it was built from) and last write time.</summary>
 public sealed record StoredPeriodSummary(PeriodSummary Summary, string ETag, DateTimeOffset LastModified);
+
+/// <summary>
+/// The stored summaries this instance has decompressed and parsed, by row and ETag (issue 16: a 30-day report
+/// reads 60 stored days; parsing them again on every request cost as much as the query). A row whose ETag changed is
+/// parsed again (every write gives a row a new ETag); the summaries are immutable records, shared by the requests.
+/// </summary>
+public sealed class DecodedSummaries
+{
+    /// <summary>Room for a year and its predecessor of five Pages (an entry is a day's summary, a few KB to some tens).</summary>
+    public const int Capacity = 4096;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string PageId, string Row), (Azure.ETag ETag, PageDaySummary Summary)> _entries = new();
+
+    public PageDaySummary Get(SummaryEntity entity)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        var known = entity.ETag != default;
+        if (known && _entries.TryGetValue((entity.PartitionKey, entity.RowKey), out var entry) && entry.ETag == entity.ETag)
+        {
+            return entry.Summary;
+        }
+
+        var summary = entity.ToSummary();
+        if (known)
+        {
+            if (_entries.Count >= Capacity)
+            {
+                _entries.Clear();
+            }
+
+            _entries[(entity.PartitionKey, entity.RowKey)] = (entity.ETag, summary);
+        }
+
+        return summary;
+    }
+}

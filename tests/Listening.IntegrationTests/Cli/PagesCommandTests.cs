@@ -24,11 +24,11 @@ public sealed class PagesCommandTests : IAsyncDisposable
     private readonly string _secrets = Path.Combine(Path.GetTempPath(), "listening-secrets-" + Guid.NewGuid().ToString("N"));
     private GraphScenario? _scenario;
 
-    private async Task<GraphScenario> StartAsync()
+    private async Task<GraphScenario> StartAsync(Dictionary<string, string?>? settings = null)
     {
-        _scenario = await GraphScenario.StartAsync(
-            settings: new Dictionary<string, string?> { ["Listening:PageRegistry:LocalSecretsPath"] = _secrets },
-            minimumLogLevel: LogLevel.Trace);
+        settings ??= [];
+        settings["Listening:PageRegistry:LocalSecretsPath"] = _secrets;
+        _scenario = await GraphScenario.StartAsync(settings: settings, minimumLogLevel: LogLevel.Trace);
         _scenario.Graph.OtherPageIds.Add(RegisteredId);
         return _scenario;
     }
@@ -193,11 +193,47 @@ public sealed class PagesCommandTests : IAsyncDisposable
 
         Assert.Equal(0, exit);
         Assert.Contains("its summaries, observations and archive stay until retention deletes them", output, StringComparison.Ordinal);
+        Assert.Contains($"Its token was deleted from the local secret store {_secrets}.", output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_secrets, "listening-page-" + RegisteredId)), "the local token file goes with the Page");
+        Assert.DoesNotContain(RegisteredToken, output, StringComparison.Ordinal);
         Assert.Equal(1, again);
         Assert.Contains("is not in the registry", againOutput, StringComparison.Ordinal);
         Assert.Equal([s.Page.Id], await ScheduledAsync(s));
         var kept = await s.App.Get<ISummaryStore>().ReadRangeAsync(RegisteredId, today, today, CancellationToken.None);
         Assert.Single(kept);
+    }
+
+    [Fact]
+    public async Task Remove_leaves_a_token_secret_that_another_Page_still_uses()
+    {
+        var s = await StartAsync();
+        await new LocalPageTokens(_secrets).SetAsync("shared-token", RegisteredToken, CancellationToken.None);
+        await s.App.Get<PageRegistry>().SaveAsync(new RegisteredPage("104857600000778", "Stadt Soest", "shared-token", false, s.App.Time.GetUtcNow()), CancellationToken.None);
+        using var addOutput = new StringWriter(CultureInfo.InvariantCulture);
+        Assert.Equal(0, await PagesCommand.AddAsync(s.App.Services, RegisteredId, null, "shared-token", null, addOutput, CancellationToken.None));
+
+        var (exit, output) = await ChangeAsync(s, "remove");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("The token secret shared-token stays: another Page uses it.", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_secrets, "shared-token")));
+    }
+
+    [Fact]
+    public async Task Backfill_accepts_a_Page_that_is_only_in_the_registry()
+    {
+        // No configured Page has a token: without the registry this installation runs the demo Page.
+        var s = await StartAsync(new Dictionary<string, string?> { ["Listening:Pages:0:AccessToken"] = "" });
+        var today = s.App.Get<LocalCalendar>().DateOf(s.App.Time.GetUtcNow());
+        var backfill = s.App.Get<PageBackfill>();
+        var refused = await backfill.CheckAsync(today.AddDays(-7), today, CancellationToken.None);
+
+        Assert.Equal(0, (await AddAsync(s, RegisteredToken)).Exit);
+        s.App.Time.Advance(PageDirectory.RegistryCacheTime); // the running app reads the registry again
+        var accepted = await s.App.Get<PageBackfill>().CheckAsync(today.AddDays(-7), today, CancellationToken.None);
+
+        Assert.Contains("Backfill needs a Page with a token (listening pages add", refused, StringComparison.Ordinal);
+        Assert.Null(accepted);
     }
 
     [Fact]
