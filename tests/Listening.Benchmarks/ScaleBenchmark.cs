@@ -120,7 +120,7 @@ internal static class ScaleBenchmark
 
             // Teams is not configured: notifications are counted and taken off the queue, not sent.
             notifications += await DrainAsync(notificationsQueue, workers, (_, _) => Task.CompletedTask);
-            if (cycle % 8 == 7 || cycle == cycles - 1)
+            if (cycles <= 16 || cycle % 8 == 7 || cycle == cycles - 1)
             {
                 await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                     $"cycle {cycle + 1}/{cycles}: {scheduled} scheduled, {wall.Elapsed.TotalSeconds:F0} s so far"));

@@ -75,24 +75,16 @@ public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, I
         var reads = await Task.WhenAll(ids.Select(id => summaries.ReadRangeAsync(id, previousFrom, to, cancellationToken)));
         var validator = new StringBuilder().Append(options.Value.Summaries.EffectiveTopPostsBy).Append(';').Append(IsoDate.Format(from)).Append('/').Append(IsoDate.Format(to)).Append(';');
         var lastModified = DateTimeOffset.MinValue;
-        var pageDays = new List<PageDays>();
         var any = false;
         for (var i = 0; i < ids.Count; i++)
         {
             var rows = reads[i];
-            if (rows.Count == 0)
-            {
-                continue;
-            }
-
             any |= rows.Any(r => r.Date >= from);
             foreach (var row in rows)
             {
                 validator.Append(row.Entity.PartitionKey).Append(':').Append(row.Entity.RowKey).Append(':').Append(row.Entity.Hash).Append(';');
                 lastModified = Max(lastModified, row.Entity.Timestamp, null);
             }
-
-            pageDays.Add(new PageDays(ids[i], watched[i].Name, rows.Select(r => Decode(r.Entity)).ToList()));
         }
 
         if (!any)
@@ -100,8 +92,33 @@ public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, I
             return null;
         }
 
-        var summary = PeriodSummaryBuilder.Build(from, to, calendar.ZoneId, await pages.IsDemoAsync(cancellationToken), pageDays, options.Value.Summaries.EffectiveTopPostsBy);
-        return new StoredPeriodSummary(summary, Hash(validator), lastModified);
+        // The stored days (by their content hashes), the range and the ranking make the validator; the Pages' names
+        // and the demo mark are the rest of what the report is built from: a report built once is served from memory.
+        var etag = Hash(validator);
+        var demo = await pages.IsDemoAsync(cancellationToken);
+        var key = new StringBuilder(etag).Append(';').Append(demo);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            key.Append(';').Append(ids[i]).Append('=').Append(watched[i].Name);
+        }
+
+        if (decoded?.Period(key.ToString()) is { } built)
+        {
+            return new StoredPeriodSummary(built, etag, lastModified);
+        }
+
+        var pageDays = new List<PageDays>();
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (reads[i].Count > 0)
+            {
+                pageDays.Add(new PageDays(ids[i], watched[i].Name, reads[i].Select(r => Decode(r.Entity)).ToList()));
+            }
+        }
+
+        var summary = PeriodSummaryBuilder.Build(from, to, calendar.ZoneId, demo, pageDays, options.Value.Summaries.EffectiveTopPostsBy);
+        decoded?.KeepPeriod(key.ToString(), summary);
+        return new StoredPeriodSummary(summary, etag, lastModified);
     }
 
     /// <summary>The Pages asked for: all watched ones, or the one named (with its name when it is watched).</summary>
@@ -153,7 +170,7 @@ public sealed record StoredDailySummary(DailySummary Summary, string ETag, DateT
 public sealed record StoredPeriodSummary(PeriodSummary Summary, string ETag, DateTimeOffset LastModified);
 
 /// <summary>
-/// The stored summaries this instance has decompressed and parsed, by row and ETag (issue 16: a 30-day report
+/// The stored summaries this instance has decompressed and parsed, by row and ETag, and the reports it built from them (issue 16: a 30-day report
 /// reads 60 stored days; parsing them again on every request cost as much as the query). A row whose ETag changed is
 /// parsed again (every write gives a row a new ETag); the summaries are immutable records, shared by the requests.
 /// </summary>
@@ -163,6 +180,23 @@ public sealed class DecodedSummaries
     public const int Capacity = 4096;
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string PageId, string Row), (Azure.ETag ETag, PageDaySummary Summary)> _entries = new();
+
+    /// <summary>Reports built lately, by what they were built from (<see cref="SummaryReader.ReadPeriodAsync"/>); a few dozen at most.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, PeriodSummary> _periods = new(StringComparer.Ordinal);
+
+    private const int PeriodCapacity = 64;
+
+    public PeriodSummary? Period(string key) => _periods.TryGetValue(key, out var summary) ? summary : null;
+
+    public void KeepPeriod(string key, PeriodSummary summary)
+    {
+        if (_periods.Count >= PeriodCapacity)
+        {
+            _periods.Clear();
+        }
+
+        _periods[key] = summary;
+    }
 
     public PageDaySummary Get(SummaryEntity entity)
     {
