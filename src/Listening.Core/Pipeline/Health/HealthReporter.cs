@@ -96,9 +96,9 @@ public sealed class HealthReporter(
         // The embedded demo Page is pulled by `listening demo`, `listening sync` (or a local host's timer), never by Meta: a demo whose data
         // is older than the stall limit (served a day later by `listening serve`) is a warning that says how to refresh
         // it, not a broken pipeline. Its token can never be invalid.
-        var broken = !options.Value.IsDemo && pageReports.Count > 0
+        var broken = !demo && pageReports.Count > 0
             && (pageReports.All(p => p.Stalled) || pageReports.All(p => p.TokenState == "invalid"));
-        if (options.Value.IsDemo && pageReports.Any(p => p.Stalled))
+        if (demo && pageReports.Any(p => p.Stalled))
         {
             warnings.Add("the demo's data is older than the stall limit: `listening sync` pulls the demo Page now (no Facebook token is configured, so nothing else pulls it)");
         }
