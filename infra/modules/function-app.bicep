@@ -138,6 +138,8 @@ var appSettings = {
   NotificationsQueue: queueNames.notifications
   Listening__Tables__Prefix: tablePrefix
   Listening__Facebook__GraphBaseUrl: graphBaseUrl
+  // The Page registry (listening pages add) reads its Pages' tokens from this vault with the app's identity.
+  Listening__PageRegistry__KeyVaultUri: keyVaultUri
   Listening__Facebook__ApiVersion: graphApiVersion
   Listening__Facebook__AppSecret: hasFacebookAppSecret
     ? '@Microsoft.KeyVault(SecretUri=${secretUriPrefix}${facebookAppSecretName})'

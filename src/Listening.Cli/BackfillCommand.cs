@@ -30,7 +30,7 @@ internal static class BackfillCommand
         var time = services.GetRequiredService<TimeProvider>();
         var last = until ?? calendar.DateOf(time.GetUtcNow());
         var backfill = services.GetRequiredService<PageBackfill>();
-        if (backfill.Check(since, last) is { } problem)
+        if (await backfill.CheckAsync(since, last, cancellationToken) is { } problem)
         {
             await error.WriteLineAsync(problem);
             return 2;

@@ -21,7 +21,8 @@ internal static class CheckCommand
         // Meta's texts (token problems, rejected metrics) are printed: masked, like everything that leaves the process.
         await using var output = services.GetRequiredService<SecretMasker>().Wrap(writer);
         var options = services.GetRequiredService<IOptions<ListeningOptions>>().Value;
-        if (options.IsDemo)
+        var directory = services.GetRequiredService<PageDirectory>();
+        if (await directory.IsDemoAsync(cancellationToken))
         {
             await output.WriteLineAsync("No Page token is configured (Listening:Pages:N:Id and AccessToken): the demo Page is in use, there is nothing to check at Meta.");
             return 2;
@@ -33,8 +34,21 @@ internal static class CheckCommand
             + (string.IsNullOrEmpty(options.Facebook.AppSecret) ? " (no app secret: calls go without appsecret_proof)" : " (with appsecret_proof)"));
         var unusable = 0;
         var notChecked = 0;
-        foreach (var page in services.GetRequiredService<PageDirectory>().All)
+        IReadOnlyList<PageOptions> watched;
+        try
         {
+            watched = await directory.AllAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is Azure.RequestFailedException or AggregateException)
+        {
+            // check needs no storage for the configured Pages: without it, they are checked alone.
+            await output.WriteLineAsync("The Page registry could not be read (storage not reachable): checking the configured Pages only.");
+            watched = [.. options.Pages.Where(p => !string.IsNullOrWhiteSpace(p.AccessToken))];
+        }
+
+        foreach (var listed in watched)
+        {
+            var page = await directory.FindAsync(listed.Id, cancellationToken) ?? listed;
             var result = await check.CheckAsync(page, cancellationToken);
             var problems = Problems(result, now);
             await WriteAsync(output, result, problems, now, options.Facebook.EffectiveAliases);

@@ -126,6 +126,7 @@ public static class ListeningCli
         {
             verbose, demo, ServeCommand.Build(verbose, localRoot), sync, check, summary, insights, notify,
             OperationsCommands.Poison(verbose, localRoot), OperationsCommands.Replay(verbose, localRoot),
+            PagesCommand.Build(verbose, localRoot),
         };
     }
 
@@ -136,7 +137,7 @@ public static class ListeningCli
         var scheduled = await host.Services.GetRequiredService<PullScheduler>().ScheduleAsync(everyPage: true, cancellationToken);
         var result = await host.Services.GetRequiredService<QueueDrain>().RunAsync(cancellationToken);
         var poisoned = result.Poisoned.Values.Sum();
-        var notSynced = NotSynced(result, host.Services.GetRequiredService<PageDirectory>());
+        var notSynced = NotSynced(result, await host.Services.GetRequiredService<PageDirectory>().AllAsync(cancellationToken));
         foreach (var line in notSynced)
         {
             await Console.Error.WriteLineAsync(line);
@@ -160,7 +161,7 @@ public static class ListeningCli
     }
 
     /// <summary>One sentence per Page whose pull of this run brought nothing, in our words (Meta's text stays in the logs, --verbose).</summary>
-    internal static IReadOnlyList<string> NotSynced(DrainResult result, PageDirectory pages) =>
+    internal static IReadOnlyList<string> NotSynced(DrainResult result, IReadOnlyList<Core.Configuration.PageOptions> pages) =>
     [
         .. result.Pulls
             .Where(p => p.Outcome.Status != PullStatus.Pulled)
@@ -168,7 +169,7 @@ public static class ListeningCli
             .Select(g =>
             {
                 var outcome = g.Last().Outcome;
-                var page = pages.Find(g.Key)?.Name is { Length: > 0 } name ? $"Page {g.Key} ({name})" : $"Page {g.Key}";
+                var page = pages.FirstOrDefault(p => p.Id == g.Key)?.Name is { Length: > 0 } name ? $"Page {g.Key} ({name})" : $"Page {g.Key}";
                 var until = outcome.ResumeAfter is { } resume ? IsoDate.UtcMinute(resume) : "later";
                 return outcome.Status switch
                 {

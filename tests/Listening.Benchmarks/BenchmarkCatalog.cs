@@ -9,6 +9,7 @@ internal static class BenchmarkCatalog
         ["graph-cycle"] = GraphCycleBenchmark.RunAsync,
         ["html-render"] = HtmlRenderBenchmark.RunAsync,
         ["insights"] = InsightsBenchmark.RunAsync,
+        ["scale"] = ScaleBenchmark.RunAsync,
         ["summaries"] = SummaryServingBenchmark.RunAsync,
         ["teams-card-size"] = TeamsCardSizeBenchmark.RunAsync,
     };

@@ -12,17 +12,29 @@ namespace Listening.Core.Aggregation;
 /// any order gives the same rows. A value is <c>Complete</c> when it was captured after its Meta day ended; only
 /// complete values reach a summary.
 /// </summary>
-public sealed partial class MetaDays(MetaDayStore store, IOptions<ListeningOptions> options, TimeProvider time, ILogger<MetaDays> logger)
+/// <remarks>
+/// Issue 16: the rows this instance wrote last for a Page (<see cref="MetaRowsMemory"/>) stand in for the read before
+/// the next snapshot's write, which is conditional on their ETags (a stale memory fails and is read afresh). The rows
+/// of a Meta date are handed to the summary only when this apply read or wrote every one of them.
+/// </remarks>
+public sealed partial class MetaDays(MetaDayStore store, IOptions<ListeningOptions> options, TimeProvider time, ILogger<MetaDays> logger, MetaRowsMemory? memory = null)
 {
     private const int MaxAttempts = 25;
 
     /// <summary>Stores the snapshot's insight values; returns the Meta dates that have complete values in it.</summary>
-    public async Task<IReadOnlyList<DateOnly>> ApplyAsync(PageSnapshot snapshot, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DateOnly>> ApplyAsync(PageSnapshot snapshot, CancellationToken cancellationToken) =>
+        (await ApplyAndKeepAsync(snapshot, cancellationToken)).Dates;
+
+    /// <summary>
+    /// Stores the snapshot's insight values; returns the Meta dates that have complete values in it and, for those
+    /// whose rows this apply read or wrote in full, the rows as stored now (for <see cref="SummaryMaterializer"/>).
+    /// </summary>
+    public async Task<MetaApplied> ApplyAndKeepAsync(PageSnapshot snapshot, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         if (snapshot.Insights.Count == 0)
         {
-            return [];
+            return MetaApplied.None;
         }
 
         var incoming = snapshot.Insights
@@ -34,7 +46,8 @@ public sealed partial class MetaDays(MetaDayStore store, IOptions<ListeningOptio
         var last = incoming.Max(e => e.MetaDateValue);
         for (var attempt = 1; ; attempt++)
         {
-            var stored = await store.ReadDaysAsync(snapshot.PageId, first, last, cancellationToken);
+            var remembered = attempt == 1 ? memory?.Get(snapshot.PageId, first, last) : null;
+            var stored = remembered ?? await store.ReadDaysAsync(snapshot.PageId, first, last, cancellationToken);
             var writes = new List<MetaDayWrite>();
             foreach (var row in incoming)
             {
@@ -50,20 +63,62 @@ public sealed partial class MetaDays(MetaDayStore store, IOptions<ListeningOptio
 
             if (await store.TryWriteAsync(writes, cancellationToken))
             {
-                break;
+                return Kept(snapshot.PageId, first, last, incoming, stored, writes, fresh: remembered is null);
             }
 
+            memory?.Forget(snapshot.PageId);
             if (attempt >= MaxAttempts)
             {
                 throw new WriteConflictException($"Meta's daily values of page {snapshot.PageId} kept changing under us: {MaxAttempts} attempts.");
             }
 
-            // Another instance wrote the same rows: read them again and keep the later capture.
+            // Another instance wrote the same rows: read them again and keep the later capture. A stale memory is no
+            // live competitor: read at once.
             LogConflict(logger, snapshot.PageId, attempt);
+            if (remembered is not null)
+            {
+                continue;
+            }
+
             await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), time, cancellationToken);
         }
+    }
 
-        return [.. incoming.Where(e => e.Complete).Select(e => e.MetaDateValue).Distinct().Order()];
+    /// <summary>After a successful write: remembers the rows as stored now, and hands over the complete dates' rows this apply knows in full.</summary>
+    private MetaApplied Kept(
+        string pageId, DateOnly first, DateOnly last, List<MetaInsightEntity> incoming, Dictionary<string, MetaInsightEntity> stored, List<MetaDayWrite> writes, bool fresh)
+    {
+        var rows = new Dictionary<string, MetaInsightEntity>(stored, StringComparer.Ordinal);
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        var knownETags = true;
+        foreach (var write in writes)
+        {
+            rows[write.Row.RowKey] = write.Row;
+            written.Add(write.Row.RowKey);
+            knownETags &= write.Row.ETag != default;
+        }
+
+        if (knownETags)
+        {
+            memory?.Set(pageId, first, last, rows);
+        }
+        else
+        {
+            memory?.Forget(pageId);
+        }
+
+        var dates = incoming.Where(e => e.Complete).Select(e => e.MetaDateValue).Distinct().Order().ToList();
+        var known = new Dictionary<DateOnly, IReadOnlyList<MetaInsightEntity>>();
+        foreach (var date in dates)
+        {
+            var ofDate = rows.Values.Where(r => r.MetaDateValue == date).ToList();
+            if (fresh || ofDate.All(r => written.Contains(r.RowKey)))
+            {
+                known[date] = ofDate;
+            }
+        }
+
+        return new MetaApplied(dates, known);
     }
 
     /// <summary>
@@ -80,7 +135,16 @@ public sealed partial class MetaDays(MetaDayStore store, IOptions<ListeningOptio
             return (null, 0, 0);
         }
 
-        var rows = (await store.ReadDaysAsync(pageId, date, date, cancellationToken)).Values.Where(r => r.Complete).ToList();
+        return Day(date, (await store.ReadDaysAsync(pageId, date, date, cancellationToken)).Values);
+    }
+
+    /// <summary>As <see cref="ReadDayAsync"/>, from rows an apply has just stored (<see cref="MetaApplied.Rows"/>) instead of a read.</summary>
+    public (MetaDaySummary? MetaDay, long StampTime, long StampCounters) DayOf(DateOnly date, IEnumerable<MetaInsightEntity> stored) =>
+        time.GetUtcNow() + (2 * MessageCodec.AllowedClockSkew) < MetaCalendar.EndOf(date) ? (null, 0, 0) : Day(date, stored);
+
+    private (MetaDaySummary? MetaDay, long StampTime, long StampCounters) Day(DateOnly date, IEnumerable<MetaInsightEntity> stored)
+    {
+        var rows = stored.Where(r => r.Complete && r.MetaDateValue == date).ToList();
         long stampTime = 0, stampCounters = 0;
         foreach (var row in rows)
         {
@@ -117,4 +181,41 @@ public sealed partial class MetaDays(MetaDayStore store, IOptions<ListeningOptio
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Insight rows of page {PageId} changed under us (attempt {Attempt}); merging again")]
     private static partial void LogConflict(ILogger logger, string pageId, int attempt);
+}
+
+/// <summary>What an apply stored: the complete Meta dates, and the rows of those it knows in full as stored now.</summary>
+public sealed record MetaApplied(IReadOnlyList<DateOnly> Dates, IReadOnlyDictionary<DateOnly, IReadOnlyList<MetaInsightEntity>> Rows)
+{
+    public static MetaApplied None { get; } = new([], new Dictionary<DateOnly, IReadOnlyList<MetaInsightEntity>>());
+}
+
+/// <summary>
+/// Per Page, the Meta rows of the date range this instance applied last, as stored after its write (with their
+/// ETags). Never the truth: a write planned from it is conditional, and a stale entry fails and is read afresh.
+/// </summary>
+public sealed class MetaRowsMemory
+{
+    /// <summary>Room for 4,000 Pages; past it the memory starts over, which only costs a read each.</summary>
+    public const int Capacity = 4096;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DateOnly First, DateOnly Last, Dictionary<string, MetaInsightEntity> Rows)> _entries =
+        new(StringComparer.Ordinal);
+
+    /// <summary>A copy of the remembered rows of [first, last], when the remembered range covers it.</summary>
+    public Dictionary<string, MetaInsightEntity>? Get(string pageId, DateOnly first, DateOnly last) =>
+        _entries.TryGetValue(pageId, out var entry) && entry.First <= first && entry.Last >= last
+            ? entry.Rows.Values.Where(r => r.MetaDateValue >= first && r.MetaDateValue <= last).ToDictionary(r => r.RowKey, StringComparer.Ordinal)
+            : null;
+
+    public void Set(string pageId, DateOnly first, DateOnly last, Dictionary<string, MetaInsightEntity> rows)
+    {
+        if (_entries.Count >= Capacity)
+        {
+            _entries.Clear();
+        }
+
+        _entries[pageId] = (first, last, rows);
+    }
+
+    public void Forget(string pageId) => _entries.TryRemove(pageId, out _);
 }

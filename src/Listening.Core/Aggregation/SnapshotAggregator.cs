@@ -35,7 +35,8 @@ public sealed partial class SnapshotAggregator(
 
         // Meta's daily values have rows of their own (Page, Meta date, metric; last capture wins). An insights-only
         // snapshot carries no counters of ours, so it adds no observation of the day.
-        var metaDates = await metaDays.ApplyAsync(snapshot, cancellationToken);
+        var meta = await metaDays.ApplyAndKeepAsync(snapshot, cancellationToken);
+        var metaDates = meta.Dates;
         var merge = snapshot.IsInsightsOnly
             ? null
             : await MergeAsync(snapshot, cancellationToken);
@@ -67,9 +68,13 @@ public sealed partial class SnapshotAggregator(
         }
 
         // The summary of the local day with the same date as a Meta day shows that day's values once it is complete.
+        // Meta's rows of the date as the apply just stored them, when it knows them all (else they are read).
         foreach (var metaDate in metaDates.Where(d => !rebuilt.Contains(d)))
         {
-            await materializer.MaterializeAsync(snapshot.PageId, metaDate, cancellationToken);
+            _ = meta.Rows.TryGetValue(metaDate, out var metaRows);
+            await (metaRows is null
+                ? materializer.MaterializeAsync(snapshot.PageId, metaDate, cancellationToken)
+                : materializer.MaterializeAsync(snapshot.PageId, metaDate, metaRows, cancellationToken));
             rebuilt.Add(metaDate);
         }
 

@@ -56,7 +56,7 @@ public sealed partial class SnapshotReplay(
         List<string> pages;
         if (pageId is not null)
         {
-            if (!directory.IsConfigured(pageId))
+            if (!await directory.IsConfiguredAsync(pageId, cancellationToken))
             {
                 throw new ArgumentException($"Page {pageId} is not configured (Listening:Pages), so it is not replayed.", nameof(pageId));
             }
@@ -68,7 +68,7 @@ public sealed partial class SnapshotReplay(
             pages = [];
             foreach (var archived in await archive.PagesAsync(cancellationToken))
             {
-                if (directory.IsConfigured(archived))
+                if (await directory.IsConfiguredAsync(archived, cancellationToken))
                 {
                     pages.Add(archived);
                 }

@@ -41,16 +41,21 @@ public sealed partial class SummaryMaterializer(
     public Task<PageDaySummary> MaterializeAsync(string pageId, DateOnly date, bool force, CancellationToken cancellationToken) =>
         MaterializeAsync(pageId, date, force, dayRows: null, cancellationToken);
 
+    /// <summary>Builds and stores the summary with Meta's rows of the date as an apply has just stored them (not read again).</summary>
+    public Task<PageDaySummary> MaterializeAsync(string pageId, DateOnly date, IReadOnlyList<MetaInsightEntity> metaRows, CancellationToken cancellationToken) =>
+        MaterializeAsync(pageId, date, force: false, dayRows: null, cancellationToken, metaRows);
+
     /// <summary>
     /// Builds and stores the summary. <paramref name="force"/> (replay) writes it even when the stored one claims
     /// more data: after a rebuild the rows are the truth, whatever an earlier run left behind.
     /// </summary>
-    private async Task<PageDaySummary> MaterializeAsync(string pageId, DateOnly date, bool force, ObservationRows? dayRows, CancellationToken cancellationToken)
+    private async Task<PageDaySummary> MaterializeAsync(
+        string pageId, DateOnly date, bool force, ObservationRows? dayRows, CancellationToken cancellationToken, IReadOnlyList<MetaInsightEntity>? metaRows = null)
     {
         for (var attempt = 1; ; attempt++)
         {
             // After a conflict someone else stored a summary meanwhile: read everything afresh.
-            var built = await BuildAsync(pageId, date, attempt == 1 ? dayRows : null, cancellationToken);
+            var built = await BuildAsync(pageId, date, attempt == 1 ? dayRows : null, cancellationToken, attempt == 1 ? metaRows : null);
 
             // Replay (force) reads what is stored: it mends what this instance cannot know about.
             if (await StoreAsync(built, force, trustKnownVersion: attempt == 1 && !force, cancellationToken))
@@ -72,7 +77,8 @@ public sealed partial class SummaryMaterializer(
     public async Task<BuiltSummary> BuildAsync(string pageId, DateOnly date, CancellationToken cancellationToken) =>
         await BuildAsync(pageId, date, dayRows: null, cancellationToken);
 
-    private async Task<BuiltSummary> BuildAsync(string pageId, DateOnly date, ObservationRows? dayRows, CancellationToken cancellationToken)
+    private async Task<BuiltSummary> BuildAsync(
+        string pageId, DateOnly date, ObservationRows? dayRows, CancellationToken cancellationToken, IReadOnlyList<MetaInsightEntity>? metaRows = null)
     {
         var previous = date.AddDays(-1);
         var rows = dayRows is null
@@ -111,7 +117,9 @@ public sealed partial class SummaryMaterializer(
         var summary = PageDaySummaryBuilder.Build(pageId, date, calendar, day, baselineDay, posts, baselinePosts, topics.Names, giveaways);
 
         // Meta's values of Meta's day with the same date: their captures count towards the stamp too.
-        var (metaDay, metaStampTime, metaStampCounters) = await metaDays.ReadDayAsync(pageId, date, cancellationToken);
+        var (metaDay, metaStampTime, metaStampCounters) = metaRows is null
+            ? await metaDays.ReadDayAsync(pageId, date, cancellationToken)
+            : metaDays.DayOf(date, metaRows);
         summary = summary with { MetaDay = metaDay };
         return new BuiltSummary(summary, stamp.Time + metaStampTime, stamp.Counters + metaStampCounters);
     }

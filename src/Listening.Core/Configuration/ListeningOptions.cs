@@ -31,6 +31,10 @@ public sealed class ListeningOptions
 
     public List<PageOptions> Pages { get; set; } = [];
 
+    /// <summary>Where the tokens of the Pages in the <c>pages</c> table live (<c>listening pages add</c>; docs/deploy.md).</summary>
+    [ValidateObjectMembers]
+    public PageRegistryOptions PageRegistry { get; set; } = new();
+
     [ValidateObjectMembers]
     public TeamsOptions Teams { get; set; } = new();
 
@@ -156,6 +160,27 @@ public sealed class PageOptions
 }
 
 /// <summary>Teams channels and routing; documented in docs/teams.md.</summary>
+/// <summary>
+/// The Page registry's token store: Key Vault in Azure (<c>Listening:PageRegistry:KeyVaultUri</c>, read with the
+/// app's managed identity), else a local folder of one file per secret (<c>Listening:PageRegistry:LocalSecretsPath</c>,
+/// default <c>~/.listening/secrets</c>, readable by the user only).
+/// </summary>
+public sealed class PageRegistryOptions
+{
+    public Uri? KeyVaultUri { get; set; }
+
+    public string? LocalSecretsPath { get; set; }
+
+    /// <summary>How long a token read from the store is kept in memory before it is read again.</summary>
+    [KeyRange(0, 1440, ErrorMessage = "Listening:PageRegistry:TokenCacheMinutes must be from {1} to {2} minutes.")]
+    public int TokenCacheMinutes { get; set; } = 60;
+
+    /// <summary>The local store's folder: <see cref="LocalSecretsPath"/> or <c>.listening/secrets</c> in the user's profile.</summary>
+    public string EffectiveLocalSecretsPath => string.IsNullOrWhiteSpace(LocalSecretsPath)
+        ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".listening", "secrets")
+        : LocalSecretsPath;
+}
+
 public sealed class TeamsOptions
 {
     /// <summary>The default channel: the Workflows webhook URL ("When a Teams webhook request is received"). Its sig= is a secret.</summary>

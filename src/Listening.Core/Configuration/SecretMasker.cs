@@ -29,7 +29,10 @@ public sealed partial class SecretMasker
     /// <summary>Hosts whose URLs carry their credential in the path or query (Teams connectors and Workflows).</summary>
     private static readonly string[] KnownWebhookHostSuffixes = ["webhook.office.com", "outlook.office.com", "logic.azure.com", "powerplatform.com"];
 
-    private readonly Regex? _secrets;
+    private readonly Lock _gate = new();
+    private readonly HashSet<string> _all;
+    private readonly string? _appSecret;
+    private volatile Regex? _secrets;
     private readonly HashSet<string> _webhookHosts;
 
     public SecretMasker(IConfiguration configuration)
@@ -37,20 +40,68 @@ public sealed partial class SecretMasker
     {
     }
 
-    private SecretMasker((IReadOnlyCollection<string> Secrets, IReadOnlyCollection<string> WebhookHosts) found)
+    private SecretMasker((IReadOnlyCollection<string> Secrets, IReadOnlyCollection<string> WebhookHosts, string? AppSecret) found)
     {
-        Secrets = found.Secrets;
+        _all = new HashSet<string>(found.Secrets, StringComparer.Ordinal);
+        _appSecret = found.AppSecret;
         _webhookHosts = new HashSet<string>(found.WebhookHosts, StringComparer.OrdinalIgnoreCase);
-        _secrets = Secrets.Count == 0
-            ? null
-            : new Regex(string.Join('|', Secrets.OrderByDescending(s => s.Length).Select(Regex.Escape)), RegexOptions.CultureInvariant | RegexOptions.Compiled);
+        _secrets = Build(_all);
     }
 
     /// <summary>Masks only <see cref="Redaction"/>'s <c>key=value</c> forms: for code that runs without a configuration.</summary>
-    public static SecretMasker None { get; } = new(([], []));
+    public static SecretMasker None => new(([], [], null));
 
-    /// <summary>The configured secrets in every form they are masked in (raw, URL-escaped, JSON-escaped).</summary>
-    public IReadOnlyCollection<string> Secrets { get; }
+    /// <summary>The known secrets in every form they are masked in (raw, URL-escaped, JSON-escaped).</summary>
+    public IReadOnlyCollection<string> Secrets
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _all];
+            }
+        }
+    }
+
+    /// <summary>
+    /// A secret learned after start-up (a Page token read from Key Vault or the local store for the Page registry):
+    /// masked from now on, with its <c>appsecret_proof</c> and its URL- and JSON-escaped forms.
+    /// </summary>
+    public void AddSecret(string secret)
+    {
+        if (string.IsNullOrEmpty(secret) || secret.Length < MinimumLength)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_all.Contains(secret))
+            {
+                return;
+            }
+
+            var added = new HashSet<string>(StringComparer.Ordinal);
+            Add(added, secret);
+            if (_appSecret is not null)
+            {
+                Add(added, AppSecretProof.Of(secret, _appSecret));
+            }
+
+            foreach (var value in added.ToList())
+            {
+                Add(added, Uri.EscapeDataString(value));
+                Add(added, JsonEncodedText.Encode(value).ToString());
+            }
+
+            _all.UnionWith(added);
+            _secrets = Build(_all);
+        }
+    }
+
+    private static Regex? Build(HashSet<string> secrets) => secrets.Count == 0
+        ? null
+        : new Regex(string.Join('|', secrets.OrderByDescending(s => s.Length).ThenBy(s => s, StringComparer.Ordinal).Select(Regex.Escape)), RegexOptions.CultureInvariant);
 
     /// <summary>The text with every configured secret (and every <c>access_token=</c>-like value) replaced by <see cref="Redaction.Mask"/>.</summary>
     public string Mask(string? text)
@@ -60,7 +111,8 @@ public sealed partial class SecretMasker
             return text ?? "";
         }
 
-        var masked = _secrets is null ? text : _secrets.Replace(text, Redaction.Mask);
+        var secrets = _secrets;
+        var masked = secrets is null ? text : secrets.Replace(text, Redaction.Mask);
         return Redaction.Redact(masked);
     }
 
@@ -91,7 +143,7 @@ public sealed partial class SecretMasker
     /// </summary>
     public TextWriter Wrap(TextWriter inner) => new MaskingTextWriter(inner, this);
 
-    private static (IReadOnlyCollection<string>, IReadOnlyCollection<string>) Collect(IConfiguration configuration)
+    private static (IReadOnlyCollection<string>, IReadOnlyCollection<string>, string?) Collect(IConfiguration configuration)
     {
         var secrets = new HashSet<string>(StringComparer.Ordinal);
         var hosts = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -144,7 +196,7 @@ public sealed partial class SecretMasker
             Add(secrets, JsonEncodedText.Encode(secret).ToString());
         }
 
-        return (secrets, hosts);
+        return (secrets, hosts, appSecret);
     }
 
     private static void AddWebhook(string value, HashSet<string> secrets, HashSet<string> hosts)

@@ -14,14 +14,23 @@ namespace Listening.Core.Ingestion;
 /// </summary>
 public sealed class PageBackfill(PageDirectory pages, PagePuller puller, LocalCalendar calendar, IOptions<ListeningOptions> options, TimeProvider time)
 {
-    /// <summary>Null when the range can be backfilled, else why not (one plain sentence naming the option).</summary>
-    public string? Check(DateOnly since, DateOnly until)
+    /// <summary>
+    /// Null when the range can be backfilled, else why not (one plain sentence naming the option). A Page in the
+    /// registry (<c>listening pages add</c>) counts as much as a configured one.
+    /// </summary>
+    public async Task<string?> CheckAsync(DateOnly since, DateOnly until, CancellationToken cancellationToken)
+    {
+        if (options.Value.IsDemo && await pages.IsDemoAsync(cancellationToken))
+        {
+            return "Backfill needs a Page with a token (listening pages add, or Listening:Pages:0:Id and Listening:Pages:0:AccessToken); the demo Page has no history at Meta.";
+        }
+
+        return CheckRange(since, until);
+    }
+
+    private string? CheckRange(DateOnly since, DateOnly until)
     {
         var today = calendar.DateOf(time.GetUtcNow());
-        if (options.Value.IsDemo)
-        {
-            return "Backfill needs a configured Page with a token (Listening:Pages:0:Id and Listening:Pages:0:AccessToken); the demo Page has no history at Meta.";
-        }
 
         if (until < since)
         {
@@ -40,7 +49,7 @@ public sealed class PageBackfill(PageDirectory pages, PagePuller puller, LocalCa
 
     public async Task<IReadOnlyList<BackfillStep>> RunAsync(DateOnly since, DateOnly until, IProgress<BackfillStep>? progress, CancellationToken cancellationToken)
     {
-        if (Check(since, until) is { } problem)
+        if (await CheckAsync(since, until, cancellationToken) is { } problem)
         {
             throw new InvalidOperationException(problem);
         }
@@ -52,7 +61,7 @@ public sealed class PageBackfill(PageDirectory pages, PagePuller puller, LocalCa
             progress?.Report(step);
         }
 
-        foreach (var page in pages.All)
+        foreach (var page in await pages.AllAsync(cancellationToken))
         {
             var lastComplete = MetaCalendar.LastCompleteDay(time.GetUtcNow());
             var windows = MetaCalendar.Windows(since, until < lastComplete ? until : lastComplete);

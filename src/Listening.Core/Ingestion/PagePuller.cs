@@ -46,10 +46,10 @@ public sealed partial class PagePuller(
     public async Task<PullOutcome> PullAsync(PullRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var page = pages.Find(request.PageId)
+        var page = await pages.FindAsync(request.PageId, cancellationToken)
             ?? throw new InvalidMessageException($"page {request.PageId} is not configured");
         var now = time.GetUtcNow();
-        var demo = options.Value.IsDemo;
+        var demo = page.Id == Meta.Sample.DemoPage.PageId && string.IsNullOrEmpty(page.AccessToken);
         var configuredName = page.Name ?? page.Id;
         var stored = demo ? null : await state.GetAsync(page.Id, cancellationToken);
         var fingerprint = demo ? null : TokenStatus.Fingerprint(page.AccessToken ?? "");

@@ -11,13 +11,15 @@ namespace Listening.Core.Ingestion;
 /// 5 minutes; a Page in crisis mode is pulled on every run, the others on the runs of a quarter hour.
 /// </summary>
 public sealed partial class PullScheduler(
-    IOptions<ListeningOptions> options,
     PageDirectory pages,
     IQueuePublisher queue,
     PagesInCrisis crisis,
     TimeProvider time,
     ILogger<PullScheduler> logger)
 {
+    /// <summary>Queue messages sent at once by one run (the storage account takes 2,000 messages/s per queue).</summary>
+    public const int MaxParallelSends = 32;
+
     /// <summary>The regular cadence; crisis mode pulls on every timer run.</summary>
     public static readonly TimeSpan RegularInterval = TimeSpan.FromMinutes(15);
 
@@ -33,20 +35,20 @@ public sealed partial class PullScheduler(
         var inCrisis = regular
             ? new HashSet<string>(StringComparer.Ordinal)
             : (await crisis(now, cancellationToken)).ToHashSet(StringComparer.Ordinal);
-        var count = 0;
-        foreach (var page in pages.All)
-        {
-            if (!regular && !inCrisis.Contains(page.Id))
-            {
-                continue;
-            }
+        var due = (await pages.AllAsync(cancellationToken, fresh: true))
+            .Where(page => regular || inCrisis.Contains(page.Id))
+            .ToList();
 
-            await queue.PublishAsync(new PullRequest { PageId = page.Id, Kind = PullKind.Posts, RequestedAt = now }, cancellationToken);
-            count++;
-        }
+        // One message per Page, sent in parallel (bounded): 1,000 Pages are queued in seconds, and a Page's pull
+        // never waits for another's (each is its own message, handled by whichever instance takes it).
+        await Parallel.ForEachAsync(
+            due,
+            new ParallelOptions { MaxDegreeOfParallelism = MaxParallelSends, CancellationToken = cancellationToken },
+            (page, ct) => new ValueTask(queue.PublishAsync(new PullRequest { PageId = page.Id, Kind = PullKind.Posts, RequestedAt = now }, ct)));
 
-        LogScheduled(logger, count, options.Value.IsDemo, regular);
-        return count;
+        var demo = await pages.IsDemoAsync(cancellationToken);
+        LogScheduled(logger, due.Count, demo, regular);
+        return due.Count;
     }
 
     /// <summary>How early a timer may fire and still be the run it was due for (the host fired 11:44:59.9986 for 11:45).</summary>

@@ -58,9 +58,14 @@ public sealed class InsightsEndpoint(SummaryEndpoint summaries, InsightsReader r
                 $"Eine Auswertung umfasst höchstens {MaxDays} Tage; gewählt sind {GermanFormat.Number(days)} Tage.");
         }
 
-        if (summaries.CheckPageAndFormat(request, out var page, out var format) is { } problem)
+        if (SummaryEndpoint.CheckPageAndFormat(request, out var page, out var format) is { } problem)
         {
             return problem;
+        }
+
+        if (await summaries.UnknownPageAsync(page, cancellationToken) is { } unknown)
+        {
+            return unknown;
         }
 
         var stored = await reader.ReadAsync(from, to, page, cancellationToken);

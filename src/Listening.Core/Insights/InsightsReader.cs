@@ -20,14 +20,15 @@ public sealed class InsightsReader(
     {
         var now = time.GetUtcNow();
         var (first, last) = InsightsBuilder.RowsNeeded(from, to, calendar.DateOf(now));
-        var ids = pageId is null ? pages.All.Select(p => p.Id).ToList() : [pageId];
+        var watched = await pages.AllAsync(cancellationToken);
+        var ids = pageId is null ? watched.Select(p => p.Id).ToList() : [pageId];
         var reads = await Task.WhenAll(ids.Select(id => observations.ReadDaysAsync(id, first, last, cancellationToken)));
         var minPosts = options.Value.Insights.MinPostsPerCell;
         var validator = new StringBuilder().Append(IsoDate.Format(from)).Append('/').Append(IsoDate.Format(to)).Append(';')
             .Append(minPosts).Append(';').Append(calendar.ZoneId).Append(';');
         var lastModified = DateTimeOffset.MinValue;
         var found = new List<PageInsights>();
-        var demo = options.Value.IsDemo;
+        var demo = await pages.IsDemoAsync(cancellationToken);
         var observedUntil = DateTimeOffset.MinValue;
         for (var i = 0; i < ids.Count; i++)
         {
@@ -53,7 +54,7 @@ public sealed class InsightsReader(
                 observedUntil = day.ObservedAt;
             }
 
-            var name = pages.Find(ids[i])?.Name is { Length: > 0 } configured
+            var name = watched.FirstOrDefault(p => string.Equals(p.Id, ids[i], StringComparison.Ordinal))?.Name is { Length: > 0 } configured
                 ? configured
                 : rows.Pages.OrderBy(p => p.RowKey, StringComparer.Ordinal).LastOrDefault()?.PageName ?? ids[i];
             found.Add(InsightsBuilder.Build(ids[i], name, rows, from, to, calendar, minPosts));

@@ -75,7 +75,7 @@ public sealed partial class DigestScheduler(
         var raised = await alerts.RaisedBetweenAsync(from, to, cancellationToken);
         var crises = await crisis.OverlappingAsync(from, to, cancellationToken);
         var watched = new List<DigestPage>();
-        foreach (var page in pages.All)
+        foreach (var page in await pages.AllAsync(cancellationToken))
         {
             watched.Add(new DigestPage(page.Id, await NameOfAsync(page, stored?.Summary, previous?.Summary, cancellationToken)));
         }

@@ -79,6 +79,7 @@ public static class ListeningServiceCollectionExtensions
         services.AddTransient<PostPager>();
         services.AddTransient<GraphPageSource>();
         services.AddTransient<PageCheck>();
+        services.AddSingleton<MetaRowsMemory>();
         services.AddTransient<MetaDays>();
         services.AddTransient<Notifications.Alerts.IngestionAlerts>();
         services.AddTransient<PageBackfill>();
@@ -96,9 +97,7 @@ public static class ListeningServiceCollectionExtensions
             return new DemoPage(options.Demo.StartDate ?? today.AddDays(-29), calendar);
         });
         services.AddTransient<DemoPageSource>();
-        services.AddTransient<IPageSource>(sp => sp.GetRequiredService<IOptions<ListeningOptions>>().Value.IsDemo
-            ? sp.GetRequiredService<DemoPageSource>()
-            : sp.GetRequiredService<GraphPageSource>());
+        services.AddTransient<IPageSource, PageSources>();
 
         services.AddListeningTelemetry(configuration);
         services.AddSingleton<IQueuePublisher, QueuePublisher>();
@@ -107,7 +106,12 @@ public static class ListeningServiceCollectionExtensions
         services.AddSingleton<DayRowsCache>();
         services.AddTransient<SummaryMaterializer>();
         services.AddTransient<SnapshotAggregator>();
-        services.AddTransient<PageDirectory>();
+        // The Page registry's tokens: Key Vault (managed identity, the storage credential) or the local secret store.
+        services.AddSingleton<IPageTokenVault>(sp => PageTokens.Vault(
+            sp.GetRequiredService<IOptions<ListeningOptions>>().Value.PageRegistry, StorageClients.Credential(configuration)));
+        services.AddSingleton<PageTokens>();
+        services.AddSingleton(sp => new PageDirectory(
+            sp.GetRequiredService<IOptions<ListeningOptions>>(), sp.GetRequiredService<PageRegistry>(), sp.GetRequiredService<PageTokens>(), sp.GetRequiredService<TimeProvider>()));
         services.AddTransient<PagesInCrisis>(sp =>
         {
             var crisis = sp.GetRequiredService<Notifications.Alerts.CrisisMode>();
@@ -115,6 +119,7 @@ public static class ListeningServiceCollectionExtensions
         });
         services.AddTransient<PullScheduler>();
         services.AddTransient<PagePuller>();
+        services.AddSingleton<DecodedSummaries>();
         services.AddTransient<SummaryReader>();
         services.AddTransient<DigestCardBuilder>();
         services.AddTransient<DigestScheduler>();

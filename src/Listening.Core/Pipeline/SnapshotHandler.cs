@@ -27,9 +27,9 @@ public sealed class SnapshotHandler(
         gate.RunAsync("HandleSnapshot", _queue, body, messageId, b => MessageCodec.DecodeSnapshot(b, time.GetUtcNow()), m => m.TraceParent, async snapshot =>
         {
             // Before anything is written (the archive included), so that replay never picks it up either.
-            if (!pages.IsConfigured(snapshot.PageId))
+            if (!await pages.IsConfiguredAsync(snapshot.PageId, cancellationToken))
             {
-                throw new InvalidMessageException($"page {snapshot.PageId} is not configured (Listening:Pages)");
+                throw new InvalidMessageException($"page {snapshot.PageId} is not configured (Listening:Pages or the Page registry)");
             }
 
             var result = await aggregator.ApplyAsync(snapshot, cancellationToken);

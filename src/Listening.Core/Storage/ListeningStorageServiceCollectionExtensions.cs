@@ -33,6 +33,7 @@ public static class ListeningStorageServiceCollectionExtensions
         services.AddTransient<ISummaryStore, SummaryStore>();
         services.AddSingleton<SummaryVersions>();
         services.AddTransient<MetaDayStore>();
+        services.AddSingleton<PageStateMemory>();
         services.AddTransient<PageStateStore>();
         services.AddTransient<IPageStateStore>(sp => sp.GetRequiredService<PageStateStore>());
         services.AddTransient<IDeliveryLog, DeliveryLog>();
@@ -41,6 +42,7 @@ public static class ListeningStorageServiceCollectionExtensions
         services.AddTransient<ICrisisStateStore, CrisisStateStore>();
         services.AddTransient<IAlertBaselines, AlertBaselines>();
         services.AddTransient<PoisonLog>();
+        services.AddTransient<PageRegistry>();
         services.AddTransient<DataRetention>();
         return services;
     }

@@ -31,6 +31,7 @@ internal sealed class ListeningTables : IDisposable
         Insights = service.GetTableClient(_prefix + "metainsights");
         AlertState = service.GetTableClient(_prefix + "alertstate");
         PoisonLog = service.GetTableClient(_prefix + "poisonlog");
+        Pages = service.GetTableClient(_prefix + "pages");
     }
 
     /// <summary>Every snapshot as received, compressed: the source for <c>replay</c>.</summary>
@@ -57,7 +58,10 @@ internal sealed class ListeningTables : IDisposable
     /// <summary>Why messages were parked in a poison queue (<c>listening poison list</c>).</summary>
     public TableClient PoisonLog { get; }
 
-    public IEnumerable<TableClient> All => [RawSnapshots, Observations, Summaries, PageState, NotificationLog, AlertState, PoisonLog, Insights];
+    /// <summary>The Page registry: Pages added with <c>listening pages add</c> (<see cref="PageRegistry"/>); names of secrets, never tokens.</summary>
+    public TableClient Pages { get; }
+
+    public IEnumerable<TableClient> All => [RawSnapshots, Observations, Summaries, PageState, NotificationLog, AlertState, PoisonLog, Insights, Pages];
 
     public void Dispose() => _gate.Dispose();
 

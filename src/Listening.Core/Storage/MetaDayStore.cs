@@ -31,23 +31,29 @@ public sealed class MetaDayStore(ListeningStorage storage)
     /// transactions of at most 100). False when another writer changed one of them meanwhile (the transactions before
     /// it stay).
     /// </summary>
+    /// <remarks>Each written row gets the ETag its transaction returned; rows whose ETag the answer lacks get none (default).</remarks>
     public async Task<bool> TryWriteAsync(IReadOnlyList<MetaDayWrite> writes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(writes);
         var actions = writes.Select(w => w.Replaces is { } etag
             ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, w.Row, etag)
-            : new TableTransactionAction(TableTransactionActionType.Add, w.Row));
+            : new TableTransactionAction(TableTransactionActionType.Add, w.Row)).ToList();
         try
         {
             foreach (var chunk in actions.Chunk(ListeningTables.MaxOperationsPerTransaction))
             {
-                await storage.Tables.Insights.SubmitTransactionAsync(chunk, cancellationToken);
+                var responses = (await storage.Tables.Insights.SubmitTransactionAsync(chunk, cancellationToken)).Value;
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    chunk[i].Entity.ETag = i < responses.Count && responses[i].Headers.ETag is { } etag ? etag : default;
+                }
             }
 
             return true;
         }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        catch (RequestFailedException ex) when (ConditionalWrite.IsConflict(ex.Status))
         {
+            // 404: a row replaced on a remembered ETag is gone (replay rebuilt the table): read afresh.
             return false;
         }
     }

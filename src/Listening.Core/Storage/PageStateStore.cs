@@ -32,9 +32,11 @@ public interface IPageStateStore
 /// Per Page: last successful pull, token state, rejected metrics, throttling and usage. Written by the pulls,
 /// read by the next pull and by health. Updates are conditional on the ETag and merged again on conflict, so two
 /// pulls of the same Page at once lose nothing. Its free-text columns are masked (<see cref="SecretMasker"/>) as
-/// they are written, whoever wrote them.
+/// they are written, whoever wrote them. An update starts from the state this instance last read or wrote
+/// (<see cref="PageStateMemory"/>): a pull reads the state for its plan and records on that version without reading
+/// it again; another writer in between fails the conditional write, and the update reads afresh.
 /// </summary>
-public sealed class PageStateStore(ListeningStorage storage, SecretMasker masker) : IPageStateStore
+public sealed class PageStateStore(ListeningStorage storage, SecretMasker masker, PageStateMemory? memory = null) : IPageStateStore
 {
     public const string Partition = "page";
 
@@ -164,7 +166,14 @@ public sealed class PageStateStore(ListeningStorage storage, SecretMasker masker
     {
         await storage.EnsureCreatedAsync(cancellationToken);
         var existing = await storage.Tables.PageState.GetEntityIfExistsAsync<PageStateEntity>(Partition, pageId, cancellationToken: cancellationToken);
-        return existing.HasValue ? existing.Value : null;
+        if (!existing.HasValue)
+        {
+            memory?.Forget(pageId);
+            return null;
+        }
+
+        memory?.Set(pageId, existing.Value!);
+        return existing.Value;
     }
 
     /// <summary>
@@ -177,7 +186,8 @@ public sealed class PageStateStore(ListeningStorage storage, SecretMasker masker
         await storage.EnsureCreatedAsync(cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
-            var existing = await GetAsync(pageId, cancellationToken);
+            // The version this instance read or wrote last, if any: the write below is conditional on its ETag.
+            var existing = (attempt == 1 ? memory?.Get(pageId) : null) ?? await GetAsync(pageId, cancellationToken);
             var entity = existing ?? new PageStateEntity { PartitionKey = Partition, RowKey = pageId };
             if (!change(entity))
             {
@@ -192,20 +202,30 @@ public sealed class PageStateStore(ListeningStorage storage, SecretMasker masker
 
             try
             {
-                if (existing is not null)
+                var response = existing is not null
+                    ? await storage.Tables.PageState.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken)
+                    : await storage.Tables.PageState.AddEntityAsync(entity, cancellationToken);
+                if (response.Headers.ETag is { } etag)
                 {
-                    await storage.Tables.PageState.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+                    entity.ETag = etag;
+                    memory?.Set(pageId, entity);
                 }
                 else
                 {
-                    await storage.Tables.PageState.AddEntityAsync(entity, cancellationToken);
+                    memory?.Forget(pageId);
                 }
 
                 return entity;
             }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
+            catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412 && attempt < MaxAttempts)
             {
-                // Another instance wrote the state at the same time: read again and apply the change to its version.
+                // Another instance wrote (or removed) the state at the same time: read again and apply the change to its version.
+                memory?.Forget(pageId);
+            }
+            catch
+            {
+                memory?.Forget(pageId);
+                throw;
             }
         }
     }
@@ -278,6 +298,9 @@ public sealed record PulledToken(DateTimeOffset? ExpiresAt, DateTimeOffset? Data
 
 public sealed class PageStateEntity : ITableEntity
 {
+    /// <summary>A copy (every column is a value or an immutable string).</summary>
+    internal PageStateEntity Copy() => (PageStateEntity)MemberwiseClone();
+
     public string PartitionKey { get; set; } = "";
 
     public string RowKey { get; set; } = "";
@@ -358,4 +381,31 @@ public sealed class PageStateEntity : ITableEntity
     [System.Runtime.Serialization.IgnoreDataMember]
     public IReadOnlyList<string> RejectedMetricList =>
         (RejectedMetrics ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
+
+/// <summary>
+/// The Page states this instance last read or wrote, with their ETags (copies: a caller's edits never reach it). Never
+/// the truth: an update planned from an entry writes on its ETag, and a stale one fails and is read afresh.
+/// </summary>
+public sealed class PageStateMemory
+{
+    /// <summary>Room for 4,000 Pages; past it the memory starts over, which only costs a read each.</summary>
+    public const int Capacity = 4096;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, PageStateEntity> _entries = new(StringComparer.Ordinal);
+
+    public PageStateEntity? Get(string pageId) => _entries.TryGetValue(pageId, out var entity) ? entity.Copy() : null;
+
+    public void Set(string pageId, PageStateEntity entity)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        if (_entries.Count >= Capacity)
+        {
+            _entries.Clear();
+        }
+
+        _entries[pageId] = entity.Copy();
+    }
+
+    public void Forget(string pageId) => _entries.TryRemove(pageId, out _);
 }

@@ -8,7 +8,8 @@ namespace Listening.Core.Storage;
 /// newer one needs no read first. Only ever used for conditional writes: if the stored summary changed since, the
 /// write fails and the materializer reads it.
 /// </summary>
-public sealed class SummaryVersions() : PageDayMemory<SummaryVersion>(512);
+/// <remarks>Room for four days each of 2,000 Pages (issue 16); an entry is an ETag, two numbers and a hash.</remarks>
+public sealed class SummaryVersions() : PageDayMemory<SummaryVersion>(8192);
 
 public sealed record SummaryVersion(ETag ETag, long StampTime, long StampCounters, string Hash)
 {

@@ -53,6 +53,11 @@ public sealed class SummaryEndpoint(SummaryReader reader, PageDirectory pages, L
             return problem;
         }
 
+        if (await UnknownPageAsync(page, cancellationToken) is { } unknown)
+        {
+            return unknown;
+        }
+
         var stored = await reader.ReadDayAsync(date, page, cancellationToken);
         if (stored is null)
         {
@@ -105,6 +110,11 @@ public sealed class SummaryEndpoint(SummaryReader reader, PageDirectory pages, L
         if (CheckPageAndFormat(request, out var page, out var format) is { } problem)
         {
             return problem;
+        }
+
+        if (await UnknownPageAsync(page, cancellationToken) is { } unknown)
+        {
+            return unknown;
         }
 
         var stored = await reader.ReadPeriodAsync(from, to, page, cancellationToken);
@@ -215,16 +225,16 @@ public sealed class SummaryEndpoint(SummaryReader reader, PageDirectory pages, L
         return null;
     }
 
-    internal HttpAnswer? CheckPageAndFormat(SummaryRequest request, out string? page, out string format)
+    internal async Task<HttpAnswer?> UnknownPageAsync(string? page, CancellationToken cancellationToken) =>
+        page is not null && !(await pages.AllAsync(cancellationToken)).Any(p => string.Equals(p.Id, page, StringComparison.Ordinal))
+            ? HttpAnswer.Problem(400, "Unbekannte Seite",
+                "Diese Seite ist nicht eingerichtet. Erlaubt sind die Seiten-IDs aus der Konfiguration (Listening:Pages) und aus dem Seitenverzeichnis (listening pages list).")
+            : null;
+
+    internal static HttpAnswer? CheckPageAndFormat(SummaryRequest request, out string? page, out string format)
     {
         page = string.IsNullOrWhiteSpace(request.Page) ? null : request.Page;
         format = "json";
-        if (page is not null && pages.Find(page) is null)
-        {
-            return HttpAnswer.Problem(400, "Unbekannte Seite",
-                "Diese Seite ist nicht eingerichtet. Erlaubt sind die Seiten-IDs aus der Konfiguration (Listening:Pages).");
-        }
-
         if (ChooseFormat(request.Format, request.Accept) is not { } chosen)
         {
             return HttpAnswer.Problem(400, "Unbekanntes Format", "Das Format muss html, json oder csv sein (zum Beispiel ?format=csv).");

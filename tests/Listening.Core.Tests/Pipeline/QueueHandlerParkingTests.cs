@@ -32,6 +32,8 @@ public sealed class QueueHandlerParkingTests : IDisposable
             .Build();
         _provider = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration).AddListening(configuration)
             .AddSingleton(_poison)
+            // The configured Pages only: the Page registry is a table, and nothing here may reach storage.
+            .AddSingleton(sp => new Listening.Core.Ingestion.PageDirectory(sp.GetRequiredService<IOptions<ListeningOptions>>()))
             .BuildServiceProvider();
         _queues = _provider.GetRequiredService<IOptions<ListeningOptions>>().Value.Queues;
     }

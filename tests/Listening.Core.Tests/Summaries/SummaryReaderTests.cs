@@ -76,12 +76,46 @@ public sealed class SummaryReaderTests
         await _store.Received(1).ReadRangeAsync(PageId, from.AddDays(-7), to, Arg.Any<CancellationToken>());
     }
 
+    [Fact]
+    public async Task A_report_served_from_memory_changes_when_a_stored_day_changes_and_a_parsed_day_is_parsed_again_after_a_write()
+    {
+        var decoded = new DecodedSummaries();
+        var reader = Reader(decoded);
+        var from = Day.AddDays(-6);
+        Stores(Stored(Day, "day-1", SampleSummary.Page() with { Comments = 11 }, new Azure.ETag("W/\"1\"")));
+        var first = await reader.ReadPeriodAsync(from, Day, null, CancellationToken.None);
+        var again = await reader.ReadPeriodAsync(from, Day, null, CancellationToken.None);
+
+        // The same row written again: new content, new hash, new ETag.
+        Stores(Stored(Day, "day-2", SampleSummary.Page() with { Comments = 22 }, new Azure.ETag("W/\"2\"")));
+        var changed = await reader.ReadPeriodAsync(from, Day, null, CancellationToken.None);
+
+        Assert.Same(first!.Summary, again!.Summary);
+        Assert.Equal(11, Assert.Single(first.Summary.Pages).Totals.Comments);
+        Assert.NotEqual(first.ETag, changed!.ETag);
+        Assert.Equal(22, Assert.Single(changed.Summary.Pages).Totals.Comments);
+        Assert.Equal(22, Assert.Single((await reader.ReadDayAsync(Day, null, CancellationToken.None))!.Summary.Pages).Comments);
+    }
+
+    [Fact]
+    public async Task A_parsed_day_is_parsed_again_when_its_ETag_changes_even_under_the_same_hash()
+    {
+        var decoded = new DecodedSummaries();
+        var stored = Stored(Day, "same", SampleSummary.Page() with { Comments = 11 }, new Azure.ETag("W/\"1\"")).Entity;
+        var rewritten = Stored(Day, "same", SampleSummary.Page() with { Comments = 33 }, new Azure.ETag("W/\"2\"")).Entity;
+
+        Assert.Equal(11, decoded.Get(stored).Comments);
+        Assert.Same(decoded.Get(stored), decoded.Get(stored));
+        Assert.Equal(33, decoded.Get(rewritten).Comments);
+    }
+
     private void Stores(params StoredSummary[] rows) =>
         _store.ReadRangeAsync(PageId, Arg.Any<DateOnly>(), Arg.Any<DateOnly>(), Arg.Any<CancellationToken>())
             .Returns(rows.ToList());
 
-    private static StoredSummary Stored(DateOnly date, string hash, PageDaySummary? summary = null) => new(date, new SummaryEntity
+    private static StoredSummary Stored(DateOnly date, string hash, PageDaySummary? summary = null, Azure.ETag etag = default) => new(date, new SummaryEntity
     {
+        ETag = etag,
         PartitionKey = PageId,
         RowKey = DayKey.Of(date),
         Json = SummaryEntity.Compress(summary ?? SampleSummary.Page() with { Date = date }),
@@ -89,9 +123,9 @@ public sealed class SummaryReaderTests
         Timestamp = new DateTimeOffset(2026, 11, 28, 5, 0, 0, TimeSpan.Zero),
     });
 
-    private SummaryReader Reader()
+    private SummaryReader Reader(DecodedSummaries? decoded = null)
     {
         var options = Options.Create(new ListeningOptions { Pages = [new PageOptions { Id = PageId, Name = "Kreis Soest", AccessToken = "token" }] });
-        return new SummaryReader(new PageDirectory(options), new LocalCalendar("Europe/Berlin"), _store, options);
+        return new SummaryReader(new PageDirectory(options), new LocalCalendar("Europe/Berlin"), _store, options, decoded);
     }
 }

@@ -89,6 +89,92 @@ public sealed class EfficiencyTests
         Assert.Equal(transactions + 6, requests.Count);
     }
 
+    /// <summary>A regular pull's snapshot: the posts and Meta's values of the three Meta days before (all complete by the evening).</summary>
+    private static PageSnapshot WithInsights(PageSnapshot snapshot, long value) => snapshot with
+    {
+        Insights =
+        [
+            .. Enumerable.Range(1, 3).SelectMany(back => new[] { "page_views_total", "page_post_engagements" }.Select(metric => new InsightValue
+            {
+                Metric = metric,
+                EndTime = MetaCalendar.EndOf(new DateOnly(2026, 11, 27).AddDays(-back)),
+                Value = value + back,
+            })),
+        ],
+    };
+
+    [Fact]
+    public async Task Meta_values_of_complete_days_are_written_without_reading_them_when_this_instance_wrote_them_last()
+    {
+        await using var app = await TestApp.StartAsync(Evening.AddMinutes(5));
+        var (counted, requests) = await CountedAsync(app, app.Time);
+        await counted.Aggregator.ApplyAsync(WithInsights(Pull(Evening.AddDays(-1), 20), 100), CancellationToken.None);
+        await counted.Aggregator.ApplyAsync(WithInsights(Pull(Evening.AddHours(-1), 20), 200), CancellationToken.None);
+        requests.Clear();
+
+        await counted.Aggregator.ApplyAsync(WithInsights(Pull(Evening, 20), 300), CancellationToken.None);
+
+        // One transaction for Meta's rows, none of them read first, and no read of them for the summaries of their days.
+        Assert.DoesNotContain(requests, r => r.Method == "GET" && r.Path.Contains("metainsights", StringComparison.Ordinal));
+        Assert.Equal(2, requests.Count(r => r.Method == "POST" && r.Path.EndsWith("/$batch", StringComparison.Ordinal))); // observations, Meta's rows
+
+        // The stored summaries of Meta's days show the values of this snapshot, as a fresh build from the tables does.
+        foreach (var back in new[] { 1, 2, 3 })
+        {
+            var date = new DateOnly(2026, 11, 27).AddDays(-back);
+            var stored = (await app.Get<ISummaryStore>().ReadDayAsync(PageId, date, CancellationToken.None))!.ToSummary();
+            Assert.Equal(300 + back, stored.MetaDay!.Metrics["page_views_total"]);
+            var rebuilt = await app.Get<SummaryMaterializer>().BuildAsync(PageId, date, CancellationToken.None);
+            Assert.Equal(SummaryEntity.Compress(rebuilt.Summary), SummaryEntity.Compress(stored));
+        }
+    }
+
+    [Fact]
+    public async Task Meta_values_remembered_by_an_instance_that_another_one_overtook_are_read_again_and_the_later_capture_stays()
+    {
+        await using var app = await TestApp.StartAsync(Evening.AddMinutes(5));
+        var (one, requests) = await CountedAsync(app, app.Time);
+        var (other, _) = await CountedAsync(app, app.Time); // another instance: a memory of its own
+        await one.Aggregator.ApplyAsync(WithInsights(Pull(Evening.AddHours(-3), 20), 100), CancellationToken.None);
+        await other.Aggregator.ApplyAsync(WithInsights(Pull(Evening.AddHours(-1), 20), 300), CancellationToken.None);
+        requests.Clear();
+
+        // Captured between the two: later than what the first instance remembers, earlier than what is stored.
+        await one.Aggregator.ApplyAsync(WithInsights(Pull(Evening.AddHours(-2), 20), 200), CancellationToken.None);
+
+        Assert.Contains(requests, r => r.Method == "GET" && r.Path.Contains("metainsights", StringComparison.Ordinal));
+        var date = new DateOnly(2026, 11, 26);
+        var stored = (await app.Get<ISummaryStore>().ReadDayAsync(PageId, date, CancellationToken.None))!.ToSummary();
+        Assert.Equal(301, stored.MetaDay!.Metrics["page_views_total"]);
+        var (metaDay, _, _) = await app.Get<MetaDays>().ReadDayAsync(PageId, date, CancellationToken.None);
+        Assert.Equal(301, metaDay!.Metrics["page_views_total"]);
+
+        // And its memory is the stored state again: the next snapshot reads nothing of Meta's.
+        requests.Clear();
+        await one.Aggregator.ApplyAsync(WithInsights(Pull(Evening, 20), 400), CancellationToken.None);
+        Assert.DoesNotContain(requests, r => r.Method == "GET" && r.Path.Contains("metainsights", StringComparison.Ordinal));
+        Assert.Equal(401, (await app.Get<MetaDays>().ReadDayAsync(PageId, date, CancellationToken.None)).MetaDay!.Metrics["page_views_total"]);
+    }
+
+    [Fact]
+    public async Task Meta_rows_remembered_but_deleted_meanwhile_are_read_again_and_written_anew()
+    {
+        await using var app = await TestApp.StartAsync(Evening.AddMinutes(5));
+        var (one, _) = await CountedAsync(app, app.Time);
+        await one.Aggregator.ApplyAsync(WithInsights(Pull(Evening.AddHours(-1), 10), 100), CancellationToken.None);
+
+        // Retention or a rebuild removed the rows this instance remembers: replacing them on their ETags fails with 404.
+        await foreach (var row in app.Tables.Insights.QueryAsync<TableEntity>())
+        {
+            await app.Tables.Insights.DeleteEntityAsync(row.PartitionKey, row.RowKey);
+        }
+
+        await one.Aggregator.ApplyAsync(WithInsights(Pull(Evening, 10), 200), CancellationToken.None);
+
+        var (metaDay, _, _) = await app.Get<MetaDays>().ReadDayAsync(PageId, new DateOnly(2026, 11, 26), CancellationToken.None);
+        Assert.Equal(201, metaDay!.Metrics["page_views_total"]);
+    }
+
     [Fact]
     public async Task A_snapshot_of_today_does_not_look_for_later_days()
     {
@@ -157,7 +243,7 @@ public sealed class EfficiencyTests
         var cache = new DayRowsCache();
         var observations = new ObservationStore(storage, NullLogger<ObservationStore>.Instance);
         var reader = new ObservationReader(observations, cache);
-        var metaDays = new MetaDays(new MetaDayStore(storage), options, time, NullLogger<MetaDays>.Instance);
+        var metaDays = new MetaDays(new MetaDayStore(storage), options, time, NullLogger<MetaDays>.Instance, new MetaRowsMemory());
         var materializer = new SummaryMaterializer(new SummaryStore(storage), observations, reader, topics, new SummaryVersions(), calendar, NullLogger<SummaryMaterializer>.Instance, metaDays);
         var aggregator = new SnapshotAggregator(new RawArchive(storage), observations, materializer, topics, cache, calendar, time, NullLogger<SnapshotAggregator>.Instance, metaDays);
         var summaries = new SummaryReader(app.Get<PageDirectory>(), calendar, new SummaryStore(storage), options);

@@ -132,6 +132,14 @@ public sealed class FakeGraphApi : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 
+    /// <summary>Further Pages the fake answers for (Page fields, insights and the same posts), e.g. registered ones.</summary>
+    public HashSet<string> OtherPageIds { get; } = new(StringComparer.Ordinal);
+
+    private bool IsPage(string id) => id == PageId || OtherPageIds.Contains(id);
+
+    /// <summary>When set, how many of <see cref="Posts"/> (newest first) a Page has, by Page id.</summary>
+    public Func<string, int>? PostCountFor { get; set; }
+
     private async Task HandleAsync(HttpContext context, RecordedRequest request)
     {
         context.Response.ContentType = "application/json; charset=UTF-8";
@@ -268,17 +276,17 @@ public sealed class FakeGraphApi : IAsyncDisposable
             return (200, new JsonObject { ["data"] = TokenData.DeepClone() });
         }
 
-        if (parts.Length == 1 && parts[0] == PageId)
+        if (parts.Length == 1 && IsPage(parts[0]))
         {
-            return (200, new JsonObject { ["name"] = PageName, ["followers_count"] = Followers, ["fan_count"] = Fans, ["id"] = PageId });
+            return (200, new JsonObject { ["name"] = parts[0] == PageId ? PageName : "Seite " + parts[0], ["followers_count"] = Followers, ["fan_count"] = Fans, ["id"] = parts[0] });
         }
 
-        if (parts.Length == 2 && parts[0] == PageId && parts[1] == "insights")
+        if (parts.Length == 2 && IsPage(parts[0]) && parts[1] == "insights")
         {
             return Insights(query, token, version);
         }
 
-        if (parts.Length == 2 && parts[0] == PageId && parts[1] == "published_posts")
+        if (parts.Length == 2 && IsPage(parts[0]) && parts[1] == "published_posts")
         {
             return PublishedPosts(path, query, token);
         }
@@ -399,6 +407,12 @@ public sealed class FakeGraphApi : IAsyncDisposable
         lock (Posts)
         {
             ordered = [.. Posts.Where(p => p.CreatedTime >= since && p.CreatedTime <= until).OrderByDescending(p => p.CreatedTime)];
+        }
+
+        if (PostCountFor is { } countFor)
+        {
+            var segments = path.Trim('/').Split('/');
+            ordered = [.. ordered.Take(countFor(segments[^2]))];
         }
 
         var page = ordered.Skip(after).Take(pageSize).ToList();

@@ -131,7 +131,7 @@ public sealed class HealthTests
         // No token configured: the embedded demo Page, which only `listening demo` pulls (served later by `listening serve`).
         await using var app = await TestApp.StartAsync(Now, new Dictionary<string, string?> { ["Listening:Alerts:Stalled:Hours"] = "3" });
         Assert.True(app.Options.IsDemo);
-        foreach (var page in app.Get<Listening.Core.Ingestion.PageDirectory>().All)
+        foreach (var page in await app.Get<Listening.Core.Ingestion.PageDirectory>().AllAsync(CancellationToken.None))
         {
             await app.Get<PageStateStore>().RecordPullAsync(page.Id, "Demo " + page.Id, Now, CancellationToken.None);
         }

@@ -26,7 +26,8 @@ public sealed class PipelineWatch(
         var now = time.GetUtcNow();
         var raised = new List<string>();
         var known = (await states.AllAsync(cancellationToken)).ToDictionary(s => s.RowKey, StringComparer.Ordinal);
-        foreach (var page in pages.All)
+        var demo = await pages.IsDemoAsync(cancellationToken);
+        foreach (var page in await pages.AllAsync(cancellationToken))
         {
             known.TryGetValue(page.Id, out var state);
             var name = state?.PageName is { Length: > 0 } stored ? stored : page.Name ?? page.Id;
@@ -38,7 +39,7 @@ public sealed class PipelineWatch(
                     Key = $"stalled:{page.Id}:{InstantKey.SecondOf(last)}",
                     PageId = page.Id,
                     PageName = name,
-                    Demo = options.Value.IsDemo,
+                    Demo = demo,
                     Severity = AlertSeverity.Warning,
                     Title = "Abruf gestört: keine neuen Zahlen",
                     Text = $"Seit {When(last)} hat Listening keine Zahlen von {name} mehr abgerufen "

@@ -28,7 +28,9 @@ public sealed class HealthReporter(
         var now = time.GetUtcNow();
         var stalledAfter = TimeSpan.FromHours(options.Value.Alerts.Stalled.Hours);
         var states = (await state.AllAsync(cancellationToken)).ToDictionary(s => s.RowKey, StringComparer.Ordinal);
-        foreach (var page in pages.All)
+        var watched = await pages.AllAsync(cancellationToken);
+        var demo = await pages.IsDemoAsync(cancellationToken);
+        foreach (var page in watched)
         {
             if (!states.TryGetValue(page.Id, out var known) || known is { LastSuccessfulPull: null, FirstPullExpectedAt: null })
             {
@@ -48,14 +50,14 @@ public sealed class HealthReporter(
         }
 
         var warnings = new List<string>();
-        var pageReports = pages.All.Select(p =>
+        var pageReports = watched.Select(p =>
         {
             states.TryGetValue(p.Id, out var s);
             var last = s?.LastSuccessfulPull;
             var expected = last is null ? s?.FirstPullExpectedAt ?? now : (DateTimeOffset?)null;
             var name = masker.Mask(string.IsNullOrEmpty(s?.PageName) ? p.Name ?? p.Id : s.PageName);
             var report = new PageHealth(p.Id, name, last,
-                string.IsNullOrEmpty(s?.TokenState) ? (options.Value.IsDemo ? "demo" : "unknown") : s!.TokenState,
+                string.IsNullOrEmpty(s?.TokenState) ? (demo ? "demo" : "unknown") : s!.TokenState,
                 now - (last ?? expected!.Value) > stalledAfter)
             {
                 FirstPullExpectedAt = expected,
@@ -94,9 +96,9 @@ public sealed class HealthReporter(
         // The embedded demo Page is pulled by `listening demo`, `listening sync` (or a local host's timer), never by Meta: a demo whose data
         // is older than the stall limit (served a day later by `listening serve`) is a warning that says how to refresh
         // it, not a broken pipeline. Its token can never be invalid.
-        var broken = !options.Value.IsDemo && pageReports.Count > 0
+        var broken = !demo && pageReports.Count > 0
             && (pageReports.All(p => p.Stalled) || pageReports.All(p => p.TokenState == "invalid"));
-        if (options.Value.IsDemo && pageReports.Any(p => p.Stalled))
+        if (demo && pageReports.Any(p => p.Stalled))
         {
             warnings.Add("the demo's data is older than the stall limit: `listening sync` pulls the demo Page now (no Facebook token is configured, so nothing else pulls it)");
         }
@@ -105,7 +107,7 @@ public sealed class HealthReporter(
             : warnings.Count == 0 ? HealthReport.Healthy
             : pageReports.Any(p => p.LastSuccessfulPull is null && !p.Stalled) ? HealthReport.Starting
             : HealthReport.Degraded;
-        return new HealthReport(status, options.Value.IsDemo, now, pageReports, queueReports) { Warnings = warnings };
+        return new HealthReport(status, demo, now, pageReports, queueReports) { Warnings = warnings };
     }
 
     private string? Masked(string? text) => text is null ? null : masker.Mask(text);
