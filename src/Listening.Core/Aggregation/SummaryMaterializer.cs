@@ -21,7 +21,8 @@ public sealed partial class SummaryMaterializer(
     SummaryVersions versions,
     LocalCalendar calendar,
     ILogger<SummaryMaterializer> logger,
-    MetaDays metaDays)
+    MetaDays metaDays,
+    InstagramDays instagramDays)
 {
     private const int BaselineLookbackDays = SummaryDependencies.BaselineLookbackDays;
 
@@ -113,7 +114,11 @@ public sealed partial class SummaryMaterializer(
         // Meta's values of Meta's day with the same date: their captures count towards the stamp too.
         var (metaDay, metaStampTime, metaStampCounters) = await metaDays.ReadDayAsync(pageId, date, cancellationToken);
         summary = summary with { MetaDay = metaDay };
-        return new BuiltSummary(summary, stamp.Time + metaStampTime, stamp.Counters + metaStampCounters);
+
+        // The linked Instagram account of the day (absent without one, or when it is off).
+        var (instagram, igStampTime, igStampCounters) = await instagramDays.ReadDayAsync(pageId, day?.InstagramAccountId, date, cancellationToken);
+        summary = summary with { Instagram = instagram };
+        return new BuiltSummary(summary, stamp.Time + metaStampTime + igStampTime, stamp.Counters + metaStampCounters + igStampCounters);
     }
 
     /// <summary>

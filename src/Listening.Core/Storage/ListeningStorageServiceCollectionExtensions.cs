@@ -33,6 +33,7 @@ public static class ListeningStorageServiceCollectionExtensions
         services.AddTransient<ISummaryStore, SummaryStore>();
         services.AddSingleton<SummaryVersions>();
         services.AddTransient<MetaDayStore>();
+        services.AddTransient<InstagramStore>();
         services.AddTransient<PageStateStore>();
         services.AddTransient<IPageStateStore>(sp => sp.GetRequiredService<PageStateStore>());
         services.AddTransient<IDeliveryLog, DeliveryLog>();

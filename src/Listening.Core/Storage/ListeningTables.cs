@@ -31,6 +31,7 @@ internal sealed class ListeningTables : IDisposable
         Insights = service.GetTableClient(_prefix + "metainsights");
         AlertState = service.GetTableClient(_prefix + "alertstate");
         PoisonLog = service.GetTableClient(_prefix + "poisonlog");
+        Instagram = service.GetTableClient(_prefix + "instagram");
     }
 
     /// <summary>Every snapshot as received, compressed: the source for <c>replay</c>.</summary>
@@ -57,7 +58,10 @@ internal sealed class ListeningTables : IDisposable
     /// <summary>Why messages were parked in a poison queue (<c>listening poison list</c>).</summary>
     public TableClient PoisonLog { get; }
 
-    public IEnumerable<TableClient> All => [RawSnapshots, Observations, Summaries, PageState, NotificationLog, AlertState, PoisonLog, Insights];
+    /// <summary>Instagram accounts linked to Pages: per account and day, its media, Meta's daily values (<see cref="InstagramStore"/>).</summary>
+    public TableClient Instagram { get; }
+
+    public IEnumerable<TableClient> All => [RawSnapshots, Observations, Summaries, PageState, NotificationLog, AlertState, PoisonLog, Insights, Instagram];
 
     public void Dispose() => _gate.Dispose();
 
