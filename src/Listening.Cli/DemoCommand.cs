@@ -136,10 +136,13 @@ internal static class DemoCommand
             await output.WriteLineAsync($"    Reaktionen    {GermanFormat.Number(page.Reactions.Total),8}");
             await output.WriteLineAsync($"    Kommentare    {GermanFormat.Number(page.Comments),8}");
             await output.WriteLineAsync($"    Mal geteilt   {GermanFormat.Number(page.Shares),8}");
-            var top = page.Posts.MaxBy(p => p.Reactions.Total + p.Comments + p.Shares);
-            if (top is not null)
+            // Reach as the day page shows it: a sum over the day's posts (people reached for the first time that day).
+            await output.WriteLineAsync($"    Erreicht      {GermanFormat.Number(page.Reach),8}  Personen (Summe über die Beiträge)");
+            await output.WriteLineAsync($"    Aufrufe       {GermanFormat.Number(page.Views),8}");
+            if (TopPostRanking.Top(page, 1) is [var top])
             {
-                await output.WriteLineAsync($"    Top-Beitrag   {top.Excerpt[..Math.Min(70, top.Excerpt.Length)]}");
+                var reach = top.ReachTotal is { } total ? $" ({GermanFormat.Number(total)} Personen erreicht)" : "";
+                await output.WriteLineAsync($"    Top-Beitrag   {top.Excerpt[..Math.Min(70, top.Excerpt.Length)]}{reach}");
             }
         }
     }
