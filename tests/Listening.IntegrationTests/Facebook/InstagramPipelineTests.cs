@@ -211,6 +211,35 @@ public sealed class InstagramPipelineTests
     }
 
     [Fact]
+    public async Task Check_names_the_linked_account_its_rejected_metrics_and_the_missing_Instagram_permissions()
+    {
+        await using var s = await GraphScenario.StartAsync();
+        var account = new FakeInstagramAccount();
+        s.Graph.Instagram = account;
+        AddMedia(account, "17900000000000001", TimeSpan.FromHours(1), "REELS", "VIDEO");
+        AddMedia(account, "17900000000000002", TimeSpan.FromHours(2), "STORY");
+        s.Graph.RejectedMediaMetrics["STORY"].Add("replies");
+
+        using var output = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        var exit = await Listening.Cli.CheckCommand.RunAsync(s.App.Services, output, CancellationToken.None);
+        var text = output.ToString();
+
+        Assert.Equal(0, exit); // Instagram's problems do not make the Page unusable
+        Assert.Contains($"Instagram:    linked: @kreis_soest ({account.Id}); the token lacks instagram_basic and instagram_manage_insights", text, StringComparison.Ordinal);
+        Assert.Contains("Instagram account metrics: 9 of 9 accepted", text, StringComparison.Ordinal);
+        Assert.Contains("Instagram media metrics: 5 of 5 accepted", text, StringComparison.Ordinal);
+        Assert.Contains("Instagram story metrics: 4 of 5 accepted", text, StringComparison.Ordinal);
+        Assert.Contains("rejected: replies (code 100", text, StringComparison.Ordinal);
+        Assert.Equal(2, s.Graph.Requests.Count);
+
+        // With the permissions granted, no such note.
+        s.Graph.TokenData["scopes"] = new JsonArray("pages_show_list", "pages_read_engagement", "read_insights", "instagram_basic", "instagram_manage_insights");
+        using var again = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        await Listening.Cli.CheckCommand.RunAsync(s.App.Services, again, CancellationToken.None);
+        Assert.DoesNotContain("lacks", again.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task With_Instagram_off_nothing_of_it_is_asked_or_shown()
     {
         await using var s = await GraphScenario.StartAsync(settings: new Dictionary<string, string?> { ["Listening:Pages:0:Instagram"] = "off" });
