@@ -118,6 +118,7 @@ public sealed class InstagramPipelineTests
         s.App.Time.Advance(TimeSpan.FromDays(1));
         account.Followers = 5_010;
         account.Media.Single(m => m.Id == "17900000000000002").Views = 260;
+        account.Media.Single(m => m.Id == "17900000000000002").Reach = 150;
         await CycleAsync(s);
 
         var day1 = (await PageSummaryAsync(s, "2026-11-27"))["instagram"]!;
@@ -130,6 +131,19 @@ public sealed class InstagramPipelineTests
         Assert.False(reel2["new"]!.GetValue<bool>());
         Assert.Equal((60L, 260L, 0L), (reel2["views"]!.GetValue<long>(), reel2["viewsTotal"]!.GetValue<long>(), reel2["likes"]!.GetValue<long>()));
         Assert.Single(day2["media"]!.AsArray()); // only what gained anything
+
+        // The day page shows Instagram beside Facebook, and so does the digest (German, the kind of each medium).
+        var context = new DefaultHttpContext();
+        context.Request.QueryString = new QueryString("?format=html");
+        var html = System.Text.Encoding.UTF8.GetString(Assert.IsType<FileContentResult>(await s.App.Get<GetDailySummary>().Run(context.Request, "2026-11-27", CancellationToken.None)).FileContents);
+        Assert.Contains("Instagram (@kreis_soest)", html, StringComparison.Ordinal);
+        Assert.Contains("Follower (Instagram)", html, StringComparison.Ordinal);
+        Assert.Contains("<th scope=\"row\">Reel</th>", html, StringComparison.Ordinal);
+        var summary = (await s.App.Get<Listening.Core.Summaries.SummaryReader>().ReadDayAsync(new DateOnly(2026, 11, 28), null, CancellationToken.None))!.Summary;
+        var card = s.App.Get<Listening.Core.Notifications.DigestCardBuilder>().Build(new DateOnly(2026, 11, 28), summary).ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        Assert.Contains("Instagram (@kreis_soest): 5.010 Follower (+30 zum Vortag)", card, StringComparison.Ordinal);
+        Assert.Contains("• Reel „Ausbildung beim Kreis", card, StringComparison.Ordinal);
+        Assert.Contains(": 30 erreicht, 60 Aufrufe", card, StringComparison.Ordinal);
     }
 
     [Fact]
