@@ -127,6 +127,11 @@ public sealed class InstagramPipelineTests
         Assert.Equal(s.Graph.InstagramInsightValue("reach", new DateOnly(2026, 11, 27)), day1["metaDay"]!["metrics"]!["reach"]!.GetValue<long>());
         var day2 = (await PageSummaryAsync(s, "2026-11-28"))["instagram"]!;
         Assert.Equal((5_010L, 30L), (day2["followers"]!["end"]!.GetValue<long>(), day2["followers"]!["change"]!.GetValue<long>()));
+
+        // 4,980 to 5,010 Instagram followers: the 5,000 milestone of the day, beside the Page's own.
+        var milestone = Assert.Single((await PageSummaryAsync(s, "2026-11-28"))["milestones"]!.AsArray(), m => m!["kind"]!.GetValue<string>() == "instagramFollowers")!;
+        Assert.Equal(5_000, milestone["threshold"]!.GetValue<long>());
+        Assert.True(await s.App.Get<IAlertHistory>().WasRaisedAsync("milestone:" + s.Page.Id + ":instagram-followers:5000", CancellationToken.None));
         var reel2 = Media(day2, "17900000000000002");
         Assert.False(reel2["new"]!.GetValue<bool>());
         Assert.Equal((60L, 260L, 0L), (reel2["views"]!.GetValue<long>(), reel2["viewsTotal"]!.GetValue<long>(), reel2["likes"]!.GetValue<long>()));
