@@ -145,12 +145,25 @@ internal static class CheckCommand
             await output.WriteLineAsync("  Scopes:       " + (token.Scopes.Count == 0 ? "none reported" : string.Join(", ", token.Scopes)));
         }
 
-        foreach (var kind in new[] { "page", "post" })
+        if (result.Instagram is { } instagram)
+        {
+            var lacks = token is { IsValid: true } && instagram.StartsWith("linked", StringComparison.Ordinal) && token.MissingInstagramScopes.Count > 0
+                ? "; the token lacks " + string.Join(" and ", token.MissingInstagramScopes) + " (Instagram is not read without them; Facebook is)"
+                : "";
+            await output.WriteLineAsync("  Instagram:    " + instagram + lacks);
+        }
+
+        foreach (var kind in new[] { "page", "post", "instagram-account", "instagram-media", "instagram-story" })
         {
             var metrics = result.Metrics.Where(m => m.Kind == kind).ToList();
+            if (metrics.Count == 0 && kind.StartsWith("instagram", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             var accepted = metrics.Count(m => m.Problem is null && !m.NotChecked);
             var open = metrics.Count(m => m.NotChecked);
-            await output.WriteLineAsync($"  {(kind == "page" ? "Page" : "Post")} metrics: {accepted} of {metrics.Count} accepted" + (open > 0 ? $", {open} not checked (Meta did not answer them)" : ""));
+            await output.WriteLineAsync($"  {kind switch { "page" => "Page", "post" => "Post", "instagram-account" => "Instagram account", "instagram-media" => "Instagram media", _ => "Instagram story" }} metrics: {accepted} of {metrics.Count} accepted" + (open > 0 ? $", {open} not checked (Meta did not answer them)" : ""));
             if (kind == "post")
             {
                 // Which accepted post metric feeds which summary field (through the alias map, so a renamed metric

@@ -11,6 +11,9 @@ public static class Milestones
 
     public const string Likes = "likes";
 
+    /// <summary>Followers of the Instagram account linked to the Page (issue 14).</summary>
+    public const string InstagramFollowers = "instagramFollowers";
+
     /// <summary>The marks passed going from <paramref name="before"/> to <paramref name="after"/> (before &lt; mark ≤ after), ascending.</summary>
     public static IReadOnlyList<long> Crossed(long? before, long? after)
     {
@@ -43,6 +46,11 @@ public static class Milestones
         var found = new List<Milestone>();
         Add(found, Followers, page.Followers, page.Date);
         Add(found, Likes, page.Likes, page.Date);
+        if (page.Instagram is { } instagram)
+        {
+            Add(found, InstagramFollowers, instagram.Followers, page.Date);
+        }
+
         return found;
     }
 

@@ -21,7 +21,8 @@ public sealed partial class SnapshotAggregator(
     LocalCalendar calendar,
     TimeProvider time,
     ILogger<SnapshotAggregator> logger,
-    MetaDays metaDays)
+    MetaDays metaDays,
+    InstagramDays instagramDays)
 {
     private const int MaxAttempts = 25;
 
@@ -37,6 +38,9 @@ public sealed partial class SnapshotAggregator(
         // snapshot carries no counters of ours, so it adds no observation of the day.
         var meta = await metaDays.ApplyAndKeepAsync(snapshot, cancellationToken);
         var metaDates = meta.Dates;
+
+        // The linked Instagram account's rows (its own partition) before the day's summary is built from them.
+        metaDates = [.. metaDates.Union(await instagramDays.ApplyAsync(snapshot, cancellationToken))];
         var merge = snapshot.IsInsightsOnly
             ? null
             : await MergeAsync(snapshot, cancellationToken);
@@ -207,6 +211,8 @@ public sealed partial class SnapshotAggregator(
                 FansAt = snapshot.Fans is null ? null : at,
                 Observations = 1,
                 CaptureTimes = capture.ToString(CultureInfo.InvariantCulture),
+                InstagramAccountId = snapshot.Instagram?.AccountId,
+                InstagramAt = snapshot.Instagram is null ? null : at,
             });
         }
 
@@ -231,12 +237,20 @@ public sealed partial class SnapshotAggregator(
             Observations = captures.Count,
             CaptureTimes = string.Join(',', captures),
         };
+        (merged.InstagramAccountId, merged.InstagramAt) = LatestAccount(snapshot.Instagram?.AccountId, at, stored.InstagramAccountId, stored.InstagramAt);
 
         var changed = added || newer || merged.Demo != stored.Demo
+            || merged.InstagramAccountId != stored.InstagramAccountId || merged.InstagramAt != stored.InstagramAt
             || merged.Followers != stored.Followers || merged.FollowersAt != stored.FollowersAt
             || merged.Fans != stored.Fans || merged.FansAt != stored.FansAt;
         return changed ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, merged, stored.ETag) : null;
     }
+
+    /// <summary>The Instagram account of the later capture that read one; on equal times the ordinal larger id.</summary>
+    private static (string? Id, DateTimeOffset? At) LatestAccount(string? incoming, DateTimeOffset incomingAt, string? stored, DateTimeOffset? storedAt) =>
+        incoming is null ? (stored, storedAt)
+        : stored is null || storedAt is null || incomingAt > storedAt || (incomingAt == storedAt && string.CompareOrdinal(incoming, stored) > 0) ? (incoming, incomingAt)
+        : (stored, storedAt);
 
     /// <summary>The later of two timed values; on equal times the larger value, so the choice never depends on order.</summary>
     private static (long? Value, DateTimeOffset? At) Latest(long? incoming, DateTimeOffset incomingAt, long? stored, DateTimeOffset? storedAt)

@@ -27,7 +27,8 @@ public sealed partial class SnapshotReplay(
     ILogger<SnapshotReplay> logger,
     MetaDays metaDays,
     TopicRules topics,
-    Ingestion.PageDirectory directory)
+    Ingestion.PageDirectory directory,
+    InstagramDays instagramDays)
 {
     /// <summary>Table storage keeps strings up to 64 KiB: 32,768 UTF-16 characters.</summary>
     private const int MaxStringLength = 32 * 1024;
@@ -177,6 +178,9 @@ public sealed partial class SnapshotReplay(
 
             // Meta's daily values are rows of their own (idempotent, last capture wins), written as they come.
             metaDates.UnionWith(await metaDays.ApplyAsync(snapshot, cancellationToken));
+
+            // So are the Instagram account's (their own partition, last capture wins).
+            metaDates.UnionWith(await instagramDays.ApplyAsync(snapshot, cancellationToken));
             var next = rows.With(written);
             rows.Pages.Clear();
             rows.Pages.AddRange(next.Pages);

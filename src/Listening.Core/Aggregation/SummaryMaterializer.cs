@@ -21,7 +21,8 @@ public sealed partial class SummaryMaterializer(
     SummaryVersions versions,
     LocalCalendar calendar,
     ILogger<SummaryMaterializer> logger,
-    MetaDays metaDays)
+    MetaDays metaDays,
+    InstagramDays instagramDays)
 {
     private const int BaselineLookbackDays = SummaryDependencies.BaselineLookbackDays;
 
@@ -121,7 +122,11 @@ public sealed partial class SummaryMaterializer(
             ? await metaDays.ReadDayAsync(pageId, date, cancellationToken)
             : metaDays.DayOf(date, metaRows);
         summary = summary with { MetaDay = metaDay };
-        return new BuiltSummary(summary, stamp.Time + metaStampTime, stamp.Counters + metaStampCounters);
+
+        // The linked Instagram account of the day (absent without one, or when it is off).
+        var (instagram, igStampTime, igStampCounters) = await instagramDays.ReadDayAsync(pageId, day?.InstagramAccountId, date, cancellationToken);
+        summary = summary with { Instagram = instagram };
+        return new BuiltSummary(summary, stamp.Time + metaStampTime + igStampTime, stamp.Counters + metaStampCounters + igStampCounters);
     }
 
     /// <summary>

@@ -157,6 +157,28 @@ public sealed class PageOptions
 
     /// <summary>A long-lived Page access token. Never logged; in Azure a Key Vault reference.</summary>
     public string? AccessToken { get; set; }
+
+    /// <summary>
+    /// The Instagram professional account linked to the Page: <c>auto</c> (default: found and read by the pull) or
+    /// <c>off</c> (not read, and no <c>instagram</c> in any output, stored data or not).
+    /// </summary>
+    public string? Instagram { get; set; }
+
+    /// <summary>Whether the Page's linked Instagram account is read and shown (<see cref="Instagram"/> is not <c>off</c>).</summary>
+    public bool InstagramEnabled => !string.Equals(Instagram?.Trim(), InstagramModes.Off, StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>The values of <c>Listening:Pages:N:Instagram</c>.</summary>
+public static class InstagramModes
+{
+    public const string Auto = "auto";
+
+    public const string Off = "off";
+
+    public static bool IsValid(string? value) =>
+        string.IsNullOrWhiteSpace(value)
+        || string.Equals(value.Trim(), Auto, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(value.Trim(), Off, StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>Teams channels and routing; documented in docs/teams.md.</summary>

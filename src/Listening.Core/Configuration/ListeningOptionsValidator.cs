@@ -61,6 +61,8 @@ public sealed class ListeningOptionsValidator(IConfiguration configuration) : IV
                 $"Listening:Pages:{i}:Id must be the numeric id of a Facebook Page.");
             Check(withToken == 0 || !string.IsNullOrWhiteSpace(page.AccessToken),
                 $"Listening:Pages:{i}:AccessToken is missing: every Page needs a Page access token once one Page has one.");
+            Check(InstagramModes.IsValid(page.Instagram),
+                $"Listening:Pages:{i}:Instagram '{page.Instagram}' is not known: use auto (read the Instagram account linked to the Page) or off (leave Instagram out).");
         }
 
         var duplicate = options.Pages.GroupBy(p => p.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);

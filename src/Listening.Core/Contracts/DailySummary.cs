@@ -80,6 +80,10 @@ public sealed record PageDaySummary
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public MetaDaySummary? MetaDay { get; init; }
 
+    /// <summary>The Instagram account linked to the Page on this day; absent when none, or when it is off.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public InstagramDaySummary? Instagram { get; init; }
+
     /// <summary>Giveaway follow-through whose 30 days end on this day.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<GiveawayFollowThrough> Giveaways { get; init; } = [];

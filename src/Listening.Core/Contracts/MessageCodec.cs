@@ -113,7 +113,7 @@ public static class MessageCodec
             Require(insightKeys.Add((value.Metric, value.EndTime)), $"insight {value.Metric} at {value.EndTime:O} appears twice");
         }
 
-        return s;
+        return InstagramChecks.Check(s);
     }
 
     public static NotificationMessage DecodeNotification(string body)

@@ -79,6 +79,9 @@ public sealed record PageSnapshot
     /// today's totals of posts that may be months old (Meta keeps no history of reactions).</summary>
     public bool Backfill { get; init; }
 
+    /// <summary>The Instagram account linked to the Page, as this pull saw it; absent without one (or when it is off).</summary>
+    public InstagramObservation? Instagram { get; init; }
+
     /// <summary>Whether the snapshot carries the Page's own counters or posts (an insights-only snapshot does not).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool HasObservations => Followers is not null || Fans is not null || Posts.Count > 0;

@@ -33,6 +33,10 @@ public static partial class MetricNames
         ["page_impressions_unique"] = "page_total_media_view_unique",
         ["post_impressions"] = "post_media_view",
         ["post_impressions_unique"] = "post_total_media_view_unique",
+
+        // Instagram (media and account): impressions and plays were removed on 2025-04-21; views continues both.
+        ["impressions"] = "views",
+        ["plays"] = "views",
     };
 
     public static bool IsValid(string? name) => name is not null && Name().IsMatch(name);

@@ -79,6 +79,9 @@ public sealed partial class PagePuller(
         }
 
         var plan = Plan(request, stored, fingerprint, now);
+
+        // The regular cycle reads the linked Instagram account too, unless the Page has it off.
+        plan = plan is { PageFields: true, Posts: true, Backfill: false } && page.InstagramEnabled ? plan with { Instagram = true } : plan;
         if (plan is null)
         {
             return new PullOutcome(PullStatus.Pulled, "nothing to read in that range yet") { PageId = page.Id, PageName = configuredName, At = now };
@@ -158,7 +161,7 @@ public sealed partial class PagePuller(
             .Select(m => new DroppedMetric(m, _facebook.EffectiveAliases.GetValueOrDefault(m)))
             .ToList();
 
-        await state.RecordPullAsync(capture.PageId, Record(capture, fingerprint, plan, now), cancellationToken);
+        await state.RecordPullAsync(capture.PageId, Record(capture, stored, fingerprint, plan, now), cancellationToken);
         LogPulled(logger, capture.PageId, capture.Posts.Count, capture.Insights.Count, parts.Count, capture.HttpRequests, capture.GraphCalls, capture.CapturedAt);
         return new PullOutcome(PullStatus.Pulled, "pulled")
         {
@@ -230,7 +233,7 @@ public sealed partial class PagePuller(
     }
 
     /// <summary>What the pull learned, for the Page's state; the pause when usage is high or Meta named a time to regain access.</summary>
-    private PullRecord Record(PageCapture capture, string? fingerprint, PullPlan plan, DateTimeOffset now)
+    private PullRecord Record(PageCapture capture, PageStateEntity? stored, string? fingerprint, PullPlan plan, DateTimeOffset now)
     {
         DateTimeOffset? resumeAfter = null;
         string? resumeReason = null;
@@ -259,12 +262,23 @@ public sealed partial class PagePuller(
             Skipped = capture.Skipped.Count > 0 ? GraphPayload.Describe(capture.Skipped) : null,
             ReadPosts = plan.Posts,
             PagingStopped = capture.PagingStopped,
+            InstagramNote = InstagramNoteOf(capture, stored),
+            InstagramAccountId = capture.Instagram?.AccountId,
+            InstagramUnlinked = plan.Instagram && capture.Instagram is null && capture.InstagramNote == NoInstagramLinked && stored?.InstagramAccountId is not null,
             UsagePercent = capture.Usage.MaxPercent,
             UsageHeader = capture.Usage.Header,
             ResumeAfter = resumeAfter,
             ResumeReason = resumeReason,
         };
     }
+
+    private const string NoInstagramLinked = InstagramReader.NotLinked;
+
+    /// <summary>The capture's note about Instagram; an account that was linked before and is gone now is named.</summary>
+    private static string? InstagramNoteOf(PageCapture capture, PageStateEntity? stored) =>
+        capture.InstagramNote == NoInstagramLinked && stored?.InstagramAccountId is { } before
+            ? $"the Instagram account {before} is no longer linked to the Page; its data stops, the Page's Facebook data flows on"
+            : capture.InstagramNote;
 
     /// <summary>15 minutes, doubling with each throttled pull in a row, at most a day, plus up to 20 % jitter.</summary>
     internal static TimeSpan Backoff(int throttledInARow)

@@ -19,6 +19,7 @@ public sealed partial class GraphPageSource(
     GraphRequests requests,
     PageInsightsReader insightsReader,
     PostPager postPager,
+    InstagramReader instagramReader,
     IOptions<ListeningOptions> options,
     TimeProvider time,
     ILogger<GraphPageSource> logger) : IPageSource
@@ -70,6 +71,7 @@ public sealed partial class GraphPageSource(
         var postsAt = Add(plan.Posts, () => requests.Posts(page.Id, postsSince, postsUntil, GraphRequests.PostPageSize, postMetrics));
         var tokenAt = Add(plan.CheckToken, () => requests.DebugToken(token));
         var altTextsAt = Add(plan.Posts && !plan.Backfill, () => requests.PhotoAltTexts(page.Id, postsSince));
+        var instagramAt = Add(plan.Instagram, () => instagramReader.LinkedAccount(page.Id));
         var results = calls.Count == 0 ? [] : await graph.BatchAsync(session, calls, cancellationToken);
 
         // A token or throttling error anywhere ends the pull: the rest of the answer cannot be trusted or used.
@@ -109,6 +111,10 @@ public sealed partial class GraphPageSource(
         var posts = postsAt >= 0
             ? await postPager.ReadAsync(session, postsSince, postsUntil, postMetrics, results[postsAt], findings, cancellationToken)
             : new PostPages([], null);
+        // Instagram after Facebook: whatever goes wrong with it leaves the Page's data as read.
+        var instagram = instagramAt >= 0
+            ? await instagramReader.ReadAsync(session, results[instagramAt], plan, postsSince, findings, cancellationToken)
+            : null;
         long? Count(string property)
         {
             if (fields is not { } f || !f.TryGetProperty(property, out var value) || value.ValueKind == JsonValueKind.Null)
@@ -149,6 +155,8 @@ public sealed partial class GraphPageSource(
             Backfill = plan.Backfill,
             Skipped = [.. findings.Skipped],
             PagingStopped = posts.Stopped,
+            Instagram = instagram?.Account,
+            InstagramNote = instagram?.Note,
         };
         LogCaptured(logger, page.Id, posts.Posts.Count, capture.Insights.Count, session.HttpRequests, session.GraphCalls, session.Usage.MaxPercent);
         return capture;

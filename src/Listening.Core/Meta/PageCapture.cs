@@ -38,6 +38,9 @@ public sealed record PullPlan
     /// <summary>Label the snapshot as a backfill.</summary>
     public bool Backfill { get; init; }
 
+    /// <summary>Find the Page's linked Instagram account and read it in the same cycle (<c>Listening:Pages:N:Instagram</c> = auto).</summary>
+    public bool Instagram { get; init; }
+
     public static PullPlan Regular => new();
 }
 
@@ -84,4 +87,10 @@ public sealed record PageCapture
 
     /// <summary>Why the paging of posts stopped before its end (a repeated cursor, the page limit), if it did.</summary>
     public string? PagingStopped { get; init; }
+
+    /// <summary>The linked Instagram account as read (null when the plan did not ask, the Page has none, or it could not be read).</summary>
+    public Contracts.InstagramObservation? Instagram { get; init; }
+
+    /// <summary>What the pull found about Instagram, in our words, for health (null when the plan did not ask).</summary>
+    public string? InstagramNote { get; init; }
 }

@@ -10,7 +10,7 @@ namespace Listening.Core.Meta;
 /// For <c>listening check</c>: the Page fields, <c>debug_token</c> and each configured metric on its own, all in one
 /// batch request, so the answer says exactly which metrics Meta accepts.
 /// </summary>
-public sealed class PageCheck(GraphClient graph, GraphRequests requests, IOptions<ListeningOptions> options, TimeProvider time)
+public sealed class PageCheck(GraphClient graph, GraphRequests requests, IOptions<ListeningOptions> options, TimeProvider time, InstagramReader instagram)
 {
     private readonly FacebookOptions _facebook = options.Value.Facebook;
 
@@ -25,6 +25,11 @@ public sealed class PageCheck(GraphClient graph, GraphRequests requests, IOption
         var calls = new List<string> { requests.PageFields(page.Id), requests.DebugToken(token) };
         calls.AddRange(pageMetrics.Select(m => requests.Insights(page.Id, [m], yesterday, yesterday)));
         calls.AddRange(postMetrics.Select(m => requests.PostMetricProbe(page.Id, m)));
+        if (page.InstagramEnabled)
+        {
+            calls.Add(instagram.LinkedAccount(page.Id));
+        }
+
         var results = await graph.BatchAsync(session, calls, cancellationToken);
 
         var tokenStatus = results[1].Ok ? TokenStatus.Parse(results[1].Body) : null;
@@ -43,6 +48,10 @@ public sealed class PageCheck(GraphClient graph, GraphRequests requests, IOption
             metricResults.Add(Checked(postMetrics[i], "post", results[2 + pageMetrics.Count + i]));
         }
 
+        var (instagramNote, instagramMetrics) = page.InstagramEnabled && unavailable is null
+            ? await CheckInstagramAsync(session, results[^1], yesterday, cancellationToken)
+            : (page.InstagramEnabled ? null : "off", []);
+        metricResults.AddRange(instagramMetrics);
         var fields = results[0];
         return new PageCheckResult
         {
@@ -58,6 +67,7 @@ public sealed class PageCheck(GraphClient graph, GraphRequests requests, IOption
             NotCheckedBecause = unavailable is null ? null : Unavailable(unavailable, time.GetUtcNow()),
             Token = tokenStatus,
             Metrics = metricResults,
+            Instagram = instagramNote,
             HttpRequests = session.HttpRequests,
             GraphCalls = session.GraphCalls,
         };
@@ -66,6 +76,42 @@ public sealed class PageCheck(GraphClient graph, GraphRequests requests, IOption
             result.Error is { } error && (error.IsThrottling || error.IsTransient)
                 ? new MetricCheck(metric, kind, null) { NotChecked = true }
                 : new MetricCheck(metric, kind, result.Error?.Describe());
+    }
+
+    /// <summary>
+    /// The linked Instagram account (issue 14) and, when there is one, each of its metrics alone in one more batch:
+    /// account insights of Meta's last complete day, media insights on the media, story insights on the live stories.
+    /// </summary>
+    private async Task<(string? Note, List<MetricCheck> Metrics)> CheckInstagramAsync(GraphSession session, GraphResult linked, DateOnly day, CancellationToken cancellationToken)
+    {
+        if (linked.Error is { } error)
+        {
+            return ("not readable: " + error.Describe(), []);
+        }
+
+        if (linked.Body.ValueKind != JsonValueKind.Object || !linked.Body.TryGetProperty("instagram_business_account", out var account)
+            || account.ValueKind != JsonValueKind.Object || !account.TryGetProperty("id", out var idValue) || idValue.ValueKind != JsonValueKind.String
+            || GraphPayload.SafeId(idValue.GetString()) != idValue.GetString())
+        {
+            return (InstagramReader.NotLinked, []);
+        }
+
+        var id = idValue.GetString()!;
+        var name = account.TryGetProperty("username", out var u) && u.ValueKind == JsonValueKind.String ? "@" + u.GetString() + " " : "";
+        var probes = new List<(string Metric, string Kind, string Url)>();
+        probes.AddRange(InstagramMetrics.DefaultAccountMetrics.Select(m => (m, "instagram-account", instagram.AccountInsights(id, [m], day))));
+        probes.AddRange(InstagramMetrics.DefaultMediaMetrics.Select(m => (m, "instagram-media", instagram.Media(id, time.GetUtcNow().AddDays(-_facebook.PostLookbackDays), 25, [m]))));
+        probes.AddRange(InstagramMetrics.DefaultStoryMetrics.Select(m => (m, "instagram-story", instagram.Stories(id, [m]))));
+        var answers = await graph.BatchAsync(session, [.. probes.Select(p => p.Url)], cancellationToken);
+        var checks = new List<MetricCheck>();
+        for (var i = 0; i < probes.Count; i++)
+        {
+            checks.Add(answers[i].Error is { } e && (e.IsThrottling || e.IsTransient)
+                ? new MetricCheck(probes[i].Metric, probes[i].Kind, null) { NotChecked = true }
+                : new MetricCheck(probes[i].Metric, probes[i].Kind, answers[i].Error?.Describe()));
+        }
+
+        return ($"linked: {name}({id})", checks);
     }
 
     /// <summary>Throttling or a transient fault in our words, with when to try again (no text of Meta's).</summary>
@@ -105,6 +151,9 @@ public sealed record PageCheckResult
     public TokenStatus? Token { get; init; }
 
     public IReadOnlyList<MetricCheck> Metrics { get; init; } = [];
+
+    /// <summary>The linked Instagram account as found ("linked: @name (id)", "no Instagram account is linked to the Page", "off", ...); null when not checked.</summary>
+    public string? Instagram { get; init; }
 
     public int HttpRequests { get; init; }
 

@@ -38,6 +38,11 @@ public sealed record TokenStatus
 
     public IReadOnlyList<string> MissingScopes => [.. RequiredScopes.Where(s => !Scopes.Contains(s, StringComparer.Ordinal))];
 
+    /// <summary>What reading the linked Instagram account needs besides (issue 14).</summary>
+    public static readonly IReadOnlyList<string> InstagramScopes = ["instagram_basic", "instagram_manage_insights"];
+
+    public IReadOnlyList<string> MissingInstagramScopes => [.. InstagramScopes.Where(s => !Scopes.Contains(s, StringComparer.Ordinal))];
+
     /// <summary>Reads the body of <c>debug_token</c>: <c>{"data":{"is_valid","expires_at","data_access_expires_at","scopes",...}}</c>.</summary>
     public static TokenStatus Parse(JsonElement body)
     {

@@ -185,6 +185,12 @@ public sealed class DigestCardBuilder(IOptions<ListeningOptions> options)
             ((JsonArray)items[1]!["facts"]!).Add(Fact("Neue Beiträge mit Bild ohne Alternativtext", GermanFormat.Number(lacking)));
         }
 
+        // Instagram beside Facebook (absent without a linked account).
+        if (InstagramDigest.Block(page.Instagram, level.Posts, level.ExcerptLength) is { } instagram)
+        {
+            items.Add(instagram);
+        }
+
         var top = TopPosts(page, level.Posts);
         if (page.Posts.Count == 0)
         {

@@ -77,10 +77,12 @@ public static class ListeningServiceCollectionExtensions
         services.AddTransient<GraphRequests>();
         services.AddTransient<PageInsightsReader>();
         services.AddTransient<PostPager>();
+        services.AddTransient<InstagramReader>();
         services.AddTransient<GraphPageSource>();
         services.AddTransient<PageCheck>();
         services.AddSingleton<MetaRowsMemory>();
         services.AddTransient<MetaDays>();
+        services.AddTransient<InstagramDays>();
         services.AddTransient<Notifications.Alerts.IngestionAlerts>();
         services.AddTransient<PageBackfill>();
         // No retry handler: 429 and 5xx are retried through the queue (NotificationDispatcher), with a backoff

@@ -34,6 +34,9 @@ public sealed partial class DataRetention(
         // Meta's daily values are aggregates too (RowKey {Meta date}_{metric}).
         var insights = await DeleteBelowAsync(storage.Tables.Insights, dateKey, cancellationToken);
 
+        // Instagram's rows (account, media, Meta's values, the Page's link) all start with their date too.
+        insights += await DeleteBelowAsync(storage.Tables.Instagram, dateKey, cancellationToken);
+
         var result = new RetentionResult(rawCutoff, aggregateCutoff, raw, observations + insights, summaries);
         LogRetention(logger, raw, rawCutoff, observations, summaries, aggregateCutoff);
         return result;

@@ -34,6 +34,7 @@ public static class ListeningStorageServiceCollectionExtensions
         services.AddSingleton<SummaryVersions>();
         services.AddTransient<MetaDayStore>();
         services.AddSingleton<PageStateMemory>();
+        services.AddTransient<InstagramStore>();
         services.AddTransient<PageStateStore>();
         services.AddTransient<IPageStateStore>(sp => sp.GetRequiredService<PageStateStore>());
         services.AddTransient<IDeliveryLog, DeliveryLog>();

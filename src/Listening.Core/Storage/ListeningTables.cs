@@ -32,6 +32,7 @@ internal sealed class ListeningTables : IDisposable
         AlertState = service.GetTableClient(_prefix + "alertstate");
         PoisonLog = service.GetTableClient(_prefix + "poisonlog");
         Pages = service.GetTableClient(_prefix + "pages");
+        Instagram = service.GetTableClient(_prefix + "instagram");
     }
 
     /// <summary>Every snapshot as received, compressed: the source for <c>replay</c>.</summary>
@@ -61,7 +62,10 @@ internal sealed class ListeningTables : IDisposable
     /// <summary>The Page registry: Pages added with <c>listening pages add</c> (<see cref="PageRegistry"/>); names of secrets, never tokens.</summary>
     public TableClient Pages { get; }
 
-    public IEnumerable<TableClient> All => [RawSnapshots, Observations, Summaries, PageState, NotificationLog, AlertState, PoisonLog, Insights, Pages];
+    /// <summary>Instagram accounts linked to Pages: per account and day, its media, Meta's daily values (<see cref="InstagramStore"/>).</summary>
+    public TableClient Instagram { get; }
+
+    public IEnumerable<TableClient> All => [RawSnapshots, Observations, Summaries, PageState, NotificationLog, AlertState, PoisonLog, Insights, Pages, Instagram];
 
     public void Dispose() => _gate.Dispose();
 

@@ -37,13 +37,20 @@ public sealed class PageDayEntity : ITableEntity
     /// <summary>Distinct capture times of the day, as Unix milliseconds, comma-separated (keeps <see cref="Observations"/> idempotent).</summary>
     public string CaptureTimes { get; set; } = "";
 
+    /// <summary>The Instagram account linked to the Page at the day's latest capture that read one (rows in <see cref="InstagramStore"/>).</summary>
+    public string? InstagramAccountId { get; set; }
+
+    /// <summary>The capture <see cref="InstagramAccountId"/> comes from.</summary>
+    public DateTimeOffset? InstagramAt { get; set; }
+
     internal PageDayEntity Copy() => (PageDayEntity)MemberwiseClone();
 
     /// <summary>Same stored values (keys and data, not ETag or Timestamp).</summary>
     internal bool SameAs(PageDayEntity other) =>
         PartitionKey == other.PartitionKey && RowKey == other.RowKey && ObservedAt == other.ObservedAt && PageName == other.PageName
         && Demo == other.Demo && Followers == other.Followers && FollowersAt == other.FollowersAt && Fans == other.Fans
-        && FansAt == other.FansAt && Observations == other.Observations && CaptureTimes == other.CaptureTimes;
+        && FansAt == other.FansAt && Observations == other.Observations && CaptureTimes == other.CaptureTimes
+        && InstagramAccountId == other.InstagramAccountId && InstagramAt == other.InstagramAt;
 }
 
 /// <summary>The last observation of one post within one local day.</summary>
@@ -325,6 +332,8 @@ internal static class ObservationMapping
         FansAt = e.GetDateTimeOffset(nameof(PageDayEntity.FansAt)),
         Observations = e.GetInt32(nameof(PageDayEntity.Observations)) ?? 0,
         CaptureTimes = e.GetString(nameof(PageDayEntity.CaptureTimes)) ?? "",
+        InstagramAccountId = e.GetString(nameof(PageDayEntity.InstagramAccountId)),
+        InstagramAt = e.GetDateTimeOffset(nameof(PageDayEntity.InstagramAt)),
     };
 
     public static PostDayEntity ToPostDay(TableEntity e) => new()

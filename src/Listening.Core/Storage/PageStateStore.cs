@@ -106,6 +106,13 @@ public sealed class PageStateStore(ListeningStorage storage, SecretMasker masker
                 s.PagingStopped = pull.PagingStopped;
             }
 
+            if (pull.InstagramNote is { } instagram)
+            {
+                s.Instagram = instagram;
+                s.InstagramAccountId = pull.InstagramAccountId ?? s.InstagramAccountId;
+                s.InstagramUnlinked = pull.InstagramUnlinked;
+            }
+
             s.ThrottledInARow = 0;
             s.UsagePercent = pull.UsagePercent;
             s.UsageHeader = pull.UsageHeader;
@@ -291,6 +298,15 @@ public sealed record PullRecord
     public DateTimeOffset? ResumeAfter { get; init; }
 
     public string? ResumeReason { get; init; }
+
+    /// <summary>What the pull found about the linked Instagram account (null: the pull did not ask; the columns stay).</summary>
+    public string? InstagramNote { get; init; }
+
+    /// <summary>The linked account's id; null keeps the last one known (so an unlinked account stays named).</summary>
+    public string? InstagramAccountId { get; init; }
+
+    /// <summary>The Page had an account linked and has none now.</summary>
+    public bool InstagramUnlinked { get; init; }
 }
 
 /// <summary>The token as <c>debug_token</c> described it.</summary>
@@ -373,6 +389,15 @@ public sealed class PageStateEntity : ITableEntity
 
     /// <summary>Why the last pull stopped paging the posts early (a repeated link, the page limit); null when it read to the end.</summary>
     public string? PagingStopped { get; set; }
+
+    /// <summary>What the last pull found about the linked Instagram account, in our words (health).</summary>
+    public string? Instagram { get; set; }
+
+    /// <summary>The last Instagram account seen linked to the Page.</summary>
+    public string? InstagramAccountId { get; set; }
+
+    /// <summary>The account <see cref="InstagramAccountId"/> is no longer linked to the Page.</summary>
+    public bool InstagramUnlinked { get; set; }
 
     /// <summary>Whether Teams was told on <paramref name="localDate"/> that the token is invalid.</summary>
     public bool TokenAlertedOnDay(DateOnly localDate) =>

@@ -98,3 +98,33 @@ public static class RawArchiveKeys
 
     public static bool IsPageSnapshot(string rowKey) => rowKey.Contains(PostsKind, StringComparison.Ordinal);
 }
+
+/// <summary>
+/// Keys of the instagram table (<see cref="InstagramStore"/>). An account is its own partition (PartitionKey = the
+/// Instagram user id) with <c>{yyyy-MM-dd}_account</c> (the account's last observation of the local day),
+/// <c>{yyyy-MM-dd}_media_{mediaId}</c> (each media item's) and <c>{yyyy-MM-dd}_meta_{metric}</c> (Meta's daily account
+/// value of that Meta date). Which account a Page had on a day is on the Page's day row in observations.
+/// Every row key starts with its date, so retention deletes below one bound.
+/// </summary>
+public static class InstagramKeys
+{
+    public static string Account(DateOnly date) => DayKey.Of(date) + "_account";
+
+    public static string Media(DateOnly date, string mediaId) => DayKey.Of(date) + "_media_" + mediaId;
+
+    public static string Meta(DateOnly metaDate, string metric) => DayKey.Of(metaDate) + "_meta_" + metric;
+
+    /// <summary>Inclusive lower bound of the rows of <paramref name="date"/> and later.</summary>
+    public static string From(DateOnly date) => DayKey.Of(date);
+
+    /// <summary>Exclusive upper bound of the rows of <paramref name="date"/> and earlier.</summary>
+    public static string Through(DateOnly date) => DayKey.Of(date) + "_~";
+
+    public static DateOnly DateOf(string rowKey) => DayKey.Parse(rowKey);
+
+    public static bool IsAccount(string rowKey) => rowKey.Length == DayKey.Length + 8 && rowKey.EndsWith("_account", StringComparison.Ordinal);
+
+    public static bool IsMedia(string rowKey) => rowKey.Length > DayKey.Length + 7 && string.CompareOrdinal(rowKey, DayKey.Length, "_media_", 0, 7) == 0;
+
+    public static bool IsMeta(string rowKey) => rowKey.Length > DayKey.Length + 6 && string.CompareOrdinal(rowKey, DayKey.Length, "_meta_", 0, 6) == 0;
+}

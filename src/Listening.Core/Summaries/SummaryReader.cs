@@ -45,8 +45,12 @@ public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, I
                 PreviousDay = before is null ? summary.PreviousDay : Totals(Decode(before.Entity)),
                 Milestones = summary.Milestones ?? Milestones.Of(summary),
                 TopPostBy = options.Value.Summaries.EffectiveTopPostsBy,
+
+                // With Listening:Pages:N:Instagram = off no instagram is served, whatever is stored.
+                Instagram = pages.Find(summary.PageId) is { InstagramEnabled: false } ? null : summary.Instagram,
             });
-            validator.Append(day.Entity.PartitionKey).Append(':').Append(day.Entity.Hash).Append(':').Append(before?.Entity.Hash).Append(';');
+            validator.Append(day.Entity.PartitionKey).Append(':').Append(day.Entity.Hash).Append(':').Append(before?.Entity.Hash)
+                .Append(pages.Find(day.Entity.PartitionKey) is { InstagramEnabled: false } ? ":instagram-off" : "").Append(';');
             lastModified = Max(lastModified, day.Entity.Timestamp, before?.Entity.Timestamp);
         }
 

@@ -44,11 +44,15 @@ internal sealed class AggregationFakes
 
     public SummaryMaterializer Materializer() => new(
         Summaries, Observations, new ObservationReader(Observations, Cache), Topics, Versions, Calendar,
-        NullLogger<SummaryMaterializer>.Instance, MetaDays());
+        NullLogger<SummaryMaterializer>.Instance, MetaDays(), InstagramDays());
 
     public SnapshotAggregator Aggregator() => new(
         new RawArchive(UnusedStorage), Observations, Materializer(), Topics, Cache, Calendar, Time,
-        NullLogger<SnapshotAggregator>.Instance, MetaDays());
+        NullLogger<SnapshotAggregator>.Instance, MetaDays(), InstagramDays());
+
+    /// <summary>Never reached on the tables: the snapshots here carry no Instagram, the Page rows name no account.</summary>
+    public InstagramDays InstagramDays() => new(
+        new InstagramStore(UnusedStorage), new Listening.Core.Ingestion.PageDirectory(Options), Calendar, Options, Time, NullLogger<InstagramDays>.Instance);
 
     /// <summary>The day's Page row as stored, with an ETag.</summary>
     public static PageDayEntity PageRow(DateOnly date, string etag, long followers = 1000) => new()

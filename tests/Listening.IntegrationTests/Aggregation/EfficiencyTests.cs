@@ -244,8 +244,9 @@ public sealed class EfficiencyTests
         var observations = new ObservationStore(storage, NullLogger<ObservationStore>.Instance);
         var reader = new ObservationReader(observations, cache);
         var metaDays = new MetaDays(new MetaDayStore(storage), options, time, NullLogger<MetaDays>.Instance, new MetaRowsMemory());
-        var materializer = new SummaryMaterializer(new SummaryStore(storage), observations, reader, topics, new SummaryVersions(), calendar, NullLogger<SummaryMaterializer>.Instance, metaDays);
-        var aggregator = new SnapshotAggregator(new RawArchive(storage), observations, materializer, topics, cache, calendar, time, NullLogger<SnapshotAggregator>.Instance, metaDays);
+        var instagramDays = new InstagramDays(new InstagramStore(storage), app.Get<PageDirectory>(), calendar, options, time, NullLogger<InstagramDays>.Instance);
+        var materializer = new SummaryMaterializer(new SummaryStore(storage), observations, reader, topics, new SummaryVersions(), calendar, NullLogger<SummaryMaterializer>.Instance, metaDays, instagramDays);
+        var aggregator = new SnapshotAggregator(new RawArchive(storage), observations, materializer, topics, cache, calendar, time, NullLogger<SnapshotAggregator>.Instance, metaDays, instagramDays);
         var summaries = new SummaryReader(app.Get<PageDirectory>(), calendar, new SummaryStore(storage), options);
         requests.Clear();
         return (new CountedServices(aggregator, summaries), requests);

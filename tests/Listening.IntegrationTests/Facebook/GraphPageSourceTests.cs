@@ -361,7 +361,7 @@ public sealed class GraphPageSourceTests
         var result = await s.App.Get<PageCheck>().CheckAsync(s.Page, CancellationToken.None);
 
         Assert.Equal(1, result.HttpRequests);
-        Assert.Equal(2 + 9 + 2, result.GraphCalls);
+        Assert.Equal(2 + 9 + 2 + 1, result.GraphCalls); // and the linked Instagram account (issue 14), in the same request
         Assert.True(result.Token!.IsValid);
         Assert.Equal(["page_video_views", "post_total_media_view_unique"], result.Metrics.Where(m => m.Problem is not null).Select(m => m.Metric));
     }

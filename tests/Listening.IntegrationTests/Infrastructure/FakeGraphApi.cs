@@ -21,7 +21,7 @@ namespace Listening.IntegrationTests.Infrastructure;
 /// <item>scripted faults for whole requests (<see cref="Faults"/>) and for single calls (<see cref="CallFaults"/>).</item>
 /// </list>
 /// </summary>
-public sealed class FakeGraphApi : IAsyncDisposable
+public sealed partial class FakeGraphApi : IAsyncDisposable
 {
     private static readonly TimeZoneInfo Pacific = TimeZoneInfo.FindSystemTimeZoneById("America/Los_Angeles");
     private readonly FakeServer _server;
@@ -274,6 +274,11 @@ public sealed class FakeGraphApi : IAsyncDisposable
         if (parts is ["debug_token"])
         {
             return (200, new JsonObject { ["data"] = TokenData.DeepClone() });
+        }
+
+        if (AnswerInstagram(parts, query, token, version) is { } instagram)
+        {
+            return instagram;
         }
 
         if (parts.Length == 1 && IsPage(parts[0]))

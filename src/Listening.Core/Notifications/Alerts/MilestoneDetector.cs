@@ -38,6 +38,7 @@ public sealed class MilestoneDetector(AlertLog log, IOptions<ListeningOptions> o
         {
             (summary.Followers, "followers", "Follower"),
             (summary.Likes, "likes", "„Gefällt mir“-Angaben"),
+            (summary.Instagram?.Followers ?? new Listening.Core.Contracts.CounterChange(null, null), "instagram-followers", "Instagram-Follower"),
         })
         {
             var before = counter.End - counter.Change;

@@ -72,6 +72,8 @@ public sealed class HealthReporter(
                 LastFailureAt = s?.LastFailureAt,
                 LastFailure = Masked(s?.LastFailure),
                 PagingStopped = s?.PagingStopped,
+                Instagram = p.InstagramEnabled ? Masked(s?.Instagram) : "off",
+                InstagramUnlinked = p.InstagramEnabled && s?.InstagramUnlinked == true,
             };
             warnings.AddRange(Warnings(report, stalledAfter));
             return report;
@@ -115,6 +117,11 @@ public sealed class HealthReporter(
     private static IEnumerable<string> Warnings(PageHealth page, TimeSpan stalledAfter)
     {
         var who = $"Page {page.PageId} ({page.Name})";
+        if (page.InstagramUnlinked)
+        {
+            yield return $"{who}: {page.Instagram}";
+        }
+
         if (page.LastSuccessfulPull is null && !page.Stalled)
         {
             yield return string.Create(CultureInfo.InvariantCulture,
@@ -196,6 +203,12 @@ public sealed record PageHealth(string PageId, string Name, DateTimeOffset? Last
 
     /// <summary>Why the last pull stopped paging the posts early (repeated link, page limit); null when it read them all.</summary>
     public string? PagingStopped { get; init; }
+
+    /// <summary>The linked Instagram account as the last pull found it ("linked: @name (id)", "no Instagram account is linked to the Page", ...; "off").</summary>
+    public string? Instagram { get; init; }
+
+    /// <summary>An Instagram account that was linked to the Page is no longer (its Facebook data flows on).</summary>
+    public bool InstagramUnlinked { get; init; }
 }
 
 public sealed record QueueHealth(string Name, int Messages, int Poison);
