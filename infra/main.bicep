@@ -136,6 +136,8 @@ var tableNames = map(
     'alertstate'
     'poisonlog'
     'metainsights'
+    'pages'
+    'instagram'
   ],
   table => '${tablePrefix}${table}'
 )

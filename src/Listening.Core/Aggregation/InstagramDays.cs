@@ -208,7 +208,7 @@ public sealed partial class InstagramDays(
     /// <param name="accountId">The account the Page's day row names (<see cref="PageDayEntity.InstagramAccountId"/>): no read without one.</param>
     public async Task<(InstagramDaySummary? Summary, long StampTime, long StampCounters)> ReadDayAsync(string pageId, string? accountId, DateOnly date, CancellationToken cancellationToken)
     {
-        if (accountId is not { Length: > 0 } || pages.Find(pageId) is { InstagramEnabled: false })
+        if (accountId is not { Length: > 0 } || pages.IsInstagramOff(pageId))
         {
             return (null, 0, 0);
         }

@@ -93,6 +93,13 @@ public sealed class PageDirectory
         || (await RegisteredAsync(false, cancellationToken)).Any(p => string.Equals(p.Id, pageId, StringComparison.Ordinal))
         || (pageId == Meta.Sample.DemoPage.PageId && await IsDemoAsync(cancellationToken));
 
+    /// <summary>
+    /// Whether <c>Listening:Pages:N:Instagram</c> is <c>off</c> for the Page. Only configured Pages carry the setting;
+    /// registered ones (and the demo Page) use the default, <c>auto</c>. No storage read, so summaries can ask per row.
+    /// </summary>
+    public bool IsInstagramOff(string pageId) =>
+        _options.Value.Pages.Any(p => string.Equals(p.Id, pageId, StringComparison.Ordinal) && !p.InstagramEnabled);
+
     private async Task<IReadOnlyList<RegisteredPage>> RegisteredAsync(bool fresh, CancellationToken cancellationToken)
     {
         if (_registry is null)

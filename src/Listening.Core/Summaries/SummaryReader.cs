@@ -47,10 +47,10 @@ public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, I
                 TopPostBy = options.Value.Summaries.EffectiveTopPostsBy,
 
                 // With Listening:Pages:N:Instagram = off no instagram is served, whatever is stored.
-                Instagram = pages.Find(summary.PageId) is { InstagramEnabled: false } ? null : summary.Instagram,
+                Instagram = pages.IsInstagramOff(summary.PageId) ? null : summary.Instagram,
             });
             validator.Append(day.Entity.PartitionKey).Append(':').Append(day.Entity.Hash).Append(':').Append(before?.Entity.Hash)
-                .Append(pages.Find(day.Entity.PartitionKey) is { InstagramEnabled: false } ? ":instagram-off" : "").Append(';');
+                .Append(pages.IsInstagramOff(day.Entity.PartitionKey) ? ":instagram-off" : "").Append(';');
             lastModified = Max(lastModified, day.Entity.Timestamp, before?.Entity.Timestamp);
         }
 
