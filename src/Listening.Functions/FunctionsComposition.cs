@@ -32,6 +32,8 @@ public static class FunctionsComposition
         builder.Services.AddTransient<GetPeriodSummary>();
         builder.Services.AddTransient<Health>();
         builder.Services.AddTransient<Retention>();
+        builder.Services.AddTransient<MetaWebhook>();
+        builder.Services.AddTransient<TriageComments>();
         return builder;
     }
 }

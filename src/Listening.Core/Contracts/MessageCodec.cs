@@ -20,6 +20,80 @@ public static class MessageCodec
 
     public static string Encode(NotificationMessage message) => JsonSerializer.Serialize(message, MessageJsonContext.Default.NotificationMessage);
 
+    public static string Encode(CommentBatch message) => JsonSerializer.Serialize(message, MessageJsonContext.Default.CommentBatch);
+
+    /// <summary>
+    /// A comments message with the checks the triage relies on. Text is cut to <see cref="MessageSchema.MaxCommentLength"/>.
+    /// The reasons never quote a comment's text.
+    /// </summary>
+    public static CommentBatch DecodeComments(string body, DateTimeOffset now)
+    {
+        Require(Encoding.UTF8.GetByteCount(body ?? "") <= MessageSchema.MaxPayloadBytes,
+            $"the message is larger than {MessageSchema.MaxPayloadBytes} bytes");
+        var message = Deserialize(body!, MessageJsonContext.Default.CommentBatch);
+        CheckSchema(message.Schema);
+        Require(message.Source is CommentSources.Webhook or CommentSources.Pull, "source is not one of webhook, pull");
+        Require(message.ReceivedAt.Year >= MessageSchema.FirstYear, $"receivedAt {message.ReceivedAt:O} is before Facebook existed");
+        Require(message.ReceivedAt <= now + AllowedClockSkew, $"receivedAt {message.ReceivedAt:O} lies in the future");
+        Require(message.Events is not null, "events is missing");
+        Require(message.Events!.Count <= MessageSchema.MaxCommentEvents, $"more than {MessageSchema.MaxCommentEvents} events");
+        foreach (var e in message.Events)
+        {
+            Require(e is not null, "an event is null");
+            foreach (var (id, what) in new[] { (e!.PageId, "pageId"), (e.PostId, "postId"), (e.CommentId, "commentId") })
+            {
+                Require(!string.IsNullOrWhiteSpace(id), $"an event has no {what}");
+                CheckId(id, $"an event's {what}");
+                Require(StorageKey.IsValid(id) && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'),
+                    $"the {what} of an event contains characters an id cannot hold");
+            }
+
+            Require(e.ParentId is null || (e.ParentId.Length <= MessageSchema.MaxIdLength && StorageKey.IsValid(e.ParentId)),
+                $"the parentId of comment {e.CommentId} is not a valid id");
+            Require(Enum.IsDefined(e.Verb), $"comment {e.CommentId} has an unknown verb");
+            Require(e.EventTime.Year >= MessageSchema.FirstYear && e.EventTime <= now + AllowedClockSkew,
+                $"comment {e.CommentId} has an impossible event time {e.EventTime:O}");
+            Require(e.CreatedTime is null || (e.CreatedTime.Value.Year >= MessageSchema.FirstYear && e.CreatedTime.Value <= now + AllowedClockSkew),
+                $"comment {e.CommentId} has an impossible creation time {e.CreatedTime:O}");
+        }
+
+        return message.Events.Any(e => e.Message is { Length: > MessageSchema.MaxCommentLength })
+            ? message with { Events = [.. message.Events.Select(e => e with { Message = MessageSchema.Cut(e.Message, MessageSchema.MaxCommentLength) })] }
+            : message;
+    }
+
+    /// <summary>
+    /// The events in messages that each stay under <see cref="MessageSchema.MaxPayloadBytes"/> and
+    /// <see cref="MessageSchema.MaxCommentEvents"/>, in order; <paramref name="envelope"/> gives source and time.
+    /// </summary>
+    public static IEnumerable<CommentBatch> SplitComments(CommentBatch envelope, IReadOnlyList<CommentEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        ArgumentNullException.ThrowIfNull(events);
+        // Room for the envelope (schema, source, time, a traceparent) and the separators.
+        var budget = MessageSchema.MaxPayloadBytes - Encoding.UTF8.GetByteCount(Encode(envelope with { Events = [], TraceParent = new string('0', 64) })) - 16;
+        var part = new List<CommentEvent>();
+        var size = 0;
+        foreach (var e in events)
+        {
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(e, MessageJsonContext.Default.CommentEvent).Length + 1;
+            if (part.Count > 0 && (size + bytes > budget || part.Count == MessageSchema.MaxCommentEvents))
+            {
+                yield return envelope with { Events = part };
+                part = [];
+                size = 0;
+            }
+
+            part.Add(e);
+            size += bytes;
+        }
+
+        if (part.Count > 0)
+        {
+            yield return envelope with { Events = part };
+        }
+    }
+
     public static PullRequest DecodePull(string body, DateTimeOffset now)
     {
         var message = Deserialize(body, MessageJsonContext.Default.PullRequest);
@@ -200,4 +274,5 @@ public sealed class InvalidMessageException : Exception
 [JsonSerializable(typeof(PullRequest))]
 [JsonSerializable(typeof(PageSnapshot))]
 [JsonSerializable(typeof(NotificationMessage))]
+[JsonSerializable(typeof(CommentBatch))]
 internal sealed partial class MessageJsonContext : JsonSerializerContext;

@@ -230,6 +230,12 @@ public static class MessageSchema
     /// <summary>Times (capture, post creation, Meta's days, pull ranges) before this year are parked.</summary>
     public const int FirstYear = 2004;
 
+    /// <summary>Comment text is cut to this many characters for triage (the start of a comment decides its category).</summary>
+    public const int MaxCommentLength = 2000;
+
+    /// <summary>A comment message holds at most this many events (a webhook delivery holds up to 1,000 changes).</summary>
+    public const int MaxCommentEvents = 1000;
+
     /// <summary>The queue trigger base64-encodes; 64 KiB per message leaves 48 KiB of payload.</summary>
     public const int MaxPayloadBytes = 48 * 1024;
 

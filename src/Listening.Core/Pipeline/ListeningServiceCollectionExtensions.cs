@@ -159,6 +159,7 @@ public static class ListeningServiceCollectionExtensions
         services.AddTransient<Pipeline.PoisonQueues>();
         services.AddTransient<DataRetention>();
         services.AddTransient<SnapshotReplay>();
+        services.AddListeningComments();
         return services;
     }
 }

@@ -28,6 +28,7 @@ public sealed class ListeningTables : IDisposable
         Insights = service.GetTableClient(_prefix + "metainsights");
         AlertState = service.GetTableClient(_prefix + "alertstate");
         PoisonLog = service.GetTableClient(_prefix + "poisonlog");
+        Comments = service.GetTableClient(_prefix + "comments");
     }
 
     /// <summary>Every snapshot as received, compressed: the source for <c>replay</c>.</summary>
@@ -54,7 +55,10 @@ public sealed class ListeningTables : IDisposable
     /// <summary>Why messages were parked in a poison queue (<c>listening poison list</c>).</summary>
     public TableClient PoisonLog { get; }
 
-    public IEnumerable<TableClient> All => [RawSnapshots, Observations, Summaries, PageState, NotificationLog, AlertState, PoisonLog, Insights];
+    /// <summary>Comment triage: per comment (no author, no text), Page replies, hourly counts (<see cref="CommentStore"/>).</summary>
+    public TableClient Comments { get; }
+
+    public IEnumerable<TableClient> All => [RawSnapshots, Observations, Summaries, PageState, NotificationLog, AlertState, PoisonLog, Insights, Comments];
 
     public TableServiceClient Service => _service;
 

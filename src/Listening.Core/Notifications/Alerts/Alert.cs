@@ -63,6 +63,9 @@ public static class AlertKinds
     public const string TokenLapsing = "token-lapsing";
     public const string MetricRejected = "metric-rejected";
     public const string Stalled = "stalled";
+    public const string CommentUrgent = "comment-urgent";
+    public const string CommentAbusive = "comment-abusive";
+    public const string QuestionsUnanswered = "questions-unanswered";
 
     /// <summary>German names for the digest's list of open alerts.</summary>
     public static string GermanName(string kind) => kind switch
@@ -75,6 +78,9 @@ public static class AlertKinds
         TokenLapsing => "Zugang läuft ab",
         MetricRejected => "Kennzahl abgelehnt",
         Stalled => "Abruf gestört",
+        CommentUrgent => "Dringender Kommentar",
+        CommentAbusive => "Beleidigender Kommentar",
+        QuestionsUnanswered => "Unbeantwortete Fragen",
         _ => "Warnung",
     };
 }
