@@ -21,7 +21,8 @@ public sealed partial class SummaryMaterializer(
     SummaryVersions versions,
     LocalCalendar calendar,
     ILogger<SummaryMaterializer> logger,
-    MetaDays metaDays)
+    MetaDays metaDays,
+    ICommentStore? comments = null)
 {
     private const int BaselineLookbackDays = SummaryDependencies.BaselineLookbackDays;
 
@@ -113,7 +114,24 @@ public sealed partial class SummaryMaterializer(
         // Meta's values of Meta's day with the same date: their captures count towards the stamp too.
         var (metaDay, metaStampTime, metaStampCounters) = await metaDays.ReadDayAsync(pageId, date, cancellationToken);
         summary = summary with { MetaDay = metaDay };
-        return new BuiltSummary(summary, stamp.Time + metaStampTime, stamp.Counters + metaStampCounters);
+
+        // The comment triage of the day (hourly counts by post); its rows' write times count towards the stamp, so a
+        // changed count replaces a summary built from the same observations.
+        long commentStamp = 0;
+        if (comments is not null)
+        {
+            var hours = await comments.HoursOfDayAsync(pageId, date, cancellationToken);
+            var (pageTriage, postTriage) = CommentDay.Build(hours);
+            commentStamp = CommentDay.Stamp(hours);
+            summary = summary with
+            {
+                CommentTriage = pageTriage,
+                TrackedComments = CommentDay.Tracked(hours, calendar),
+                Posts = postTriage.Count == 0 ? summary.Posts : [.. summary.Posts.Select(p => postTriage.TryGetValue(p.Id, out var t) ? p with { CommentTriage = t } : p)],
+            };
+        }
+
+        return new BuiltSummary(summary, stamp.Time + metaStampTime + commentStamp, stamp.Counters + metaStampCounters);
     }
 
     /// <summary>

@@ -19,7 +19,7 @@ namespace Listening.Core.Pipeline;
 /// without the comments' text: what is parked is what the tables may keep (docs/privacy.md).
 /// </summary>
 public sealed partial class CommentHandler(
-    CommentTriage triage,
+    CommentIntake triage,
     SummaryMaterializer materializer,
     CommentAlerts alerts,
     PoisonParking poison,

@@ -13,7 +13,7 @@ internal static class CommentRegistration
     {
         services.AddTransient<ICommentStore, CommentStore>();
         services.AddSingleton<CommentRules>();
-        services.AddTransient<CommentTriage>();
+        services.AddTransient<CommentIntake>();
         services.AddTransient<CommentAlerts>();
         services.AddTransient<CommentHandler>();
         services.AddTransient<MetaWebhookEndpoint>();

@@ -255,6 +255,39 @@ public sealed class CommentHourEntity : ITableEntity
 
     /// <summary>Minutes to the Page's first reply, one per answered question, comma-separated (for the median).</summary>
     public string ResponseMinutes { get; set; } = "";
+
+    /// <summary>
+    /// The hour's questions, urgent and abusive comments (<see cref="TrackedEntry"/>; at most <see cref="MaxTracked"/>):
+    /// emptied by the retention after <c>Listening:Comments:RetentionDays</c>, while the counts stay.
+    /// </summary>
+    public string Tracked { get; set; } = "";
+
+    /// <summary>Keeps <see cref="Tracked"/> far below the 64 KiB of a string property.</summary>
+    public const int MaxTracked = 400;
+}
+
+/// <summary>One tracked comment in <see cref="CommentHourEntity.Tracked"/>: <c>category|commentId|created|answered|hidden</c> (Unix seconds), joined by ';'.</summary>
+public sealed record TrackedEntry(string Category, string CommentId, DateTimeOffset CreatedAt, DateTimeOffset? AnsweredAt, bool Hidden)
+{
+    public static string Join(IEnumerable<TrackedEntry> entries) => string.Join(';', entries.Select(e =>
+        string.Join('|', e.Category, e.CommentId, e.CreatedAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            e.AnsweredAt?.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", e.Hidden ? "h" : "")));
+
+    public static IReadOnlyList<TrackedEntry> Split(string? text)
+    {
+        var entries = new List<TrackedEntry>();
+        foreach (var item in (text ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = item.Split('|');
+            if (parts.Length == 5 && long.TryParse(parts[2], System.Globalization.CultureInfo.InvariantCulture, out var created))
+            {
+                DateTimeOffset? answered = long.TryParse(parts[3], System.Globalization.CultureInfo.InvariantCulture, out var a) ? DateTimeOffset.FromUnixTimeSeconds(a) : null;
+                entries.Add(new TrackedEntry(parts[0], parts[1], DateTimeOffset.FromUnixTimeSeconds(created), answered, parts[4] == "h"));
+            }
+        }
+
+        return entries;
+    }
 }
 
 /// <summary>Per Page (RowKey <c>webhook</c>): the last webhook event and the last subscription check.</summary>

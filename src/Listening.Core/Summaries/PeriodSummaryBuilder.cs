@@ -94,6 +94,7 @@ public static class PeriodSummaryBuilder
                 Shares = d.Shares,
                 NewPosts = d.Posts.Count(p => p.New),
                 Observations = d.Observations,
+                CommentTriage = d.CommentTriage,
             }).ToList(),
             Posts = posts,
             Milestones = milestones,

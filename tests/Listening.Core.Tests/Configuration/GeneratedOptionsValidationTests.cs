@@ -76,8 +76,8 @@ public sealed class GeneratedOptionsValidationTests
     [Fact]
     public void The_tree_carries_the_limits_of_every_tunable_number()
     {
-        // 24 numeric keys: DigestHour and both retentions, Facebook 6, Teams 3, Alerts 12.
-        Assert.Equal(24, Ranges().Count);
+        // 28 numeric keys: DigestHour and both retentions, Facebook 6, Teams 3, Alerts 12, Comments 4.
+        Assert.Equal(28, Ranges().Count);
     }
 
     [Theory]

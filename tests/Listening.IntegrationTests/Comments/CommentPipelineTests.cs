@@ -53,6 +53,41 @@ public sealed class CommentPipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_day_summary_carries_the_triage_per_page_and_post_and_the_page_shows_what_is_open()
+    {
+        await _s.PostAndTriageAsync(StormDelivery());
+        await _s.PostAndTriageAsync(Delivery(Morning.AddMinutes(40), Change("add", 8, "Wann kommt der Strom wieder?", Morning.AddMinutes(35))));
+
+        var answer = await Listening.IntegrationTests.Summaries.HttpCall.DayAsync(_s.App, "2026-12-02", "format=json&page=" + PageId);
+        Assert.True(answer.Status == 200, answer.Text);
+        var json = answer.Json;
+        var page = json["pages"]![0]!;
+        Assert.True(page["commentTriage"] is not null, json.ToJsonString());
+        var triage = page["commentTriage"]!;
+        Assert.Equal(2, triage["questions"]!.GetValue<int>());
+        Assert.Equal(1, triage["urgent"]!.GetValue<int>());
+        Assert.Equal(1, triage["abusive"]!.GetValue<int>());
+        Assert.Equal(1, triage["answered"]!.GetValue<int>());
+        Assert.Equal(1, triage["unanswered"]!.GetValue<int>());
+        Assert.Equal(20, triage["medianResponseMinutes"]!.GetValue<double>());
+        Assert.Equal(4, page["trackedComments"]!.AsArray().Count);
+        Assert.DoesNotContain(AuthorName, json.ToJsonString(), StringComparison.Ordinal);
+
+        var html = (await Listening.IntegrationTests.Summaries.HttpCall.DayAsync(_s.App, "2026-12-02", "format=html&page=" + PageId)).Text;
+        Assert.Contains("Kommentare: Fragen, Dringendes, Beleidigungen", html, StringComparison.Ordinal);
+        Assert.Contains("1 beantwortet, 1 offen", html, StringComparison.Ordinal);
+        Assert.Contains("20 Min.", html, StringComparison.Ordinal);
+        Assert.Contains("comment_id=" + CommentId(8), html, StringComparison.Ordinal);
+        Assert.Contains("comment_id=" + CommentId(2), html, StringComparison.Ordinal);
+        Assert.DoesNotContain("comment_id=" + CommentId(1), html, StringComparison.Ordinal); // answered: nothing to do
+        Assert.DoesNotContain("Sandsäcke", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(AuthorName, html, StringComparison.Ordinal);
+
+        var period = (await Listening.IntegrationTests.Summaries.HttpCall.PeriodAsync(_s.App, "from=2026-12-01&to=2026-12-02&format=html&page=" + PageId)).Text;
+        Assert.Contains("Fragen und Antwortzeit pro Tag", period, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_same_delivery_twice_changes_nothing()
     {
         await _s.PostAndTriageAsync(StormDelivery());

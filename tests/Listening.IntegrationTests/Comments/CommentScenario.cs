@@ -36,6 +36,10 @@ internal sealed class CommentScenario : IAsyncDisposable
             ["Listening:Facebook:AppSecret"] = AppSecret,
             ["Listening:Facebook:WebhookVerifyToken"] = VerifyToken,
             ["Listening:Teams:WebhookUrl"] = "https://example.invalid/workflows/secret-sig-0123456789",
+            // A real Page (with a token): its summaries are served; no pull runs in these tests.
+            ["Listening:Pages:0:Id"] = PageId,
+            ["Listening:Pages:0:Name"] = "Kreis Musterland",
+            ["Listening:Pages:0:AccessToken"] = "page-token-for-tests-0123456789",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -1,5 +1,6 @@
 using Listening.Core.Comments;
 using Listening.Core.Configuration;
+using Listening.Core.Contracts;
 using Listening.Core.Ingestion;
 using Listening.Core.Summaries;
 

@@ -12,7 +12,7 @@ namespace Listening.Core.Comments;
 /// one; a removed comment stays removed (a late copy of its <c>add</c> is not counted again); a reply of the Page
 /// that arrives before the question still answers it. The Page's own comments are replies, never counted.
 /// </summary>
-public sealed class CommentTriage(ICommentStore store, CommentRules rules, LocalCalendar calendar)
+public sealed class CommentIntake(ICommentStore store, CommentRules rules, LocalCalendar calendar)
 {
     private const int MaxAttempts = 10;
 
@@ -188,6 +188,12 @@ public sealed class CommentTriage(ICommentStore store, CommentRules rules, Local
                     .Select(r => Math.Max(0, (int)Math.Round((r.AnsweredAt!.Value - r.CreatedAt).TotalMinutes)))
                     .Order()
                     .Select(m => m.ToString(CultureInfo.InvariantCulture))),
+                Tracked = TrackedEntry.Join(counted
+                    .Where(r => r.CommentId is not null)
+                    .OrderBy(r => r.CreatedAt)
+                    .ThenBy(r => r.CommentId, StringComparer.Ordinal)
+                    .Take(CommentHourEntity.MaxTracked)
+                    .Select(r => new TrackedEntry(r.Category, r.CommentId!, r.CreatedAt, r.AnsweredAt, r.Hidden))),
                 ETag = existing?.ETag ?? default,
             };
             if (existing is not null && SameCounts(existing, counts))
@@ -257,7 +263,7 @@ public sealed class CommentTriage(ICommentStore store, CommentRules rules, Local
 
     private static bool SameCounts(CommentHourEntity a, CommentHourEntity b) =>
         a.PostId == b.PostId && a.Questions == b.Questions && a.Urgent == b.Urgent && a.Abusive == b.Abusive && a.Other == b.Other
-        && a.Answered == b.Answered && a.ResponseMinutes == b.ResponseMinutes;
+        && a.Answered == b.Answered && a.ResponseMinutes == b.ResponseMinutes && a.Tracked == b.Tracked;
 
     private readonly record struct Bucket(string PageId, DateOnly Date, int Hour, string PostId);
 }

@@ -1,4 +1,4 @@
-namespace Listening.Core.Comments;
+namespace Listening.Core.Contracts;
 
 /// <summary>Links that open a comment on Facebook (the person who opens it needs to see the Page's comments there).</summary>
 public static class CommentLink
