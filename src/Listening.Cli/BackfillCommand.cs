@@ -9,7 +9,7 @@ using Listening.Core.Contracts;
 namespace Listening.Cli;
 
 /// <summary>
-/// <c>listening sync --since yyyy-MM-dd [--until yyyy-MM-dd]</c>: Meta's daily Page insights for the range in
+/// <c>listening sync --since 2026-01-01 [--until 2026-01-31]</c> (days as <see cref="IsoDate"/>): Meta's daily Page insights for the range in
 /// windows of at most 90 days, and the posts created in the range with their current totals, then the queues are
 /// processed so the summaries of those days show them. Progress goes to standard output, one line per step.
 /// </summary>
@@ -82,7 +82,7 @@ internal static class BackfillCommand
                     : outcome.Status + ": " + outcome.Message),
             _ => $"  {step.PageId} posts created {Iso(step.From)} to {Iso(step.To)}: "
                 + (outcome.Status == PullStatus.Pulled && outcome.Capture is { } capture
-                    ? string.Create(CultureInfo.InvariantCulture, $"{capture.Posts.Count} posts, totals as of {calendar.ToLocal(capture.CapturedAt):yyyy-MM-dd HH:mm} ({calendar.ZoneId}, capture time)")
+                    ? string.Create(CultureInfo.InvariantCulture, $"{capture.Posts.Count} posts, totals as of {IsoDate.Minute(calendar.ToLocal(capture.CapturedAt))} ({calendar.ZoneId}, capture time)")
                     : outcome.Status + ": " + outcome.Message),
         };
         output.WriteLine(text);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Listening.Core.Configuration;
+using Listening.Core.Contracts;
 using Listening.Core.Meta;
 using Listening.Core.Ingestion;
 using Microsoft.Extensions.DependencyInjection;
@@ -144,7 +145,7 @@ internal static class CheckCommand
     private static string When(DateTimeOffset at, DateTimeOffset now)
     {
         var days = (int)Math.Floor((at - now).TotalDays);
-        return at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)
+        return IsoDate.UtcMinute(at)
             + (at <= now ? " (passed)" : string.Create(CultureInfo.InvariantCulture, $" (in {days} days)"));
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Listening.Core.Contracts;
 using Listening.Core.Ingestion;
 using Listening.Core.Pipeline;
 using Listening.Core.Summaries;
@@ -25,13 +26,13 @@ public static class ListeningCli
         var outDir = new Option<string>("--out") { Description = "Folder for the summary and Teams files.", DefaultValueFactory = _ => "out" };
         var today = new Option<string?>("--today")
         {
-            Description = "Simulate as if today were this day, yyyy-MM-dd (default: the real today in Listening:TimeZone); the same day gives the same files, byte for byte.",
+            Description = $"Simulate as if today were this day, {IsoDate.Pattern} (default: the real today in Listening:TimeZone); the same day gives the same files, byte for byte.",
         };
         today.Validators.Add(r =>
         {
             if (!BackfillCommand.TryParseDate(r.GetValueOrDefault<string?>(), out _))
             {
-                r.AddError("--today must be a date like 2026-01-31 (yyyy-MM-dd).");
+                r.AddError($"--today must be a date like 2026-01-31 ({IsoDate.Pattern}).");
             }
         });
         var demo = new Command("demo", "Run the embedded demo Page through the real pipeline (Azurite) and write the last complete day's summary.") { days, outDir, today };
@@ -39,15 +40,15 @@ public static class ListeningCli
             DemoCommand.RunAsync(parse.GetValue(days), parse.GetValue(outDir)!, parse.GetValue(verbose), Console.Out, ct,
                 BackfillCommand.TryParseDate(parse.GetValue(today), out var day) ? day : null)));
 
-        var since = new Option<string?>("--since") { Description = "Backfill from this day, yyyy-MM-dd: Page insights in windows of at most 90 days, and the posts created since then with their current totals." };
-        var until = new Option<string?>("--until") { Description = "Last day of the backfill, yyyy-MM-dd (default: today). Needs --since." };
+        var since = new Option<string?>("--since") { Description = $"Backfill from this day, {IsoDate.Pattern}: Page insights in windows of at most 90 days, and the posts created since then with their current totals." };
+        var until = new Option<string?>("--until") { Description = $"Last day of the backfill, {IsoDate.Pattern} (default: today). Needs --since." };
         foreach (var option in new[] { since, until })
         {
             option.Validators.Add(r =>
             {
                 if (!BackfillCommand.TryParseDate(r.GetValueOrDefault<string?>(), out _))
                 {
-                    r.AddError($"{r.Option.Name} must be a date like 2026-01-31 (yyyy-MM-dd).");
+                    r.AddError($"{r.Option.Name} must be a date like 2026-01-31 ({IsoDate.Pattern}).");
                 }
             });
         }
@@ -70,9 +71,9 @@ public static class ListeningCli
         var check = new Command("check", "Per configured Page: token valid or not, its expiry and data-access expiry, scopes, and which configured metrics Meta accepts. Exit code 1 when a Page is unusable.");
         check.SetAction((parse, ct) => CliHost.RunAsync(() => CheckAsync(parse.GetValue(verbose), ct)));
 
-        var date = new Option<string?>("--date") { Description = "The day, yyyy-MM-dd (or today, yesterday)." };
-        var from = new Option<string?>("--from") { Description = "First day of a period report, yyyy-MM-dd (with --to; at most 366 days)." };
-        var to = new Option<string?>("--to") { Description = "Last day of a period report, yyyy-MM-dd (with --from)." };
+        var date = new Option<string?>("--date") { Description = $"The day, {IsoDate.Pattern} (or today, yesterday)." };
+        var from = new Option<string?>("--from") { Description = $"First day of a period report, {IsoDate.Pattern} (with --to; at most 366 days)." };
+        var to = new Option<string?>("--to") { Description = $"Last day of a period report, {IsoDate.Pattern} (with --from)." };
         var page = new Option<string?>("--page") { Description = "Only this Page id (default: all configured Pages)." };
         var format = new Option<string>("--format") { Description = "json, html or csv (UTF-8 with BOM, ';', for German Excel).", DefaultValueFactory = _ => "json" };
         format.AcceptOnlyFromAmong("json", "html", "csv");
@@ -94,7 +95,7 @@ public static class ListeningCli
         summary.SetAction((parse, ct) => CliHost.RunAsync(() =>
             SummaryAsync(parse.GetValue(date), parse.GetValue(from), parse.GetValue(to), parse.GetValue(page), parse.GetValue(format)!, parse.GetValue(verbose), ct)));
 
-        var notifyDate = new Option<string>("--date") { Description = "The day whose digest to send, yyyy-MM-dd.", Required = true };
+        var notifyDate = new Option<string>("--date") { Description = $"The day whose digest to send, {IsoDate.Pattern}.", Required = true };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the Teams payload instead of sending it." };
         var notify = new Command("notify", "Send the morning digest of a day to Teams now (or print it with --dry-run).") { notifyDate, dryRun };
         notify.SetAction((parse, ct) => CliHost.RunAsync(() =>
@@ -145,7 +146,7 @@ public static class ListeningCli
             {
                 var outcome = g.Last().Outcome;
                 var page = pages.Find(g.Key)?.Name is { Length: > 0 } name ? $"Page {g.Key} ({name})" : $"Page {g.Key}";
-                var until = outcome.ResumeAfter?.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) ?? "later";
+                var until = outcome.ResumeAfter is { } resume ? IsoDate.UtcMinute(resume) : "later";
                 return outcome.Status switch
                 {
                     PullStatus.TokenInvalid => $"{page} was not synced: its access token is not valid (expired, revoked or changed); renew it and run listening check.",

@@ -9,7 +9,7 @@ using Listening.Core.Notifications.Teams;
 namespace Listening.Cli;
 
 /// <summary>
-/// <c>listening notify --date yyyy-MM-dd [--dry-run]</c>: sends the digest of a day to Teams now (once per channel:
+/// <c>listening notify --date 2026-11-27 [--dry-run]</c> (days as <see cref="IsoDate"/>): sends the digest of a day to Teams now (once per channel:
 /// a digest already sent is not sent again), or prints its Workflows payload with <c>--dry-run</c>.
 /// </summary>
 internal static class NotifyCommand
@@ -20,7 +20,7 @@ internal static class NotifyCommand
     {
         if (!IsoDate.TryParse(date, out var day))
         {
-            await error.WriteLineAsync($"--date '{date}' is not a date: use yyyy-MM-dd, e.g. 2026-11-27.");
+            await error.WriteLineAsync($"--date '{date}' is not a date: use {IsoDate.Pattern}, e.g. 2026-11-27.");
             return 2;
         }
 

@@ -27,8 +27,8 @@ internal static class OperationsCommands
 
     public static Command Replay(Option<bool> verbose)
     {
-        var from = new Option<string>("--from") { Description = "First day to rebuild, yyyy-MM-dd.", Required = true };
-        var to = new Option<string>("--to") { Description = "Last day to rebuild, yyyy-MM-dd.", Required = true };
+        var from = new Option<string>("--from") { Description = $"First day to rebuild, {IsoDate.Pattern}.", Required = true };
+        var to = new Option<string>("--to") { Description = $"Last day to rebuild, {IsoDate.Pattern}.", Required = true };
         var page = new Option<string?>("--page") { Description = "Only this Page id (default: every Page in the archive)." };
         var replay = new Command("replay", "Rebuild observations and summaries of a range of days from the raw snapshot archive.") { from, to, page };
         replay.SetAction((parse, ct) => CliHost.RunAsync(() =>
@@ -47,7 +47,7 @@ internal static class OperationsCommands
                 : string.Create(CultureInfo.InvariantCulture, $"{listing.PoisonQueue}: {listing.Total} message(s)"));
             foreach (var entry in listing.Messages)
             {
-                var at = (entry.ParkedAt ?? entry.InsertedOn)?.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) ?? "unknown time";
+                var at = (entry.ParkedAt ?? entry.InsertedOn) is { } parked ? IsoDate.UtcMinute(parked) : "unknown time";
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  {entry.MessageId}  parked {at}, {entry.Bytes} bytes: {entry.What}"));
                 await output.WriteLineAsync($"    why: {entry.Reason}");
             }
@@ -90,7 +90,7 @@ internal static class OperationsCommands
     {
         if (!TryParseDay(fromText, out var from) || !TryParseDay(toText, out var to))
         {
-            await Console.Error.WriteLineAsync("--from and --to must be days written yyyy-MM-dd, e.g. 2026-11-27.");
+            await Console.Error.WriteLineAsync($"--from and --to must be days written {IsoDate.Pattern}, e.g. 2026-11-27.");
             return 2;
         }
 

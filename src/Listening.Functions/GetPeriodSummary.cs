@@ -7,7 +7,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Listening.Functions;
 
 /// <summary>
-/// GET /api/summaries?from=yyyy-MM-dd&amp;to=yyyy-MM-dd: a week, month or any period up to 366 days, compared with
+/// GET /api/summaries?from=2026-11-01&amp;to=2026-11-30 (days as <see cref="Core.Contracts.IsoDate"/>): a week, month or any period up to 366 days, compared with
 /// the period of the same length before it; HTML, JSON or CSV. Signed-in people only, like the day summary.
 /// </summary>
 public sealed class GetPeriodSummary(SummaryEndpoint endpoint, SignInGate gate)

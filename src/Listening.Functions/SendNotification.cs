@@ -5,12 +5,12 @@ using Microsoft.Azure.Functions.Worker;
 namespace Listening.Functions;
 
 /// <summary>Posts one notification to its Teams channel, once.</summary>
-public sealed class SendNotification(QueueHandlers handlers)
+public sealed class SendNotification(NotificationHandler handler)
 {
     [Function(nameof(SendNotification))]
     public Task Run([QueueTrigger("%NotificationsQueue%")] QueueMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return handlers.HandleNotificationAsync(message.Body.ToString(), message.MessageId, cancellationToken);
+        return handler.HandleAsync(message.Body.ToString(), message.MessageId, cancellationToken);
     }
 }

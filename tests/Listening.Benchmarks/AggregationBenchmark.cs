@@ -36,7 +36,7 @@ internal static class AggregationBenchmark
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 7, 0, 0, TimeSpan.Zero));
         using var host = BuildHost(azurite.ConnectionString, requests, clock);
         var aggregator = host.Services.GetRequiredService<SnapshotAggregator>();
-        await host.Services.GetRequiredService<Core.Storage.ListeningTables>().EnsureCreatedAsync(CancellationToken.None);
+        await host.Services.GetRequiredService<Core.Storage.ListeningStorage>().EnsureCreatedAsync(CancellationToken.None);
         var raw = host.Services.GetRequiredService<TableServiceClient>();
 
         // Cost of one snapshot in steady state (the day already has rows and a summary, the day before too).

@@ -37,11 +37,13 @@ internal static class SummaryServingBenchmark
         await using var azurite = await AzuriteProcess.StartAsync(CancellationToken.None);
         var counter = new RequestCounter();
         var today = new DateOnly(2026, 11, 28);
-        using var host = BuildHost(azurite.ConnectionString, counter, new DateTimeOffset(2026, 11, 28, 7, 0, 0, TimeSpan.Zero));
-        var tables = host.Services.GetRequiredService<Core.Storage.ListeningTables>();
-        await tables.EnsureCreatedAsync(CancellationToken.None);
+        var prefix = "bench" + Guid.NewGuid().ToString("N")[..8];
+        using var host = BuildHost(azurite.ConnectionString, prefix, counter, new DateTimeOffset(2026, 11, 28, 7, 0, 0, TimeSpan.Zero));
+        await host.Services.GetRequiredService<ListeningStorage>().EnsureCreatedAsync(CancellationToken.None);
+        // The baseline reads the app's summaries table with the SDK directly, beside the app's own read path.
+        var summaries = host.Services.GetRequiredService<TableServiceClient>().GetTableClient(prefix + "summaries");
         var seedWatch = Stopwatch.StartNew();
-        await SeedAsync(tables.Summaries, today.AddDays(-StoredDays), today.AddDays(-1));
+        await SeedAsync(summaries, today.AddDays(-StoredDays), today.AddDays(-1));
         seedWatch.Stop();
 
         var day = host.Services.GetRequiredService<GetDailySummary>();
@@ -64,12 +66,12 @@ internal static class SummaryServingBenchmark
         // Latency, interleaved so that both sides see the same machine load.
         var runs = new (string Name, Func<Task> Call)[]
         {
-            ("Raw point read of the stored row (Azure.Data.Tables)", () => tables.Summaries.GetEntityAsync<TableEntity>(PageId, key)),
-            ("Raw range query of the day and the day before", () => QueryAsync(tables.Summaries, yesterday.AddDays(-1), yesterday)),
+            ("Raw point read of the stored row (Azure.Data.Tables)", () => summaries.GetEntityAsync<TableEntity>(PageId, key)),
+            ("Raw range query of the day and the day before", () => QueryAsync(summaries, yesterday.AddDays(-1), yesterday)),
             ("GetDailySummary, JSON", () => CallDayAsync(day, key, "json")),
             ("GetDailySummary, HTML", () => CallDayAsync(day, key, "html")),
             ("GetDailySummary, If-None-Match hit (304)", () => CallDayAsync(day, key, "json", ifNoneMatch: true)),
-            ("Raw partition query of 60 days", () => QueryAsync(tables.Summaries, yesterday.AddDays(-59), yesterday)),
+            ("Raw partition query of 60 days", () => QueryAsync(summaries, yesterday.AddDays(-59), yesterday)),
             ("GetPeriodSummary, 30 days, JSON", () => CallPeriodAsync(period, yesterday.AddDays(-29), yesterday, "json")),
             ("GetPeriodSummary, 30 days, HTML", () => CallPeriodAsync(period, yesterday.AddDays(-29), yesterday, "html")),
         };
@@ -119,13 +121,13 @@ internal static class SummaryServingBenchmark
         }
     }
 
-    private static IHost BuildHost(string connectionString, RequestCounter counter, DateTimeOffset now)
+    private static IHost BuildHost(string connectionString, string prefix, RequestCounter counter, DateTimeOffset now)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = connectionString,
-            ["Listening:Tables:Prefix"] = "bench" + Guid.NewGuid().ToString("N")[..8],
+            ["Listening:Tables:Prefix"] = prefix,
             ["Listening:Pages:0:Id"] = PageId,
             ["Listening:Pages:0:Name"] = "Kreis Soest",
             ["Listening:Pages:0:AccessToken"] = "benchmark-token",

@@ -241,7 +241,7 @@ public sealed record PostDaySummary
     public CommentTriage? CommentTriage { get; init; }
 }
 
-/// <summary>Dates as <c>yyyy-MM-dd</c> (<see cref="IsoDate"/>).</summary>
+/// <summary>Dates as <see cref="IsoDate"/> writes them.</summary>
 public sealed class IsoDateConverter : JsonConverter<DateOnly>
 {
     public override DateOnly Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options) =>

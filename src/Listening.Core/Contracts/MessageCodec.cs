@@ -102,12 +102,12 @@ public static class MessageCodec
         CheckId(message.PageId, "pageId");
         Require(message.RequestedAt.Year >= MessageSchema.FirstYear, $"requestedAt {message.RequestedAt:O} is before Facebook existed");
         Require(message.RequestedAt <= now + AllowedClockSkew, $"requestedAt {message.RequestedAt:O} lies in the future");
-        Require(message.Since is null || message.Since.Value.Year >= MessageSchema.FirstYear, $"since {message.Since:yyyy-MM-dd} is before Facebook existed");
+        Require(message.Since is null || message.Since.Value.Year >= MessageSchema.FirstYear, $"since {IsoDate.Format(message.Since)} is before Facebook existed");
         Require(message.Until is null || message.Until.Value <= DateOnly.FromDateTime((now + TimeSpan.FromDays(1)).UtcDateTime),
-            $"until {message.Until:yyyy-MM-dd} lies in the future");
+            $"until {IsoDate.Format(message.Until)} lies in the future");
         Require(Enum.IsDefined(message.Kind), "kind is not one of posts, insights");
         Require(message.Until is null || message.Since is not null, "until is set without since");
-        Require(message.Since is null || message.Until is null || message.Since <= message.Until, $"since {message.Since:yyyy-MM-dd} lies after until {message.Until:yyyy-MM-dd}");
+        Require(message.Since is null || message.Until is null || message.Since <= message.Until, $"since {IsoDate.Format(message.Since)} lies after until {IsoDate.Format(message.Until)}");
         Require(message.Kind != PullKind.Insights || message.Since is null || message.Until is null
                 || message.Until.Value.DayNumber - message.Since.Value.DayNumber < MetaCalendar.MaxWindowDays,
             $"an insights range spans at most {MetaCalendar.MaxWindowDays} days");

@@ -81,7 +81,7 @@ public sealed class PageBackfill(PageDirectory pages, PagePuller puller, LocalCa
         return steps;
     }
 
-    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private static string Iso(DateOnly date) => IsoDate.Format(date);
 }
 
 public enum BackfillPart

@@ -69,7 +69,7 @@ public sealed partial class PagePuller(
         if (stored?.ResumeAfter is { } resume && resume > now)
         {
             LogSkippedPause(logger, page.Id, resume, stored.ResumeReason ?? "");
-            return new PullOutcome(PullStatus.Paused, $"paused until {resume:yyyy-MM-dd HH:mm} UTC: {stored.ResumeReason}")
+            return new PullOutcome(PullStatus.Paused, $"paused until {IsoDate.Minute(resume)} UTC: {stored.ResumeReason}")
             {
                 PageId = page.Id,
                 PageName = configuredName,
@@ -118,7 +118,7 @@ public sealed partial class PagePuller(
                 var resumeAfter = await state.RecordThrottledAsync(
                     page.Id, inARow => throttled.Wait ?? Backoff(inARow), throttled.Error.Summary, throttled.Usage?.MaxPercent, throttled.Usage?.Header, now, cancellationToken);
                 LogThrottled(logger, page.Id, throttled.Error.Detail, resumeAfter);
-                return new PullOutcome(PullStatus.Throttled, $"Meta throttles the Page ({throttled.Error.Detail}); paused until {resumeAfter:yyyy-MM-dd HH:mm} UTC")
+                return new PullOutcome(PullStatus.Throttled, $"Meta throttles the Page ({throttled.Error.Detail}); paused until {IsoDate.Minute(resumeAfter)} UTC")
                 {
                     PageId = page.Id,
                     PageName = configuredName,
@@ -149,9 +149,12 @@ public sealed partial class PagePuller(
             await queue.PublishAsync(part, cancellationToken);
         }
 
-        var known = stored?.RejectedMetricList ?? [];
-        var dropped = capture.RejectedMetrics
-            .Where(m => !known.Contains(m, StringComparer.Ordinal))
+        // Every metric Meta rejects for the Page, the ones the Page's state remembers included, not only this pull's
+        // new ones: once the pull is recorded, a retry no longer asks for a rejected metric and would never see it
+        // rejected again, so an alert lost between recording and raising (a crash, a storage error) would stay lost.
+        // The alert is raised once all the same: its key (Page and metric) is claimed in the alert log.
+        var dropped = (stored?.RejectedMetricList ?? [])
+            .Union(capture.RejectedMetrics, StringComparer.Ordinal)
             .Select(m => new DroppedMetric(m, _facebook.EffectiveAliases.GetValueOrDefault(m)))
             .ToList();
 
@@ -216,7 +219,7 @@ public sealed partial class PagePuller(
     {
         var from = lastComplete.AddDays(1 - _facebook.InsightsLookbackDays);
         if (stored?.InsightsThrough is { } text
-            && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var through)
+            && DayKey.TryParse(text, out var through)
             && through.AddDays(1) < from)
         {
             from = through.AddDays(1);
@@ -334,7 +337,11 @@ public sealed record PullOutcome(PullStatus Status, string Message)
     /// <summary>What is wrong with the Page token ("expired", ...), when <see cref="Status"/> is <see cref="PullStatus.TokenInvalid"/>.</summary>
     public string? TokenProblem { get; init; }
 
-    /// <summary>Metrics Meta rejected for the first time in this pull; the pull went on without them.</summary>
+    /// <summary>
+    /// Metrics Meta rejects for the Page, in this pull or an earlier one (the Page's state remembers them; pulls go on
+    /// without them). Not only the new ones, so that a retry raises an alert that was lost after the pull was
+    /// recorded; the alert log raises each (Page and metric) once.
+    /// </summary>
     public IReadOnlyList<DroppedMetric> DroppedMetrics { get; init; } = [];
 }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Listening.Core.Configuration;
+using Listening.Core.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace Listening.Core.Meta;
@@ -79,7 +80,7 @@ public sealed class PageCheck(GraphClient graph, GraphRequests requests, IOption
         }
 
         var wait = error.Usage?.RegainAccessIn ?? error.RetryAfter ?? GraphUsage.DefaultWait;
-        return string.Create(CultureInfo.InvariantCulture, $"throttled by Meta ({code}), try again after {(now + wait).UtcDateTime:yyyy-MM-dd HH:mm} UTC");
+        return string.Create(CultureInfo.InvariantCulture, $"throttled by Meta ({code}), try again after {IsoDate.UtcMinute(now + wait)}");
     }
 }
 

@@ -108,7 +108,7 @@ public sealed partial class DigestScheduler(
 
     public static NotificationMessage Message(DateOnly date, System.Text.Json.Nodes.JsonObject card) => new()
     {
-        Key = "digest:" + date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        Key = "digest:" + DayKey.Of(date),
         Kind = AlertKinds.Digest,
         Payload = WorkflowsPayload.Wrap(card),
     };

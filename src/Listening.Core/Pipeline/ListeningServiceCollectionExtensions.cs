@@ -1,5 +1,3 @@
-using Azure.Core;
-using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Queues;
 using Listening.Core.Aggregation;
@@ -52,10 +50,10 @@ public static class ListeningServiceCollectionExtensions
         MaskingLoggerFactory.Register(services);
         services.AddSingleton(sp => new LocalCalendar(sp.GetRequiredService<IOptions<ListeningOptions>>().Value.TimeZone));
 
+        // The tables, their stores and the storage credential (which the queue clients below share).
+        services.AddListeningStorage(configuration);
         services.AddAzureClients(clients =>
         {
-            clients.AddClient<TableServiceClient, TableClientOptions>((clientOptions, credential, _) =>
-                StorageClients.Tables(configuration, clientOptions, credential));
             clients.AddClient<QueueServiceClient, QueueClientOptions>((clientOptions, credential, _) =>
             {
                 // The queue trigger expects base64; the SDK sends plain text unless told.
@@ -65,7 +63,6 @@ public static class ListeningServiceCollectionExtensions
             // Poison queues are read as they are: the host also parks messages that are not base64.
             clients.AddClient<QueueServiceClient, QueueClientOptions>((clientOptions, credential, _) =>
                 StorageClients.Queues(configuration, clientOptions, credential)).WithName(Pipeline.PoisonQueues.RawClientName);
-            clients.UseCredential(StorageClients.Credential(configuration));
         });
 
         // Graph: transient faults retried by the resilience handler (GraphResilience says which); throttling and
@@ -82,7 +79,6 @@ public static class ListeningServiceCollectionExtensions
         services.AddTransient<PostPager>();
         services.AddTransient<GraphPageSource>();
         services.AddTransient<PageCheck>();
-        services.AddTransient<MetaDayStore>();
         services.AddTransient<MetaDays>();
         services.AddTransient<Notifications.Alerts.IngestionAlerts>();
         services.AddTransient<PageBackfill>();
@@ -105,20 +101,13 @@ public static class ListeningServiceCollectionExtensions
             : sp.GetRequiredService<GraphPageSource>());
 
         services.AddListeningTelemetry(configuration);
-        services.AddSingleton<ListeningTables>();
         services.AddSingleton<IQueuePublisher, QueuePublisher>();
         services.AddSingleton(sp => (QueuePublisher)sp.GetRequiredService<IQueuePublisher>());
-        services.AddTransient<RawArchive>();
-        services.AddTransient<IObservationStore, ObservationStore>();
-        services.AddTransient<ISummaryStore, SummaryStore>();
         services.AddTransient<ObservationReader>();
         services.AddSingleton<DayRowsCache>();
-        services.AddSingleton<SummaryVersions>();
         services.AddTransient<SummaryMaterializer>();
         services.AddTransient<SnapshotAggregator>();
         services.AddTransient<PageDirectory>();
-        services.AddTransient<PageStateStore>();
-        services.AddTransient<IPageStateStore>(sp => sp.GetRequiredService<PageStateStore>());
         services.AddTransient<PagesInCrisis>(sp =>
         {
             var crisis = sp.GetRequiredService<Notifications.Alerts.CrisisMode>();
@@ -131,12 +120,7 @@ public static class ListeningServiceCollectionExtensions
         services.AddTransient<DigestScheduler>();
         services.AddTransient<NotificationDispatcher>();
         services.AddTransient<TeamsChannels>();
-        services.AddTransient<IDeliveryLog, DeliveryLog>();
-        services.AddTransient<IDigestMarkers, DigestMarkers>();
         services.AddTransient<INotificationRetries, NotificationRetries>();
-        services.AddTransient<IAlertHistory, AlertHistory>();
-        services.AddTransient<ICrisisStateStore, CrisisStateStore>();
-        services.AddTransient<IAlertBaselines, AlertBaselines>();
         services.AddTransient<Notifications.Alerts.AlertLog>();
         services.AddTransient<Notifications.Alerts.CrisisMode>();
 
@@ -151,13 +135,14 @@ public static class ListeningServiceCollectionExtensions
         services.AddTransient<Health.HealthReporter>();
         services.AddTransient<SummaryEndpoint>();
         services.AddSingleton<Access.SignInGate>();
-        services.AddTransient<Pipeline.PoisonParking>();
-        services.AddTransient<Pipeline.QueueHandlers>();
+        services.AddTransient<Pipeline.IPoisonParking, Pipeline.PoisonParking>();
+        services.AddTransient<Pipeline.DecodeOrPark>();
+        services.AddTransient<Pipeline.PullHandler>();
+        services.AddTransient<Pipeline.SnapshotHandler>();
+        services.AddTransient<Pipeline.NotificationHandler>();
         services.AddTransient<Pipeline.QueueDrain>();
         services.AddSingleton<TopicRules>();
-        services.AddTransient<PoisonLog>();
         services.AddTransient<Pipeline.PoisonQueues>();
-        services.AddTransient<DataRetention>();
         services.AddTransient<SnapshotReplay>();
         services.AddListeningComments();
         return services;
@@ -238,44 +223,4 @@ internal static class TelemetryRegistration
             .FirstOrDefault(p => p.Length == 2 && p[0].Trim().Equals("ClientId", StringComparison.OrdinalIgnoreCase))?[1].Trim();
         return new ManagedIdentityCredential(string.IsNullOrWhiteSpace(clientId) ? ManagedIdentityId.SystemAssigned : ManagedIdentityId.FromUserAssignedClientId(clientId));
     }
-}
-
-/// <summary>
-/// Storage clients from <c>AzureWebJobsStorage</c>, the setting the Functions host uses too: a connection string
-/// (Azurite, development) or <c>__tableServiceUri</c>/<c>__queueServiceUri</c> with a managed identity (Azure).
-/// </summary>
-internal static class StorageClients
-{
-    public const string Setting = "AzureWebJobsStorage";
-
-    public static TableServiceClient Tables(IConfiguration configuration, TableClientOptions options, TokenCredential credential)
-    {
-        var section = configuration.GetSection(Setting);
-        return !string.IsNullOrWhiteSpace(section.Value)
-            ? new TableServiceClient(section.Value, options)
-            : new TableServiceClient(RequiredUri(section, "tableServiceUri"), credential, options);
-    }
-
-    public static QueueServiceClient Queues(IConfiguration configuration, QueueClientOptions options, TokenCredential credential)
-    {
-        var section = configuration.GetSection(Setting);
-        return !string.IsNullOrWhiteSpace(section.Value)
-            ? new QueueServiceClient(section.Value, options)
-            : new QueueServiceClient(RequiredUri(section, "queueServiceUri"), credential, options);
-    }
-
-    public static TokenCredential Credential(IConfiguration configuration)
-    {
-        var section = configuration.GetSection(Setting);
-        var clientId = section["clientId"];
-        return string.Equals(section["credential"], "managedidentity", StringComparison.OrdinalIgnoreCase)
-            ? new ManagedIdentityCredential(string.IsNullOrWhiteSpace(clientId) ? ManagedIdentityId.SystemAssigned : ManagedIdentityId.FromUserAssignedClientId(clientId))
-            : new DefaultAzureCredential();
-    }
-
-    private static Uri RequiredUri(IConfigurationSection section, string key) =>
-        Uri.TryCreate(section[key], UriKind.Absolute, out var uri)
-            ? uri
-            : throw new OptionsValidationException(Setting, typeof(ListeningOptions),
-                [$"{Setting} is not set: use UseDevelopmentStorage=true with Azurite, a connection string, or {Setting}__{key} with a managed identity."]);
 }

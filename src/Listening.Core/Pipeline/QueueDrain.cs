@@ -23,8 +23,10 @@ namespace Listening.Core.Pipeline;
 public sealed partial class QueueDrain(
     QueuePublisher queues,
     IAzureClientFactory<QueueServiceClient> clients,
-    QueueHandlers handlers,
-    PoisonParking poison,
+    PullHandler pulls,
+    SnapshotHandler snapshots,
+    NotificationHandler notifications,
+    IPoisonParking poison,
     IOptions<ListeningOptions> options,
     ILogger<QueueDrain> logger)
 {
@@ -49,10 +51,10 @@ public sealed partial class QueueDrain(
         do
         {
             any = false;
-            any |= await DrainOnceAsync(names.Pulls, (body, id, ct) => handlers.HandlePullAsync(body, id, result.Pulled, ct), result, cancellationToken);
-            any |= await DrainOnceAsync(names.Snapshots, handlers.HandleSnapshotAsync, result, cancellationToken);
+            any |= await DrainOnceAsync(names.Pulls, (body, id, ct) => pulls.HandleAsync(body, id, result.Pulled, ct), result, cancellationToken);
+            any |= await DrainOnceAsync(names.Snapshots, snapshots.HandleAsync, result, cancellationToken);
             // A notification that Teams refused for now waits on the queue for its backoff (minutes): do not wait for it.
-            any |= await DrainOnceAsync(names.Notifications, handlers.HandleNotificationAsync, result, cancellationToken, waitForInvisible: false);
+            any |= await DrainOnceAsync(names.Notifications, notifications.HandleAsync, result, cancellationToken, waitForInvisible: false);
         }
         while (any);
 

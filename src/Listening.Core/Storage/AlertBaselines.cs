@@ -19,7 +19,7 @@ public interface IAlertBaselines
 /// <summary>A post's reactions as observed on one day; <see cref="RowKey"/> sorts by that day.</summary>
 public sealed record PostReactionsSeen(string PostId, string RowKey, DateTimeOffset CreatedTime, long Reactions);
 
-public sealed class AlertBaselines(ListeningTables tables) : IAlertBaselines
+public sealed class AlertBaselines(ListeningStorage storage) : IAlertBaselines
 {
     private static readonly string[] ReactionColumns =
     [
@@ -33,7 +33,7 @@ public sealed class AlertBaselines(ListeningTables tables) : IAlertBaselines
         var to = NotificationKeys.Day(before);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pageId} and RowKey ge {from} and RowKey lt {to}");
         var days = new List<PageDaySummary>();
-        await foreach (var row in tables.Summaries.QueryAsync<SummaryEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var row in storage.Tables.Summaries.QueryAsync<SummaryEntity>(filter, cancellationToken: cancellationToken))
         {
             days.Add(row.ToSummary());
         }
@@ -47,7 +47,7 @@ public sealed class AlertBaselines(ListeningTables tables) : IAlertBaselines
         var to = ObservationKeys.DayEnd(last);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pageId} and RowKey ge {from} and RowKey lt {to}");
         var posts = new List<PostReactionsSeen>();
-        await foreach (var entity in tables.Observations.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
+        await foreach (var entity in storage.Tables.Observations.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
         {
             if (!ObservationKeys.IsPost(entity.RowKey))
             {

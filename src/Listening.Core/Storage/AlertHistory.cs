@@ -15,12 +15,12 @@ public interface IAlertHistory
     Task<IReadOnlyList<RaisedAlertEntity>> RaisedBetweenAsync(DateTimeOffset start, DateTimeOffset until, CancellationToken cancellationToken);
 }
 
-public sealed class AlertHistory(ListeningTables tables) : IAlertHistory
+public sealed class AlertHistory(ListeningStorage storage) : IAlertHistory
 {
     public async Task<bool> WasRaisedAsync(string key, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync(cancellationToken);
-        var existing = await tables.AlertState.GetEntityIfExistsAsync<TableEntity>(
+        await storage.EnsureCreatedAsync(cancellationToken);
+        var existing = await storage.Tables.AlertState.GetEntityIfExistsAsync<TableEntity>(
             NotificationKeys.RaisedPartition, NotificationKeys.Hash(key), select: ["PartitionKey"], cancellationToken: cancellationToken);
         return existing.HasValue;
     }
@@ -28,12 +28,12 @@ public sealed class AlertHistory(ListeningTables tables) : IAlertHistory
     public async Task<bool> TryRecordAsync(RaisedAlertEntity alert, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        await tables.EnsureCreatedAsync(cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
         alert.PartitionKey = NotificationKeys.RaisedPartition;
         alert.RowKey = NotificationKeys.Hash(alert.Key);
         try
         {
-            await tables.AlertState.AddEntityAsync(alert, cancellationToken);
+            await storage.Tables.AlertState.AddEntityAsync(alert, cancellationToken);
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
@@ -44,10 +44,10 @@ public sealed class AlertHistory(ListeningTables tables) : IAlertHistory
 
     public async Task<IReadOnlyList<RaisedAlertEntity>> RaisedBetweenAsync(DateTimeOffset start, DateTimeOffset until, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync(cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {NotificationKeys.RaisedPartition} and RaisedAt ge {start.ToUniversalTime()} and RaisedAt lt {until.ToUniversalTime()}");
         var result = new List<RaisedAlertEntity>();
-        await foreach (var row in tables.AlertState.QueryAsync<RaisedAlertEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var row in storage.Tables.AlertState.QueryAsync<RaisedAlertEntity>(filter, cancellationToken: cancellationToken))
         {
             result.Add(row);
         }

@@ -18,23 +18,23 @@ public interface ICrisisStateStore
     Task<T> UpdateAsync<T>(string pageId, Func<CrisisStateEntity?, (CrisisStateEntity? Write, T Result)> decide, CancellationToken cancellationToken);
 }
 
-public sealed class CrisisStateStore(ListeningTables tables) : ICrisisStateStore
+public sealed class CrisisStateStore(ListeningStorage storage) : ICrisisStateStore
 {
     private const int MaxAttempts = 10;
 
     public async Task<CrisisStateEntity?> GetAsync(string pageId, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync(cancellationToken);
-        var row = await tables.AlertState.GetEntityIfExistsAsync<CrisisStateEntity>(NotificationKeys.CrisisPartition, pageId, cancellationToken: cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
+        var row = await storage.Tables.AlertState.GetEntityIfExistsAsync<CrisisStateEntity>(NotificationKeys.CrisisPartition, pageId, cancellationToken: cancellationToken);
         return row.HasValue ? row.Value : null;
     }
 
     public async Task<IReadOnlyList<CrisisStateEntity>> OverlappingAsync(DateTimeOffset start, DateTimeOffset until, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync(cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {NotificationKeys.CrisisPartition} and Until gt {start.ToUniversalTime()}");
         var result = new List<CrisisStateEntity>();
-        await foreach (var row in tables.AlertState.QueryAsync<CrisisStateEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var row in storage.Tables.AlertState.QueryAsync<CrisisStateEntity>(filter, cancellationToken: cancellationToken))
         {
             if (row.Since < until)
             {
@@ -48,7 +48,7 @@ public sealed class CrisisStateStore(ListeningTables tables) : ICrisisStateStore
     public async Task<T> UpdateAsync<T>(string pageId, Func<CrisisStateEntity?, (CrisisStateEntity? Write, T Result)> decide, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(decide);
-        await tables.EnsureCreatedAsync(cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
             var existing = await GetAsync(pageId, cancellationToken);
@@ -65,11 +65,11 @@ public sealed class CrisisStateStore(ListeningTables tables) : ICrisisStateStore
             {
                 if (etag is not { } expected)
                 {
-                    await tables.AlertState.AddEntityAsync(write, cancellationToken);
+                    await storage.Tables.AlertState.AddEntityAsync(write, cancellationToken);
                 }
                 else
                 {
-                    await tables.AlertState.UpdateEntityAsync(write, expected, TableUpdateMode.Replace, cancellationToken);
+                    await storage.Tables.AlertState.UpdateEntityAsync(write, expected, TableUpdateMode.Replace, cancellationToken);
                 }
 
                 return result;

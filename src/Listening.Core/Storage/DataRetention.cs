@@ -13,7 +13,7 @@ namespace Listening.Core.Storage;
 /// which is what makes one range filter enough (docs/data-model.md, "Retention").
 /// </summary>
 public sealed partial class DataRetention(
-    ListeningTables tables,
+    ListeningStorage storage,
     LocalCalendar calendar,
     TimeProvider time,
     IOptions<ListeningOptions> options,
@@ -21,18 +21,18 @@ public sealed partial class DataRetention(
 {
     public async Task<RetentionResult> RunAsync(CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync(cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
         var now = time.GetUtcNow();
         var rawCutoff = now.AddDays(-options.Value.RawRetentionDays);
         var aggregateCutoff = calendar.DateOf(now).AddDays(-options.Value.AggregateRetentionDays);
 
-        var raw = await DeleteBelowAsync(tables.RawSnapshots, RawArchiveKeys.Before(rawCutoff), cancellationToken);
+        var raw = await DeleteBelowAsync(storage.Tables.RawSnapshots, RawArchiveKeys.Before(rawCutoff), cancellationToken);
         var dateKey = DayKey.Of(aggregateCutoff);
-        var observations = await DeleteBelowAsync(tables.Observations, dateKey, cancellationToken);
-        var summaries = await DeleteBelowAsync(tables.Summaries, dateKey, cancellationToken);
+        var observations = await DeleteBelowAsync(storage.Tables.Observations, dateKey, cancellationToken);
+        var summaries = await DeleteBelowAsync(storage.Tables.Summaries, dateKey, cancellationToken);
 
         // Meta's daily values are aggregates too (RowKey {Meta date}_{metric}).
-        var insights = await DeleteBelowAsync(tables.Insights, dateKey, cancellationToken);
+        var insights = await DeleteBelowAsync(storage.Tables.Insights, dateKey, cancellationToken);
 
         var result = new RetentionResult(rawCutoff, aggregateCutoff, raw, observations + insights, summaries);
         LogRetention(logger, raw, rawCutoff, observations, summaries, aggregateCutoff);

@@ -12,19 +12,19 @@ public interface IDeliveryLog
     Task<bool> TryRecordSentAsync(string channel, string key, string kind, DateTimeOffset sentAt, int attempt, CancellationToken cancellationToken);
 }
 
-public sealed class DeliveryLog(ListeningTables tables) : IDeliveryLog
+public sealed class DeliveryLog(ListeningStorage storage) : IDeliveryLog
 {
     public async Task<bool> WasSentAsync(string channel, string key, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync(cancellationToken);
-        var existing = await tables.NotificationLog.GetEntityIfExistsAsync<TableEntity>(
+        await storage.EnsureCreatedAsync(cancellationToken);
+        var existing = await storage.Tables.NotificationLog.GetEntityIfExistsAsync<TableEntity>(
             NotificationKeys.SentPartition(channel), NotificationKeys.Hash(key), select: ["PartitionKey"], cancellationToken: cancellationToken);
         return existing.HasValue;
     }
 
     public async Task<bool> TryRecordSentAsync(string channel, string key, string kind, DateTimeOffset sentAt, int attempt, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync(cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
         var record = new TableEntity(NotificationKeys.SentPartition(channel), NotificationKeys.Hash(key))
         {
             ["Key"] = key,
@@ -34,7 +34,7 @@ public sealed class DeliveryLog(ListeningTables tables) : IDeliveryLog
         };
         try
         {
-            await tables.NotificationLog.AddEntityAsync(record, cancellationToken);
+            await storage.Tables.NotificationLog.AddEntityAsync(record, cancellationToken);
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status == 409)

@@ -3,7 +3,7 @@ using Azure.Data.Tables;
 
 namespace Listening.Core.Storage;
 
-/// <summary>Which days' digests were queued (table <c>notificationlog</c>, partition <c>digest_scheduled</c>, RowKey = yyyy-MM-dd).</summary>
+/// <summary>Which days' digests were queued (table <c>notificationlog</c>, partition <c>digest_scheduled</c>, RowKey = the day, <see cref="DayKey"/>).</summary>
 public interface IDigestMarkers
 {
     Task<bool> WasQueuedAsync(DateOnly day, CancellationToken cancellationToken);
@@ -12,22 +12,22 @@ public interface IDigestMarkers
     Task<bool> TryMarkQueuedAsync(DateOnly day, CancellationToken cancellationToken);
 }
 
-public sealed class DigestMarkers(ListeningTables tables) : IDigestMarkers
+public sealed class DigestMarkers(ListeningStorage storage) : IDigestMarkers
 {
     public async Task<bool> WasQueuedAsync(DateOnly day, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync(cancellationToken);
-        var marker = await tables.NotificationLog.GetEntityIfExistsAsync<TableEntity>(
+        await storage.EnsureCreatedAsync(cancellationToken);
+        var marker = await storage.Tables.NotificationLog.GetEntityIfExistsAsync<TableEntity>(
             NotificationKeys.DigestQueuedPartition, NotificationKeys.Day(day), cancellationToken: cancellationToken);
         return marker.HasValue;
     }
 
     public async Task<bool> TryMarkQueuedAsync(DateOnly day, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync(cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
         try
         {
-            await tables.NotificationLog.AddEntityAsync(new TableEntity(NotificationKeys.DigestQueuedPartition, NotificationKeys.Day(day)), cancellationToken);
+            await storage.Tables.NotificationLog.AddEntityAsync(new TableEntity(NotificationKeys.DigestQueuedPartition, NotificationKeys.Day(day)), cancellationToken);
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status == 409)

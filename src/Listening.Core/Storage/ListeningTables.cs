@@ -4,10 +4,13 @@ using Microsoft.Extensions.Options;
 
 namespace Listening.Core.Storage;
 
-/// <summary>The tables of the data model (docs/data-model.md), created on first use.</summary>
-public sealed class ListeningTables : IDisposable
+/// <summary>
+/// The tables of the data model (docs/data-model.md), created on first use. Internal: the stores of this folder
+/// are the only code that holds a <see cref="TableClient"/>; everyone else holds <see cref="ListeningStorage"/> and
+/// the stores (LayerTests: no TableClient outside Listening.Core.Storage).
+/// </summary>
+internal sealed class ListeningTables : IDisposable
 {
-    private readonly TableServiceClient _service;
     private readonly string _prefix;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile bool _created;
@@ -18,7 +21,7 @@ public sealed class ListeningTables : IDisposable
     public ListeningTables(TableServiceClient service, IOptions<ListeningOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _service = service;
+        ArgumentNullException.ThrowIfNull(service);
         _prefix = options.Value.Tables.Prefix;
         RawSnapshots = service.GetTableClient(_prefix + "rawsnapshots");
         Observations = service.GetTableClient(_prefix + "observations");
@@ -59,8 +62,6 @@ public sealed class ListeningTables : IDisposable
     public TableClient Comments { get; }
 
     public IEnumerable<TableClient> All => [RawSnapshots, Observations, Summaries, PageState, NotificationLog, AlertState, PoisonLog, Insights, Comments];
-
-    public TableServiceClient Service => _service;
 
     public void Dispose() => _gate.Dispose();
 

@@ -10,15 +10,15 @@ namespace Listening.Core.Storage;
 /// (PartitionKey = Page id, RowKey = <see cref="MetaDayKeys"/>). The rule of which value a row keeps lives with the
 /// aggregation (<c>Aggregation.MetaDays</c>); this store reads and writes rows.
 /// </summary>
-public sealed class MetaDayStore(ListeningTables tables)
+public sealed class MetaDayStore(ListeningStorage storage)
 {
     /// <summary>The Page's rows of the Meta dates in [first, last], by row key.</summary>
     public async Task<Dictionary<string, MetaInsightEntity>> ReadDaysAsync(string pageId, DateOnly first, DateOnly last, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync(cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pageId} and RowKey ge {MetaDayKeys.From(first)} and RowKey lt {MetaDayKeys.Through(last)}");
         var rows = new Dictionary<string, MetaInsightEntity>(StringComparer.Ordinal);
-        await foreach (var row in tables.Insights.QueryAsync<MetaInsightEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
+        await foreach (var row in storage.Tables.Insights.QueryAsync<MetaInsightEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
         {
             rows[row.RowKey] = row;
         }
@@ -41,7 +41,7 @@ public sealed class MetaDayStore(ListeningTables tables)
         {
             foreach (var chunk in actions.Chunk(ListeningTables.MaxOperationsPerTransaction))
             {
-                await tables.Insights.SubmitTransactionAsync(chunk, cancellationToken);
+                await storage.Tables.Insights.SubmitTransactionAsync(chunk, cancellationToken);
             }
 
             return true;

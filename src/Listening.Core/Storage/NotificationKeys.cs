@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -16,7 +15,7 @@ public static class NotificationKeys
     /// <summary>Crisis mode per Page, in <c>alertstate</c>; RowKey = Page id.</summary>
     public const string CrisisPartition = "crisis";
 
-    /// <summary>Digests queued per local day, in <c>notificationlog</c>; RowKey = yyyy-MM-dd.</summary>
+    /// <summary>Digests queued per local day, in <c>notificationlog</c>; RowKey = the day (<see cref="DayKey"/>).</summary>
     public const string DigestQueuedPartition = "digest_scheduled";
 
     /// <summary>Notifications delivered to one Teams channel, in <c>notificationlog</c>; RowKey = <see cref="Hash"/> of the key.</summary>
@@ -25,5 +24,5 @@ public static class NotificationKeys
     /// <summary>Keys may hold characters a RowKey cannot; a hash keeps them stable and valid.</summary>
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
-    public static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    public static string Day(DateOnly date) => DayKey.Of(date);
 }

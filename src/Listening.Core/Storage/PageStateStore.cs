@@ -1,4 +1,3 @@
-using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using Listening.Core.Configuration;
@@ -35,7 +34,7 @@ public interface IPageStateStore
 /// pulls of the same Page at once lose nothing. Its free-text columns are masked (<see cref="SecretMasker"/>) as
 /// they are written, whoever wrote them.
 /// </summary>
-public sealed class PageStateStore(ListeningTables tables, SecretMasker masker) : IPageStateStore
+public sealed class PageStateStore(ListeningStorage storage, SecretMasker masker) : IPageStateStore
 {
     public const string Partition = "page";
 
@@ -163,8 +162,8 @@ public sealed class PageStateStore(ListeningTables tables, SecretMasker masker) 
 
     public async Task<PageStateEntity?> GetAsync(string pageId, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync(cancellationToken);
-        var existing = await tables.PageState.GetEntityIfExistsAsync<PageStateEntity>(Partition, pageId, cancellationToken: cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
+        var existing = await storage.Tables.PageState.GetEntityIfExistsAsync<PageStateEntity>(Partition, pageId, cancellationToken: cancellationToken);
         return existing.HasValue ? existing.Value : null;
     }
 
@@ -175,7 +174,7 @@ public sealed class PageStateStore(ListeningTables tables, SecretMasker masker) 
     public async Task<PageStateEntity> UpdateAsync(string pageId, Func<PageStateEntity, bool> change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
-        await tables.EnsureCreatedAsync(cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
             var existing = await GetAsync(pageId, cancellationToken);
@@ -195,11 +194,11 @@ public sealed class PageStateStore(ListeningTables tables, SecretMasker masker) 
             {
                 if (existing is not null)
                 {
-                    await tables.PageState.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+                    await storage.Tables.PageState.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
                 }
                 else
                 {
-                    await tables.PageState.AddEntityAsync(entity, cancellationToken);
+                    await storage.Tables.PageState.AddEntityAsync(entity, cancellationToken);
                 }
 
                 return entity;
@@ -213,10 +212,10 @@ public sealed class PageStateStore(ListeningTables tables, SecretMasker masker) 
 
     public async Task<IReadOnlyList<PageStateEntity>> AllAsync(CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync(cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
         var result = new List<PageStateEntity>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition}");
-        await foreach (var row in tables.PageState.QueryAsync<PageStateEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var row in storage.Tables.PageState.QueryAsync<PageStateEntity>(filter, cancellationToken: cancellationToken))
         {
             result.Add(row);
         }
@@ -224,7 +223,7 @@ public sealed class PageStateStore(ListeningTables tables, SecretMasker masker) 
         return result;
     }
 
-    private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private static string Day(DateOnly date) => DayKey.Of(date);
 }
 
 /// <summary>
@@ -315,7 +314,7 @@ public sealed class PageStateEntity : ITableEntity
     /// <summary>The token's scopes, comma-separated.</summary>
     public string? TokenScopes { get; set; }
 
-    /// <summary>Local date (yyyy-MM-dd) Teams was last told the token is invalid: once a day.</summary>
+    /// <summary>Local date (<see cref="DayKey"/>) Teams was last told the token is invalid: once a day.</summary>
     public string? TokenAlertedOn { get; set; }
 
     /// <summary>Metrics Meta rejected, comma-separated: not asked for again.</summary>
@@ -338,7 +337,7 @@ public sealed class PageStateEntity : ITableEntity
 
     public string? UsageHeader { get; set; }
 
-    /// <summary>The last of Meta's days whose insights a pull read (yyyy-MM-dd): the next cycle catches up from there.</summary>
+    /// <summary>The last of Meta's days whose insights a pull read (<see cref="DayKey"/>): the next cycle catches up from there.</summary>
     public string? InsightsThrough { get; set; }
 
     /// <summary>A Page never pulled: when <c>/api/health</c> first saw it, the start of its first-start grace period.</summary>
@@ -354,7 +353,7 @@ public sealed class PageStateEntity : ITableEntity
 
     /// <summary>Whether Teams was told on <paramref name="localDate"/> that the token is invalid.</summary>
     public bool TokenAlertedOnDay(DateOnly localDate) =>
-        TokenAlertedOn == localDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        TokenAlertedOn == DayKey.Of(localDate);
 
     [System.Runtime.Serialization.IgnoreDataMember]
     public IReadOnlyList<string> RejectedMetricList =>

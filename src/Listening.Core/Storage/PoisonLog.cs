@@ -12,14 +12,14 @@ namespace Listening.Core.Storage;
 /// Messages the Functions host parks after <c>maxDequeueCount</c> failed tries have no row: their reason is in
 /// the logs of those tries.
 /// </summary>
-public sealed class PoisonLog(ListeningTables tables, SecretMasker masker, TimeProvider time)
+public sealed class PoisonLog(ListeningStorage storage, SecretMasker masker, TimeProvider time)
 {
     public static string KeyOf(string body) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body ?? "")));
 
     public async Task RecordAsync(string queue, string body, string messageId, string reason, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync(cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
         reason = masker.Mask(reason);
         var entity = new PoisonReasonEntity
         {
@@ -29,16 +29,16 @@ public sealed class PoisonLog(ListeningTables tables, SecretMasker masker, TimeP
             MessageId = messageId,
             ParkedAt = time.GetUtcNow(),
         };
-        await tables.PoisonLog.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        await storage.Tables.PoisonLog.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
     }
 
     /// <summary>The recorded reasons of one queue's parked messages, by body hash.</summary>
     public async Task<IReadOnlyDictionary<string, PoisonReasonEntity>> ReasonsAsync(string queue, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync(cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
         var result = new Dictionary<string, PoisonReasonEntity>(StringComparer.Ordinal);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {queue}");
-        await foreach (var row in tables.PoisonLog.QueryAsync<PoisonReasonEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var row in storage.Tables.PoisonLog.QueryAsync<PoisonReasonEntity>(filter, cancellationToken: cancellationToken))
         {
             result[row.RowKey] = row;
         }
@@ -48,8 +48,8 @@ public sealed class PoisonLog(ListeningTables tables, SecretMasker masker, TimeP
 
     public async Task ForgetAsync(string queue, string body, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync(cancellationToken);
-        await tables.PoisonLog.DeleteEntityAsync(queue, KeyOf(body), ETag.All, cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
+        await storage.Tables.PoisonLog.DeleteEntityAsync(queue, KeyOf(body), ETag.All, cancellationToken);
     }
 }
 

@@ -11,7 +11,7 @@ namespace Listening.Core.Storage;
 /// PartitionKey = Page id, RowKey = capture time (UTC, sortable) + part (<see cref="RawArchiveKeys"/>). The first
 /// store the aggregation touches: it creates the tables on first use.
 /// </summary>
-public sealed class RawArchive(ListeningTables tables)
+public sealed class RawArchive(ListeningStorage storage)
 {
     public static string RowKeyOf(PageSnapshot snapshot)
     {
@@ -22,7 +22,7 @@ public sealed class RawArchive(ListeningTables tables)
     public async Task StoreAsync(PageSnapshot snapshot, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        await tables.EnsureCreatedAsync(cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
         var entity = new RawSnapshotEntity
         {
             PartitionKey = snapshot.PageId,
@@ -31,7 +31,7 @@ public sealed class RawArchive(ListeningTables tables)
             // The trace id differs per delivery path; the archive keeps only the data, so replays compare equal.
             Payload = Compress(MessageCodec.Encode(snapshot with { TraceParent = null })),
         };
-        await tables.RawSnapshots.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        await storage.Tables.RawSnapshots.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
     }
 
     /// <summary>Archived snapshots of one Page captured in [from, to), oldest first.</summary>
@@ -39,11 +39,11 @@ public sealed class RawArchive(ListeningTables tables)
         string pageId, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync(cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
         var fromKey = RawArchiveKeys.Before(from);
         var toKey = RawArchiveKeys.Before(to);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pageId} and RowKey ge {fromKey} and RowKey lt {toKey}");
-        await foreach (var row in tables.RawSnapshots.QueryAsync<RawSnapshotEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var row in storage.Tables.RawSnapshots.QueryAsync<RawSnapshotEntity>(filter, cancellationToken: cancellationToken))
         {
             yield return MessageCodec.DecodeSnapshot(Decompress(row.Payload), now);
         }
@@ -57,9 +57,9 @@ public sealed class RawArchive(ListeningTables tables)
         string pageId, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync(cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pageId} and RowKey ge {RawArchiveKeys.Before(from)} and RowKey lt {RawArchiveKeys.Before(to)}");
-        await foreach (var row in tables.RawSnapshots.QueryAsync<RawSnapshotEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var row in storage.Tables.RawSnapshots.QueryAsync<RawSnapshotEntity>(filter, cancellationToken: cancellationToken))
         {
             if (!RawArchiveKeys.IsPageSnapshot(row.RowKey))
             {
@@ -88,9 +88,9 @@ public sealed class RawArchive(ListeningTables tables)
     /// <summary>Pages that have archived snapshots.</summary>
     public async Task<IReadOnlyList<string>> PagesAsync(CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync(cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
         var pages = new SortedSet<string>(StringComparer.Ordinal);
-        await foreach (var row in tables.RawSnapshots.QueryAsync<TableEntity>(select: ["PartitionKey"], cancellationToken: cancellationToken))
+        await foreach (var row in storage.Tables.RawSnapshots.QueryAsync<TableEntity>(select: ["PartitionKey"], cancellationToken: cancellationToken))
         {
             pages.Add(row.PartitionKey);
         }

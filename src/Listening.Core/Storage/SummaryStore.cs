@@ -26,14 +26,14 @@ public interface ISummaryStore
 /// <summary>A stored summary row and its day.</summary>
 public sealed record StoredSummary(DateOnly Date, SummaryEntity Entity);
 
-public sealed class SummaryStore(ListeningTables tables) : ISummaryStore
+public sealed class SummaryStore(ListeningStorage storage) : ISummaryStore
 {
     /// <summary>Entities per response page; a year and its predecessor (732 days) fit into one.</summary>
     private const int PageSize = 1000;
 
     public async Task<SummaryEntity?> ReadDayAsync(string pageId, DateOnly day, CancellationToken cancellationToken)
     {
-        var response = await tables.Summaries.GetEntityIfExistsAsync<SummaryEntity>(pageId, SummaryKeys.Day(day), cancellationToken: cancellationToken);
+        var response = await storage.Tables.Summaries.GetEntityIfExistsAsync<SummaryEntity>(pageId, SummaryKeys.Day(day), cancellationToken: cancellationToken);
         return response.HasValue ? response.Value : null;
     }
 
@@ -43,7 +43,7 @@ public sealed class SummaryStore(ListeningTables tables) : ISummaryStore
         var rows = new List<StoredSummary>();
         try
         {
-            await foreach (var entity in tables.Summaries.QueryAsync<SummaryEntity>(filter, PageSize, cancellationToken: cancellationToken))
+            await foreach (var entity in storage.Tables.Summaries.QueryAsync<SummaryEntity>(filter, PageSize, cancellationToken: cancellationToken))
             {
                 if (SummaryKeys.TryDateOf(entity.RowKey, out var date))
                 {
@@ -65,8 +65,8 @@ public sealed class SummaryStore(ListeningTables tables) : ISummaryStore
         try
         {
             var response = expected is { } etag
-                ? await tables.Summaries.UpdateEntityAsync(summary, etag, TableUpdateMode.Replace, cancellationToken)
-                : await tables.Summaries.AddEntityAsync(summary, cancellationToken);
+                ? await storage.Tables.Summaries.UpdateEntityAsync(summary, etag, TableUpdateMode.Replace, cancellationToken)
+                : await storage.Tables.Summaries.AddEntityAsync(summary, cancellationToken);
             return ConditionalWrite.Done(response.Headers.ETag);
         }
         catch (RequestFailedException ex) when (ConditionalWrite.IsConflict(ex.Status))

@@ -61,14 +61,14 @@ internal static class SummaryHtml
 
     public static string Invariant(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 
-    public static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    public static string Iso(DateOnly date) => IsoDate.Format(date);
 
     /// <summary>
     /// A wall-clock time as <c>&lt;time datetime="2026-11-27T08:15+01:00"&gt;27.11.2026, 08:15 Uhr&lt;/time&gt;</c>. Markup built
     /// here because the attribute keeps its plus sign (HtmlRenderer would escape it); only digits and separators.
     /// </summary>
     public static MarkupString TimeElement(DateTimeOffset local) =>
-        new("<time datetime=\"" + local.ToString("yyyy-MM-dd'T'HH:mmzzz", CultureInfo.InvariantCulture) + "\">" + GermanFormat.DateTime(local) + "</time>");
+        new("<time datetime=\"" + IsoDate.MinuteWithOffset(local) + "\">" + GermanFormat.DateTime(local) + "</time>");
 
     public static string PageId(int index) => "seite-" + Invariant(index + 1);
 

@@ -40,14 +40,14 @@ internal sealed class AggregationFakes
     public TopicRules Topics { get; } = new(Options);
 
     /// <summary>Never reached on the tables: the clock stands before the end of Meta's day, so no Meta values are read.</summary>
-    private static ListeningTables UnusedTables { get; } = new(new TableServiceClient("UseDevelopmentStorage=true"), Options);
+    private static ListeningStorage UnusedStorage { get; } = new(new TableServiceClient("UseDevelopmentStorage=true"), Options);
 
     public SummaryMaterializer Materializer() => new(
         Summaries, Observations, new ObservationReader(Observations, Cache), Topics, Versions, Calendar,
         NullLogger<SummaryMaterializer>.Instance, MetaDays());
 
     public SnapshotAggregator Aggregator() => new(
-        new RawArchive(UnusedTables), Observations, Materializer(), Topics, Cache, Calendar, Time,
+        new RawArchive(UnusedStorage), Observations, Materializer(), Topics, Cache, Calendar, Time,
         NullLogger<SnapshotAggregator>.Instance, MetaDays());
 
     /// <summary>The day's Page row as stored, with an ETag.</summary>
@@ -79,5 +79,5 @@ internal sealed class AggregationFakes
         Posts = [new PostObservation { Id = PageId + "_7", CreatedTime = capturedAt.AddHours(-2), Message = "Ausbildung beim Kreis", Reactions = new ReactionCounts { Like = 3 } }],
     };
 
-    private MetaDays MetaDays() => new(new MetaDayStore(UnusedTables), Options, Time, NullLogger<MetaDays>.Instance);
+    private MetaDays MetaDays() => new(new MetaDayStore(UnusedStorage), Options, Time, NullLogger<MetaDays>.Instance);
 }

@@ -57,6 +57,38 @@ internal static class LayerRules
         return graph;
     }
 
+    /// <summary>The Table SDK's clients: only the storage layer may hold or call them (docs/architecture.md).</summary>
+    public static readonly IReadOnlyList<string> TableClients = ["Azure.Data.Tables.TableClient", "Azure.Data.Tables.TableServiceClient"];
+
+    /// <summary>
+    /// Every type of our own code (namespace under <paramref name="prefix"/>) outside <paramref name="storageNamespace"/>
+    /// that uses one of <see cref="TableClients"/>, in a signature or a method body, as "Type uses Client".
+    /// </summary>
+    public static IReadOnlyList<string> TableClientUsesOutside(System.Reflection.Assembly assembly, string prefix, string storageNamespace)
+    {
+        var architecture = new ArchLoader().LoadAssemblies(assembly).Build();
+        var uses = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var type in architecture.Types)
+        {
+            var ns = type.Namespace?.FullName;
+            if (ns is null || !ns.StartsWith(prefix, StringComparison.Ordinal)
+                || ns == storageNamespace || ns.StartsWith(storageNamespace + ".", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            foreach (var dependency in type.Dependencies)
+            {
+                if (dependency.Target is { } target && TableClients.Contains(target.FullName))
+                {
+                    uses.Add(type.FullName + " uses " + target.FullName);
+                }
+            }
+        }
+
+        return [.. uses];
+    }
+
     /// <summary>The layer a namespace belongs to (index bottom first), or -1 when it belongs to none.</summary>
     public static int LayerOf(string ns)
     {

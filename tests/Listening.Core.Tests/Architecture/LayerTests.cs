@@ -55,6 +55,33 @@ public sealed class LayerTests
     }
 
     [Fact]
+    public void No_table_client_outside_the_storage_layer()
+    {
+        var uses = LayerRules.TableClientUsesOutside(typeof(ListeningOptions).Assembly, "Listening.Core", "Listening.Core.Storage");
+
+        Assert.True(uses.Count == 0, "TableClient/TableServiceClient outside Listening.Core.Storage (add an intent-named store method instead):\n" + string.Join("\n", uses));
+    }
+
+    [Fact]
+    public void A_table_client_outside_the_storage_layer_is_caught()
+    {
+        // The fixture holds a TableClient in a field and one uses a TableServiceClient only inside a method body: both
+        // are reported; the fixture "storage" namespace may use them freely, like Listening.Core.Storage.
+        const string fixtures = "Listening.Core.Tests.Architecture.Fixtures";
+        var uses = LayerRules.TableClientUsesOutside(typeof(Fixtures.Rogue.RawTableReader).Assembly, fixtures, fixtures + ".Storage");
+
+        Assert.Equal(
+            [
+                "Listening.Core.Tests.Architecture.Fixtures.Rogue.RawTableReader uses Azure.Data.Tables.TableClient",
+                "Listening.Core.Tests.Architecture.Fixtures.Rogue.TableMaker uses Azure.Data.Tables.TableServiceClient",
+            ],
+            uses);
+
+        // And the real storage layer does use them, so the rule looks at the right types.
+        Assert.NotEmpty(LayerRules.TableClientUsesOutside(typeof(ListeningOptions).Assembly, "Listening.Core", "Listening.Core.Pipeline"));
+    }
+
+    [Fact]
     public void A_new_cycle_or_upward_reference_is_caught()
     {
         // The fixture namespaces below form a cycle in compiled code (Low uses High, High uses Low), exactly what a

@@ -76,7 +76,7 @@ public sealed class PagePullerTests
     }
 
     [Fact]
-    public async Task A_metric_Meta_drops_for_the_first_time_is_reported_with_its_successor()
+    public async Task Every_metric_Meta_rejects_is_reported_with_its_successor_the_ones_known_before_included()
     {
         Stored(new PageStateEntity { RowKey = PageId, TokenState = "valid", TokenFingerprint = TokenStatus.Fingerprint(Token), TokenCheckedAt = Now.AddHours(-1), RejectedMetrics = "page_impressions" });
         Returns(new PullResult.Ok(Capture("page_impressions", "page_fans", "page_video_views")));
@@ -84,7 +84,9 @@ public sealed class PagePullerTests
         var outcome = await Puller().PullAsync(Regular, CancellationToken.None);
 
         Assert.Equal(PullStatus.Pulled, outcome.Status);
-        Assert.Equal([new DroppedMetric("page_fans", "page_follows"), new DroppedMetric("page_video_views", null)], outcome.DroppedMetrics);
+        Assert.Equal(
+            [new DroppedMetric("page_impressions", "page_media_view"), new DroppedMetric("page_fans", "page_follows"), new DroppedMetric("page_video_views", null)],
+            outcome.DroppedMetrics);
         Assert.Equal("Kreis Soest auf Facebook", outcome.PageName);
         Assert.Equal(Now, outcome.At);
         await _state.Received(1).RecordPullAsync(PageId, Arg.Is<PullRecord>(r => r.RejectedMetrics.Count == 3), Arg.Any<CancellationToken>());

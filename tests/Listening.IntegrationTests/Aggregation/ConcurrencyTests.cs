@@ -49,11 +49,11 @@ public sealed class ConcurrencyTests
         var lanes = Enumerable.Range(0, parallel).Select(lane => Task.Run(async () =>
         {
             // Each lane is a handler of its own, as on separate instances of the Functions host.
-            var handlers = concurrent.Get<QueueHandlers>();
+            var handler = concurrent.Get<SnapshotHandler>();
             await start.Task;
             for (var i = lane; i < pulls.Count; i += parallel)
             {
-                Assert.Equal(HandlerOutcome.Done, await handlers.HandleSnapshotAsync(MessageCodec.Encode(pulls[i]), $"m{i}", CancellationToken.None));
+                Assert.Equal(HandlerOutcome.Done, await handler.HandleAsync(MessageCodec.Encode(pulls[i]), $"m{i}", CancellationToken.None));
             }
         })).ToList();
         start.SetResult();

@@ -150,17 +150,17 @@ public sealed class EfficiencyTests
         clientOptions.AddPolicy(new RecordingPolicy(requests), HttpPipelinePosition.PerCall);
         var service = new TableServiceClient((await SharedAzurite.GetAsync()).ConnectionString, clientOptions);
         var options = app.Get<IOptions<ListeningOptions>>();
-        var tables = new ListeningTables(service, options);
-        await tables.EnsureCreatedAsync(CancellationToken.None);
+        var storage = new ListeningStorage(service, options);
+        await storage.EnsureCreatedAsync(CancellationToken.None);
         var calendar = app.Get<LocalCalendar>();
         var topics = app.Get<TopicRules>();
         var cache = new DayRowsCache();
-        var observations = new ObservationStore(tables, NullLogger<ObservationStore>.Instance);
+        var observations = new ObservationStore(storage, NullLogger<ObservationStore>.Instance);
         var reader = new ObservationReader(observations, cache);
-        var metaDays = new MetaDays(new MetaDayStore(tables), options, time, NullLogger<MetaDays>.Instance);
-        var materializer = new SummaryMaterializer(new SummaryStore(tables), observations, reader, topics, new SummaryVersions(), calendar, NullLogger<SummaryMaterializer>.Instance, metaDays);
-        var aggregator = new SnapshotAggregator(new RawArchive(tables), observations, materializer, topics, cache, calendar, time, NullLogger<SnapshotAggregator>.Instance, metaDays);
-        var summaries = new SummaryReader(app.Get<PageDirectory>(), calendar, new SummaryStore(tables), options);
+        var metaDays = new MetaDays(new MetaDayStore(storage), options, time, NullLogger<MetaDays>.Instance);
+        var materializer = new SummaryMaterializer(new SummaryStore(storage), observations, reader, topics, new SummaryVersions(), calendar, NullLogger<SummaryMaterializer>.Instance, metaDays);
+        var aggregator = new SnapshotAggregator(new RawArchive(storage), observations, materializer, topics, cache, calendar, time, NullLogger<SnapshotAggregator>.Instance, metaDays);
+        var summaries = new SummaryReader(app.Get<PageDirectory>(), calendar, new SummaryStore(storage), options);
         requests.Clear();
         return (new CountedServices(aggregator, summaries), requests);
     }

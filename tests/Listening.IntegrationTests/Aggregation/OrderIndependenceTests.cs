@@ -110,11 +110,11 @@ public sealed class OrderIndependenceTests(OrderIndependenceTests.InOrderRun inO
 
     internal static async Task ApplyAsync(TestApp app, IEnumerable<PageSnapshot> snapshots)
     {
-        var handlers = app.Get<QueueHandlers>();
+        var handler = app.Get<SnapshotHandler>();
         var n = 0;
         foreach (var snapshot in snapshots)
         {
-            var outcome = await handlers.HandleSnapshotAsync(MessageCodec.Encode(snapshot), $"m{n++}", CancellationToken.None);
+            var outcome = await handler.HandleAsync(MessageCodec.Encode(snapshot), $"m{n++}", CancellationToken.None);
             Assert.Equal(HandlerOutcome.Done, outcome);
         }
     }

@@ -67,7 +67,7 @@ public sealed class RetentionTests
             await app.Tables.Observations.SubmitTransactionAsync(old.Concat(kept));
         }
 
-        var retention = new DataRetention(app.Tables, app.Get<LocalCalendar>(), app.Time, app.Get<Microsoft.Extensions.Options.IOptions<ListeningOptions>>(),
+        var retention = new DataRetention(app.Storage, app.Get<LocalCalendar>(), app.Time, app.Get<Microsoft.Extensions.Options.IOptions<ListeningOptions>>(),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<DataRetention>.Instance) { PageSize = 10 };
         var result = await retention.RunAsync(CancellationToken.None);
 

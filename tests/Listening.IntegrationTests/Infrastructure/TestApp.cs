@@ -41,7 +41,10 @@ public sealed class TestApp : IAsyncDisposable
 
     public ListeningOptions Options => Services.GetRequiredService<IOptions<ListeningOptions>>().Value;
 
-    public ListeningTables Tables => Services.GetRequiredService<ListeningTables>();
+    public ListeningStorage Storage => Services.GetRequiredService<ListeningStorage>();
+
+    /// <summary>The raw tables (internal to Listening.Core, visible to these tests): for damaging and inspecting rows.</summary>
+    internal ListeningTables Tables => Storage.Tables;
 
     /// <param name="now">The fake clock's start.</param>
     /// <param name="settings">Configuration on top of the defaults (storage, own tables and queues, no sign-in); a null value removes a key.</param>

@@ -10,15 +10,18 @@ namespace Listening.Core.Notifications.Alerts;
 /// The Graph ingestion's alerts, in plain German, derived from what a pull reports (<see cref="PullOutcome"/>) and
 /// raised through <see cref="AlertLog"/> (card, routing, dedupe and the digest's list of the day's alerts): a metric
 /// Meta rejected, once per Page and metric, and an invalid Page token, once per Page and local day.
+/// A pull reports every metric Meta rejects for the Page, not only the new ones, and the alert log's key (Page and
+/// metric) keeps each alert to once: so a retry after a crash between recording the pull and raising its alerts
+/// raises the alert that was lost.
 /// </summary>
 public sealed class IngestionAlerts(IOptions<ListeningOptions> options, LocalCalendar calendar, AlertLog alertLog, IPageStateStore state)
 {
     public static string MetricRejectedKey(string pageId, string metric) => $"{AlertKinds.MetricRejected}:{pageId}:{metric}";
 
     public static string TokenInvalidKey(string pageId, DateOnly localDate) =>
-        $"{AlertKinds.TokenInvalid}:{pageId}:{localDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}";
+        $"{AlertKinds.TokenInvalid}:{pageId}:{DayKey.Of(localDate)}";
 
-    /// <summary>Raises the alerts of one pull: each metric Meta dropped, and an invalid token once a local day.</summary>
+    /// <summary>Raises the alerts of one pull: each metric Meta rejects (once per Page and metric), and an invalid token once a local day.</summary>
     public async Task RaiseAsync(PullOutcome outcome, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(outcome);

@@ -35,7 +35,7 @@ public sealed class PipelineWatch(
                 var alert = new Alert
                 {
                     Kind = AlertKinds.Stalled,
-                    Key = $"stalled:{page.Id}:{last.UtcDateTime.ToString("yyyy-MM-dd'T'HH-mm-ss", CultureInfo.InvariantCulture)}",
+                    Key = $"stalled:{page.Id}:{InstantKey.SecondOf(last)}",
                     PageId = page.Id,
                     PageName = name,
                     Demo = options.Value.IsDemo,
@@ -74,7 +74,7 @@ public sealed class PipelineWatch(
                 var alert = new Alert
                 {
                     Kind = AlertKinds.TokenLapsing,
-                    Key = $"token-lapsing:{page.Id}:{label}:{at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}" + (expired ? ":expired" : ""),
+                    Key = $"token-lapsing:{page.Id}:{label}:{DayKey.Of(DateOnly.FromDateTime(at.UtcDateTime))}" + (expired ? ":expired" : ""),
                     PageId = page.Id,
                     PageName = name,
                     Severity = expired ? AlertSeverity.Attention : AlertSeverity.Warning,

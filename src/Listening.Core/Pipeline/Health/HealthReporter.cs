@@ -1,5 +1,6 @@
 using System.Globalization;
 using Listening.Core.Configuration;
+using Listening.Core.Contracts;
 using Listening.Core.Ingestion;
 using Listening.Core.Storage;
 using Microsoft.Extensions.Options;
@@ -106,13 +107,13 @@ public sealed class HealthReporter(
         if (page.LastSuccessfulPull is null && !page.Stalled)
         {
             yield return string.Create(CultureInfo.InvariantCulture,
-                $"{who} has not been pulled yet; expected since {page.FirstPullExpectedAt:yyyy-MM-dd HH:mm} UTC (first-start grace period: {stalledAfter.TotalHours:0} hours)");
+                $"{who} has not been pulled yet; expected since {IsoDate.Minute(page.FirstPullExpectedAt)} UTC (first-start grace period: {stalledAfter.TotalHours:0} hours)");
         }
         else if (page.Stalled)
         {
             yield return page.LastSuccessfulPull is { } last
-                ? string.Create(CultureInfo.InvariantCulture, $"{who} has not been pulled successfully since {last:yyyy-MM-dd HH:mm} UTC")
-                : string.Create(CultureInfo.InvariantCulture, $"{who} has never been pulled successfully (expected since {page.FirstPullExpectedAt:yyyy-MM-dd HH:mm} UTC)");
+                ? string.Create(CultureInfo.InvariantCulture, $"{who} has not been pulled successfully since {IsoDate.Minute(last)} UTC")
+                : string.Create(CultureInfo.InvariantCulture, $"{who} has never been pulled successfully (expected since {IsoDate.Minute(page.FirstPullExpectedAt)} UTC)");
         }
 
         if (page.TokenState == "invalid")
@@ -122,12 +123,12 @@ public sealed class HealthReporter(
 
         if (page.PausedUntil is { } until)
         {
-            yield return string.Create(CultureInfo.InvariantCulture, $"pulls of {who} pause until {until:yyyy-MM-dd HH:mm} UTC: {page.PauseReason}");
+            yield return string.Create(CultureInfo.InvariantCulture, $"pulls of {who} pause until {IsoDate.Minute(until)} UTC: {page.PauseReason}");
         }
 
         if (page.LastFailureAt is { } failedAt && (page.LastSuccessfulPull is null || failedAt > page.LastSuccessfulPull))
         {
-            yield return string.Create(CultureInfo.InvariantCulture, $"the last pull of {who} failed at {failedAt:yyyy-MM-dd HH:mm} UTC: {page.LastFailure}");
+            yield return string.Create(CultureInfo.InvariantCulture, $"the last pull of {who} failed at {IsoDate.Minute(failedAt)} UTC: {page.LastFailure}");
         }
     }
 }
