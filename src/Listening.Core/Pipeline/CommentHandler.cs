@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Listening.Core.Aggregation;
@@ -22,48 +21,34 @@ public sealed partial class CommentHandler(
     CommentIntake triage,
     SummaryMaterializer materializer,
     CommentAlerts alerts,
-    PoisonParking poison,
+    DecodeOrPark gate,
     PageDirectory pages,
     TimeProvider time,
     IOptions<ListeningOptions> options,
     ILogger<CommentHandler> logger)
 {
-    public async Task<HandlerOutcome> HandleAsync(string body, string messageId, CancellationToken cancellationToken)
-    {
-        var queue = options.Value.Queues.Comments;
-        CommentBatch batch;
-        try
+    public Task<HandlerOutcome> HandleAsync(string body, string messageId, CancellationToken cancellationToken) =>
+        // Parked without the comments' text: the poison queue and the poison log keep what the tables may keep.
+        gate.RunAsync("HandleComments", options.Value.Queues.Comments, body, messageId, b => MessageCodec.DecodeComments(b, time.GetUtcNow()), m => m.TraceParent, async batch =>
         {
-            batch = MessageCodec.DecodeComments(body, time.GetUtcNow());
-        }
-        catch (InvalidMessageException ex)
-        {
-            using var rejected = ListeningTelemetry.StartConsumer("HandleComments", null);
-            return await ParkAsync(queue, body, messageId, ex.Message, cancellationToken);
-        }
+            var events = batch.Events.Where(e => pages.IsConfigured(e.PageId)).ToList();
+            if (events.Count < batch.Events.Count)
+            {
+                LogUnknownPages(logger, messageId, batch.Events.Count - events.Count);
+            }
 
-        using var activity = ListeningTelemetry.StartConsumer("HandleComments", batch.TraceParent);
-        activity?.SetTag("messaging.destination.name", queue);
-        activity?.SetTag("messaging.message.id", messageId);
+            var result = await triage.ApplyAsync(events, cancellationToken);
+            ListeningTelemetry.CommentsTriaged.Add(events.Count);
 
-        var events = batch.Events.Where(e => pages.IsConfigured(e.PageId)).ToList();
-        if (events.Count < batch.Events.Count)
-        {
-            LogUnknownPages(logger, messageId, batch.Events.Count - events.Count);
-        }
+            // After the comment rows: a failure here retries the (idempotent) triage and rebuilds the summaries.
+            foreach (var (pageId, date) in result.AffectedDays)
+            {
+                await materializer.MaterializeAsync(pageId, date, cancellationToken);
+            }
 
-        var result = await triage.ApplyAsync(events, cancellationToken);
-        ListeningTelemetry.CommentsTriaged.Add(events.Count);
-
-        // After the comment rows: a failure here retries the (idempotent) triage and rebuilds the summaries.
-        foreach (var (pageId, date) in result.AffectedDays)
-        {
-            await materializer.MaterializeAsync(pageId, date, cancellationToken);
-        }
-
-        await alerts.RaiseAsync(result, cancellationToken);
-        return HandlerOutcome.Done;
-    }
+            await alerts.RaiseAsync(result, cancellationToken);
+            return HandlerOutcome.Done;
+        }, cancellationToken, park: WithoutText);
 
     /// <summary>The body without any comment text (<c>message</c>), or a note when it is no JSON at all.</summary>
     public static string WithoutText(string body)
@@ -101,18 +86,6 @@ public sealed partial class CommentHandler(
                 break;
         }
     }
-
-    private async Task<HandlerOutcome> ParkAsync(string queue, string body, string messageId, string reason, CancellationToken cancellationToken)
-    {
-        LogPoisoned(logger, queue, messageId, reason);
-        await poison.MoveAsync(queue, WithoutText(body), messageId, reason, cancellationToken);
-        ListeningTelemetry.MessagesPoisoned.Add(1);
-        Activity.Current?.SetStatus(ActivityStatusCode.Error, reason);
-        return HandlerOutcome.Poisoned;
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} on queue {Queue} cannot be processed and was moved to the poison queue without its comment text: {Reason}")]
-    private static partial void LogPoisoned(ILogger logger, string queue, string messageId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} holds {Count} comment events of Pages that are not configured (Listening:Pages); they are skipped")]
     private static partial void LogUnknownPages(ILogger logger, string messageId, int count);

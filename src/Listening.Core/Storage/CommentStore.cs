@@ -39,13 +39,15 @@ public interface ICommentStore
     Task<WebhookStateEntity?> WebhookStateAsync(string pageId, CancellationToken cancellationToken);
 }
 
-public sealed class CommentStore(ListeningTables tables) : ICommentStore
+public sealed class CommentStore(ListeningStorage storage) : ICommentStore
 {
-    private TableClient Table => tables.Comments;
+    private ListeningTables Tables => storage.Tables;
+
+    private TableClient Table => Tables.Comments;
 
     public async Task<CommentEntity?> GetAsync(string pageId, string commentId, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync(cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
         var row = await Table.GetEntityIfExistsAsync<CommentEntity>(pageId, CommentKeys.Comment(commentId), cancellationToken: cancellationToken);
         return row.HasValue ? row.Value : null;
     }
@@ -53,20 +55,20 @@ public sealed class CommentStore(ListeningTables tables) : ICommentStore
     public async Task<ConditionalWrite> TryWriteAsync(CommentEntity comment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(comment);
-        await tables.EnsureCreatedAsync(cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
         return await WriteAsync(comment, cancellationToken);
     }
 
     public async Task<DateTimeOffset?> AnsweredAtAsync(string pageId, string commentId, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync(cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
         var row = await Table.GetEntityIfExistsAsync<CommentAnswerEntity>(pageId, CommentKeys.Answer(commentId), cancellationToken: cancellationToken);
         return row.HasValue ? row.Value!.RepliedAt : null;
     }
 
     public async Task RecordAnswerAsync(string pageId, string commentId, DateTimeOffset repliedAt, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync(cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
         for (var attempt = 0; attempt < 10; attempt++)
         {
             var row = await Table.GetEntityIfExistsAsync<CommentAnswerEntity>(pageId, CommentKeys.Answer(commentId), cancellationToken: cancellationToken);
@@ -90,7 +92,7 @@ public sealed class CommentStore(ListeningTables tables) : ICommentStore
 
     public async Task<IReadOnlyList<CommentEntity>> InHourAsync(string pageId, DateOnly day, int hour, string postId, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync(cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
         var dayKey = DayKey.Of(day);
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {pageId} and RowKey ge {CommentKeys.CommentPrefix} and RowKey lt {"c`"} and Date eq {dayKey} and Hour eq {hour} and PostId eq {postId}");
@@ -99,7 +101,7 @@ public sealed class CommentStore(ListeningTables tables) : ICommentStore
 
     public async Task<CommentHourEntity?> GetHourAsync(string pageId, DateOnly day, int hour, string postId, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync(cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
         var row = await Table.GetEntityIfExistsAsync<CommentHourEntity>(pageId, CommentKeys.Hour(day, hour, postId), cancellationToken: cancellationToken);
         return row.HasValue ? row.Value : null;
     }
@@ -107,13 +109,13 @@ public sealed class CommentStore(ListeningTables tables) : ICommentStore
     public async Task<ConditionalWrite> TryWriteHourAsync(CommentHourEntity counts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(counts);
-        await tables.EnsureCreatedAsync(cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
         return await WriteAsync(counts, cancellationToken);
     }
 
     public async Task<IReadOnlyList<CommentHourEntity>> HoursOfDayAsync(string pageId, DateOnly day, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync(cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {pageId} and RowKey ge {CommentKeys.HoursFrom(day)} and RowKey lt {CommentKeys.HoursThrough(day)}");
         return await QueryAsync<CommentHourEntity>(filter, cancellationToken);
@@ -121,7 +123,7 @@ public sealed class CommentStore(ListeningTables tables) : ICommentStore
 
     public async Task<IReadOnlyList<CommentEntity>> TrackedAsync(string pageId, DateTimeOffset from, DateTimeOffset until, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync(cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {pageId} and RowKey ge {CommentKeys.CommentPrefix} and RowKey lt {"c`"} and CreatedAt ge {from.ToUniversalTime()} and CreatedAt lt {until.ToUniversalTime()}");
         var rows = await QueryAsync<CommentEntity>(filter, cancellationToken);
@@ -130,7 +132,7 @@ public sealed class CommentStore(ListeningTables tables) : ICommentStore
 
     public async Task RecordWebhookEventAsync(string pageId, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync(cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
         // Merge: only the time of the last event, not the subscription check's fields; a later event may lose the
         // race to an earlier one by a few milliseconds, which health does not need to know.
         await Table.UpsertEntityAsync(new TableEntity(pageId, CommentKeys.Webhook) { ["LastEventAt"] = at.ToUniversalTime() }, TableUpdateMode.Merge, cancellationToken);
@@ -138,7 +140,7 @@ public sealed class CommentStore(ListeningTables tables) : ICommentStore
 
     public async Task<WebhookStateEntity?> WebhookStateAsync(string pageId, CancellationToken cancellationToken)
     {
-        await tables.EnsureCreatedAsync(cancellationToken);
+        await storage.EnsureCreatedAsync(cancellationToken);
         var row = await Table.GetEntityIfExistsAsync<WebhookStateEntity>(pageId, CommentKeys.Webhook, cancellationToken: cancellationToken);
         return row.HasValue ? row.Value : null;
     }
@@ -193,7 +195,7 @@ public sealed class CommentEntity : ITableEntity
 
     public DateTimeOffset CreatedAt { get; set; }
 
-    /// <summary>The local day (<c>yyyy-MM-dd</c>) and hour the comment was created in: the counts it belongs to.</summary>
+    /// <summary>The local day (<see cref="DayKey"/>) and hour the comment was created in: the counts it belongs to.</summary>
     public string Date { get; set; } = "";
 
     public int Hour { get; set; }
