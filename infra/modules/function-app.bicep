@@ -240,9 +240,11 @@ resource authentication 'Microsoft.Web/sites/config@2025-03-01' = {
       requireAuthentication: true
       unauthenticatedClientAction: unauthenticatedClientAction
       redirectToProvider: 'azureactivedirectory'
-      // Probes and uptime checks reach /api/health without a token; it reports nothing secret.
+      // Probes and uptime checks reach /api/health without a token; it reports nothing secret. Meta calls the
+      // webhook without a sign-in: it checks Meta's verify token (GET) and signature (POST) itself.
       excludedPaths: [
         '/api/health'
+        '/api/webhooks/meta'
       ]
     }
     httpSettings: {
