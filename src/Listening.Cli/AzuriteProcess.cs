@@ -5,7 +5,7 @@ namespace Listening.Cli;
 
 /// <summary>
 /// Azurite from the repository's node_modules (pinned in package-lock.json), in memory, on free ports.
-/// Used by <c>listening demo</c> when no storage is configured, and by the integration tests.
+/// Used by the integration tests and benchmarks; the CLI's commands keep their data on disk (<see cref="LocalAzurite"/>).
 /// </summary>
 public sealed partial class AzuriteProcess : IAsyncDisposable
 {
@@ -146,6 +146,12 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
             // A leftover temp folder is harmless.
         }
     }
+
+    /// <summary>Blob, Queue and Table ports from Azurite's start-up lines (those it has printed so far).</summary>
+    internal static IReadOnlyDictionary<string, int> ListeningPorts(string output) =>
+        Listening().Matches(output)
+            .GroupBy(m => m.Groups[1].Value, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => int.Parse(g.Last().Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal);
 
     [GeneratedRegex(@"Azurite (Blob|Queue|Table) service is successfully listening at http://[^:]+:(\d+)")]
     private static partial Regex Listening();

@@ -37,7 +37,7 @@ internal static class CheckCommand
         {
             var result = await check.CheckAsync(page, cancellationToken);
             var problems = Problems(result, now);
-            await WriteAsync(output, result, problems, now);
+            await WriteAsync(output, result, problems, now, options.Facebook.EffectiveAliases);
             if (problems.Count > 0)
             {
                 unusable++;
@@ -109,7 +109,16 @@ internal static class CheckCommand
         return problems;
     }
 
-    private static async Task WriteAsync(TextWriter output, PageCheckResult result, IReadOnlyList<string> problems, DateTimeOffset now)
+    /// <summary>The summary fields a post metric feeds: "views", "reach", or that it is read but not shown.</summary>
+    internal static string PostField(string metric, IReadOnlyDictionary<string, string> aliases) =>
+        MetricNames.SeriesOf(metric, aliases) switch
+        {
+            MetricNames.PostViews => metric == MetricNames.PostViews ? "views" : "views, as " + MetricNames.PostViews,
+            MetricNames.PostReach => metric == MetricNames.PostReach ? "reach" : "reach, as " + MetricNames.PostReach,
+            _ => "read, not shown in summaries",
+        };
+
+    private static async Task WriteAsync(TextWriter output, PageCheckResult result, IReadOnlyList<string> problems, DateTimeOffset now, IReadOnlyDictionary<string, string> aliases)
     {
         await output.WriteLineAsync();
         await output.WriteLineAsync($"Page {result.PageId} – {result.Name}" + (result.Followers is { } f ? string.Create(CultureInfo.InvariantCulture, $" ({f} followers)") : ""));
@@ -128,6 +137,23 @@ internal static class CheckCommand
             var accepted = metrics.Count(m => m.Problem is null && !m.NotChecked);
             var open = metrics.Count(m => m.NotChecked);
             await output.WriteLineAsync($"  {(kind == "page" ? "Page" : "Post")} metrics: {accepted} of {metrics.Count} accepted" + (open > 0 ? $", {open} not checked (Meta did not answer them)" : ""));
+            if (kind == "post")
+            {
+                // Which accepted post metric feeds which summary field (through the alias map, so a renamed metric
+                // continues the series), and a warning when none delivers reach.
+                var names = metrics.Where(m => m.Problem is null && !m.NotChecked).Select(m => m.Metric).ToList();
+                if (names.Count > 0)
+                {
+                    await output.WriteLineAsync("    accepted: " + string.Join(", ", names.Select(m => m + " (" + PostField(m, aliases) + ")")));
+                }
+
+                if (open == 0 && !names.Any(m => MetricNames.SeriesOf(m, aliases) == MetricNames.PostReach))
+                {
+                    await output.WriteLineAsync("    no accepted post metric delivers reach: summaries show each post's reach as unknown (null); "
+                        + "set Listening:Facebook:PostMetrics, or map the new name with Listening:Facebook:MetricAliases:<name> = " + MetricNames.PostReach);
+                }
+            }
+
             foreach (var rejected in metrics.Where(m => m.Problem is not null))
             {
                 await output.WriteLineAsync($"    rejected: {rejected.Metric} ({rejected.Problem})");

@@ -19,6 +19,31 @@ internal static class CliHost
             ContentRootPath = AppContext.BaseDirectory,
             Args = [],
         });
+        Compose(builder, overrides, time, verbose);
+        var host = builder.Build();
+        host.Services.GetRequiredService<IStartupValidator>().Validate();
+        return host;
+    }
+
+    /// <summary>The configuration a command's host reads (appsettings.json, environment variables, then the overrides).</summary>
+    public static IConfiguration Configuration(IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var configuration = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory, Args = [] }).Configuration;
+        if (overrides is not null)
+        {
+            configuration.AddInMemoryCollection(overrides);
+        }
+
+        return configuration;
+    }
+
+    /// <summary>
+    /// The CLI's part of any host it builds (a plain one here, the web host of <c>listening serve</c>): the overrides,
+    /// logging only with --verbose, the clock, and the one composition root <c>AddListening</c>.
+    /// </summary>
+    public static void Compose(IHostApplicationBuilder builder, IReadOnlyDictionary<string, string?>? overrides, TimeProvider? time, bool verbose)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
         if (overrides is not null)
         {
             builder.Configuration.AddInMemoryCollection(overrides);
@@ -40,9 +65,6 @@ internal static class CliHost
         }
 
         builder.AddListening();
-        var host = builder.Build();
-        host.Services.GetRequiredService<IStartupValidator>().Validate();
-        return host;
     }
 
     /// <summary>

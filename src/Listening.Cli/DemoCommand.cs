@@ -20,26 +20,32 @@ internal static class DemoCommand
 {
     /// <param name="simulatedToday">The day the run takes for today (<c>--today</c>); null for the real today.
     /// Every value in the written files follows from it, <paramref name="days"/> and the demo script.</param>
-    public static async Task<int> RunAsync(int days, string outDir, bool verbose, TextWriter output, CancellationToken cancellationToken, DateOnly? simulatedToday = null)
+    /// <param name="fresh">Delete the demo's data (<c>.listening/azurite</c>) first; else the run adds to it.</param>
+    /// <param name="localRoot">The <c>.listening</c> folder; below the current folder by default.</param>
+    public static async Task<int> RunAsync(
+        int days, string outDir, bool verbose, TextWriter output, CancellationToken cancellationToken, DateOnly? simulatedToday = null,
+        bool fresh = false, string? localRoot = null)
     {
-        var environment = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-        await using var azurite = string.IsNullOrWhiteSpace(environment["AzureWebJobsStorage"])
-            ? await AzuriteProcess.StartAsync(cancellationToken)
-            : null;
+        var environment = CliHost.Configuration();
+        if (fresh && CliStorage.IsConfigured(environment))
+        {
+            await Console.Error.WriteLineAsync("--fresh starts over the demo's own data (.listening/azurite), but AzureWebJobsStorage is set, so the demo runs there: unset it to use the demo's data, or run without --fresh.");
+            return 2;
+        }
+
+        // The demo's own first line says where its data goes; the other commands print the storage's notice.
+        await using var storage = await CliStorage.ForAsync(localRoot, null, TextWriter.Null, cancellationToken, fresh);
+        var azurite = storage.Local;
 
         var calendarProbe = new LocalCalendar(environment["Listening:TimeZone"] is { Length: > 0 } zone && LocalCalendar.IsValidZone(zone) ? zone : "Europe/Berlin");
         var today = simulatedToday ?? calendarProbe.DateOf(TimeProvider.System.GetUtcNow());
         var lastDay = today.AddDays(-1);
         var firstDay = today.AddDays(-days);
         var clock = new SimulatedClock(calendarProbe.StartOf(firstDay));
-        var overrides = new Dictionary<string, string?>
+        var overrides = new Dictionary<string, string?>(storage.Overrides)
         {
             ["Listening:Demo:StartDate"] = IsoDate.Format(firstDay),
         };
-        if (azurite is not null)
-        {
-            overrides["AzureWebJobsStorage"] = azurite.ConnectionString;
-        }
 
         // The demo always shows the demo Page, even where real Page tokens are configured.
         for (var i = 0; i < 100 && environment[$"Listening:Pages:{i}:Id"] is not null; i++)
@@ -54,7 +60,7 @@ internal static class DemoCommand
         var drain = services.GetRequiredService<QueueDrain>();
 
         await output.WriteLineAsync($"Listening demo: {Core.Meta.Sample.DemoPage.PageName}, {days} days ({GermanFormat.Date(firstDay)} to {GermanFormat.Date(lastDay)}), hourly pulls"
-            + (azurite is null ? " into the configured storage." : $" into Azurite on 127.0.0.1:{azurite.TablePort} (in memory)."));
+            + (azurite is null ? " into the configured storage." : $" into Azurite, data kept in {LocalAzurite.Display(azurite.DataFolder)}{(fresh ? " (started over)" : azurite.Empty ? "" : " (added to the data there; --fresh starts over)")}."));
         var end = calendar.EndOf(lastDay);
         var pulls = 0;
         for (var at = calendar.StartOf(firstDay).AddMinutes(55); at < end; at = at.AddHours(1))
@@ -106,7 +112,18 @@ internal static class DemoCommand
             await output.WriteLineAsync("  wrote " + Path.GetRelativePath(Directory.GetCurrentDirectory(), Path.GetFullPath(file)));
         }
 
+        await WriteNextStepsAsync(output, lastDay);
         return 0;
+    }
+
+    /// <summary>The demo's last lines: the two commands that come next (README, "Two commands").</summary>
+    internal static async Task WriteNextStepsAsync(TextWriter output, DateOnly lastDay)
+    {
+        await output.WriteLineAsync("Next steps:");
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"  1. listening serve       then open http://127.0.0.1:{ServeCommand.DefaultPort}/ (day page, 30-day report, health)"));
+        await output.WriteLineAsync($"  2. listening summary --date {IsoDate.Format(lastDay)} --format html");
+        await output.WriteLineAsync("  (from the repository: dotnet run --project src/Listening.Cli -- serve)");
     }
 
     internal static async Task WriteTerminalSummaryAsync(TextWriter output, DailySummary summary)

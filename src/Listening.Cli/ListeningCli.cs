@@ -11,8 +11,10 @@ namespace Listening.Cli;
 /// <summary>The <c>listening</c> operator tool. Commands and options are documented in README ("CLI").</summary>
 public static class ListeningCli
 {
-    public static RootCommand Build()
+    /// <param name="workingDirectory">Where the demo's data lives (<c>.listening/</c> below it); the current folder by default.</param>
+    public static RootCommand Build(string? workingDirectory = null)
     {
+        var localRoot = LocalAzurite.RootIn(workingDirectory);
         var verbose = new Option<bool>("--verbose") { Description = "Log what the pipeline does (to standard error).", Recursive = true };
 
         var days = new Option<int>("--days") { Description = "Days to simulate, ending yesterday.", DefaultValueFactory = _ => 30 };
@@ -35,10 +37,11 @@ public static class ListeningCli
                 r.AddError($"--today must be a date like 2026-01-31 ({IsoDate.Pattern}).");
             }
         });
-        var demo = new Command("demo", "Run the embedded demo Page through the real pipeline (Azurite) and write the last complete day's summary.") { days, outDir, today };
+        var fresh = new Option<bool>("--fresh") { Description = "Start over: delete the demo's data (.listening/azurite) before the run." };
+        var demo = new Command("demo", "Run the embedded demo Page through the real pipeline (Azurite, data kept in .listening/azurite) and write the last complete day's summary.") { days, outDir, today, fresh };
         demo.SetAction((parse, ct) => CliHost.RunAsync(() =>
             DemoCommand.RunAsync(parse.GetValue(days), parse.GetValue(outDir)!, parse.GetValue(verbose), Console.Out, ct,
-                BackfillCommand.TryParseDate(parse.GetValue(today), out var day) ? day : null)));
+                BackfillCommand.TryParseDate(parse.GetValue(today), out var day) ? day : null, parse.GetValue(fresh), localRoot)));
 
         var since = new Option<string?>("--since") { Description = $"Backfill from this day, {IsoDate.Pattern}: Page insights in windows of at most 90 days, and the posts created since then with their current totals." };
         var until = new Option<string?>("--until") { Description = $"Last day of the backfill, {IsoDate.Pattern} (default: today). Needs --since." };
@@ -65,8 +68,8 @@ public static class ListeningCli
             }
         });
         sync.SetAction((parse, ct) => CliHost.RunAsync(() => parse.GetValue(since) is { } from
-            ? BackfillAsync(from, parse.GetValue(until), parse.GetValue(verbose), ct)
-            : SyncAsync(parse.GetValue(verbose), ct)));
+            ? BackfillAsync(from, parse.GetValue(until), parse.GetValue(verbose), localRoot, ct)
+            : SyncAsync(parse.GetValue(verbose), localRoot, ct)));
 
         var check = new Command("check", "Per configured Page: token valid or not, its expiry and data-access expiry, scopes, and which configured metrics Meta accepts. Exit code 1 when a Page is unusable.");
         check.SetAction((parse, ct) => CliHost.RunAsync(() => CheckAsync(parse.GetValue(verbose), ct)));
@@ -93,23 +96,25 @@ public static class ListeningCli
             }
         });
         summary.SetAction((parse, ct) => CliHost.RunAsync(() =>
-            SummaryAsync(parse.GetValue(date), parse.GetValue(from), parse.GetValue(to), parse.GetValue(page), parse.GetValue(format)!, parse.GetValue(verbose), ct)));
+            SummaryAsync(parse.GetValue(date), parse.GetValue(from), parse.GetValue(to), parse.GetValue(page), parse.GetValue(format)!, parse.GetValue(verbose), localRoot, ct)));
 
         var notifyDate = new Option<string>("--date") { Description = $"The day whose digest to send, {IsoDate.Pattern}.", Required = true };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the Teams payload instead of sending it." };
         var notify = new Command("notify", "Send the morning digest of a day to Teams now (or print it with --dry-run).") { notifyDate, dryRun };
         notify.SetAction((parse, ct) => CliHost.RunAsync(() =>
-            NotifyCommand.RunAsync(parse.GetValue(notifyDate)!, parse.GetValue(dryRun), parse.GetValue(verbose), Console.Out, Console.Error, ct)));
+            NotifyCommand.RunAsync(parse.GetValue(notifyDate)!, parse.GetValue(dryRun), parse.GetValue(verbose), Console.Out, Console.Error, ct, localRoot: localRoot)));
 
         return new RootCommand("Listening: social listening for a press office's Facebook Page, on Azure Functions.")
         {
-            verbose, demo, sync, check, summary, notify, OperationsCommands.Poison(verbose), OperationsCommands.Replay(verbose),
+            verbose, demo, ServeCommand.Build(verbose, localRoot), sync, check, summary, notify,
+            OperationsCommands.Poison(verbose, localRoot), OperationsCommands.Replay(verbose, localRoot),
         };
     }
 
-    private static async Task<int> SyncAsync(bool verbose, CancellationToken cancellationToken)
+    private static async Task<int> SyncAsync(bool verbose, string localRoot, CancellationToken cancellationToken)
     {
-        using var host = CliHost.Build(verbose: verbose);
+        await using var storage = await CliStorage.ForAsync(localRoot, null, Console.Error, cancellationToken);
+        using var host = CliHost.Build(storage.Overrides, verbose: verbose);
         var scheduled = await host.Services.GetRequiredService<PullScheduler>().ScheduleAsync(everyPage: true, cancellationToken);
         var result = await host.Services.GetRequiredService<QueueDrain>().RunAsync(cancellationToken);
         var poisoned = result.Poisoned.Values.Sum();
@@ -157,9 +162,10 @@ public static class ListeningCli
             }),
     ];
 
-    private static async Task<int> BackfillAsync(string since, string? until, bool verbose, CancellationToken cancellationToken)
+    private static async Task<int> BackfillAsync(string since, string? until, bool verbose, string localRoot, CancellationToken cancellationToken)
     {
-        using var host = CliHost.Build(verbose: verbose);
+        await using var storage = await CliStorage.ForAsync(localRoot, null, Console.Error, cancellationToken);
+        using var host = CliHost.Build(storage.Overrides, verbose: verbose);
         _ = BackfillCommand.TryParseDate(since, out var from); // the option's validator let only a date through
         DateOnly? to = BackfillCommand.TryParseDate(until, out var u) ? u : null;
         return await BackfillCommand.RunAsync(host.Services, from, to, Console.Out, Console.Error, cancellationToken);
@@ -175,18 +181,19 @@ public static class ListeningCli
         return await CheckCommand.RunAsync(host.Services, Console.Out, cancellationToken);
     }
 
-    private static async Task<int> SummaryAsync(string? date, string? from, string? to, string? page, string format, bool verbose, CancellationToken cancellationToken)
+    private static async Task<int> SummaryAsync(string? date, string? from, string? to, string? page, string format, bool verbose, string localRoot, CancellationToken cancellationToken)
     {
         await using var stdout = Console.OpenStandardOutput();
-        return await SummaryAsync(date, from, to, page, format, verbose, stdout, Console.Error, null, cancellationToken);
+        return await SummaryAsync(date, from, to, page, format, verbose, stdout, Console.Error, null, cancellationToken, localRoot);
     }
 
     /// <summary>The summary command's body; the tests pass their own output and storage settings.</summary>
     internal static async Task<int> SummaryAsync(
         string? date, string? from, string? to, string? page, string format, bool verbose,
-        Stream output, TextWriter error, IReadOnlyDictionary<string, string?>? overrides, CancellationToken cancellationToken)
+        Stream output, TextWriter error, IReadOnlyDictionary<string, string?>? overrides, CancellationToken cancellationToken, string? localRoot = null)
     {
-        using var host = CliHost.Build(overrides, verbose: verbose);
+        await using var storage = await CliStorage.ForAsync(localRoot, overrides, error, cancellationToken);
+        using var host = CliHost.Build(storage.Overrides, verbose: verbose);
         var endpoint = host.Services.GetRequiredService<SummaryEndpoint>();
         var request = new SummaryRequest { Page = page, Format = format };
         var answer = date is not null

@@ -16,7 +16,7 @@ internal static class NotifyCommand
 {
     public static async Task<int> RunAsync(
         string date, bool dryRun, bool verbose, TextWriter output, TextWriter error, CancellationToken cancellationToken,
-        IReadOnlyDictionary<string, string?>? overrides = null)
+        IReadOnlyDictionary<string, string?>? overrides = null, string? localRoot = null)
     {
         if (!IsoDate.TryParse(date, out var day))
         {
@@ -24,7 +24,8 @@ internal static class NotifyCommand
             return 2;
         }
 
-        using var host = CliHost.Build(overrides, verbose: verbose);
+        await using var storage = await CliStorage.ForAsync(localRoot, overrides, error, cancellationToken);
+        using var host = CliHost.Build(storage.Overrides, verbose: verbose);
         var services = host.Services;
         var scheduler = services.GetRequiredService<DigestScheduler>();
         var content = await scheduler.ContentAsync(day, cancellationToken);

@@ -13,32 +13,33 @@ namespace Listening.Cli;
 /// </summary>
 internal static class OperationsCommands
 {
-    public static Command Poison(Option<bool> verbose)
+    public static Command Poison(Option<bool> verbose, string? localRoot = null)
     {
         var list = new Command("list", "Show what sits in the poison queues and why.");
-        list.SetAction((parse, ct) => CliHost.RunAsync(() => ListAsync(parse.GetValue(verbose), Console.Out, ct)));
+        list.SetAction((parse, ct) => CliHost.RunAsync(() => ListAsync(parse.GetValue(verbose), Console.Out, ct, localRoot: localRoot)));
 
         var queue = new Option<string?>("--queue") { Description = "Only this queue (pulls, snapshots or notifications, as configured); default: all." };
         var retry = new Command("retry", "Move the poison queues' messages back to their queues (after the cause is fixed).") { queue };
-        retry.SetAction((parse, ct) => CliHost.RunAsync(() => RetryAsync(parse.GetValue(queue), parse.GetValue(verbose), Console.Out, ct)));
+        retry.SetAction((parse, ct) => CliHost.RunAsync(() => RetryAsync(parse.GetValue(queue), parse.GetValue(verbose), Console.Out, ct, localRoot: localRoot)));
 
         return new Command("poison", "Inspect and retry messages that could not be processed.") { list, retry };
     }
 
-    public static Command Replay(Option<bool> verbose)
+    public static Command Replay(Option<bool> verbose, string? localRoot = null)
     {
         var from = new Option<string>("--from") { Description = $"First day to rebuild, {IsoDate.Pattern}.", Required = true };
         var to = new Option<string>("--to") { Description = $"Last day to rebuild, {IsoDate.Pattern}.", Required = true };
         var page = new Option<string?>("--page") { Description = "Only this Page id (default: every Page in the archive)." };
         var replay = new Command("replay", "Rebuild observations and summaries of a range of days from the raw snapshot archive.") { from, to, page };
         replay.SetAction((parse, ct) => CliHost.RunAsync(() =>
-            ReplayAsync(parse.GetValue(from)!, parse.GetValue(to)!, parse.GetValue(page), parse.GetValue(verbose), Console.Out, ct)));
+            ReplayAsync(parse.GetValue(from)!, parse.GetValue(to)!, parse.GetValue(page), parse.GetValue(verbose), Console.Out, ct, localRoot: localRoot)));
         return replay;
     }
 
-    internal static async Task<int> ListAsync(bool verbose, TextWriter output, CancellationToken cancellationToken, IServiceProvider? services = null)
+    internal static async Task<int> ListAsync(bool verbose, TextWriter output, CancellationToken cancellationToken, IServiceProvider? services = null, string? localRoot = null)
     {
-        using var host = services is null ? CliHost.Build(verbose: verbose) : null;
+        await using var storage = services is null ? await CliStorage.ForAsync(localRoot, null, Console.Error, cancellationToken) : null;
+        using var host = services is null ? CliHost.Build(storage!.Overrides, verbose: verbose) : null;
         var poison = (services ?? host!.Services).GetRequiredService<PoisonQueues>();
         foreach (var listing in await poison.ListAsync(null, cancellationToken))
         {
@@ -62,9 +63,10 @@ internal static class OperationsCommands
         return 0;
     }
 
-    internal static async Task<int> RetryAsync(string? queue, bool verbose, TextWriter output, CancellationToken cancellationToken, IServiceProvider? services = null)
+    internal static async Task<int> RetryAsync(string? queue, bool verbose, TextWriter output, CancellationToken cancellationToken, IServiceProvider? services = null, string? localRoot = null)
     {
-        using var host = services is null ? CliHost.Build(verbose: verbose) : null;
+        await using var storage = services is null ? await CliStorage.ForAsync(localRoot, null, Console.Error, cancellationToken) : null;
+        using var host = services is null ? CliHost.Build(storage!.Overrides, verbose: verbose) : null;
         var poison = (services ?? host!.Services).GetRequiredService<PoisonQueues>();
         IReadOnlyList<string> names;
         try
@@ -86,7 +88,7 @@ internal static class OperationsCommands
         return 0;
     }
 
-    internal static async Task<int> ReplayAsync(string fromText, string toText, string? page, bool verbose, TextWriter output, CancellationToken cancellationToken, IServiceProvider? services = null)
+    internal static async Task<int> ReplayAsync(string fromText, string toText, string? page, bool verbose, TextWriter output, CancellationToken cancellationToken, IServiceProvider? services = null, string? localRoot = null)
     {
         if (!TryParseDay(fromText, out var from) || !TryParseDay(toText, out var to))
         {
@@ -94,7 +96,8 @@ internal static class OperationsCommands
             return 2;
         }
 
-        using var host = services is null ? CliHost.Build(verbose: verbose) : null;
+        await using var storage = services is null ? await CliStorage.ForAsync(localRoot, null, Console.Error, cancellationToken) : null;
+        using var host = services is null ? CliHost.Build(storage!.Overrides, verbose: verbose) : null;
         var replay = (services ?? host!.Services).GetRequiredService<SnapshotReplay>();
         var progress = new SynchronousProgress(p =>
         {

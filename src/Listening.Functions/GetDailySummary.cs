@@ -1,5 +1,5 @@
 using Listening.Core.Pipeline.Access;
-using Listening.Core.Summaries;
+using Listening.Core.Pipeline.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -10,7 +10,7 @@ namespace Listening.Functions;
 /// GET /api/summaries/{date}: the day's summary as HTML (browsers), JSON or CSV. Anonymous at the host: who may
 /// read it is decided by sign-in (<see cref="SignInGate"/>), never by a key in the URL.
 /// </summary>
-public sealed class GetDailySummary(SummaryEndpoint endpoint, SignInGate gate)
+public sealed class GetDailySummary(ListeningApi api)
 {
     [Function(nameof(GetDailySummary))]
     public async Task<IActionResult> Run(
@@ -19,8 +19,6 @@ public sealed class GetDailySummary(SummaryEndpoint endpoint, SignInGate gate)
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var answer = gate.Check(request.Headers[SignInGate.PrincipalHeader].FirstOrDefault())
-            ?? await endpoint.GetDayAsync(date, HttpAnswers.ReadSummaryRequest(request), cancellationToken);
-        return HttpAnswers.ToResult(answer, request);
+        return HttpAnswers.ToResult(await api.DayAsync(HttpAnswers.Read(request, ("date", date)), cancellationToken), request);
     }
 }

@@ -1,5 +1,4 @@
-using Listening.Core.Pipeline.Access;
-using Listening.Core.Summaries;
+using Listening.Core.Pipeline.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -10,7 +9,7 @@ namespace Listening.Functions;
 /// GET /api/summaries?from=2026-11-01&amp;to=2026-11-30 (days as <see cref="Core.Contracts.IsoDate"/>): a week, month or any period up to 366 days, compared with
 /// the period of the same length before it; HTML, JSON or CSV. Signed-in people only, like the day summary.
 /// </summary>
-public sealed class GetPeriodSummary(SummaryEndpoint endpoint, SignInGate gate)
+public sealed class GetPeriodSummary(ListeningApi api)
 {
     [Function(nameof(GetPeriodSummary))]
     public async Task<IActionResult> Run(
@@ -18,9 +17,6 @@ public sealed class GetPeriodSummary(SummaryEndpoint endpoint, SignInGate gate)
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var answer = gate.Check(request.Headers[SignInGate.PrincipalHeader].FirstOrDefault())
-            ?? await endpoint.GetPeriodAsync(
-                request.Query["from"].FirstOrDefault(), request.Query["to"].FirstOrDefault(), HttpAnswers.ReadSummaryRequest(request), cancellationToken);
-        return HttpAnswers.ToResult(answer, request);
+        return HttpAnswers.ToResult(await api.PeriodAsync(HttpAnswers.Read(request), cancellationToken), request);
     }
 }

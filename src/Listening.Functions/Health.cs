@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Listening.Core.Pipeline.Api;
 using Listening.Core.Pipeline.Health;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -11,7 +11,7 @@ namespace Listening.Functions;
 /// successful pull, token state and rejected metrics; queue and poison-queue depths; warnings. 503 only when the
 /// pipeline is broken now (<see cref="HealthReport.Unhealthy"/>), else 200 (README, "Graph API": the table of health states).
 /// </summary>
-public sealed class Health(HealthReporter reporter)
+public sealed class Health(ListeningApi api)
 {
     [Function(nameof(Health))]
     public async Task<IActionResult> Run(
@@ -19,15 +19,6 @@ public sealed class Health(HealthReporter reporter)
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var report = await reporter.ReportAsync(cancellationToken);
-        var headers = request.HttpContext.Response.Headers;
-        headers.CacheControl = "no-store";
-        headers.XContentTypeOptions = "nosniff";
-        return new ContentResult
-        {
-            StatusCode = report.Status == HealthReport.Unhealthy ? 503 : 200,
-            ContentType = "application/json; charset=utf-8",
-            Content = JsonSerializer.Serialize(report, HealthJsonContext.Default.HealthReport),
-        };
+        return HttpAnswers.ToResult(await api.HealthAsync(cancellationToken), request);
     }
 }

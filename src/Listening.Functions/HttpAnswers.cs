@@ -1,74 +1,41 @@
-using Listening.Core.Summaries;
+using Listening.Core.Pipeline.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Listening.Functions;
 
-/// <summary>Maps a Core <see cref="HttpAnswer"/> onto the ASP.NET Core response, with safe default headers.</summary>
+/// <summary>
+/// Between ASP.NET Core and the host-free endpoints (<see cref="ListeningApi"/>): the request in, the answer out
+/// with every header Core set. <c>listening serve</c> does the same on Kestrel (Listening.Cli, ServeCommand).
+/// </summary>
 internal static class HttpAnswers
 {
-    /// <summary>No script, no outside resources, no framing: the pages need nothing but their inline styles.</summary>
-    public const string ContentSecurityPolicy =
-        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-    public static SummaryRequest ReadSummaryRequest(HttpRequest request) => new()
+    public static ApiRequest Read(HttpRequest request, params (string Name, string? Value)[] routeValues)
     {
-        Page = request.Query["page"].FirstOrDefault(),
-        Format = request.Query["format"].FirstOrDefault(),
-        Accept = request.Headers.Accept.ToString(),
-        IfNoneMatch = request.Headers.IfNoneMatch.Count > 0 ? request.Headers.IfNoneMatch.ToString() : null,
-        IfModifiedSince = request.Headers.IfModifiedSince.FirstOrDefault(),
-        WithLinks = true,
-    };
+        ArgumentNullException.ThrowIfNull(request);
+        return ApiRequest.From(routeValues.ToDictionary(r => r.Name, r => r.Value, StringComparer.Ordinal), request.Query, request.Headers);
+    }
 
-    public static IActionResult ToResult(HttpAnswer answer, HttpRequest request)
+    public static IActionResult ToResult(ApiResponse response, HttpRequest request)
     {
-        ArgumentNullException.ThrowIfNull(answer);
+        ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(request);
         var headers = request.HttpContext.Response.Headers;
-        headers.XContentTypeOptions = "nosniff";
-        headers.ContentSecurityPolicy = ContentSecurityPolicy;
-        headers["Referrer-Policy"] = "no-referrer";
-        if (answer.ETag is not null)
+        foreach (var (name, value) in response.Headers)
         {
-            headers.ETag = answer.ETag;
+            headers[name] = value;
         }
 
-        if (answer.LastModified is { } modified)
+        return response.Status switch
         {
-            headers.LastModified = modified.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        if (answer.CacheControl is not null)
-        {
-            headers.CacheControl = answer.CacheControl;
-        }
-
-        if (answer.Vary is not null)
-        {
-            headers.Vary = answer.Vary;
-        }
-
-        if (answer.ContentDisposition is not null)
-        {
-            headers.ContentDisposition = answer.ContentDisposition;
-        }
-
-        if (answer.Status == StatusCodes.Status304NotModified)
-        {
-            return new StatusCodeResult(StatusCodes.Status304NotModified);
-        }
-
-        if (answer.Status == StatusCodes.Status200OK)
-        {
-            return new FileContentResult(answer.Body, answer.ContentType);
-        }
-
-        return new ContentResult
-        {
-            StatusCode = answer.Status,
-            ContentType = answer.ContentType,
-            Content = System.Text.Encoding.UTF8.GetString(answer.Body),
+            StatusCodes.Status304NotModified => new StatusCodeResult(StatusCodes.Status304NotModified),
+            StatusCodes.Status200OK => new FileContentResult(response.Body, response.ContentType),
+            _ => new ContentResult
+            {
+                StatusCode = response.Status,
+                ContentType = response.ContentType,
+                Content = System.Text.Encoding.UTF8.GetString(response.Body),
+            },
         };
     }
 }

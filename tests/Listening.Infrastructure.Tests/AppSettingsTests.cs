@@ -33,6 +33,7 @@ public sealed partial class AppSettingsTests(CompiledInfrastructure infra)
         "Listening__Facebook__SlowDownAtUsagePercent", // tuning, documented in README
         "Listening__Facebook__SlowDownMinutes", // tuning, documented in README
         "Listening__Facebook__MaxPostPagesPerCycle", // safety limit, documented in README
+        "Listening__Summaries__TopPostsBy", // presentation: reach by default, documented in README
     ];
 
     /// <summary>

@@ -30,6 +30,7 @@ public static class PageDaySummaryBuilder
         var summaries = new List<PostDaySummary>(posts.Count);
         var reactions = ReactionCounts.Zero;
         long comments = 0, shares = 0;
+        long? views = 0, reach = 0;
         var generatedAt = day?.ObservedAt ?? DateTimeOffset.MinValue;
 
         foreach (var post in posts)
@@ -51,9 +52,26 @@ public static class PageDaySummaryBuilder
             reactions += gainedReactions;
             comments += gainedComments;
             shares += gainedShares;
-            if (!isNew && gainedReactions.Total == 0 && gainedComments == 0 && gainedShares == 0 && !gainedReactions.AnyNegative)
+
+            // Views and reach: the day's end value minus the previous day's; a post new that day starts from 0. Unknown
+            // on either side (Meta did not answer) is unknown, never 0 and never an older value.
+            var gainedViews = Gained(post.Views, before, before?.Views);
+            var gainedReach = Gained(post.Reach, before, before?.Reach);
+            if (!isNew && gainedReactions.Total == 0 && gainedComments == 0 && gainedShares == 0 && !gainedReactions.AnyNegative
+                && gainedViews is null or 0 && gainedReach is null or 0)
             {
                 continue;
+            }
+
+            views += gainedViews;
+            reach += gainedReach;
+            Dictionary<string, string>? sources = null;
+            foreach (var (field, source, series) in new[] { ("views", post.ViewsSource, MetricNames.PostViews), ("reach", post.ReachSource, MetricNames.PostReach) })
+            {
+                if (source is not null && source != series)
+                {
+                    (sources ??= new Dictionary<string, string>(StringComparer.Ordinal))[field] = source;
+                }
             }
 
             summaries.Add(new PostDaySummary
@@ -70,6 +88,12 @@ public static class PageDaySummaryBuilder
                 SharesTotal = post.Shares,
                 New = isNew,
                 Topics = post.TopicList,
+                Views = gainedViews,
+                ViewsTotal = post.Views,
+                Reach = gainedReach,
+                ReachTotal = post.Reach,
+                EngagementRate = TopPostRanking.EngagementRate(post.Reactions.Total + post.Comments + post.Shares, post.Reach),
+                Sources = sources,
             });
         }
 
@@ -93,6 +117,8 @@ public static class PageDaySummaryBuilder
             Shares = shares,
             Posts = summaries,
             Observations = day?.Observations ?? 0,
+            Views = views,
+            Reach = reach,
             Topics = Topics(summaries, topicNames ?? []),
             Giveaways = giveaways ?? [],
         };
@@ -135,12 +161,19 @@ public static class PageDaySummaryBuilder
         return cut.TrimEnd() + "…";
     }
 
+    /// <summary>A lifetime value's gain over the day: from 0 for a post without a baseline row (new that day), null when either end is unknown.</summary>
+    private static long? Gained(long? end, PostDayEntity? before, long? atBefore) =>
+        end is { } e ? before is null ? e : atBefore is { } b ? e - b : null : null;
+
     private static CounterChange Change(long? end, long? before) =>
         new(end, end is { } e && before is { } b ? e - b : null);
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a >= b ? a : b;
 
-    /// <summary>What a giveaway post did for the follower count, from the follower counts around its day.</summary>
+    /// <summary>
+    /// What a giveaway post did for the follower count, from the follower counts around its day; <paramref name="post"/>
+    /// is its last row of the gain window (its reach by then).
+    /// </summary>
     public static GiveawayFollowThrough GiveawayFollowThrough(
         PostDayEntity post, LocalCalendar calendar, long? before, long? after3Days, long? after30Days)
     {
@@ -159,6 +192,7 @@ public static class PageDaySummaryBuilder
             FollowersGained = gained,
             FollowersAfter30Days = after30Days,
             FollowersRetained = stillThere,
+            ReachAfter3Days = post.Reach,
         };
     }
 }

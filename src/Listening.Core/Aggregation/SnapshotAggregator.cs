@@ -151,9 +151,15 @@ public sealed partial class SnapshotAggregator(
             {
                 actions.Add(new TableTransactionAction(TableTransactionActionType.Add, incoming));
             }
-            else if (incoming.Supersedes(existing))
+            else
             {
-                actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, incoming, existing.ETag));
+                // The later capture's counters; views and reach of the last capture of the day that carried them.
+                var newer = incoming.Supersedes(existing);
+                var merged = newer ? incoming.WithMetricsOf(existing) : existing.WithMetricsOf(incoming);
+                if (newer || !merged.SameMetrics(existing))
+                {
+                    actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, merged, existing.ETag));
+                }
             }
         }
 

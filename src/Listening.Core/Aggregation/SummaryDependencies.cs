@@ -28,9 +28,10 @@ public static class SummaryDependencies
         new(Reason.BaselineOverGap, 2, BaselineLookbackDays),
 
         // A giveaway's follow-through, reported 30 days after the post's day: the changed day may be the end of the
-        // gain window, the day after the post (first seen after midnight), the post's day, or the day before it.
+        // gain window (followers; the post's reach by then), a day of the gain window (the post's row: first seen
+        // after midnight, its reach), the post's day, or the day before it.
         new(Reason.GiveawayGainEnd, GiveawayRetentionDays - GiveawayGainDays, GiveawayRetentionDays - GiveawayGainDays),
-        new(Reason.GiveawayPostDay, GiveawayRetentionDays - 1, GiveawayRetentionDays),
+        new(Reason.GiveawayPostDay, GiveawayRetentionDays - GiveawayGainDays + 1, GiveawayRetentionDays),
         new(Reason.GiveawayFollowersBefore, GiveawayRetentionDays + 1, GiveawayRetentionDays + 1),
     ];
 

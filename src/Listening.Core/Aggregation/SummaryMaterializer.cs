@@ -145,8 +145,9 @@ public sealed partial class SummaryMaterializer(
         var start = calendar.StartOf(postDay);
         var end = calendar.EndOf(postDay);
 
-        // A post created late in the evening may first be seen after midnight: look at the next day's rows too.
-        var rows = await observations.GiveawayPostsAsync(pageId, postDay, postDay.AddDays(1), cancellationToken);
+        // The post's rows over the gain window: a post created late in the evening may first be seen after midnight,
+        // and its last row of the window holds the people it reached by then (one query either way).
+        var rows = await observations.GiveawayPostsAsync(pageId, postDay, postDay.AddDays(GiveawayGainDays), cancellationToken);
         stamp.Add(rows);
         var posts = rows.Where(p => p.CreatedTime >= start && p.CreatedTime < end)
             .GroupBy(p => p.PostId, StringComparer.Ordinal)
@@ -236,6 +237,12 @@ public sealed partial class SummaryMaterializer(
             {
                 Time += row.ObservedAt.ToUnixTimeMilliseconds();
                 Counters += row.CounterSum;
+
+                // Views and reach keep the last capture of the day that carried them: that capture only moves later,
+                // and a value filled in by an earlier capture (the latest one lacked it) adds its time.
+                // Of two captures at the same time the larger value is kept, so at an equal time the sum only grows.
+                Time += (row.ViewsAt?.ToUnixTimeMilliseconds() ?? 0) + (row.ReachAt?.ToUnixTimeMilliseconds() ?? 0);
+                Counters += (row.Views ?? 0) + (row.Reach ?? 0);
             }
         }
 

@@ -30,15 +30,19 @@ public sealed class TopicRules
     private readonly List<CompiledRule> _rules;
 
     public TopicRules(IOptions<ListeningOptions> options)
-        : this(Effective(options?.Value.Topics), options?.Value.Topics.GiveawayTopic)
+        : this(Effective(options?.Value.Topics), options?.Value.Topics.GiveawayTopic, options?.Value.Facebook.EffectiveAliases)
     {
     }
 
-    private TopicRules(IEnumerable<TopicRuleOptions> rules, string? giveawayTopic)
+    private TopicRules(IEnumerable<TopicRuleOptions> rules, string? giveawayTopic, IReadOnlyDictionary<string, string>? aliases)
     {
         _rules = [.. rules.Select(Compile)];
         GiveawayTopic = giveawayTopic?.Trim() ?? "";
+        MetricAliases = aliases ?? MetricNames.DefaultAliases;
     }
+
+    /// <summary>The metric alias map the post-day rows read views and reach through (a renamed metric continues its series).</summary>
+    public IReadOnlyDictionary<string, string> MetricAliases { get; }
 
     /// <summary>Topic names in the configured order: the order of <c>topics</c> in a summary.</summary>
     public IReadOnlyList<string> Names => [.. _rules.Select(r => r.Name)];
@@ -49,7 +53,7 @@ public sealed class TopicRules
     public static TopicRules From(IEnumerable<TopicRuleOptions> rules, string giveawayTopic = "Gewinnspiel")
     {
         ArgumentNullException.ThrowIfNull(rules);
-        return new TopicRules(rules, giveawayTopic);
+        return new TopicRules(rules, giveawayTopic, null);
     }
 
     /// <summary>The topics of a post text, in the configured order.</summary>
@@ -58,7 +62,7 @@ public sealed class TopicRules
     {
         ArgumentNullException.ThrowIfNull(post);
         var tags = Tag(post.Message);
-        return PostDayEntity.From(pageId, date, observedAt, post, tags, IsGiveaway(tags));
+        return PostDayEntity.From(pageId, date, observedAt, post, tags, IsGiveaway(tags), MetricAliases);
     }
 
     public IReadOnlyList<string> Tag(string? message)

@@ -81,6 +81,17 @@ public sealed class TakeOffAlertOptions
 
     [KeyRange(7, 90, ErrorMessage = "Listening:Alerts:TakeOff:BaselineDays must be from {1} to {2} days.")]
     public int BaselineDays { get; set; } = 30;
+
+    /// <summary>
+    /// A post also takes off when it has reached this many people (its lifetime unique reach) within
+    /// <see cref="ReachWindowHours"/> of being posted; 0 switches the reach rule off. Crisis mode lowers it too.
+    /// </summary>
+    [KeyRange(0, 100_000_000, ErrorMessage = "Listening:Alerts:TakeOff:MinReach must be from {1} to {2} people (0 switches the reach rule off).")]
+    public int MinReach { get; set; } = 10_000;
+
+    /// <summary>How young a post must be for its reach to count as taking off.</summary>
+    [KeyRange(1, 168, ErrorMessage = "Listening:Alerts:TakeOff:ReachWindowHours must be from {1} to {2} hours.")]
+    public int ReachWindowHours { get; set; } = 24;
 }
 
 public sealed class NegativeSurgeAlertOptions

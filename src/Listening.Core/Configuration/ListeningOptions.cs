@@ -72,6 +72,9 @@ public sealed class ListeningOptions
     /// </summary>
     public string OfficeHours { get; set; } = "Mon-Fri 08:00-16:00";
 
+    /// <summary>How the day page, the period report and the digest present posts.</summary>
+    public SummaryOptions Summaries { get; set; } = new();
+
     /// <summary>
     /// Aggregates must outlive the longest look-back of a summary: the 30-day giveaway follow-through plus the day
     /// before the post.
@@ -291,6 +294,18 @@ public sealed class AccessOptions
 /// follow-through. No rule configured means the built-in defaults (Aggregation.TopicRules.Defaults);
 /// configuring one rule replaces all defaults.
 /// </summary>
+public sealed class SummaryOptions
+{
+    /// <summary>
+    /// <c>Listening:Summaries:TopPostsBy</c>: <c>reach</c> (default) ranks the top posts by people reached,
+    /// <c>interactions</c> by reactions + comments + shares. Checked at start-up.
+    /// </summary>
+    public string TopPostsBy { get; set; } = TopPostRanking.Reach;
+
+    /// <summary>The configured ranking, lower-cased and trimmed; the default when empty.</summary>
+    public string EffectiveTopPostsBy => string.IsNullOrWhiteSpace(TopPostsBy) ? TopPostRanking.Reach : TopPostsBy.Trim().ToLowerInvariant();
+}
+
 public sealed class TopicOptions
 {
     public List<TopicRuleOptions> Rules { get; set; } = [];

@@ -44,6 +44,8 @@ public sealed class ListeningOptionsValidator(IConfiguration configuration) : IV
                 $"Listening:Facebook:MetricAliases:{from} = '{to}' must map an old metric name to a different new one, e.g. Listening:Facebook:MetricAliases:page_impressions = page_media_view.");
         }
 
+        Check(TopPostRanking.IsValid(options.Summaries.EffectiveTopPostsBy),
+            $"Listening:Summaries:TopPostsBy '{options.Summaries.TopPostsBy}' is not known: use reach (rank top posts by people reached) or interactions (by reactions, comments and shares).");
         Check(options.PublicBaseUrl is null or "" || IsHttpUrl(options.PublicBaseUrl, requireHttps: false),
             "Listening:PublicBaseUrl must be an absolute http(s) URL such as https://listening-kreis.azurewebsites.net.");
         Check(options.Teams.WebhookUrl is null or "" || IsHttpUrl(options.Teams.WebhookUrl, requireHttps: true),

@@ -56,6 +56,22 @@ public sealed record PageDaySummary
     /// <summary>How many observations (pulls) of the Page the day has.</summary>
     public int Observations { get; init; }
 
+    /// <summary>
+    /// Views gained that day, summed over the posts listed in <see cref="Posts"/> (a sum over posts, not Meta's Page
+    /// views); null when a listed post's <c>views</c> is unknown.
+    /// </summary>
+    public long? Views { get; init; }
+
+    /// <summary>
+    /// People reached for the first time that day, summed over the posts listed in <see cref="Posts"/>: a sum over
+    /// posts, not unique people (one person reached by two posts counts twice); null when a listed post's
+    /// <c>reach</c> is unknown.
+    /// </summary>
+    public long? Reach { get; init; }
+
+    /// <summary>How the top posts are ranked: <c>"reach"</c> or <c>"interactions"</c> (<c>Listening:Summaries:TopPostsBy</c>).</summary>
+    public string TopPostBy { get; init; } = TopPostRanking.Reach;
+
     /// <summary>Per topic: posts, reactions, comments and shares of the day (filled by the topic rules; absent without them).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<TopicSummary> Topics { get; init; } = [];
@@ -177,6 +193,12 @@ public sealed record GiveawayFollowThrough
 
     /// <summary>How many of those gained were still following 30 days after the post (net, at most the gain).</summary>
     public long? FollowersRetained { get; init; }
+
+    /// <summary>
+    /// People the giveaway post had reached (lifetime unique reach) at its last observation up to the end of the third
+    /// day after the post's day; null when that observation did not carry reach.
+    /// </summary>
+    public long? ReachAfter3Days { get; init; }
 }
 
 /// <summary>An alert of the day in plain German (kind: milestone, takeoff, negative, crisis, token, metric, stalled ...).</summary>
@@ -195,6 +217,14 @@ public sealed record DayTotals
     public required long Shares { get; init; }
 
     public required int NewPosts { get; init; }
+
+    /// <summary>The day's <c>reach</c> (sum over its listed posts); absent when unknown.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? Reach { get; init; }
+
+    /// <summary>Meta's Page reach (<c>page_total_media_view_unique</c>) of Meta's day with the day's date; absent when not complete or not reported.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? MetaReach { get; init; }
 }
 
 /// <summary>A round number of followers or likes ("followers" or "likes") passed on a day.</summary>
@@ -232,6 +262,34 @@ public sealed record PostDaySummary
     /// <summary>True when the post was created on this day.</summary>
     public bool New { get; init; }
 
+    /// <summary>Views gained that day: <see cref="ViewsTotal"/> minus the same at the end of the previous day; null when either is unknown.</summary>
+    public long? Views { get; init; }
+
+    /// <summary>Lifetime views at the end of the day (<c>post_media_view</c>); null when no observation of the day carried it.</summary>
+    public long? ViewsTotal { get; init; }
+
+    /// <summary>
+    /// People reached for the first time that day: <see cref="ReachTotal"/> minus the same at the end of the previous
+    /// day (negative when Meta revised it down); null when either is unknown.
+    /// </summary>
+    public long? Reach { get; init; }
+
+    /// <summary>Lifetime unique reach (people reached) at the end of the day (<c>post_total_media_view_unique</c>); null when no observation of the day carried it.</summary>
+    public long? ReachTotal { get; init; }
+
+    /// <summary>
+    /// (reactions + comments + shares, totals at the end of the day) / <see cref="ReachTotal"/>, a fraction (0.034, not
+    /// 3.4 %) rounded to 4 decimals; null without a known, positive reach.
+    /// </summary>
+    public double? EngagementRate { get; init; }
+
+    /// <summary>
+    /// Which metric delivered <c>views</c> or <c>reach</c> when it was not the series' own name but an old or new name
+    /// through the alias map (<c>{"reach":"post_impressions_unique"}</c>); absent otherwise.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, string>? Sources { get; init; }
+
     /// <summary>Topics the rules found in the post (absent without topic rules).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string> Topics { get; init; } = [];
@@ -239,6 +297,47 @@ public sealed record PostDaySummary
     /// <summary>Triage of the post's top-level comments created this day (absent when none was triaged).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public CommentTriage? CommentTriage { get; init; }
+}
+
+/// <summary>How the top posts of a day or period are ranked (<c>topPostBy</c>, <c>Listening:Summaries:TopPostsBy</c>).</summary>
+public static class TopPostRanking
+{
+    /// <summary>By people reached (<c>reach</c> of the day, of the period), then interactions.</summary>
+    public const string Reach = "reach";
+
+    /// <summary>By reactions + comments + shares, then reach.</summary>
+    public const string Interactions = "interactions";
+
+    public static bool IsValid(string? value) => value is Reach or Interactions;
+
+    /// <summary>
+    /// (reactions + comments + shares) / reach as a fraction rounded to 4 decimals; null without a known, positive reach.
+    /// </summary>
+    public static double? EngagementRate(long interactions, long? reach) =>
+        reach is > 0 ? Math.Round((double)interactions / reach.Value, 4, MidpointRounding.AwayFromZero) : null;
+
+    /// <summary>
+    /// The top <paramref name="count"/> posts by <paramref name="by"/>: by reach, posts that reached someone or drew an
+    /// interaction, most people reached first (unknown reach last), then interactions; by interactions, posts that drew
+    /// one, most first, then reach. Ties go to the newer post, then the smaller id. The day page, the period report and
+    /// the digest pick the same way.
+    /// </summary>
+    public static IReadOnlyList<T> Top<T>(
+        IEnumerable<T> posts, string by, int count, Func<T, long> interactions, Func<T, long?> reach, Func<T, DateTimeOffset> created, Func<T, string> id)
+    {
+        ArgumentNullException.ThrowIfNull(posts);
+        long Reached(T post) => reach(post) ?? -1;
+        var ordered = by == Interactions
+            ? posts.Where(p => interactions(p) > 0).OrderByDescending(interactions).ThenByDescending(Reached)
+            : posts.Where(p => Reached(p) > 0 || interactions(p) > 0).OrderByDescending(Reached).ThenByDescending(interactions);
+        return [.. ordered.ThenByDescending(p => created(p).UtcTicks).ThenBy(id, StringComparer.Ordinal).Take(count)];
+    }
+
+    public static IReadOnlyList<PostDaySummary> Top(PageDaySummary page, int count)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        return Top(page.Posts, page.TopPostBy, count, p => p.Reactions.Total + p.Comments + p.Shares, p => p.Reach, p => p.CreatedTime, p => p.Id);
+    }
 }
 
 /// <summary>Dates as <see cref="IsoDate"/> writes them.</summary>

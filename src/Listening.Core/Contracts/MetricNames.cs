@@ -14,7 +14,16 @@ public static partial class MetricNames
         "page_follows", "page_daily_follows", "page_daily_follows_unique", "page_total_actions",
     ];
 
-    public static readonly IReadOnlyList<string> DefaultPostMetrics = ["post_media_view", "post_total_media_view_unique"];
+    public static readonly IReadOnlyList<string> DefaultPostMetrics = [PostViews, PostReach];
+
+    /// <summary>Meta's daily Page reach, people reached (the day page's "Reichweite laut Meta").</summary>
+    public const string PageReach = "page_total_media_view_unique";
+
+    /// <summary>The series of a post's lifetime views (<c>views</c>, <c>viewsTotal</c> in a summary).</summary>
+    public const string PostViews = "post_media_view";
+
+    /// <summary>The series of a post's lifetime unique reach, people reached (<c>reach</c>, <c>reachTotal</c> in a summary).</summary>
+    public const string PostReach = "post_total_media_view_unique";
 
     /// <summary>Renames of 2025-11-15 and 2026-06-15: old name -> the name that continues its series.</summary>
     public static readonly IReadOnlyDictionary<string, string> DefaultAliases = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -65,6 +74,35 @@ public static partial class MetricNames
         }
 
         return current;
+    }
+
+    /// <summary>
+    /// A post's value of <paramref name="series"/> from the metrics Meta reported for it: the series' own metric if
+    /// present, else a metric that continues the series through the alias map (the first by ordinal name, so the
+    /// choice never depends on order), with the name that delivered it; (null, null) when none did.
+    /// </summary>
+    public static (long? Value, string? Source) PostValue(IReadOnlyDictionary<string, long>? metrics, string series, IReadOnlyDictionary<string, string> aliases)
+    {
+        ArgumentNullException.ThrowIfNull(aliases);
+        if (metrics is null || metrics.Count == 0)
+        {
+            return (null, null);
+        }
+
+        if (metrics.TryGetValue(series, out var own))
+        {
+            return (own, series);
+        }
+
+        foreach (var name in metrics.Keys.Order(StringComparer.Ordinal))
+        {
+            if (SeriesOf(name, aliases) == series)
+            {
+                return (metrics[name], name);
+            }
+        }
+
+        return (null, null);
     }
 
     [GeneratedRegex("^[a-z][a-z0-9_]{1,99}$")]

@@ -57,8 +57,11 @@ public sealed record PagePeriodSummary
     /// <summary>One row per day that has data, oldest first.</summary>
     public required IReadOnlyList<PeriodDay> Days { get; init; }
 
-    /// <summary>Every post with something new in the period, its gains summed over the period, most interactions first.</summary>
+    /// <summary>Every post with something new in the period, its gains summed over the period, ranked by <see cref="TopPostBy"/>.</summary>
     public required IReadOnlyList<PeriodPost> Posts { get; init; }
+
+    /// <summary>How <see cref="Posts"/> is ranked: <c>"reach"</c> or <c>"interactions"</c> (<c>Listening:Summaries:TopPostsBy</c>).</summary>
+    public string TopPostBy { get; init; } = TopPostRanking.Reach;
 
     /// <summary>Follower and like milestones crossed in the period, in order.</summary>
     public required IReadOnlyList<Milestone> Milestones { get; init; }
@@ -98,6 +101,12 @@ public sealed record PeriodTotals
     /// <summary>Posts created in the period.</summary>
     public int NewPosts { get; init; }
 
+    /// <summary>The days' <c>views</c> summed (each a sum over that day's listed posts); null when a day's is unknown.</summary>
+    public long? Views { get; init; }
+
+    /// <summary>The days' <c>reach</c> summed: people reached, a sum over posts and days, not unique people; null when a day's is unknown.</summary>
+    public long? Reach { get; init; }
+
     /// <summary>How many days of the period have a stored summary.</summary>
     public int DaysWithData { get; init; }
 }
@@ -121,6 +130,12 @@ public sealed record PeriodDay
     public required int NewPosts { get; init; }
 
     public int Observations { get; init; }
+
+    /// <summary>The day's <c>views</c> (sum over its listed posts); null when unknown.</summary>
+    public long? Views { get; init; }
+
+    /// <summary>The day's <c>reach</c> (sum over its listed posts); null when unknown.</summary>
+    public long? Reach { get; init; }
 
     /// <summary>The day's comment triage (questions, answered, median response time ...); absent when none was triaged.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -155,6 +170,21 @@ public sealed record PeriodPost
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? Topics { get; init; }
+
+    /// <summary>Views gained in the period: the days' <c>views</c> summed; null when a day's is unknown.</summary>
+    public long? Views { get; init; }
+
+    /// <summary>People reached for the first time in the period: the days' <c>reach</c> summed; null when a day's is unknown.</summary>
+    public long? Reach { get; init; }
+
+    /// <summary>Lifetime views at the end of the post's last day in the period.</summary>
+    public long? ViewsTotal { get; init; }
+
+    /// <summary>Lifetime unique reach at the end of the post's last day in the period.</summary>
+    public long? ReachTotal { get; init; }
+
+    /// <summary>The post's <c>engagementRate</c> at the end of its last day in the period (totals over <see cref="ReachTotal"/>).</summary>
+    public double? EngagementRate { get; init; }
 
     [JsonIgnore]
     public long Interactions => Reactions.Total + Comments + Shares;

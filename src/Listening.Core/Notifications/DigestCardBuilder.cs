@@ -54,20 +54,8 @@ public sealed class DigestCardBuilder(IOptions<ListeningOptions> options)
         return System.Text.Encoding.UTF8.GetByteCount(card.ToJsonString());
     }
 
-    /// <summary>The posts that drew the most reactions, comments and shares that day; ties go to the newer post.</summary>
-    public static IReadOnlyList<PostDaySummary> TopPosts(PageDaySummary page, int count)
-    {
-        ArgumentNullException.ThrowIfNull(page);
-        return page.Posts
-            .Where(p => Interactions(p) > 0)
-            .OrderByDescending(Interactions)
-            .ThenByDescending(p => p.CreatedTime.UtcTicks)
-            .ThenBy(p => p.Id, StringComparer.Ordinal)
-            .Take(count)
-            .ToList();
-    }
-
-    private static long Interactions(PostDaySummary post) => post.Reactions.Total + post.Comments + post.Shares;
+    /// <summary>The day's top posts as the day page ranks them (<c>topPostBy</c>: reach by default, or interactions).</summary>
+    public static IReadOnlyList<PostDaySummary> TopPosts(PageDaySummary page, int count) => TopPostRanking.Top(page, count);
 
     private JsonObject Build(DigestContent content, Level level)
     {
@@ -185,6 +173,7 @@ public sealed class DigestCardBuilder(IOptions<ListeningOptions> options)
                     Fact("Kommentare", WithChange(page.Comments, before?.Comments)),
                     Fact("Mal geteilt", WithChange(page.Shares, before?.Shares)),
                     Fact("Neue Beiträge", GermanFormat.Number(newPosts)),
+                    Fact("Erreichte Personen (Beiträge)", page.Reach is { } reach ? WithChange(reach, before?.Reach) : "nicht für alle Beiträge gemeldet"),
                 },
             },
         };
@@ -196,11 +185,17 @@ public sealed class DigestCardBuilder(IOptions<ListeningOptions> options)
         }
         else if (top.Count > 0)
         {
-            items.Add(Subtle(top.Count == 1 ? "Beitrag mit den meisten Interaktionen:" : $"Die {top.Count} Beiträge mit den meisten Interaktionen:"));
+            var most = page.TopPostBy == TopPostRanking.Interactions ? "den meisten Interaktionen" : "den meisten erreichten Personen";
+            items.Add(Subtle(top.Count == 1 ? $"Beitrag mit {most}:" : $"Die {top.Count} Beiträge mit {most}:"));
             foreach (var post in top)
             {
                 items.Add(Post(post, timeZone, level.ExcerptLength));
             }
+        }
+
+        foreach (var giveaway in page.Giveaways ?? [])
+        {
+            items.Add(Subtle(GiveawayText(giveaway, timeZone)));
         }
 
         var topics = DigestTopics.For(page, level.Topics);
@@ -294,7 +289,10 @@ public sealed class DigestCardBuilder(IOptions<ListeningOptions> options)
             ["text"] = GermanFormat.DateTime(GermanFormat.InZone(post.CreatedTime, timeZone))
                 + (post.New ? " (neu)" : "")
                 + " · " + GermanFormat.Number(post.Reactions.Total) + " Reaktionen · "
-                + GermanFormat.Number(post.Comments) + " Kommentare · " + GermanFormat.Number(post.Shares) + " Mal geteilt",
+                + GermanFormat.Number(post.Comments) + " Kommentare · " + GermanFormat.Number(post.Shares) + " Mal geteilt"
+                + (post.ReachTotal is { } reachTotal
+                    ? " · " + (post.Reach is { } reach ? GermanFormat.Number(reach) + " Personen erreicht (" + GermanFormat.Number(reachTotal) + " insgesamt)" : GermanFormat.Number(reachTotal) + " Personen erreicht (insgesamt)")
+                    : ""),
             ["isSubtle"] = true,
             ["size"] = "Small",
             ["spacing"] = "None",
@@ -302,6 +300,14 @@ public sealed class DigestCardBuilder(IOptions<ListeningOptions> options)
         });
         return new JsonObject { ["type"] = "Container", ["spacing"] = "Small", ["items"] = items };
     }
+
+    /// <summary>A giveaway's follow-through in one line: followers gained and kept, and how many people the post reached.</summary>
+    internal static string GiveawayText(GiveawayFollowThrough giveaway, string timeZone) =>
+        "Gewinnspiel" + (giveaway.CreatedTime is { } created ? " vom " + GermanFormat.Date(DateOnly.FromDateTime(GermanFormat.InZone(created, timeZone).DateTime)) : "")
+        + (giveaway.ReachAfter3Days is { } reach ? ": erreichte " + GermanFormat.Number(reach) + " Personen in den ersten Tagen" : ":")
+        + (giveaway.FollowersGained is { } gained ? ", " + GermanFormat.Change(gained) + " Follower in 3 Tagen" : "")
+        + (giveaway.FollowersRetained is { } retained ? ", davon nach 30 Tagen noch " + GermanFormat.Number(retained) : "")
+        + ".";
 
     private static string WithChange(long value, long? before) =>
         before is { } b ? GermanFormat.Number(value) + " (" + GermanFormat.Change(value - b) + " zum Vortag)" : GermanFormat.Number(value);

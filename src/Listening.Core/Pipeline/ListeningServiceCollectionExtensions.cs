@@ -135,6 +135,7 @@ public static class ListeningServiceCollectionExtensions
         services.AddTransient<Health.HealthReporter>();
         services.AddTransient<SummaryEndpoint>();
         services.AddSingleton<Access.SignInGate>();
+        services.AddTransient<Api.ListeningApi>();
         services.AddTransient<Pipeline.IPoisonParking, Pipeline.PoisonParking>();
         services.AddTransient<Pipeline.DecodeOrPark>();
         services.AddTransient<Pipeline.PullHandler>();

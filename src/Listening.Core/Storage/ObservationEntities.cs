@@ -91,6 +91,24 @@ public sealed class PostDayEntity : ITableEntity
     /// <summary>Tagged with the giveaway topic: the giveaway follow-through queries by it.</summary>
     public bool Giveaway { get; set; }
 
+    /// <summary>
+    /// Lifetime views (<see cref="MetricNames.PostViews"/>) at <see cref="ViewsAt"/>, the last capture of the day that
+    /// carried them; null when no capture of the day did (Meta did not answer): unknown, never 0.
+    /// </summary>
+    public long? Views { get; set; }
+
+    public DateTimeOffset? ViewsAt { get; set; }
+
+    /// <summary>The metric name that delivered <see cref="Views"/> (an old name through the alias map, or the series' own).</summary>
+    public string? ViewsSource { get; set; }
+
+    /// <summary>Lifetime unique reach, people reached (<see cref="MetricNames.PostReach"/>), the same way as <see cref="Views"/>.</summary>
+    public long? Reach { get; set; }
+
+    public DateTimeOffset? ReachAt { get; set; }
+
+    public string? ReachSource { get; set; }
+
     [System.Runtime.Serialization.IgnoreDataMember]
     public IReadOnlyList<string> TopicList => Topics.Length == 0 ? [] : Topics.Split('|');
 
@@ -101,13 +119,29 @@ public sealed class PostDayEntity : ITableEntity
     [System.Runtime.Serialization.IgnoreDataMember]
     public long CounterSum => Reactions.Total + Comments + Shares;
 
-    /// <summary>The row of a post's day; <paramref name="topics"/> and <paramref name="giveaway"/> as the topic rules tagged the post text.</summary>
-    public static PostDayEntity From(string pageId, DateOnly date, DateTimeOffset observedAt, PostObservation post, IReadOnlyList<string> topics, bool giveaway)
+    /// <summary>
+    /// The row of a post's day; <paramref name="topics"/> and <paramref name="giveaway"/> as the topic rules tagged the
+    /// post text; views and reach read from the post's metrics through <paramref name="aliases"/> (a renamed metric
+    /// continues its series).
+    /// </summary>
+    public static PostDayEntity From(
+        string pageId, DateOnly date, DateTimeOffset observedAt, PostObservation post, IReadOnlyList<string> topics, bool giveaway,
+        IReadOnlyDictionary<string, string>? aliases = null)
     {
         ArgumentNullException.ThrowIfNull(post);
         ArgumentNullException.ThrowIfNull(topics);
+        aliases ??= MetricNames.DefaultAliases;
+        var at = observedAt.ToUniversalTime();
+        var (views, viewsSource) = MetricNames.PostValue(post.Metrics, MetricNames.PostViews, aliases);
+        var (reach, reachSource) = MetricNames.PostValue(post.Metrics, MetricNames.PostReach, aliases);
         return new()
         {
+            Views = views,
+            ViewsAt = views is null ? null : at,
+            ViewsSource = viewsSource,
+            Reach = reach,
+            ReachAt = reach is null ? null : at,
+            ReachSource = reachSource,
             Topics = string.Join('|', topics),
             Giveaway = giveaway,
             PartitionKey = pageId,
@@ -149,6 +183,55 @@ public sealed class PostDayEntity : ITableEntity
         }
 
         return string.CompareOrdinal(Fingerprint(), stored.Fingerprint()) > 0;
+    }
+
+    /// <summary>
+    /// This row (the day's latest counters) with views and reach of whichever of the two rows captured them last:
+    /// a capture that did not carry them (Meta did not answer) leaves the day's known values; equal capture times
+    /// keep the larger value. So any order of arrival gives the same row.
+    /// </summary>
+    public PostDayEntity WithMetricsOf(PostDayEntity other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        var merged = (PostDayEntity)MemberwiseClone();
+        (merged.Views, merged.ViewsAt, merged.ViewsSource) = Later((Views, ViewsAt, ViewsSource), (other.Views, other.ViewsAt, other.ViewsSource));
+        (merged.Reach, merged.ReachAt, merged.ReachSource) = Later((Reach, ReachAt, ReachSource), (other.Reach, other.ReachAt, other.ReachSource));
+        return merged;
+    }
+
+    /// <summary>Same stored views and reach (values, capture times and sources).</summary>
+    public bool SameMetrics(PostDayEntity other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Views == other.Views && ViewsAt == other.ViewsAt && ViewsSource == other.ViewsSource
+            && Reach == other.Reach && ReachAt == other.ReachAt && ReachSource == other.ReachSource;
+    }
+
+    private static (long? Value, DateTimeOffset? At, string? Source) Later(
+        (long? Value, DateTimeOffset? At, string? Source) a, (long? Value, DateTimeOffset? At, string? Source) b)
+    {
+        if (b.Value is null || b.At is null)
+        {
+            return a;
+        }
+
+        if (a.Value is null || a.At is null)
+        {
+            return b;
+        }
+
+        var byTime = b.At.Value.CompareTo(a.At.Value);
+        if (byTime != 0)
+        {
+            return byTime > 0 ? b : a;
+        }
+
+        if (b.Value != a.Value)
+        {
+            return b.Value > a.Value ? b : a;
+        }
+
+        return string.CompareOrdinal(b.Source, a.Source) > 0 ? b : a;
     }
 
     private string Fingerprint() => string.Join('|', Like, Love, Care, Haha, Wow, Sad, Angry, Comments, Shares, CreatedTime.UtcTicks, Permalink, Message);
@@ -243,5 +326,11 @@ internal static class ObservationMapping
         Shares = e.GetInt64(nameof(PostDayEntity.Shares)) ?? 0,
         Topics = e.GetString(nameof(PostDayEntity.Topics)) ?? "",
         Giveaway = e.GetBoolean(nameof(PostDayEntity.Giveaway)) ?? false,
+        Views = e.GetInt64(nameof(PostDayEntity.Views)),
+        ViewsAt = e.GetDateTimeOffset(nameof(PostDayEntity.ViewsAt)),
+        ViewsSource = e.GetString(nameof(PostDayEntity.ViewsSource)),
+        Reach = e.GetInt64(nameof(PostDayEntity.Reach)),
+        ReachAt = e.GetDateTimeOffset(nameof(PostDayEntity.ReachAt)),
+        ReachSource = e.GetString(nameof(PostDayEntity.ReachSource)),
     };
 }

@@ -66,14 +66,38 @@ public static class PeriodHtmlRenderer
             .Append(GermanFormat.Number(max)).Append(" am ").Append(GermanFormat.Date(highest.Date)).Append(", niedrigster ")
             .Append(GermanFormat.Number(min)).Append(" am ").Append(GermanFormat.Date(lowest.Date))
             .Append(". Alle Werte stehen in der Tabelle „Tageswerte“.").ToString();
+        return LineSvg(period, points, id + "-verlauf", "Follower-Verlauf", description);
+    }
 
-        var titleId = id + "-verlauf-titel";
-        var descId = id + "-verlauf-text";
+    /// <summary>The days whose posts' reach is known, as (date, people reached that day).</summary>
+    internal static List<(DateOnly Date, long Value)> ReachPoints(PagePeriodSummary page) =>
+        page.Days.Where(d => d.Reach is not null).Select(d => (d.Date, Value: d.Reach!.Value)).ToList();
+
+    /// <summary>People reached each day (the sum over the day's posts) as a line, like the followers' chart.</summary>
+    internal static MarkupString ReachSvg(PeriodSummary period, PagePeriodSummary page, string id)
+    {
+        var points = ReachPoints(page);
+        var max = points.Max(p => p.Value);
+        var highest = points.First(p => p.Value == max);
+        var description = new StringBuilder("Liniendiagramm: erreichte Personen je Tag (Summe über die Beiträge) vom ")
+            .Append(GermanFormat.Date(period.From)).Append(" bis ").Append(GermanFormat.Date(period.To)).Append(". Zusammen ")
+            .Append(GermanFormat.Number(points.Sum(p => p.Value))).Append(" an ").Append(GermanFormat.Number(points.Count))
+            .Append(points.Count == 1 ? " Tag" : " Tagen").Append("; am meisten am ").Append(GermanFormat.Date(highest.Date)).Append(" mit ")
+            .Append(GermanFormat.Number(max)).Append(". Alle Werte stehen in der Tabelle „Tageswerte“.").ToString();
+        return LineSvg(period, points, id + "-reichweite", "Erreichte Personen je Tag", description);
+    }
+
+    private static MarkupString LineSvg(PeriodSummary period, List<(DateOnly Date, long Value)> points, string chartId, string title, string description)
+    {
+        var min = points.Min(p => p.Value);
+        var max = points.Max(p => p.Value);
+        var titleId = chartId + "-titel";
+        var descId = chartId + "-text";
         var html = new StringBuilder(4096);
         html.Append("<svg role=\"img\" aria-labelledby=\"").Append(titleId).Append(' ').Append(descId).Append("\" viewBox=\"0 0 ")
             .Append(Invariant(ChartWidth)).Append(' ').Append(Invariant(ChartHeight))
             .Append("\" preserveAspectRatio=\"none\" xmlns=\"http://www.w3.org/2000/svg\">")
-            .Append("<title id=\"").Append(titleId).Append("\">Follower-Verlauf</title>")
+            .Append("<title id=\"").Append(titleId).Append("\">").Append(Encode(title)).Append("</title>")
             .Append("<desc id=\"").Append(descId).Append("\">").Append(Figures(description).Value).Append("</desc>");
         foreach (var y in new[] { ChartPadding, ChartHeight / 2, ChartHeight - ChartPadding })
         {

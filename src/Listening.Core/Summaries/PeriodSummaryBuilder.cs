@@ -27,7 +27,8 @@ public static class PeriodSummaryBuilder
         DateOnly to,
         string timeZone,
         bool demo,
-        IReadOnlyList<PageDays> pages)
+        IReadOnlyList<PageDays> pages,
+        string topPostBy = TopPostRanking.Reach)
     {
         ArgumentNullException.ThrowIfNull(pages);
         if (to < from)
@@ -47,7 +48,7 @@ public static class PeriodSummaryBuilder
                 generatedAt = day.GeneratedAt > generatedAt ? day.GeneratedAt : generatedAt;
             }
 
-            built.Add(BuildPage(page, current, previous));
+            built.Add(BuildPage(page, current, previous, topPostBy));
         }
 
         return new PeriodSummary
@@ -64,9 +65,9 @@ public static class PeriodSummaryBuilder
         };
     }
 
-    private static PagePeriodSummary BuildPage(PageDays page, List<PageDaySummary> current, List<PageDaySummary> previous)
+    private static PagePeriodSummary BuildPage(PageDays page, List<PageDaySummary> current, List<PageDaySummary> previous, string topPostBy)
     {
-        var posts = Posts(current);
+        var posts = Posts(current, topPostBy);
         var milestones = current.SelectMany(d => d.Milestones ?? Milestones.Of(d)).ToList();
         var metaDays = current.Where(d => d.MetaDay is not null).Select(d => d.MetaDay!)
             .GroupBy(m => m.Date).Select(g => g.Last()).OrderBy(m => m.Date).ToList();
@@ -94,9 +95,12 @@ public static class PeriodSummaryBuilder
                 Shares = d.Shares,
                 NewPosts = d.Posts.Count(p => p.New),
                 Observations = d.Observations,
+                Views = d.Views,
+                Reach = d.Reach,
                 CommentTriage = d.CommentTriage,
             }).ToList(),
             Posts = posts,
+            TopPostBy = topPostBy,
             Milestones = milestones,
             Topics = Topics(posts),
             MetaDays = metaDays.Count > 0 ? metaDays : null,
@@ -114,6 +118,8 @@ public static class PeriodSummaryBuilder
             Shares = days.Sum(static d => d.Shares),
             NewPosts = days.Sum(static d => d.Posts.Count(p => p.New)),
             DaysWithData = days.Count,
+            Views = Sum(days, static d => d.Views),
+            Reach = Sum(days, static d => d.Reach),
         };
 
     /// <summary>Start = end of the day before the first observed day; end = end of the last observed day.</summary>
@@ -136,7 +142,24 @@ public static class PeriodSummaryBuilder
         return (first.End - (first.Change ?? 0), known[^1].End);
     }
 
-    private static List<PeriodPost> Posts(List<PageDaySummary> days)
+    /// <summary>The sum of a nullable value over the days; null as soon as one is unknown.</summary>
+    private static long? Sum<T>(IEnumerable<T> items, Func<T, long?> value)
+    {
+        long sum = 0;
+        foreach (var item in items)
+        {
+            if (value(item) is not { } v)
+            {
+                return null;
+            }
+
+            sum += v;
+        }
+
+        return sum;
+    }
+
+    private static List<PeriodPost> Posts(List<PageDaySummary> days, string topPostBy)
     {
         var byId = new Dictionary<string, PeriodPost>(StringComparer.Ordinal);
         foreach (var day in days)
@@ -156,6 +179,11 @@ public static class PeriodSummaryBuilder
                         SharesTotal = post.SharesTotal,
                         Topics = post.Topics ?? sum.Topics,
                         New = sum.New || post.New,
+                        Views = sum.Views + post.Views,
+                        Reach = sum.Reach + post.Reach,
+                        ViewsTotal = post.ViewsTotal,
+                        ReachTotal = post.ReachTotal,
+                        EngagementRate = post.EngagementRate,
                     }
                     : new PeriodPost
                     {
@@ -171,15 +199,21 @@ public static class PeriodSummaryBuilder
                         CommentsTotal = post.CommentsTotal,
                         SharesTotal = post.SharesTotal,
                         Topics = post.Topics,
+                        Views = post.Views,
+                        Reach = post.Reach,
+                        ViewsTotal = post.ViewsTotal,
+                        ReachTotal = post.ReachTotal,
+                        EngagementRate = post.EngagementRate,
                     };
             }
         }
 
-        return byId.Values
-            .OrderByDescending(static p => p.Interactions)
-            .ThenByDescending(static p => p.CreatedTime.UtcTicks)
-            .ThenBy(static p => p.Id, StringComparer.Ordinal)
-            .ToList();
+        // Every post, ranked as the top posts are (those that neither reached anyone nor drew anything last).
+        var ranked = TopPostRanking.Top(byId.Values, topPostBy, int.MaxValue, static p => p.Interactions, static p => p.Reach, static p => p.CreatedTime, static p => p.Id);
+        var rest = byId.Values.Except(ranked)
+            .OrderByDescending(static p => p.CreatedTime.UtcTicks)
+            .ThenBy(static p => p.Id, StringComparer.Ordinal);
+        return [.. ranked, .. rest];
     }
 
     /// <summary>Per topic over the period's posts: distinct posts and what they gained in the period.</summary>

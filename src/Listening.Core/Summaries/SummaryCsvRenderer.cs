@@ -8,6 +8,7 @@ namespace Listening.Core.Summaries;
 /// The daily summary and the period report as CSV for a German Excel: <c>;</c> between fields, CRLF line ends, UTF-8 with a BOM
 /// (<see cref="ToBytes"/>; without it Excel reads the umlauts as Windows-1252). One row per Page (Art "Seite":
 /// followers, likes and the day's totals; post columns empty), then one row per post of that Page (Art "Beitrag").
+/// Views and reach (issue 13) are the last columns, so the earlier ones keep their place; empty when unknown.
 /// </summary>
 /// <remarks>
 /// Numbers are written without thousands separators so Excel reads them as numbers. Text that Excel would take for
@@ -27,6 +28,7 @@ public static class SummaryCsvRenderer
         "Reaktionen gesamt", "Kommentare", "Mal geteilt",
         "Reaktionen bis Tagesende", "Kommentare bis Tagesende", "Mal geteilt bis Tagesende",
         "Follower", "Follower-Veränderung", "„Gefällt mir“-Angaben", "„Gefällt mir“-Angaben-Veränderung", "Demo", "Themen",
+        "Aufrufe", "Aufrufe bis Tagesende", "Erreichte Personen", "Erreichte Personen bis Tagesende", "Interaktionsrate in %",
     ];
 
     /// <summary>
@@ -40,6 +42,7 @@ public static class SummaryCsvRenderer
         .. GermanFormat.ReactionKinds.Select(k => k.Name),
         "Reaktionen gesamt", "Kommentare", "Mal geteilt", "Neue Beiträge",
         "Follower", "Follower-Veränderung", "„Gefällt mir“-Angaben", "„Gefällt mir“-Angaben-Veränderung", "Demo",
+        "Aufrufe", "Erreichte Personen", "Erreichte Personen bis Ende des Zeitraums", "Interaktionsrate in %",
     ];
 
     public static string Render(DailySummary summary)
@@ -59,6 +62,7 @@ public static class SummaryCsvRenderer
                 "", "", "",
                 Number(page.Followers.End), Number(page.Followers.Change), Number(page.Likes.End), Number(page.Likes.Change), demo,
                 Topics(page.Topics?.Select(t => t.Topic)),
+                Number(page.Views), "", Number(page.Reach), "", "",
             ]);
             foreach (var post in page.Posts)
             {
@@ -72,6 +76,7 @@ public static class SummaryCsvRenderer
                     Number(post.Reactions.Total), Number(post.Comments), Number(post.Shares),
                     Number(post.ReactionsTotal.Total), Number(post.CommentsTotal), Number(post.SharesTotal),
                     "", "", "", "", demo, Topics(post.Topics),
+                    Number(post.Views), Number(post.ViewsTotal), Number(post.Reach), Number(post.ReachTotal), Rate(post.EngagementRate),
                 ]);
             }
         }
@@ -99,6 +104,7 @@ public static class SummaryCsvRenderer
                     .. Reactions(day.Reactions),
                     Number(day.Reactions.Total), Number(day.Comments), Number(day.Shares), Number(day.NewPosts),
                     Number(day.Followers.End), Number(day.Followers.Change), Number(day.Likes.End), Number(day.Likes.Change), demo,
+                    Number(day.Views), Number(day.Reach), "", "",
                 ]);
             }
 
@@ -116,6 +122,7 @@ public static class SummaryCsvRenderer
                 PercentChange(now.Shares, before.Shares, before.DaysWithData),
                 PercentChange(now.NewPosts, before.NewPosts, before.DaysWithData),
                 "", "", "", "", demo,
+                PercentChange(now.Views, before.Views, before.DaysWithData), PercentChange(now.Reach, before.Reach, before.DaysWithData), "", "",
             ]);
             foreach (var post in page.Posts)
             {
@@ -127,6 +134,7 @@ public static class SummaryCsvRenderer
                     .. Reactions(post.Reactions),
                     Number(post.Reactions.Total), Number(post.Comments), Number(post.Shares), "",
                     "", "", "", "", demo,
+                    Number(post.Views), Number(post.Reach), Number(post.ReachTotal), Rate(post.EngagementRate),
                 ]);
             }
         }
@@ -177,7 +185,16 @@ public static class SummaryCsvRenderer
         .. Reactions(totals.Reactions),
         Number(totals.Reactions.Total), Number(totals.Comments), Number(totals.Shares), Number(totals.NewPosts),
         Number(followers), Number(followersChange), Number(likes), Number(likesChange), demo,
+        Number(totals.Views), Number(totals.Reach), "", "",
     ];
+
+    /// <summary>A change in percent of values that may be unknown: empty when either is.</summary>
+    internal static string PercentChange(long? current, long? previous, int previousDays) =>
+        current is { } c && previous is { } p ? PercentChange(c, p, previousDays) : "";
+
+    /// <summary>An engagement rate (a fraction) in percent with a German decimal comma (5,1); empty when unknown.</summary>
+    internal static string Rate(double? rate) =>
+        rate is { } r ? Math.Round(100 * r, 2).ToString("0.0#", GermanFormat.Culture) : "";
 
     private static string Topics(IEnumerable<string>? topics) => topics is null ? "" : Text(string.Join(", ", topics));
 

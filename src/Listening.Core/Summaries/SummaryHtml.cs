@@ -143,6 +143,13 @@ internal static class SummaryHtml
     public static string SourceText(string metric, IReadOnlyList<string>? sources) =>
         sources is not { Count: > 0 } ? metric : "aus " + string.Join(", ", sources) + " (bei Meta umbenannt in " + metric + ")";
 
+    /// <summary>"nach erreichten Personen" or "nach Interaktionen": how the top posts are ranked (<c>topPostBy</c>).</summary>
+    public static string RankingText(string topPostBy) =>
+        topPostBy == TopPostRanking.Interactions ? "nach Interaktionen (Reaktionen, Kommentare, „Mal geteilt“)" : "nach erreichten Personen";
+
+    /// <summary>An engagement rate (a fraction) as German percent with one decimal: 0.051 → "5,1 %".</summary>
+    public static string Rate(double? rate) => rate is { } r ? GermanFormat.Percent(100 * r) : "–";
+
     public static string DigestShort(string text) => text.Length <= 60 ? text : text[..59].TrimEnd() + "…";
 
     /// <summary>Bar chart of reactions by type: inline SVG with a text alternative, built from names and numbers only.</summary>
@@ -204,9 +211,26 @@ internal static class SummaryHtml
 public sealed record PostView(
     DateTimeOffset CreatedTime, string? Permalink, string Excerpt, bool New, ReactionCounts Reactions, long Comments, long Shares, IReadOnlyList<string>? Topics)
 {
+    /// <summary>People reached for the first time on the day or in the period; null when unknown.</summary>
+    public long? Reach { get; init; }
+
+    public long? ReachTotal { get; init; }
+
+    public long? Views { get; init; }
+
+    public long? ViewsTotal { get; init; }
+
+    public double? EngagementRate { get; init; }
+
     public static PostView Of(PostDaySummary post) =>
-        new(post.CreatedTime, post.Permalink, post.Excerpt, post.New, post.Reactions, post.Comments, post.Shares, post.Topics);
+        new(post.CreatedTime, post.Permalink, post.Excerpt, post.New, post.Reactions, post.Comments, post.Shares, post.Topics)
+        {
+            Reach = post.Reach, ReachTotal = post.ReachTotal, Views = post.Views, ViewsTotal = post.ViewsTotal, EngagementRate = post.EngagementRate,
+        };
 
     public static PostView Of(PeriodPost post) =>
-        new(post.CreatedTime, post.Permalink, post.Excerpt, post.New, post.Reactions, post.Comments, post.Shares, post.Topics);
+        new(post.CreatedTime, post.Permalink, post.Excerpt, post.New, post.Reactions, post.Comments, post.Shares, post.Topics)
+        {
+            Reach = post.Reach, ReachTotal = post.ReachTotal, Views = post.Views, ViewsTotal = post.ViewsTotal, EngagementRate = post.EngagementRate,
+        };
 }

@@ -26,7 +26,9 @@ public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, I
         var ids = PageIds(pageId);
         var reads = await Task.WhenAll(ids.Select(id => summaries.ReadRangeAsync(id, date.AddDays(-1), date, cancellationToken)));
         var found = new List<PageDaySummary>();
-        var validator = new StringBuilder();
+
+        // The ranking is configuration, not stored data: it is part of the validator, so a change is not served from a cache.
+        var validator = new StringBuilder().Append(options.Value.Summaries.EffectiveTopPostsBy).Append(';');
         var lastModified = DateTimeOffset.MinValue;
         foreach (var rows in reads)
         {
@@ -42,6 +44,7 @@ public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, I
             {
                 PreviousDay = before is null ? summary.PreviousDay : Totals(before.Entity.ToSummary()),
                 Milestones = summary.Milestones ?? Milestones.Of(summary),
+                TopPostBy = options.Value.Summaries.EffectiveTopPostsBy,
             });
             validator.Append(day.Entity.PartitionKey).Append(':').Append(day.Entity.Hash).Append(':').Append(before?.Entity.Hash).Append(';');
             lastModified = Max(lastModified, day.Entity.Timestamp, before?.Entity.Timestamp);
@@ -69,7 +72,7 @@ public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, I
         var (previousFrom, _) = PeriodSummaryBuilder.PreviousOf(from, to);
         var ids = PageIds(pageId);
         var reads = await Task.WhenAll(ids.Select(id => summaries.ReadRangeAsync(id, previousFrom, to, cancellationToken)));
-        var validator = new StringBuilder().Append(IsoDate.Format(from)).Append('/').Append(IsoDate.Format(to)).Append(';');
+        var validator = new StringBuilder().Append(options.Value.Summaries.EffectiveTopPostsBy).Append(';').Append(IsoDate.Format(from)).Append('/').Append(IsoDate.Format(to)).Append(';');
         var lastModified = DateTimeOffset.MinValue;
         var pageDays = new List<PageDays>();
         var any = false;
@@ -96,7 +99,7 @@ public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, I
             return null;
         }
 
-        var summary = PeriodSummaryBuilder.Build(from, to, calendar.ZoneId, options.Value.IsDemo, pageDays);
+        var summary = PeriodSummaryBuilder.Build(from, to, calendar.ZoneId, options.Value.IsDemo, pageDays, options.Value.Summaries.EffectiveTopPostsBy);
         return new StoredPeriodSummary(summary, Hash(validator), lastModified);
     }
 
@@ -109,6 +112,8 @@ public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, I
         Comments = day.Comments,
         Shares = day.Shares,
         NewPosts = day.Posts.Count(p => p.New),
+        Reach = day.Reach,
+        MetaReach = day.MetaDay is { } meta && meta.Metrics.TryGetValue(MetricNames.PageReach, out var reach) ? reach : null,
     };
 
     private static string Hash(StringBuilder validator) =>

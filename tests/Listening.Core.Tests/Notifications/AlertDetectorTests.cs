@@ -95,6 +95,40 @@ public sealed class AlertDetectorTests
     }
 
     [Fact]
+    public async Task A_young_post_that_reached_more_people_than_the_threshold_takes_off_by_reach_without_a_baseline()
+    {
+        // No earlier posts at all: the reaction rule has no median, the reach rule needs none.
+        _baselines.PostReactionsAsync(default!, default, default, default).ReturnsForAnyArgs([]);
+        var storm = Post("storm", Captured.AddHours(-5), reactions: 12) with
+        {
+            Metrics = new Dictionary<string, long> { ["post_impressions_unique"] = 31_000, [MetricNames.PostViews] = 49_000 }, // an old name, through the alias map
+        };
+        var tooOld = Post("old", Captured.AddHours(-25), reactions: 0) with { Metrics = new Dictionary<string, long> { [MetricNames.PostReach] = 90_000 } };
+        var small = Post("small", Captured.AddHours(-1), reactions: 0) with { Metrics = new Dictionary<string, long> { [MetricNames.PostReach] = 9_999 } };
+        var unknown = Post("unknown", Captured.AddHours(-1), reactions: 0) with { Metrics = new Dictionary<string, long> { [MetricNames.PostViews] = 50_000 } };
+        var run = Run(Snapshot(storm, tooOld, small, unknown), Summary());
+
+        await new TakeOffDetector(Log(), _baselines, _calendar, _options, NullLogger<TakeOffDetector>.Instance).DetectAsync(run, CancellationToken.None);
+
+        Assert.Equal([$"takeoff-reach:{PageId}:storm"], run.Raised);
+        var card = Card(await SentAsync());
+        Assert.Contains("Der Beitrag vom 27.11.2026, 05:00 Uhr hat seitdem, in 5 Stunden, 31.000 Personen erreicht – Schwelle: 10.000 Personen in 24 Stunden.", card, StringComparison.Ordinal);
+        Assert.Contains("49.000", card, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_reach_rule_is_off_with_MinReach_0()
+    {
+        _options.Value.Alerts.TakeOff.MinReach = 0;
+        _baselines.PostReactionsAsync(default!, default, default, default).ReturnsForAnyArgs([]);
+        var run = Run(Snapshot(Post("storm", Captured.AddHours(-5), reactions: 12) with { Metrics = new Dictionary<string, long> { [MetricNames.PostReach] = 31_000 } }), Summary());
+
+        await new TakeOffDetector(Log(), _baselines, _calendar, _options, NullLogger<TakeOffDetector>.Instance).DetectAsync(run, CancellationToken.None);
+
+        Assert.Empty(run.Raised);
+    }
+
+    [Fact]
     public async Task A_day_of_angry_reactions_far_above_the_usual_share_is_a_negative_surge()
     {
         var usual = Enumerable.Range(1, 4)

@@ -18,9 +18,14 @@ public sealed partial class HtmlGoldenTests
     private static DateTimeOffset At(DateOnly date, int hour, int minute = 0) => new(date.ToDateTime(new TimeOnly(hour, minute)), TimeSpan.Zero);
 
     private static PostDaySummary Post(string id, string excerpt, long like, long comments, long shares, bool isNew, int hour, IReadOnlyList<string>? topics = null,
-        string? permalink = "", ReactionCounts? reactions = null) => new()
+        string? permalink = "", ReactionCounts? reactions = null, long? reach = null, long? reachTotal = null) => new()
     {
         Id = id,
+        Reach = reach,
+        ReachTotal = reachTotal,
+        Views = reach is { } r ? r * 3 / 2 : null,
+        ViewsTotal = reachTotal is { } t ? t * 3 / 2 : null,
+        EngagementRate = TopPostRanking.EngagementRate(like + 312 + comments + 10 + shares + 2, reachTotal),
         CreatedTime = At(Day, hour, 15),
         Permalink = permalink == "" ? "https://www.facebook.com/104857600000001/posts/" + id : permalink,
         Excerpt = excerpt,
@@ -50,12 +55,14 @@ public sealed partial class HtmlGoldenTests
         Posts =
         [
             Post("104857600000001_9", "Unwetterwarnung: Orkanböen bis 120 km/h ab 18 Uhr. Bitte meiden Sie Waldgebiete und sichern Sie lose Gegenstände!",
-                1_900, 300, 480, true, 7, ["Unwetter", "Sicherheit"], reactions: new ReactionCounts { Like = 1_500, Wow = 300, Sad = 40, Care = 9, Angry = 11, Love = 40 }),
-            Post("104857600000001_8", "Gewinnspiel: Wir verlosen 3 × 2 Karten für das Weihnachtskonzert 🎄 – einfach kommentieren!", 600, 80, 30, true, 10, ["Gewinnspiel"]),
-            Post("104857600000001_7", "", 10, 0, 0, false, 6, permalink: null),
-            Post("104857600000001_6", "Ausbildung beim Kreis: Jetzt bewerben für 2027!", 30, 7, 9, false, 5, ["Ausbildung"], permalink: "facebook.com/kreis/posts/6"),
-            Post("104857600000001_5", "Sprechzeiten zwischen den Jahren", 0, 0, 0, false, 4),
+                1_900, 300, 480, true, 7, ["Unwetter", "Sicherheit"], reactions: new ReactionCounts { Like = 1_500, Wow = 300, Sad = 40, Care = 9, Angry = 11, Love = 40 }, reach: 31_000, reachTotal: 31_000),
+            Post("104857600000001_8", "Gewinnspiel: Wir verlosen 3 × 2 Karten für das Weihnachtskonzert 🎄 – einfach kommentieren!", 600, 80, 30, true, 10, ["Gewinnspiel"], reach: 52_000, reachTotal: 52_000),
+            Post("104857600000001_7", "", 10, 0, 0, false, 6, permalink: null, reach: 120, reachTotal: 2_400),
+            Post("104857600000001_6", "Ausbildung beim Kreis: Jetzt bewerben für 2027!", 30, 7, 9, false, 5, ["Ausbildung"], permalink: "facebook.com/kreis/posts/6", reach: -15, reachTotal: 3_100),
+            Post("104857600000001_5", "Sprechzeiten zwischen den Jahren", 0, 0, 0, false, 4, reach: 40, reachTotal: 900),
         ],
+        Reach = 83_145,
+        Views = 124_717,
         Topics =
         [
             new TopicSummary("Unwetter", 1, 1_900, 300, 480),
@@ -90,6 +97,7 @@ public sealed partial class HtmlGoldenTests
                 FollowersGained = 300,
                 FollowersAfter30Days = 50_200,
                 FollowersRetained = 200,
+                ReachAfter3Days = 52_000,
             },
             new GiveawayFollowThrough { PostId = "104857600000001_8", Excerpt = "Gewinnspiel: Karten", FollowersGained = 0 },
         ],
@@ -98,7 +106,7 @@ public sealed partial class HtmlGoldenTests
             new SummaryAlert("crisis", "Ungewöhnlich viele Kommentare zum Beitrag „Unwetterwarnung“ (300 in einer Stunde).", At(Day, 19, 5)),
             new SummaryAlert("spike", "Reaktionen deutlich über dem Durchschnitt."),
         ],
-        PreviousDay = new DayTotals { Date = Day.AddDays(-1), Reactions = 800, Comments = 387, Shares = 600, NewPosts = 0 },
+        PreviousDay = new DayTotals { Date = Day.AddDays(-1), Reactions = 800, Comments = 387, Shares = 600, NewPosts = 0, Reach = 20_000, MetaReach = 88_000 },
         Milestones = [new Milestone(Milestones.Followers, 52_000, Day)],
     };
 
@@ -177,6 +185,8 @@ public sealed partial class HtmlGoldenTests
         Shares = shares,
         NewPosts = newPosts,
         Observations = 96,
+        Reach = like * 20,
+        Views = like * 31,
     };
 
     private static PeriodPost PeriodPostOf(string id, DateOnly created, string excerpt, long like, long comments, long shares, IReadOnlyList<string>? topics, bool isNew = true,
@@ -194,6 +204,11 @@ public sealed partial class HtmlGoldenTests
         CommentsTotal = comments * 2,
         SharesTotal = shares * 2,
         Topics = topics,
+        Reach = like * 25,
+        ReachTotal = like * 40,
+        Views = like * 38,
+        ViewsTotal = like * 61,
+        EngagementRate = TopPostRanking.EngagementRate((like * 2) + (like / 20 * 0) + (comments * 2) + (shares * 2), like * 40),
     };
 
     /// <summary>November 2026, data on every day: a Monatsbericht with all sections.</summary>
@@ -215,8 +230,12 @@ public sealed partial class HtmlGoldenTests
             Name = "Kreis Soest",
             Followers = new PeriodCounter(50_963, days[^1].Followers.End, days[^1].Followers.End - 50_963, 1_020),
             Likes = new PeriodCounter(50_000, 50_100, 100, null),
-            Totals = new PeriodTotals { Reactions = new ReactionCounts { Like = 8_655, Love = 850, Haha = 120 }, Comments = 1_305, Shares = 60, NewPosts = 29, DaysWithData = 30 },
-            PreviousTotals = new PeriodTotals { Reactions = new ReactionCounts { Like = 9_000 }, Comments = 1_305, Shares = 75, NewPosts = 29, DaysWithData = 31 },
+            Totals = new PeriodTotals
+            {
+                Reactions = new ReactionCounts { Like = 8_655, Love = 850, Haha = 120 }, Comments = 1_305, Shares = 60, NewPosts = 29, DaysWithData = 30,
+                Reach = days.Sum(d => d.Reach), Views = days.Sum(d => d.Views),
+            },
+            PreviousTotals = new PeriodTotals { Reactions = new ReactionCounts { Like = 9_000 }, Comments = 1_305, Shares = 75, NewPosts = 29, DaysWithData = 31, Reach = 150_000, Views = 240_000 },
             Days = days,
             Posts = posts,
             Milestones = [new Milestone(Milestones.Followers, 52_000, to), new Milestone(Milestones.Likes, 50_000, from.AddDays(3))],

@@ -137,6 +137,96 @@ public sealed class PageDaySummaryBuilderTests
         Assert.Equal((12L, 1L, 0L), (summary.Reactions.Total, summary.Comments, summary.Shares));
     }
 
+    private static PostDayEntity Reached(PostDayEntity post, long? views, long? reach, string? reachSource = null)
+    {
+        post.Views = views;
+        post.ViewsAt = views is null ? null : post.ObservedAt;
+        post.ViewsSource = views is null ? null : Listening.Core.Contracts.MetricNames.PostViews;
+        post.Reach = reach;
+        post.ReachAt = reach is null ? null : post.ObservedAt;
+        post.ReachSource = reach is null ? null : reachSource ?? Listening.Core.Contracts.MetricNames.PostReach;
+        return post;
+    }
+
+    [Fact]
+    public void Views_and_reach_are_the_day_end_totals_and_their_gain_over_the_day_before()
+    {
+        var today = Reached(Post("a", Day, 90, 30, 16, ""), views: 9_000, reach: 5_000);
+        var yesterday = Reached(Post("a", Day.AddDays(-1), 80, 20, 10, ""), views: 6_000, reach: 3_800);
+        var fresh = Reached(Post("b", Day, 10, 0, 0, "", created: Morning), views: 700, reach: 400);
+
+        var summary = PageDaySummaryBuilder.Build("p", Day, Berlin, null, null, [today, fresh], new Dictionary<string, PostDayEntity> { ["a"] = yesterday });
+
+        var a = summary.Posts.Single(p => p.Id == "a");
+        Assert.Equal((3_000L, 9_000L, 1_200L, 5_000L), (a.Views!.Value, a.ViewsTotal!.Value, a.Reach!.Value, a.ReachTotal!.Value));
+        Assert.Equal(0.0272, a.EngagementRate); // (90 + 30 + 16) / 5,000, totals over lifetime reach
+        var b = summary.Posts.Single(p => p.Id == "b");
+        Assert.Equal((700L, 400L), (b.Views!.Value, b.Reach!.Value)); // new that day: from 0
+        Assert.Equal((3_700L, 1_600L), (summary.Views!.Value, summary.Reach!.Value)); // sums over the listed posts
+        Assert.Null(a.Sources);
+        Assert.Equal("reach", summary.TopPostBy);
+    }
+
+    [Fact]
+    public void Reach_Meta_did_not_answer_that_day_is_unknown_not_zero_and_not_yesterdays()
+    {
+        var today = Reached(Post("a", Day, 90, 30, 16, ""), views: 9_000, reach: null);
+        var yesterday = Reached(Post("a", Day.AddDays(-1), 80, 20, 10, ""), views: 6_000, reach: 3_800);
+        var other = Reached(Post("b", Day, 10, 0, 0, "", created: Morning), views: 700, reach: 400);
+
+        var summary = PageDaySummaryBuilder.Build("p", Day, Berlin, null, null, [today, other], new Dictionary<string, PostDayEntity> { ["a"] = yesterday });
+
+        var a = summary.Posts.Single(p => p.Id == "a");
+        Assert.Null(a.Reach);
+        Assert.Null(a.ReachTotal);
+        Assert.Null(a.EngagementRate);
+        Assert.Equal(3_000, a.Views);
+        Assert.Null(summary.Reach); // a listed post's reach is unknown
+        Assert.Equal(3_700, summary.Views);
+    }
+
+    [Fact]
+    public void Reach_unknown_the_day_before_makes_the_days_reach_unknown_but_keeps_the_total()
+    {
+        var today = Reached(Post("a", Day, 90, 30, 16, ""), views: null, reach: 5_000);
+        var yesterday = Reached(Post("a", Day.AddDays(-1), 80, 20, 10, ""), views: null, reach: null);
+
+        var summary = PageDaySummaryBuilder.Build("p", Day, Berlin, null, null, [today], new Dictionary<string, PostDayEntity> { ["a"] = yesterday });
+
+        var a = Assert.Single(summary.Posts);
+        Assert.Null(a.Reach);
+        Assert.Equal(5_000, a.ReachTotal);
+        Assert.Null(a.Views);
+        Assert.Null(a.ViewsTotal);
+    }
+
+    [Fact]
+    public void A_downward_revision_by_Meta_shows_as_a_negative_change_and_lists_the_post()
+    {
+        var today = Reached(Post("a", Day, 80, 20, 10, ""), views: 6_000, reach: 3_700);
+        var yesterday = Reached(Post("a", Day.AddDays(-1), 80, 20, 10, ""), views: 6_000, reach: 3_800);
+
+        var summary = PageDaySummaryBuilder.Build("p", Day, Berlin, null, null, [today], new Dictionary<string, PostDayEntity> { ["a"] = yesterday });
+
+        var a = Assert.Single(summary.Posts); // no interaction gained, but the reach moved
+        Assert.Equal(-100, a.Reach);
+        Assert.Equal(0, a.Views);
+        Assert.Equal(-100, summary.Reach);
+    }
+
+    [Fact]
+    public void A_renamed_metric_names_its_source_and_engagement_rate_needs_a_positive_reach()
+    {
+        var today = Reached(Post("a", Day, 5, 0, 0, "", created: Morning), views: 10, reach: 0, reachSource: "post_impressions_unique");
+
+        var summary = PageDaySummaryBuilder.Build("p", Day, Berlin, null, null, [today], new Dictionary<string, PostDayEntity>());
+
+        var a = Assert.Single(summary.Posts);
+        Assert.Equal("post_impressions_unique", a.Sources!["reach"]);
+        Assert.False(a.Sources.ContainsKey("views"));
+        Assert.Null(a.EngagementRate);
+    }
+
     private static PageDayEntity PageRow(DateOnly date, DateTimeOffset observedAt) => new()
     {
         PartitionKey = "p",

@@ -18,12 +18,16 @@ public sealed class CliErrorTests
     }
 
     [Fact]
-    public async Task Summary_without_storage_configured_says_which_setting_is_missing_and_exits_2()
+    public async Task Summary_without_storage_configured_uses_the_demo_data_says_so_and_exits_3_when_there_is_none()
     {
         var run = await CliProcess.RunAsync(new Dictionary<string, string?>(), "summary", "--date", "yesterday");
 
-        Assert.Equal(2, run.Exit);
-        AssertOneSentenceWithoutStackTrace(run, "Configuration error: AzureWebJobsStorage is not set");
+        Assert.Equal(3, run.Exit);
+        Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
+        Assert.Equal(2, run.ErrorLines.Count);
+        Assert.StartsWith("AzureWebJobsStorage is not set: using the demo's data in .listening/azurite (Azurite started on 127.0.0.1:", run.ErrorLines[0], StringComparison.Ordinal);
+        Assert.EndsWith("; it is empty: listening demo fills it.", run.ErrorLines[0], StringComparison.Ordinal);
+        Assert.Contains("liegen noch keine Daten vor", run.ErrorLines[1], StringComparison.Ordinal);
     }
 
     [Fact]

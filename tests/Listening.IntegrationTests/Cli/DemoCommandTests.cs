@@ -12,9 +12,10 @@ public sealed class DemoCommandTests
         var outDir = Directory.CreateTempSubdirectory("listening-demo-").FullName;
         try
         {
-            var exit = await ListeningCli.Build().Parse(["demo", "--days", "3", "--out", outDir]).InvokeAsync();
+            var exit = await ListeningCli.Build(workingDirectory: outDir).Parse(["demo", "--days", "3", "--out", outDir]).InvokeAsync();
 
             Assert.Equal(0, exit);
+            Assert.True(Directory.Exists(Path.Combine(outDir, ".listening", "azurite")), "the demo's data is not in .listening/azurite");
             var files = Directory.GetFiles(outDir).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
             Assert.Equal(3, files.Count);
             Assert.Matches(@"^summary-\d{4}-\d{2}-\d{2}\.html$", files[0]);

@@ -41,9 +41,32 @@ public sealed class CliCommandTests
         Assert.Contains("Page metrics: 8 of 9 accepted", output, StringComparison.Ordinal);
         Assert.Contains("rejected: page_video_views (code 100 (HTTP 400): (#100) The value must be a valid insights metric)", output, StringComparison.Ordinal);
         Assert.Contains("Post metrics: 2 of 2 accepted", output, StringComparison.Ordinal);
+        Assert.Contains("accepted: post_media_view (views), post_total_media_view_unique (reach)", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("no accepted post metric delivers reach", output, StringComparison.Ordinal);
         Assert.Contains("Result:       usable", output, StringComparison.Ordinal);
         Assert.Single(s.Graph.Requests);
         Assert.DoesNotContain(GraphScenario.Token, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_names_the_post_metric_that_continues_reach_under_a_new_name_and_warns_when_none_does()
+    {
+        await using var s = await GraphScenario.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Listening:Facebook:PostMetrics"] = "post_media_view,post_total_media_viewers",
+            ["Listening:Facebook:MetricAliases:post_total_media_viewers"] = "post_total_media_view_unique",
+        });
+
+        var (exit, output) = await CheckAsync(s);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("accepted: post_media_view (views), post_total_media_viewers (reach, as post_total_media_view_unique)", output, StringComparison.Ordinal);
+
+        await using var retired = await GraphScenario.StartAsync();
+        retired.Graph.RetiredMetrics.Add("post_total_media_view_unique");
+        var (_, warned) = await CheckAsync(retired);
+        Assert.Contains("Post metrics: 1 of 2 accepted", warned, StringComparison.Ordinal);
+        Assert.Contains("no accepted post metric delivers reach", warned, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -426,11 +426,11 @@ public sealed class FakeGraphApi : IAsyncDisposable
         {
             json["insights"] = new JsonObject
             {
-                ["data"] = new JsonArray([.. postMetrics.Select(m => (JsonNode)new JsonObject
+                ["data"] = new JsonArray([.. postMetrics.Where(m => !post.Unanswered.Contains(m)).Select(m => (JsonNode)new JsonObject
                 {
                     ["name"] = m,
                     ["period"] = "lifetime",
-                    ["values"] = new JsonArray(new JsonObject { ["value"] = m.Contains("unique", StringComparison.Ordinal) ? post.Reach : post.Views }),
+                    ["values"] = new JsonArray(new JsonObject { ["value"] = m.Contains("unique", StringComparison.Ordinal) || m.Contains("viewers", StringComparison.Ordinal) ? post.Reach : post.Views }),
                     ["title"] = "Lifetime " + m,
                     ["id"] = $"{post.Id}/insights/{m}/lifetime",
                 })]),
@@ -539,8 +539,11 @@ public sealed class FakePost
     /// <summary>Lifetime <c>post_media_view</c>.</summary>
     public long Views { get; set; }
 
-    /// <summary>Lifetime <c>post_total_media_view_unique</c>.</summary>
+    /// <summary>Lifetime <c>post_total_media_view_unique</c> (also served under a "viewers" name).</summary>
     public long Reach { get; set; }
+
+    /// <summary>Post metrics Meta leaves out of this post's insights although they were asked for (it stopped answering them).</summary>
+    public HashSet<string> Unanswered { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Edits the post's JSON as Meta sends it (a field left out, a count of 1e20).</summary>
     public Action<JsonObject>? Malform { get; set; }

@@ -4,6 +4,7 @@ using Listening.Functions;
 using Listening.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Listening.IntegrationTests.Summaries;
 
@@ -11,13 +12,21 @@ namespace Listening.IntegrationTests.Summaries;
 internal static class HttpCall
 {
     public static Task<HttpResult> DayAsync(TestApp app, string date, string query = "", IDictionary<string, string>? headers = null) =>
-        CallAsync(query, headers, request => app.Get<GetDailySummary>().Run(request, date, CancellationToken.None));
+        DayAsync(app.Services, date, query, headers);
+
+    public static Task<HttpResult> DayAsync(IServiceProvider services, string date, string query = "", IDictionary<string, string>? headers = null) =>
+        CallAsync(query, headers, request => services.GetRequiredService<GetDailySummary>().Run(request, date, CancellationToken.None));
 
     public static Task<HttpResult> PeriodAsync(TestApp app, string query, IDictionary<string, string>? headers = null) =>
-        CallAsync(query, headers, request => app.Get<GetPeriodSummary>().Run(request, CancellationToken.None));
+        PeriodAsync(app.Services, query, headers);
 
-    public static Task<HttpResult> HealthAsync(TestApp app) =>
-        CallAsync("", null, request => app.Get<Health>().Run(request, CancellationToken.None));
+    public static Task<HttpResult> PeriodAsync(IServiceProvider services, string query, IDictionary<string, string>? headers = null) =>
+        CallAsync(query, headers, request => services.GetRequiredService<GetPeriodSummary>().Run(request, CancellationToken.None));
+
+    public static Task<HttpResult> HealthAsync(TestApp app) => HealthAsync(app.Services);
+
+    public static Task<HttpResult> HealthAsync(IServiceProvider services) =>
+        CallAsync("", null, request => services.GetRequiredService<Health>().Run(request, CancellationToken.None));
 
     private static async Task<HttpResult> CallAsync(string query, IDictionary<string, string>? headers, Func<HttpRequest, Task<IActionResult>> function)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Listening.Core.Pipeline.Api;
 
 namespace Listening.IntegrationTests.Summaries;
 
@@ -23,5 +24,23 @@ public sealed class HttpRouteTests
         Assert.Equal(route, trigger["route"]!.GetValue<string>());
         Assert.Equal("Anonymous", trigger["authLevel"]!.GetValue<string>());
         Assert.Equal(["get"], trigger["methods"]!.AsArray().Select(m => m!.GetValue<string>()));
+    }
+
+    /// <summary>
+    /// listening serve maps <see cref="ApiRoutes.All"/>: every HTTP function must be in that list with its route, and
+    /// nothing else, except Meta's webhook (<c>webhooks/meta</c>, GET and POST): Meta calls it from the internet, which
+    /// never reaches a local serve, and serve maps the GET routes people read (its binding: FunctionsMetadataTests).
+    /// </summary>
+    [Fact]
+    public void Every_http_function_is_in_the_route_list_that_listening_serve_maps()
+    {
+        var metadata = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "functions.metadata")))!.AsArray();
+
+        var http = metadata
+            .SelectMany(f => f!["bindings"]!.AsArray().Where(b => b!["type"]!.GetValue<string>() == "httpTrigger").Select(b => (f!["name"]!.GetValue<string>(), b!["route"]!.GetValue<string>())))
+            .Where(f => f.Item1 != "MetaWebhook")
+            .Order().ToList();
+
+        Assert.Equal(http, ApiRoutes.All.Select(r => (r.Name, r.Template)).Order().ToList());
     }
 }

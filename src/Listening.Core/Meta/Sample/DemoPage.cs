@@ -28,7 +28,10 @@ public sealed class DemoPage
         _calendar = calendar;
         _start = calendar.StartOf(firstDay);
         StoryPosts = DemoScript.Posts.Select((p, i) => new DemoPost(
-            i + 1, p.Topic, LocalInstant(p.Day, p.LocalTime), p.Text, p.Mix.Split(p.Reactions), p.Comments, p.Shares, p.TauHours)).ToList();
+            i + 1, p.Topic, LocalInstant(p.Day, p.LocalTime), p.Text, p.Mix.Split(p.Reactions), p.Comments, p.Shares, p.TauHours)
+        {
+            FinalReach = p.Reach,
+        }).ToList();
         _giveawayAt = StoryPosts[DemoScript.NumberOf(DemoScript.Giveaway) - 1].CreatedTime;
         _stormAt = StoryPosts[DemoScript.NumberOf(DemoScript.StormWarning) - 1].CreatedTime;
         _unfollowFrom = LocalInstant(DemoScript.UnfollowFromDay, DemoScript.UnfollowTime);
@@ -94,7 +97,10 @@ public sealed class DemoPage
             };
             yield return new DemoPost(
                 DemoScript.Posts.Count + 1 + (k / 2), topic, LocalInstant(day, DemoScript.QuietPostTime), text,
-                mix.Split(14 + Roll(day, 1, 32)), Roll(day, 2, 6), Roll(day, 3, 5), 4);
+                mix.Split(14 + Roll(day, 1, 32)), Roll(day, 2, 6), Roll(day, 3, 5), 4)
+            {
+                FinalReach = 600 + (40 * Roll(day, 4, 30)),
+            };
         }
     }
 
@@ -161,6 +167,16 @@ internal sealed record DemoPost(
 
     private const double ShareLag = 1.8;
 
+    /// <summary>Reach keeps growing a while after the reactions (shares carry the post on): the giveaway gets to its
+    /// 52,000 people within about three days, the storm warning's reach jumps within hours.</summary>
+    private const double ReachLag = 1.5;
+
+    /// <summary>Views per person reached: some people see a post more than once.</summary>
+    private const double ViewsPerPerson = 1.6;
+
+    /// <summary>People the post reaches in the end (<c>post_total_media_view_unique</c>); 0 shows no reach.</summary>
+    public long FinalReach { get; init; }
+
     public string Id => DemoPage.PostId(Number);
 
     public PostObservation ObservedAt(DateTimeOffset at)
@@ -185,6 +201,11 @@ internal sealed record DemoPost(
             },
             Comments = Grown(FinalComments, age, TauHours * CommentLag),
             Shares = Grown(FinalShares, age, TauHours * ShareLag),
+            Metrics = FinalReach <= 0 ? null : new Dictionary<string, long>(StringComparer.Ordinal)
+            {
+                [MetricNames.PostViews] = Grown((long)Math.Round(FinalReach * ViewsPerPerson), age, TauHours * ReachLag),
+                [MetricNames.PostReach] = Grown(FinalReach, age, TauHours * ReachLag),
+            },
         };
     }
 

@@ -5,12 +5,14 @@ using Listening.Core.Summaries;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Listening.Core.Notifications.Teams;
+using Listening.Core.Contracts;
 
 namespace Listening.Core.Notifications.Alerts;
 
 /// <summary>
 /// A post taking off: within its first hours it has far more reactions than the earlier posts of the baseline
-/// window had in the end (their median). Crisis mode lowers the floor and the factor.
+/// window had in the end (their median); or, by reach, it has reached at least <c>MinReach</c> people within
+/// <c>ReachWindowHours</c> (issue 13). Crisis mode lowers the floors and the factor.
 /// </summary>
 public sealed partial class TakeOffDetector(
     AlertLog log,
@@ -48,6 +50,7 @@ public sealed partial class TakeOffDetector(
 
         var snapshot = run.Snapshot;
         var factor = run.ThresholdFactor(options.Value.Alerts);
+        await DetectReachAsync(run, rules, factor, cancellationToken);
         var window = TimeSpan.FromHours(rules.WindowHours);
         var floor = rules.MinReactions * factor;
         var candidates = snapshot.Posts
@@ -112,6 +115,74 @@ public sealed partial class TakeOffDetector(
                 run.Raised.Add(alert.Key);
             }
         }
+    }
+
+    /// <summary>
+    /// The reach rule: a post younger than <c>ReachWindowHours</c> that has reached at least <c>MinReach</c> people
+    /// (times the crisis factor). Needs no baseline: a number the press office set.
+    /// </summary>
+    private async Task DetectReachAsync(SnapshotAlertRun run, TakeOffAlertOptions rules, double factor, CancellationToken cancellationToken)
+    {
+        if (rules.MinReach <= 0)
+        {
+            return;
+        }
+
+        var snapshot = run.Snapshot;
+        var window = TimeSpan.FromHours(rules.ReachWindowHours);
+        var floor = Math.Max(1, (long)Math.Ceiling(rules.MinReach * factor));
+        var aliases = options.Value.Facebook.EffectiveAliases;
+        foreach (var post in snapshot.Posts)
+        {
+            var age = snapshot.CapturedAt - post.CreatedTime;
+            if (age < TimeSpan.Zero || age > window
+                || MetricNames.PostValue(post.Metrics, MetricNames.PostReach, aliases).Value is not { } reach || reach < floor)
+            {
+                continue;
+            }
+
+            var key = $"takeoff-reach:{snapshot.PageId}:{post.Id}";
+            if (await log.WasRaisedAsync(key, cancellationToken))
+            {
+                continue;
+            }
+
+            var views = MetricNames.PostValue(post.Metrics, MetricNames.PostViews, aliases).Value;
+            var alert = new Alert
+            {
+                Kind = AlertKinds.TakeOff,
+                Key = key,
+                PageId = snapshot.PageId,
+                PageName = snapshot.PageName,
+                Demo = snapshot.Demo,
+                Severity = AlertSeverity.Good,
+                Title = "Ein Beitrag erreicht viele Menschen",
+                Text = ReachText(post.CreatedTime, snapshot.CapturedAt, reach, floor, rules.ReachWindowHours, run.InCrisis)
+                    + $" „{TeamsText.Shorten(PageDaySummaryBuilder.Excerpt(post.Message), 200)}“",
+                Facts =
+                [
+                    new("Erreichte Personen", GermanFormat.Number(reach)),
+                    new("Aufrufe", GermanFormat.Number(views)),
+                    new("Reaktionen", GermanFormat.Number(post.Reactions.Total)),
+                ],
+                Link = post.Permalink,
+                LinkTitle = "Beitrag öffnen",
+                RaisedAt = snapshot.CapturedAt,
+            };
+            if (await log.RaiseAsync(alert, cancellationToken))
+            {
+                run.Raised.Add(alert.Key);
+            }
+        }
+    }
+
+    /// <summary>"Der Beitrag vom 22.11.2026, 07:40 Uhr hat seitdem, in 5 Stunden, 31.000 Personen erreicht – Schwelle: 10.000 Personen in 24 Stunden."</summary>
+    internal string ReachText(DateTimeOffset created, DateTimeOffset at, long reach, long threshold, int windowHours, bool inCrisis)
+    {
+        var hours = Math.Max(1, (int)Math.Ceiling((at - created).TotalHours));
+        return $"Der Beitrag vom {When(created)} hat seitdem, in {(hours == 1 ? "der ersten Stunde" : $"{hours} Stunden")}, "
+            + $"{GermanFormat.Number(reach)} Personen erreicht – Schwelle: {GermanFormat.Number(threshold)} Personen in {windowHours} Stunden"
+            + (inCrisis ? " (Krisenmodus: niedrigere Schwelle)" : "") + ".";
     }
 
     /// <summary>Reactions of each earlier post of the baseline window, as last observed; posts still in their first hours are left out.</summary>
