@@ -44,8 +44,7 @@ public static class MessageCodec
             {
                 Require(!string.IsNullOrWhiteSpace(id), $"an event has no {what}");
                 CheckId(id, $"an event's {what}");
-                Require(StorageKey.IsValid(id) && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'),
-                    $"the {what} of an event contains characters an id cannot hold");
+                Require(IsEventId(id), $"the {what} of an event contains characters an id cannot hold");
             }
 
             Require(e.ParentId is null || (e.ParentId.Length <= MessageSchema.MaxIdLength && StorageKey.IsValid(e.ParentId)),
@@ -61,6 +60,11 @@ public static class MessageCodec
             ? message with { Events = [.. message.Events.Select(e => e with { Message = MessageSchema.Cut(e.Message, MessageSchema.MaxCommentLength) })] }
             : message;
     }
+
+    /// <summary>An id a comment event may carry: Meta's ids are digits joined by <c>_</c>; at most <see cref="MessageSchema.MaxIdLength"/>.</summary>
+    public static bool IsEventId([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? id) =>
+        !string.IsNullOrWhiteSpace(id) && id.Length <= MessageSchema.MaxIdLength && StorageKey.IsValid(id)
+        && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
 
     /// <summary>
     /// The events in messages that each stay under <see cref="MessageSchema.MaxPayloadBytes"/> and

@@ -9,7 +9,7 @@ namespace Listening.Core.Meta;
 /// <summary>
 /// Reads a Page through the Graph API with as few requests as possible: one batch request carries the Page
 /// fields, Meta's daily insights for the days that may still change, the first 100 posts of the look-back window
-/// (all reaction types, comments, shares and post insights in field expansions, never a request per post) and,
+/// (all reaction types, comments, shares, post insights and the comments since the last pull in field expansions, never a request per post) and,
 /// once a day, <c>debug_token</c>; the insights (<see cref="PageInsightsReader"/>) and the further posts
 /// (<see cref="PostPager"/>) follow from there. A token error or throttling anywhere ends the pull: the result
 /// says which (<see cref="PullResult"/>), and the puller records it.
@@ -67,7 +67,7 @@ public sealed partial class GraphPageSource(
 
         var fieldsAt = Add(plan.PageFields, () => requests.PageFields(page.Id));
         var insightsAt = Add(plan.Insights is not null && pageMetrics.Count > 0, () => requests.Insights(page.Id, pageMetrics, plan.Insights!.Value.From, plan.Insights!.Value.To));
-        var postsAt = Add(plan.Posts, () => requests.Posts(page.Id, postsSince, postsUntil, GraphRequests.PostPageSize, postMetrics));
+        var postsAt = Add(plan.Posts, () => requests.Posts(page.Id, postsSince, postsUntil, GraphRequests.PostPageSize, postMetrics, plan.CommentsSince));
         var tokenAt = Add(plan.CheckToken, () => requests.DebugToken(token));
         var results = calls.Count == 0 ? [] : await graph.BatchAsync(session, calls, cancellationToken);
 
@@ -106,8 +106,8 @@ public sealed partial class GraphPageSource(
         }
 
         var posts = postsAt >= 0
-            ? await postPager.ReadAsync(session, postsSince, postsUntil, postMetrics, results[postsAt], findings, cancellationToken)
-            : new PostPages([], null);
+            ? await postPager.ReadAsync(session, postsSince, postsUntil, postMetrics, results[postsAt], findings, cancellationToken, plan.CommentsSince)
+            : new PostPages([], [], null);
         long? Count(string property)
         {
             if (fields is not { } f || !f.TryGetProperty(property, out var value) || value.ValueKind == JsonValueKind.Null)
@@ -142,6 +142,7 @@ public sealed partial class GraphPageSource(
             Backfill = plan.Backfill,
             Skipped = [.. findings.Skipped],
             PagingStopped = posts.Stopped,
+            Comments = posts.Comments,
         };
         LogCaptured(logger, page.Id, posts.Posts.Count, capture.Insights.Count, session.HttpRequests, session.GraphCalls, session.Usage.MaxPercent);
         return capture;
