@@ -2,6 +2,7 @@ using System.Globalization;
 using Listening.Core.Configuration;
 using Listening.Core.Contracts;
 using Listening.Core.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Listening.Core.Comments;
 
@@ -11,8 +12,10 @@ namespace Listening.Core.Comments;
 /// Idempotent and order-independent: an event applied twice changes nothing; an older edit never overwrites a newer
 /// one; a removed comment stays removed (a late copy of its <c>add</c> is not counted again); a reply of the Page
 /// that arrives before the question still answers it. The Page's own comments are replies, never counted.
+/// A comment created before the retention cutoff (<see cref="DataRetention.CommentCutoff"/>) is ignored: its hour's
+/// rows are gone, and counting it again would rebuild that hour's counts from what is left.
 /// </summary>
-public sealed class CommentIntake(ICommentStore store, CommentRules rules, LocalCalendar calendar)
+public sealed class CommentIntake(ICommentStore store, CommentRules rules, LocalCalendar calendar, TimeProvider time, IOptions<ListeningOptions> options)
 {
     private const int MaxAttempts = 10;
 
@@ -22,8 +25,15 @@ public sealed class CommentIntake(ICommentStore store, CommentRules rules, Local
         var buckets = new HashSet<Bucket>();
         var triaged = new List<TriagedComment>();
         var ignored = 0;
+        var cutoff = DataRetention.CommentCutoff(time.GetUtcNow(), options.Value.Comments.RetentionDays);
         foreach (var e in events)
         {
+            if (e.CreatedTime is { } created && created < cutoff)
+            {
+                ignored++;
+                continue;
+            }
+
             if (e.ByPage)
             {
                 if (!e.IsTopLevel && e.Verb is CommentVerb.Add or CommentVerb.Edited)

@@ -17,6 +17,7 @@ internal static class CommentRegistration
         services.AddTransient<CommentAlerts>();
         services.AddTransient<CommentHandler>();
         services.AddTransient<MetaWebhookEndpoint>();
+        services.AddTransient<RetentionRun>();
         return services;
     }
 }
