@@ -40,25 +40,58 @@ public static class MessageCodec
         foreach (var e in message.Events)
         {
             Require(e is not null, "an event is null");
-            foreach (var (id, what) in new[] { (e!.PageId, "pageId"), (e.PostId, "postId"), (e.CommentId, "commentId") })
-            {
-                Require(!string.IsNullOrWhiteSpace(id), $"an event has no {what}");
-                CheckId(id, $"an event's {what}");
-                Require(IsEventId(id), $"the {what} of an event contains characters an id cannot hold");
-            }
-
-            Require(e.ParentId is null || (e.ParentId.Length <= MessageSchema.MaxIdLength && StorageKey.IsValid(e.ParentId)),
-                $"the parentId of comment {e.CommentId} is not a valid id");
-            Require(Enum.IsDefined(e.Verb), $"comment {e.CommentId} has an unknown verb");
-            Require(e.EventTime.Year >= MessageSchema.FirstYear && e.EventTime <= now + AllowedClockSkew,
-                $"comment {e.CommentId} has an impossible event time {e.EventTime:O}");
-            Require(e.CreatedTime is null || (e.CreatedTime.Value.Year >= MessageSchema.FirstYear && e.CreatedTime.Value <= now + AllowedClockSkew),
-                $"comment {e.CommentId} has an impossible creation time {e.CreatedTime:O}");
+            var problem = EventProblem(e!, now);
+            Require(problem is null, problem ?? "");
         }
 
         return message.Events.Any(e => e.Message is { Length: > MessageSchema.MaxCommentLength })
             ? message with { Events = [.. message.Events.Select(e => e with { Message = MessageSchema.Cut(e.Message, MessageSchema.MaxCommentLength) })] }
             : message;
+    }
+
+    /// <summary>
+    /// Why one comment event cannot be applied (an id a key cannot hold, an unknown verb, an impossible time), or null.
+    /// The webhook drops such events one by one before queuing, so one odd change never parks a whole delivery.
+    /// </summary>
+    public static string? EventProblem(CommentEvent e, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        foreach (var (id, what) in new[] { (e.PageId, "pageId"), (e.PostId, "postId"), (e.CommentId, "commentId") })
+        {
+            if (string.IsNullOrWhiteSpace(id))
+            {
+                return $"an event has no {what}";
+            }
+
+            if (id.Length > MessageSchema.MaxIdLength)
+            {
+                return $"an event's {what} is longer than {MessageSchema.MaxIdLength} characters";
+            }
+
+            if (!IsEventId(id))
+            {
+                return $"the {what} of an event contains characters an id cannot hold";
+            }
+        }
+
+        if (e.ParentId is not null && (e.ParentId.Length > MessageSchema.MaxIdLength || !StorageKey.IsValid(e.ParentId)))
+        {
+            return $"the parentId of comment {e.CommentId} is not a valid id";
+        }
+
+        if (!Enum.IsDefined(e.Verb))
+        {
+            return $"comment {e.CommentId} has an unknown verb";
+        }
+
+        if (e.EventTime.Year < MessageSchema.FirstYear || e.EventTime > now + AllowedClockSkew)
+        {
+            return $"comment {e.CommentId} has an impossible event time {e.EventTime:O}";
+        }
+
+        return e.CreatedTime is { } created && (created.Year < MessageSchema.FirstYear || created > now + AllowedClockSkew)
+            ? $"comment {e.CommentId} has an impossible creation time {created:O}"
+            : null;
     }
 
     /// <summary>An id a comment event may carry: Meta's ids are digits joined by <c>_</c>; at most <see cref="MessageSchema.MaxIdLength"/>.</summary>
@@ -203,6 +236,7 @@ public static class MessageCodec
         Require(message.Key.Length <= MessageSchema.MaxKeyLength, $"key is longer than {MessageSchema.MaxKeyLength} characters");
         Require(message.Kind.Length <= MessageSchema.MaxNameLength, $"kind is longer than {MessageSchema.MaxNameLength} characters");
         Require(message.Channel.Length <= MessageSchema.MaxNameLength, $"channel is longer than {MessageSchema.MaxNameLength} characters");
+        Require(message.Route is null || message.Route.Length <= MessageSchema.MaxNameLength, $"route is longer than {MessageSchema.MaxNameLength} characters");
         Require(message.Attempt >= 0, "attempt is negative");
         Require(message.Payload is not null, "payload is missing");
         return message;

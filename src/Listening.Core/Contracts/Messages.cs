@@ -190,6 +190,13 @@ public sealed record NotificationMessage
     /// <summary>Name of the configured channel; "default" is <c>Listening:Teams:WebhookUrl</c>.</summary>
     public string Channel { get; init; } = "default";
 
+    /// <summary>
+    /// A route (<c>Listening:Teams:Routes:{route}</c>) that replaces the kind's route when it is configured, e.g.
+    /// <c>outside-office-hours</c> for comment alerts raised while the office is closed; absent for most messages.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Route { get; init; }
+
     /// <summary>The Workflows payload: <c>{"type":"message","attachments":[...]}</c>.</summary>
     public required System.Text.Json.Nodes.JsonObject Payload { get; init; }
 

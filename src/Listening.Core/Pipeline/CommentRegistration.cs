@@ -18,6 +18,7 @@ internal static class CommentRegistration
         services.AddTransient<CommentHandler>();
         services.AddTransient<MetaWebhookEndpoint>();
         services.AddTransient<RetentionRun>();
+        services.AddTransient<PullCycle>();
         return services;
     }
 }

@@ -169,6 +169,21 @@ public sealed class CommentPipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task One_unusable_change_is_dropped_alone_and_the_rest_of_the_delivery_is_triaged()
+    {
+        var odd = Change("add", 9, "Wer hilft?", Now.AddDays(2)); // created two days in our future
+        var badId = Change("add", 10, "Wer hilft?", Morning);
+        badId["value"]!["comment_id"] = "1/2";
+
+        await _s.PostAndTriageAsync(Delivery(Morning.AddMinutes(30), Change("add", 1, QuestionText, Morning.AddMinutes(1)), odd, badId));
+
+        Assert.Equal((1, 0, 0, 0, 0), await _s.TotalsAsync());
+        var poison = _s.App.Queue(_s.App.Options.Queues.Comments + "-poison");
+        await poison.CreateIfNotExistsAsync();
+        Assert.Empty((await poison.PeekMessagesAsync(10)).Value);
+    }
+
+    [Fact]
     public async Task No_table_keeps_an_author_or_a_comment_text()
     {
         await _s.PostAndTriageAsync(StormDelivery());

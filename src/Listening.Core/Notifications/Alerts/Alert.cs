@@ -33,6 +33,9 @@ public sealed record Alert
     public AlertSeverity Severity { get; init; } = AlertSeverity.Info;
 
     public bool Demo { get; init; }
+
+    /// <summary>A route that replaces the kind's route when configured (<c>outside-office-hours</c>); null for most alerts.</summary>
+    public string? Route { get; init; }
 }
 
 public sealed record AlertFact(string Title, string Value);

@@ -82,6 +82,15 @@ public sealed partial class MetaWebhookEndpoint(
 
         var events = parsed.Events.Where(e => pages.IsConfigured(e.PageId)).ToList();
         var ignored = parsed.Ignored + (parsed.Events.Count - events.Count);
+
+        // One odd change (an id a key cannot hold, a time far in the future) is dropped alone, not the delivery with it.
+        var unusable = events.Select(e => MessageCodec.EventProblem(e, now)).Where(p => p is not null).ToList();
+        if (unusable.Count > 0)
+        {
+            events = [.. events.Where(e => MessageCodec.EventProblem(e, now) is null)];
+            ignored += unusable.Count;
+            LogUnusable(logger, unusable.Count, unusable[0]!);
+        }
         try
         {
             var envelope = new CommentBatch { Source = CommentSources.Webhook, ReceivedAt = now, Events = [] };
@@ -153,6 +162,9 @@ public sealed partial class MetaWebhookEndpoint(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Signed webhook delivery refused with 400: {Reason}")]
     private static partial void LogUnreadable(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook delivery: {Count} comment changes dropped as unusable, e.g. {Reason}")]
+    private static partial void LogUnusable(ILogger logger, int count, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Webhook delivery: {Events} comment events in {Messages} messages, {Ignored} changes ignored")]
     private static partial void LogReceived(ILogger logger, int events, int messages, int ignored);

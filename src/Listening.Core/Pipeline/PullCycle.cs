@@ -1,0 +1,19 @@
+using Listening.Core.Ingestion;
+using Listening.Core.Notifications.Alerts;
+
+namespace Listening.Core.Pipeline;
+
+/// <summary>
+/// The pull timer (every 15 minutes, 5 in crisis mode): the pull messages, then the questions left unanswered past
+/// <c>Listening:Comments:AnswerWithinMinutes</c> of office hours (<see cref="CommentAlerts.RaiseUnansweredAsync"/>),
+/// which needs a clock, not an event.
+/// </summary>
+public sealed class PullCycle(PullScheduler scheduler, CommentAlerts comments)
+{
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var scheduled = await scheduler.ScheduleAsync(cancellationToken);
+        await comments.RaiseUnansweredAsync(cancellationToken);
+        return scheduled;
+    }
+}
