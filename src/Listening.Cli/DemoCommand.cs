@@ -102,9 +102,11 @@ internal static class DemoCommand
             Path.Combine(outDir, $"teams-{stamp}.json"),
         };
         await File.WriteAllBytesAsync(files[0], JsonSerializer.SerializeToUtf8Bytes(stored.Summary, SummaryJsonContext.Default.DailySummary), cancellationToken);
-        await File.WriteAllTextAsync(files[1], SummaryHtmlRenderer.Render(stored.Summary), Encoding.UTF8, cancellationToken);
-        // JSON has no byte order mark (RFC 8259); Encoding.UTF8 would write one.
-        await File.WriteAllTextAsync(files[2], digest.Payload.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), cancellationToken);
+        // No byte order mark (Encoding.UTF8 would write one): JSON must not have one (RFC 8259), and the HTML is the
+        // same bytes the day page is served with (it declares its charset itself).
+        var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+        await File.WriteAllTextAsync(files[1], SummaryHtmlRenderer.Render(stored.Summary), utf8, cancellationToken);
+        await File.WriteAllTextAsync(files[2], digest.Payload.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), utf8, cancellationToken);
 
         await WriteTerminalSummaryAsync(output, stored.Summary);
         foreach (var file in files)
@@ -136,10 +138,13 @@ internal static class DemoCommand
             await output.WriteLineAsync($"    Reaktionen    {GermanFormat.Number(page.Reactions.Total),8}");
             await output.WriteLineAsync($"    Kommentare    {GermanFormat.Number(page.Comments),8}");
             await output.WriteLineAsync($"    Mal geteilt   {GermanFormat.Number(page.Shares),8}");
-            var top = page.Posts.MaxBy(p => p.Reactions.Total + p.Comments + p.Shares);
-            if (top is not null)
+            // Reach as the day page shows it: a sum over the day's posts (people reached for the first time that day).
+            await output.WriteLineAsync($"    Erreicht      {GermanFormat.Number(page.Reach),8}  Personen (Summe über die Beiträge)");
+            await output.WriteLineAsync($"    Aufrufe       {GermanFormat.Number(page.Views),8}");
+            if (TopPostRanking.Top(page, 1) is [var top])
             {
-                await output.WriteLineAsync($"    Top-Beitrag   {top.Excerpt[..Math.Min(70, top.Excerpt.Length)]}");
+                var reach = top.ReachTotal is { } total ? $" ({GermanFormat.Number(total)} Personen erreicht)" : "";
+                await output.WriteLineAsync($"    Top-Beitrag   {top.Excerpt[..Math.Min(70, top.Excerpt.Length)]}{reach}");
             }
         }
     }

@@ -89,6 +89,13 @@ public sealed class DemoGoldenTests
         var run = await CliProcess.RunAsync(environment, "demo", "--days", Days, "--today", Today, "--out", outDir);
         Assert.True(run.Exit == 0, $"listening demo exited with {run.Exit}:\n{run.Output}\n{run.Error}");
         Assert.Equal(Files, Directory.GetFiles(outDir).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal));
+
+        // The first command shows whom the posts reached: the terminal's reach line is the summary's Page reach.
+        var page = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, $"summary-{LastDay}.json")))!["pages"]![0]!;
+        var reach = page["reach"]!.GetValue<long>();
+        Assert.True(reach > 0, "the demo's storm day reaches people");
+        Assert.Contains($"    Erreicht      {reach.ToString("N0", System.Globalization.CultureInfo.GetCultureInfo("de-DE")),8}  Personen", run.Output, StringComparison.Ordinal);
+        Assert.Matches(@"Top-Beitrag   .+ \([\d.]+ Personen erreicht\)", run.Output);
         return outDir;
     }
 

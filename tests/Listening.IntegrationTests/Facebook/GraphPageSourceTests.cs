@@ -134,7 +134,11 @@ public sealed class GraphPageSourceTests
         await using var s = await GraphScenario.StartAsync(settings: new Dictionary<string, string?> { ["Listening:Facebook:TimeoutSeconds"] = "1" });
         s.Graph.Faults.Enqueue(new FakeFault { Delay = TimeSpan.FromSeconds(20) });
 
-        var capture = await s.WithClockRunningAsync(() => s.CaptureAsync(new PullPlan { Posts = false, Insights = ThreeDays }));
+        // The clock runs until the retry reaches the fake (the first attempt's timeout and the back-off elapse), then
+        // stands still, so that the retry's own answer is never timed out by a loaded machine.
+        var capture = await s.WithClockRunningAsync(
+            () => s.CaptureAsync(new PullPlan { Posts = false, Insights = ThreeDays }),
+            advanceWhile: () => s.Graph.Requests.Count < 2);
 
         Assert.Equal(2, s.Graph.Requests.Count);
         Assert.Equal(27, capture.Insights.Count);

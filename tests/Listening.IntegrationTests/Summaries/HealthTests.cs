@@ -124,4 +124,25 @@ public sealed class HealthTests
         Assert.Equal(503, allInvalid.Status);
         Assert.Equal("unhealthy", allInvalid.Json["status"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Demo_data_older_than_the_stall_limit_is_a_warning_that_says_how_to_refresh_not_a_503()
+    {
+        // No token configured: the embedded demo Page, which only `listening demo` pulls (served later by `listening serve`).
+        await using var app = await TestApp.StartAsync(Now, new Dictionary<string, string?> { ["Listening:Alerts:Stalled:Hours"] = "3" });
+        Assert.True(app.Options.IsDemo);
+        foreach (var page in app.Get<Listening.Core.Ingestion.PageDirectory>().All)
+        {
+            await app.Get<PageStateStore>().RecordPullAsync(page.Id, "Demo " + page.Id, Now, CancellationToken.None);
+        }
+
+        app.Time.Advance(TimeSpan.FromDays(1));
+        var stale = await HttpCall.HealthAsync(app);
+
+        Assert.Equal(200, stale.Status);
+        Assert.Equal("degraded", stale.Json["status"]!.GetValue<string>());
+        Assert.True(stale.Json["demo"]!.GetValue<bool>());
+        Assert.All(stale.Json["pages"]!.AsArray(), p => Assert.True(p!["stalled"]!.GetValue<bool>()));
+        Assert.Contains(stale.Json["warnings"]!.AsArray(), w => w!.GetValue<string>().Contains("`listening sync` pulls the demo Page now", StringComparison.Ordinal));
+    }
 }

@@ -12,7 +12,7 @@ namespace Listening.Core.Pipeline.Health;
 /// never Meta's own text: failures are our sentences with Meta's code (README, "Graph API": the table of health states). 503 only when the
 /// pipeline is broken now: no Page pulled successfully for longer than <c>Alerts:Stalled:Hours</c> (counted for a
 /// Page never pulled from the first time health saw it: the first-start grace period), or every Page's token is
-/// invalid. Everything else (a Page not pulled yet, one Page stalled or without a valid token, parked messages,
+/// invalid (never for the embedded demo Page, which only `listening demo` and `listening sync` pull). Everything else (a Page not pulled yet, one Page stalled or without a valid token, parked messages,
 /// a paused Page) is a warning with 200.
 /// </summary>
 public sealed class HealthReporter(
@@ -91,7 +91,16 @@ public sealed class HealthReporter(
             }
         }
 
-        var broken = pageReports.Count > 0 && (pageReports.All(p => p.Stalled) || pageReports.All(p => p.TokenState == "invalid"));
+        // The embedded demo Page is pulled by `listening demo`, `listening sync` (or a local host's timer), never by Meta: a demo whose data
+        // is older than the stall limit (served a day later by `listening serve`) is a warning that says how to refresh
+        // it, not a broken pipeline. Its token can never be invalid.
+        var broken = !options.Value.IsDemo && pageReports.Count > 0
+            && (pageReports.All(p => p.Stalled) || pageReports.All(p => p.TokenState == "invalid"));
+        if (options.Value.IsDemo && pageReports.Any(p => p.Stalled))
+        {
+            warnings.Add("the demo's data is older than the stall limit: `listening sync` pulls the demo Page now (no Facebook token is configured, so nothing else pulls it)");
+        }
+
         var status = broken ? HealthReport.Unhealthy
             : warnings.Count == 0 ? HealthReport.Healthy
             : pageReports.Any(p => p.LastSuccessfulPull is null && !p.Stalled) ? HealthReport.Starting
