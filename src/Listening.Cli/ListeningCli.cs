@@ -106,7 +106,7 @@ public static class ListeningCli
 
         return new RootCommand("Listening: social listening for a press office's Facebook Page, on Azure Functions.")
         {
-            verbose, demo, ServeCommand.Build(verbose, localRoot), sync, check, summary, notify,
+            verbose, demo, ServeCommand.Build(verbose, localRoot), sync, check, summary, notify, WebhookCommand.Build(verbose),
             OperationsCommands.Poison(verbose, localRoot), OperationsCommands.Replay(verbose, localRoot),
         };
     }

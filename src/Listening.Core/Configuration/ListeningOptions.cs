@@ -103,6 +103,12 @@ public sealed class FacebookOptions
     /// </summary>
     public string? WebhookVerifyToken { get; set; }
 
+    /// <summary>
+    /// The Meta app's id (not secret): the daily subscription check looks for this app among the Page's
+    /// <c>subscribed_apps</c>; without it, any app that receives the Page's <c>feed</c> counts.
+    /// </summary>
+    public string? AppId { get; set; }
+
     /// <summary>Posts created this many days back are pulled again each cycle (their counters still move).</summary>
     [KeyRange(1, 90, ErrorMessage = "Listening:Facebook:PostLookbackDays must be from {1} to {2} days.")]
     public int PostLookbackDays { get; set; } = 7;

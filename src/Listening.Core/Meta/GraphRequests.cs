@@ -78,6 +78,11 @@ public sealed class GraphRequests(IOptions<ListeningOptions> options)
             $"{Uri.EscapeDataString(pageId)}/published_posts?limit={limit}&since={since.ToUnixTimeSeconds()}{(until is { } u ? "&until=" + u.ToUnixTimeSeconds() : "")}&fields={Uri.EscapeDataString(fields)}"));
     }
 
+    /// <summary>The apps the Page sends webhook events to, with their fields (GET), or subscribing this app to <c>feed</c> (POST).</summary>
+    public string SubscribedApps(string pageId) => Versioned($"{Uri.EscapeDataString(pageId)}/subscribed_apps");
+
+    public string SubscribeFeed(string pageId) => Versioned($"{Uri.EscapeDataString(pageId)}/subscribed_apps?subscribed_fields=feed");
+
     /// <summary>One post with one metric: whether Meta serves that post metric.</summary>
     public string PostMetricProbe(string pageId, string metric) =>
         Versioned($"{Uri.EscapeDataString(pageId)}/published_posts?limit=1&fields={Uri.EscapeDataString("id,insights.metric(" + metric + ")")}");

@@ -19,6 +19,8 @@ internal static class CommentRegistration
         services.AddTransient<MetaWebhookEndpoint>();
         services.AddTransient<RetentionRun>();
         services.AddTransient<PullCycle>();
+        services.AddTransient<WebhookWatch>();
+        services.AddTransient<Meta.WebhookSubscription>();
         return services;
     }
 }

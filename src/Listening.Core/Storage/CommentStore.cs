@@ -37,6 +37,9 @@ public interface ICommentStore
     Task RecordWebhookEventAsync(string pageId, DateTimeOffset at, CancellationToken cancellationToken);
 
     Task<WebhookStateEntity?> WebhookStateAsync(string pageId, CancellationToken cancellationToken);
+
+    /// <summary>Records the daily subscription check: when, and whether the app receives the Page's feed (null: unknown, left as it was).</summary>
+    Task RecordSubscriptionCheckAsync(string pageId, DateTimeOffset at, bool? subscribed, CancellationToken cancellationToken);
 }
 
 public sealed class CommentStore(ListeningStorage storage) : ICommentStore
@@ -136,6 +139,18 @@ public sealed class CommentStore(ListeningStorage storage) : ICommentStore
         // Merge: only the time of the last event, not the subscription check's fields; a later event may lose the
         // race to an earlier one by a few milliseconds, which health does not need to know.
         await Table.UpsertEntityAsync(new TableEntity(pageId, CommentKeys.Webhook) { ["LastEventAt"] = at.ToUniversalTime() }, TableUpdateMode.Merge, cancellationToken);
+    }
+
+    public async Task RecordSubscriptionCheckAsync(string pageId, DateTimeOffset at, bool? subscribed, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync(cancellationToken);
+        var row = new TableEntity(pageId, CommentKeys.Webhook) { ["CheckedAt"] = at.ToUniversalTime() };
+        if (subscribed is { } s)
+        {
+            row["Subscribed"] = s;
+        }
+
+        await Table.UpsertEntityAsync(row, TableUpdateMode.Merge, cancellationToken);
     }
 
     public async Task<WebhookStateEntity?> WebhookStateAsync(string pageId, CancellationToken cancellationToken)

@@ -70,6 +70,12 @@ public sealed class FakeGraphApi : IAsyncDisposable
     /// <summary>A posts page larger than this answers code 1 subcode 99.</summary>
     public int TooMuchDataAbovePostLimit { get; set; } = int.MaxValue;
 
+    /// <summary>The fields the Page sends to this app's webhook (<c>subscribed_apps</c>); empty: not subscribed.</summary>
+    public List<string> SubscribedFields { get; } = [];
+
+    /// <summary>The token lacks <c>pages_manage_metadata</c>: subscribing fails with code 200.</summary>
+    public bool SubscribeDenied { get; set; }
+
     /// <summary>The token lacks <c>pages_read_user_content</c>: a posts call that asks for comments fails with code 10.</summary>
     public bool CommentsPermissionDenied { get; set; }
 
@@ -211,7 +217,8 @@ public sealed class FakeGraphApi : IAsyncDisposable
         {
             Interlocked.Increment(ref _graphCalls);
             var relative = call!["relative_url"]!.GetValue<string>();
-            Calls.Enqueue(relative);
+            var method = call["method"]?.GetValue<string>() ?? "GET";
+            Calls.Enqueue(method == "GET" ? relative : method + " " + relative);
             var split = relative.Split('?', 2);
             var path = "/" + split[0].TrimStart('/');
             var query = split.Length > 1 ? "?" + split[1] : "";
@@ -224,6 +231,7 @@ public sealed class FakeGraphApi : IAsyncDisposable
 
             var (status, body) = callFault is { Status: not 0 } f
                 ? (f.Status, ErrorBody(f))
+                : method == "POST" ? Post(path, query)
                 : Answer(path, query, token);
             answers.Add(new JsonObject { ["code"] = status, ["body"] = body.ToJsonString() });
         }
@@ -281,6 +289,25 @@ public sealed class FakeGraphApi : IAsyncDisposable
         if (parts.Length == 2 && parts[0] == PageId && parts[1] == "published_posts")
         {
             return PublishedPosts(path, query, token);
+        }
+
+        if (parts.Length == 2 && parts[0] == PageId && parts[1] == "subscribed_apps")
+        {
+            string[] fields;
+            lock (SubscribedFields)
+            {
+                fields = [.. SubscribedFields];
+            }
+
+            var apps = new JsonArray();
+            if (fields.Length > 0)
+            {
+                apps.Add(new JsonObject { ["category"] = "Business", ["link"] = "https://example.org/", ["name"] = "Listening Kreis", ["id"] = "123456789012345", ["subscribed_fields"] = new JsonArray([.. fields.Select(f => (JsonNode)f)]) });
+            }
+
+            // Another app of the Page (a chat tool) that receives messages, not the feed.
+            apps.Add(new JsonObject { ["name"] = "Chat-Tool", ["id"] = "555", ["subscribed_fields"] = new JsonArray("messages") });
+            return (200, new JsonObject { ["data"] = apps });
         }
 
         if (parts.Length == 2 && parts[1] == "comments" && FindPost(parts[0]) is { } commented)
@@ -361,6 +388,30 @@ public sealed class FakeGraphApi : IAsyncDisposable
                 ["next"] = link + $"&since={until.ToUnixTimeSeconds()}&until={until.AddDays(days.Count).ToUnixTimeSeconds()}",
             },
         });
+    }
+
+    /// <summary>POST calls: subscribing the app to the Page's fields.</summary>
+    private (int Status, JsonNode Body) Post(string path, string queryString)
+    {
+        var query = QueryHelpersParse(queryString.TrimStart('?'));
+        var parts = path.Trim('/').Split('/');
+        if (parts.Length == 3 && parts[1] == PageId && parts[2] == "subscribed_apps")
+        {
+            if (SubscribeDenied)
+            {
+                return (403, ErrorBody(GraphError(403, 200, null, "(#200) The user must be an administrator, editor, or moderator of the page in order to impersonate it. Requires pages_manage_metadata permission.")));
+            }
+
+            lock (SubscribedFields)
+            {
+                SubscribedFields.Clear();
+                SubscribedFields.AddRange((query.GetValueOrDefault("subscribed_fields") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries));
+            }
+
+            return (200, new JsonObject { ["success"] = true });
+        }
+
+        return (400, ErrorBody(GraphError(400, 100, null, "Unsupported post request.")));
     }
 
     private FakePost? FindPost(string id)

@@ -69,6 +69,7 @@ public static class AlertKinds
     public const string CommentUrgent = "comment-urgent";
     public const string CommentAbusive = "comment-abusive";
     public const string QuestionsUnanswered = "questions-unanswered";
+    public const string WebhookLapsed = "webhook-lapsed";
 
     /// <summary>German names for the digest's list of open alerts.</summary>
     public static string GermanName(string kind) => kind switch
@@ -84,6 +85,7 @@ public static class AlertKinds
         CommentUrgent => "Dringender Kommentar",
         CommentAbusive => "Beleidigender Kommentar",
         QuestionsUnanswered => "Unbeantwortete Fragen",
+        WebhookLapsed => "Webhook abgemeldet",
         _ => "Warnung",
     };
 }

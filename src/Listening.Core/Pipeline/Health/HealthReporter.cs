@@ -19,6 +19,7 @@ public sealed class HealthReporter(
     PageDirectory pages,
     PageStateStore state,
     QueuePublisher queues,
+    ICommentStore comments,
     IOptions<ListeningOptions> options,
     SecretMasker masker,
     TimeProvider time)
@@ -47,9 +48,19 @@ public sealed class HealthReporter(
             }
         }
 
+        var webhooks = new Dictionary<string, WebhookStateEntity>(StringComparer.Ordinal);
+        foreach (var page in pages.All)
+        {
+            if (await comments.WebhookStateAsync(page.Id, cancellationToken) is { } webhook)
+            {
+                webhooks[page.Id] = webhook;
+            }
+        }
+
         var warnings = new List<string>();
         var pageReports = pages.All.Select(p =>
         {
+            webhooks.TryGetValue(p.Id, out var hook);
             states.TryGetValue(p.Id, out var s);
             var last = s?.LastSuccessfulPull;
             var expected = last is null ? s?.FirstPullExpectedAt ?? now : (DateTimeOffset?)null;
@@ -70,6 +81,7 @@ public sealed class HealthReporter(
                 LastFailureAt = s?.LastFailureAt,
                 LastFailure = Masked(s?.LastFailure),
                 PagingStopped = s?.PagingStopped,
+                Webhook = hook is null ? null : new WebhookHealth(hook.Subscribed, hook.CheckedAt, hook.LastEventAt),
             };
             warnings.AddRange(Warnings(report, stalledAfter));
             return report;
@@ -123,6 +135,11 @@ public sealed class HealthReporter(
             yield return page.LastSuccessfulPull is { } last
                 ? string.Create(CultureInfo.InvariantCulture, $"{who} has not been pulled successfully since {IsoDate.Minute(last)} UTC")
                 : string.Create(CultureInfo.InvariantCulture, $"{who} has never been pulled successfully (expected since {IsoDate.Minute(page.FirstPullExpectedAt)} UTC)");
+        }
+
+        if (page.Webhook is { Subscribed: false })
+        {
+            yield return $"{who} no longer sends its feed to this app's webhook: comments come by the pull only (listening webhook subscribe)";
         }
 
         if (page.TokenState == "invalid")
@@ -194,7 +211,14 @@ public sealed record PageHealth(string PageId, string Name, DateTimeOffset? Last
 
     /// <summary>Why the last pull stopped paging the posts early (repeated link, page limit); null when it read them all.</summary>
     public string? PagingStopped { get; init; }
+
+    /// <summary>The comments webhook: the daily subscription check and the last event; absent before either happened.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public WebhookHealth? Webhook { get; init; }
 }
+
+/// <summary>Whether the Page's feed reaches the app (null: not checked yet), when that was checked, and when the last webhook event came.</summary>
+public sealed record WebhookHealth(bool? Subscribed, DateTimeOffset? CheckedAt, DateTimeOffset? LastEventAt);
 
 public sealed record QueueHealth(string Name, int Messages, int Poison);
 
