@@ -34,6 +34,8 @@ public sealed partial class AppSettingsTests(CompiledInfrastructure infra)
         "Listening__Facebook__SlowDownMinutes", // tuning, documented in README
         "Listening__Facebook__MaxPostPagesPerCycle", // safety limit, documented in README
         "Listening__Summaries__TopPostsBy", // presentation: reach by default, documented in README
+        "Listening__OfficeHours", // Mon-Fri 08:00-16:00 by default, documented in docs/comments.md
+        "Listening__Facebook__AppId", // optional: without it any app receiving the Page's feed counts (docs/comments.md)
     ];
 
     /// <summary>
@@ -44,6 +46,7 @@ public sealed partial class AppSettingsTests(CompiledInfrastructure infra)
     [
         "Listening__Alerts__",
         "Listening__Topics__",
+        "Listening__Comments__", // retention, answer time, urgent burst, extra keywords (docs/comments.md)
         "Listening__Teams__Channels__",
         "Listening__Teams__Routes__",
     ];
