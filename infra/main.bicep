@@ -61,6 +61,10 @@ param facebookAppSecret string = ''
 @secure()
 param teamsWebhookUrl string = ''
 
+@description('Verify token of the comments webhook (api/webhooks/meta), the same text as in the Meta app\'s webhook settings. Written to Key Vault; empty to leave it unset.')
+@secure()
+param webhookVerifyToken string = ''
+
 @description('IANA time zone of the summaries\' calendar days.')
 param timeZone string = 'Europe/Berlin'
 
@@ -125,6 +129,7 @@ var queueNames = {
   pulls: 'pulls'
   snapshots: 'snapshots'
   notifications: 'notifications'
+  comments: 'comments'
 }
 var tableNames = map(
   [
@@ -138,6 +143,7 @@ var tableNames = map(
     'metainsights'
     'pages'
     'instagram'
+    'comments'
   ],
   table => '${tablePrefix}${table}'
 )
@@ -170,6 +176,7 @@ module storage 'modules/storage.bicep' = {
       queueNames.pulls
       queueNames.snapshots
       queueNames.notifications
+      queueNames.comments
     ]
     tableNames: tableNames
   }
@@ -198,6 +205,7 @@ module keyVault 'modules/keyvault.bicep' = {
     pageTokens: pageTokens
     facebookAppSecret: facebookAppSecret
     teamsWebhookUrl: teamsWebhookUrl
+    webhookVerifyToken: webhookVerifyToken
   }
 }
 
@@ -251,6 +259,7 @@ module functionApp 'modules/function-app.bicep' = {
     })
     hasFacebookAppSecret: !empty(facebookAppSecret)
     hasTeamsWebhook: !empty(teamsWebhookUrl)
+    hasWebhookVerifyToken: !empty(webhookVerifyToken)
     authClientId: authClientId
     allowedGroupId: allowedGroupId
     unauthenticatedClientAction: unauthenticatedClientAction

@@ -1,7 +1,7 @@
 // The Flex Consumption plan and the function app: .NET 10 isolated, identity-based host storage, every
 // setting the code reads (same names as local.settings.sample.json, ':' written '__'), secrets as Key Vault
 // references, and App Service authentication with the Microsoft identity provider.
-import { facebookAppSecretName, pageTokenSecretName, teamsWebhookSecretName } from 'secret-names.bicep'
+import { facebookAppSecretName, pageTokenSecretName, teamsWebhookSecretName, webhookVerifyTokenSecretName } from 'secret-names.bicep'
 
 @description('Name of the function app; also its host name <name>.azurewebsites.net.')
 param name string
@@ -75,6 +75,7 @@ param queueNames {
   pulls: string
   snapshots: string
   notifications: string
+  comments: string
 }
 
 @description('Prefix of every table name; empty for none.')
@@ -98,6 +99,9 @@ param hasFacebookAppSecret bool
 
 @description('Whether Key Vault holds the Teams webhook URL.')
 param hasTeamsWebhook bool
+
+@description('Whether Key Vault holds the verify token of the comments webhook.')
+param hasWebhookVerifyToken bool
 
 @description('Application (client) id of the Entra app registration that signs users in.')
 param authClientId string
@@ -136,6 +140,7 @@ var appSettings = {
   PullsQueue: queueNames.pulls
   SnapshotsQueue: queueNames.snapshots
   NotificationsQueue: queueNames.notifications
+  CommentsQueue: queueNames.comments
   Listening__Tables__Prefix: tablePrefix
   Listening__Facebook__GraphBaseUrl: graphBaseUrl
   // The Page registry (listening pages add) reads its Pages' tokens from this vault with the app's identity.
@@ -143,6 +148,9 @@ var appSettings = {
   Listening__Facebook__ApiVersion: graphApiVersion
   Listening__Facebook__AppSecret: hasFacebookAppSecret
     ? '@Microsoft.KeyVault(SecretUri=${secretUriPrefix}${facebookAppSecretName})'
+    : ''
+  Listening__Facebook__WebhookVerifyToken: hasWebhookVerifyToken
+    ? '@Microsoft.KeyVault(SecretUri=${secretUriPrefix}${webhookVerifyTokenSecretName})'
     : ''
   Listening__Teams__WebhookUrl: hasTeamsWebhook
     ? '@Microsoft.KeyVault(SecretUri=${secretUriPrefix}${teamsWebhookSecretName})'
@@ -242,9 +250,11 @@ resource authentication 'Microsoft.Web/sites/config@2025-03-01' = {
       requireAuthentication: true
       unauthenticatedClientAction: unauthenticatedClientAction
       redirectToProvider: 'azureactivedirectory'
-      // Probes and uptime checks reach /api/health without a token; it reports nothing secret.
+      // Probes and uptime checks reach /api/health without a token; it reports nothing secret. Meta calls the
+      // webhook without a sign-in: it checks Meta's verify token (GET) and signature (POST) itself.
       excludedPaths: [
         '/api/health'
+        '/api/webhooks/meta'
       ]
     }
     httpSettings: {

@@ -1,6 +1,6 @@
 // Key Vault (RBAC, no access policies) holding every secret the app uses. A secret is written only when a value
 // is passed in, so a provision without values leaves the secrets already in the vault alone.
-import { facebookAppSecretName, pageTokenSecretName, teamsWebhookSecretName } from 'secret-names.bicep'
+import { facebookAppSecretName, pageTokenSecretName, teamsWebhookSecretName, webhookVerifyTokenSecretName } from 'secret-names.bicep'
 
 @description('Name of the Key Vault (3-24 letters, digits and hyphens).')
 @minLength(3)
@@ -27,6 +27,10 @@ param facebookAppSecret string
 @description('The Teams Workflows webhook URL; empty to leave the stored one (if any) unchanged.')
 @secure()
 param teamsWebhookUrl string
+
+@description('The verify token of the comments webhook; empty to leave the stored one (if any) unchanged.')
+@secure()
+param webhookVerifyToken string
 
 resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
   name: name
@@ -66,6 +70,15 @@ resource appSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(f
   properties: {
     value: facebookAppSecret
     contentType: 'Meta app secret'
+  }
+}
+
+resource verifyToken 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(webhookVerifyToken)) {
+  parent: vault
+  name: webhookVerifyTokenSecretName
+  properties: {
+    value: webhookVerifyToken
+    contentType: 'Meta webhook verify token'
   }
 }
 

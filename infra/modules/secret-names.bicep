@@ -9,5 +9,9 @@ var facebookAppSecretName = 'facebook-app-secret'
 var teamsWebhookSecretName = 'teams-webhook-url'
 
 @export()
+@description('Key Vault secret that holds the verify token Meta sends when the comments webhook api/webhooks/meta is registered.')
+var webhookVerifyTokenSecretName = 'facebook-webhook-verify-token'
+
+@export()
 @description('Key Vault secret that holds the long-lived access token of one Facebook Page.')
 func pageTokenSecretName(pageId string) string => 'page-${pageId}-access-token'

@@ -143,6 +143,8 @@ internal static class CheckCommand
             await output.WriteLineAsync("  Expires:      " + (token.ExpiresAt is { } e ? When(e, now) : "never"));
             await output.WriteLineAsync("  Data access:  " + (token.DataAccessExpiresAt is { } d ? "until " + When(d, now) : "no limit reported"));
             await output.WriteLineAsync("  Scopes:       " + (token.Scopes.Count == 0 ? "none reported" : string.Join(", ", token.Scopes)));
+            await output.WriteLineAsync("  Comments:     " + string.Join(", ", TokenStatus.CommentScopes.Select(s => s + (token.Scopes.Contains(s, StringComparer.Ordinal) ? " granted" : " MISSING")))
+                + (token.MissingCommentScopes.Count == 0 ? "" : " (comments: " + string.Join("; ", token.MissingCommentScopes.Select(CommentScopeEffect)) + ")"));
         }
 
         if (result.Instagram is { } instagram)
@@ -194,6 +196,10 @@ internal static class CheckCommand
             : "  Result:       UNUSABLE: " + string.Join("; ", problems));
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  ({result.HttpRequests} HTTP request, {result.GraphCalls} Graph calls)"));
     }
+
+    private static string CommentScopeEffect(string scope) => scope == "pages_read_user_content"
+        ? "without pages_read_user_content neither the pull nor the webhook reads comments"
+        : "without pages_manage_metadata listening webhook subscribe cannot subscribe the Page";
 
     private static string When(DateTimeOffset at, DateTimeOffset now)
     {

@@ -124,7 +124,7 @@ public static class ListeningCli
 
         return new RootCommand("Listening: social listening for a press office's Facebook Page, on Azure Functions.")
         {
-            verbose, demo, ServeCommand.Build(verbose, localRoot), sync, check, summary, insights, notify,
+            verbose, demo, ServeCommand.Build(verbose, localRoot), sync, check, summary, insights, notify, WebhookCommand.Build(verbose),
             OperationsCommands.Poison(verbose, localRoot), OperationsCommands.Replay(verbose, localRoot),
             PagesCommand.Build(verbose, localRoot),
         };

@@ -33,6 +33,8 @@ public static class FunctionsComposition
         builder.Services.AddTransient<GetInsights>();
         builder.Services.AddTransient<Health>();
         builder.Services.AddTransient<Retention>();
+        builder.Services.AddTransient<MetaWebhook>();
+        builder.Services.AddTransient<TriageComments>();
         return builder;
     }
 }

@@ -38,6 +38,8 @@ public sealed partial class AppSettingsTests(CompiledInfrastructure infra)
         "Listening__Pages__0__Instagram", // auto by default (the linked account is found by the pull); off per Page by hand, documented in README
         "Listening__PageRegistry__TokenCacheMinutes", // tuning of the Key Vault token cache (60 minutes), documented in docs/operations.md
         "Listening__PageRegistry__LocalSecretsPath", // the local secret store of `listening pages add --token-stdin`; Azure reads Key Vault (KeyVaultUri)
+        "Listening__OfficeHours", // Mon-Fri 08:00-16:00 by default, documented in docs/comments.md
+        "Listening__Facebook__AppId", // optional: without it any app receiving the Page's feed counts (docs/comments.md)
     ];
 
     /// <summary>
@@ -49,6 +51,7 @@ public sealed partial class AppSettingsTests(CompiledInfrastructure infra)
         "Listening__Alerts__",
         "Listening__Topics__",
         "Listening__Insights__",
+        "Listening__Comments__", // retention, answer time, urgent burst, extra keywords (docs/comments.md)
         "Listening__Teams__Channels__",
         "Listening__Teams__Routes__",
     ];

@@ -6,7 +6,7 @@ namespace Listening.Infrastructure.Tests;
 [Collection(CompiledInfrastructureGroup.Name)]
 public sealed partial class SecretTests(CompiledInfrastructure infra)
 {
-    private static readonly string[] SecretParameters = ["pageTokens", "facebookAppSecret", "teamsWebhookUrl"];
+    private static readonly string[] SecretParameters = ["pageTokens", "facebookAppSecret", "teamsWebhookUrl", "webhookVerifyToken"];
 
     [Fact]
     public void Key_Vault_authorizes_with_RBAC_only()
@@ -22,6 +22,7 @@ public sealed partial class SecretTests(CompiledInfrastructure infra)
     [InlineData("pageTokens", "secureObject")]
     [InlineData("facebookAppSecret", "securestring")]
     [InlineData("teamsWebhookUrl", "securestring")]
+    [InlineData("webhookVerifyToken", "securestring")]
     public void Secrets_come_in_as_secure_parameters_without_a_default_value(string name, string type)
     {
         var parameter = infra.Main.Parameter(name);
@@ -45,12 +46,13 @@ public sealed partial class SecretTests(CompiledInfrastructure infra)
         }
 
         Assert.All(infra.FunctionApp.Parameters, p => Assert.DoesNotContain("secure", ArmTemplate.Text(p.Definition["type"]), StringComparison.OrdinalIgnoreCase));
-        Assert.Equal(3, infra.KeyVault.ResourcesOfType("Microsoft.KeyVault/vaults/secrets").Count());
+        Assert.Equal(4, infra.KeyVault.ResourcesOfType("Microsoft.KeyVault/vaults/secrets").Count());
     }
 
     [Theory]
     [InlineData("Listening__Facebook__AppSecret", "hasFacebookAppSecret")]
     [InlineData("Listening__Teams__WebhookUrl", "hasTeamsWebhook")]
+    [InlineData("Listening__Facebook__WebhookVerifyToken", "hasWebhookVerifyToken")]
     public void Secret_settings_are_Key_Vault_references_without_a_version(string setting, string flag)
     {
         var value = ArmTemplate.Text(infra.FunctionApp.Variable("appSettings")[setting]);

@@ -10,13 +10,13 @@ public sealed class SignInTests(CompiledInfrastructure infra)
         c => ArmTemplate.Text(c["name"])?.Contains("'authsettingsV2'", StringComparison.Ordinal) == true)["properties"]!;
 
     [Fact]
-    public void Sign_in_is_required_except_for_the_health_endpoint()
+    public void Sign_in_is_required_except_for_the_health_endpoint_and_the_meta_webhook()
     {
         var validation = Auth["globalValidation"]!;
 
         Assert.True(Auth["platform"]!["enabled"]!.GetValue<bool>());
         Assert.True(validation["requireAuthentication"]!.GetValue<bool>());
-        Assert.Equal(["/api/health"], validation["excludedPaths"]!.AsArray().Select(ArmTemplate.Text));
+        Assert.Equal(["/api/health", "/api/webhooks/meta"], validation["excludedPaths"]!.AsArray().Select(ArmTemplate.Text));
         Assert.True(Auth["httpSettings"]!["requireHttps"]!.GetValue<bool>());
     }
 

@@ -21,14 +21,14 @@ public sealed class StorageTests(CompiledInfrastructure infra)
         var queueNames = infra.Main.Variable("queueNames");
         var queues = infra.Storage.SingleOfType("Microsoft.Storage/storageAccounts/queueServices/queues");
 
-        foreach (var kind in new[] { "Pulls", "Snapshots", "Notifications" })
+        foreach (var kind in new[] { "Pulls", "Snapshots", "Notifications", "Comments" })
         {
             Assert.Equal(sample[$"{kind}Queue"], ArmTemplate.Text(queueNames[kind.ToLowerInvariant()]));
         }
 
         Assert.Contains("format('{0}-poison'", ArmTemplate.Text(queues["name"]), StringComparison.Ordinal);
         Assert.Equal(
-            ["[variables('queueNames').pulls]", "[variables('queueNames').snapshots]", "[variables('queueNames').notifications]"],
+            ["[variables('queueNames').pulls]", "[variables('queueNames').snapshots]", "[variables('queueNames').notifications]", "[variables('queueNames').comments]"],
             infra.Main.ModuleDeployment("storage")["properties"]!["parameters"]!["queueNames"]!["value"]!.AsArray().Select(ArmTemplate.Text));
     }
 

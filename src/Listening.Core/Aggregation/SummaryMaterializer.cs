@@ -22,7 +22,8 @@ public sealed partial class SummaryMaterializer(
     LocalCalendar calendar,
     ILogger<SummaryMaterializer> logger,
     MetaDays metaDays,
-    InstagramDays instagramDays)
+    InstagramDays instagramDays,
+    ICommentStore? comments = null)
 {
     private const int BaselineLookbackDays = SummaryDependencies.BaselineLookbackDays;
 
@@ -126,7 +127,24 @@ public sealed partial class SummaryMaterializer(
         // The linked Instagram account of the day (absent without one, or when it is off).
         var (instagram, igStampTime, igStampCounters) = await instagramDays.ReadDayAsync(pageId, day?.InstagramAccountId, date, cancellationToken);
         summary = summary with { Instagram = instagram };
-        return new BuiltSummary(summary, stamp.Time + metaStampTime + igStampTime, stamp.Counters + metaStampCounters + igStampCounters);
+
+        // The comment triage of the day (hourly counts by post); its rows' write times count towards the stamp, so a
+        // changed count replaces a summary built from the same observations.
+        long commentStamp = 0;
+        if (comments is not null)
+        {
+            var hours = await comments.HoursOfDayAsync(pageId, date, cancellationToken);
+            var (pageTriage, postTriage) = CommentDay.Build(hours);
+            commentStamp = CommentDay.Stamp(hours);
+            summary = summary with
+            {
+                CommentTriage = pageTriage,
+                TrackedComments = CommentDay.Tracked(hours, calendar),
+                Posts = postTriage.Count == 0 ? summary.Posts : [.. summary.Posts.Select(p => postTriage.TryGetValue(p.Id, out var t) ? p with { CommentTriage = t } : p)],
+            };
+        }
+
+        return new BuiltSummary(summary, stamp.Time + metaStampTime + igStampTime + commentStamp, stamp.Counters + metaStampCounters + igStampCounters);
     }
 
     /// <summary>

@@ -66,6 +66,16 @@ public sealed class ListeningOptions
     /// <summary>Rules that tag posts with topics; docs/data-model.md ("Topics").</summary>
     public TopicOptions Topics { get; set; } = new();
 
+    /// <summary>Comment triage, its retention and its alerts; docs/comments.md.</summary>
+    [ValidateObjectMembers]
+    public CommentOptions Comments { get; set; } = new();
+
+    /// <summary>
+    /// The press office's hours in the local zone, e.g. <c>Mon-Fri 08:00-16:00</c> (the default): questions count as
+    /// overdue only within them, and comment alerts outside them go to the route <c>outside-office-hours</c>.
+    /// </summary>
+    public string OfficeHours { get; set; } = "Mon-Fri 08:00-16:00";
+
     /// <summary>How the day page, the period report and the digest present posts.</summary>
     public SummaryOptions Summaries { get; set; } = new();
 
@@ -97,6 +107,18 @@ public sealed class FacebookOptions
 
     /// <summary>When set, every Graph call carries <c>appsecret_proof</c>.</summary>
     public string? AppSecret { get; set; }
+
+    /// <summary>
+    /// The verify token Meta sends when the webhook <c>api/webhooks/meta</c> is registered (<c>hub.verify_token</c>).
+    /// A secret: in Azure a Key Vault reference; never logged. Without it the webhook's verification answers 403.
+    /// </summary>
+    public string? WebhookVerifyToken { get; set; }
+
+    /// <summary>
+    /// The Meta app's id (not secret): the daily subscription check looks for this app among the Page's
+    /// <c>subscribed_apps</c>; without it, any app that receives the Page's <c>feed</c> counts.
+    /// </summary>
+    public string? AppId { get; set; }
 
     /// <summary>Posts created this many days back are pulled again each cycle (their counters still move).</summary>
     [KeyRange(1, 90, ErrorMessage = "Listening:Facebook:PostLookbackDays must be from {1} to {2} days.")]
@@ -262,6 +284,10 @@ public sealed class QueueNames
     [Required(ErrorMessage = "NotificationsQueue is empty: " + Rule)]
     [RegularExpression(Pattern, ErrorMessage = "NotificationsQueue is not a valid queue name: " + Rule)]
     public string Notifications { get; set; } = "notifications";
+
+    [Required(ErrorMessage = "CommentsQueue is empty: " + Rule)]
+    [RegularExpression(Pattern, ErrorMessage = "CommentsQueue is not a valid queue name: " + Rule)]
+    public string Comments { get; set; } = "comments";
 }
 
 /// <summary>
@@ -275,6 +301,7 @@ public static class FlatSettings
     public const string PullsQueue = nameof(PullsQueue);
     public const string SnapshotsQueue = nameof(SnapshotsQueue);
     public const string NotificationsQueue = nameof(NotificationsQueue);
+    public const string CommentsQueue = nameof(CommentsQueue);
     public const string PullSchedule = nameof(PullSchedule);
     public const string DigestSchedule = nameof(DigestSchedule);
     public const string RetentionSchedule = nameof(RetentionSchedule);
@@ -286,6 +313,7 @@ public static class FlatSettings
         options.Queues.Pulls = configuration[PullsQueue] ?? options.Queues.Pulls;
         options.Queues.Snapshots = configuration[SnapshotsQueue] ?? options.Queues.Snapshots;
         options.Queues.Notifications = configuration[NotificationsQueue] ?? options.Queues.Notifications;
+        options.Queues.Comments = configuration[CommentsQueue] ?? options.Queues.Comments;
         options.Schedules.Pull = configuration[PullSchedule] ?? options.Schedules.Pull;
         options.Schedules.Digest = configuration[DigestSchedule] ?? options.Schedules.Digest;
         options.Schedules.Retention = configuration[RetentionSchedule] ?? options.Schedules.Retention;
@@ -367,6 +395,32 @@ public sealed class TopicRuleOptions
     /// with - names words that do not count (-Ausbildungsförderung).
     /// </summary>
     public string Keywords { get; set; } = "";
+}
+
+/// <summary>Comment triage (<c>Listening:Comments:...</c>); docs/comments.md.</summary>
+public sealed class CommentOptions
+{
+    /// <summary>Days a tracked comment (ids, time, category, answered) is kept; the hourly counts live as long as the aggregates.</summary>
+    [KeyRange(1, 90, ErrorMessage = "Listening:Comments:RetentionDays must be from {1} to {2} days: how long comment ids and their triage are kept.")]
+    public int RetentionDays { get; set; } = 14;
+
+    /// <summary>A question not answered by the Page within this many minutes (of office hours) raises <c>questions-unanswered</c>.</summary>
+    [KeyRange(5, 10080, ErrorMessage = "Listening:Comments:AnswerWithinMinutes must be from {1} to {2} minutes.")]
+    public int AnswerWithinMinutes { get; set; } = 120;
+
+    /// <summary>This many <c>dringend</c> comments on one Page within <see cref="UrgentBurstMinutes"/> switch it to crisis mode.</summary>
+    [KeyRange(2, 1000, ErrorMessage = "Listening:Comments:UrgentBurst must be from {1} to {2} comments.")]
+    public int UrgentBurst { get; set; } = 5;
+
+    [KeyRange(1, 1440, ErrorMessage = "Listening:Comments:UrgentBurstMinutes must be from {1} to {2} minutes.")]
+    public int UrgentBurstMinutes { get; set; } = 30;
+
+    /// <summary>
+    /// Extra terms per category (<c>Listening:Comments:Keywords:dringend</c> = "Deich, Damm"), added to the defaults;
+    /// a term starting with - takes a default out. Same matching as the topic rules (case- and umlaut-insensitive,
+    /// a word starting with the term).
+    /// </summary>
+    public Dictionary<string, string> Keywords { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }
 
 public sealed class DemoOptions

@@ -44,6 +44,8 @@ public sealed class ListeningOptionsValidator(IConfiguration configuration) : IV
                 $"Listening:Facebook:MetricAliases:{from} = '{to}' must map an old metric name to a different new one, e.g. Listening:Facebook:MetricAliases:page_impressions = page_media_view.");
         }
 
+        Check(OfficeHours.TryParse(options.OfficeHours, out _, out var officeProblem),
+            $"Listening:OfficeHours '{options.OfficeHours}' cannot be read ({officeProblem}): use days and hours in the local zone, e.g. Mon-Fri 08:00-16:00 or Mon-Thu 07:30-16:00; Fri 07:30-12:30.");
         Check(TopPostRanking.IsValid(options.Summaries.EffectiveTopPostsBy),
             $"Listening:Summaries:TopPostsBy '{options.Summaries.TopPostsBy}' is not known: use reach (rank top posts by people reached) or interactions (by reactions, comments and shares).");
         Check(options.PublicBaseUrl is null or "" || IsHttpUrl(options.PublicBaseUrl, requireHttps: false),

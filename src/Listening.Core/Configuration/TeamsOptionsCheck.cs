@@ -9,11 +9,18 @@ namespace Listening.Core.Configuration;
 /// </summary>
 internal static partial class TeamsOptionsCheck
 {
-    /// <summary>Notification kinds a route may name (docs/teams.md, "Channels").</summary>
+    /// <summary>
+    /// Notification kinds a route may name (docs/teams.md, "Channels"), and <c>outside-office-hours</c>: where comment
+    /// alerts raised outside <c>Listening:OfficeHours</c> go instead of their kind's route (e.g. a <c>bereitschaft</c> channel).
+    /// </summary>
     public static readonly IReadOnlySet<string> Kinds = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
         "digest", "milestone", "takeoff", "negative-surge", "crisis", "token-invalid", "token-lapsing", "metric-rejected", "stalled",
+        "comment-urgent", "comment-abusive", "questions-unanswered", "webhook-lapsed", OutsideOfficeHours,
     };
+
+    /// <summary>The route of comment alerts raised outside office hours.</summary>
+    public const string OutsideOfficeHours = "outside-office-hours";
 
     public static IEnumerable<string> Errors(ListeningOptions options)
     {

@@ -99,6 +99,58 @@ public sealed record PageDaySummary
     /// <summary>Follower and like milestones crossed on this day (added when the summary is served, not stored).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<Milestone>? Milestones { get; init; }
+
+    /// <summary>Triage of the top-level comments created this local day (absent when none was triaged).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CommentTriage? CommentTriage { get; init; }
+
+    /// <summary>
+    /// The day's questions, urgent and abusive comments with links to them: no author, no text. Kept for
+    /// <c>Listening:Comments:RetentionDays</c>; after that the retention rebuilds the summary without them.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<TrackedComment>? TrackedComments { get; init; }
+}
+
+/// <summary>
+/// <c>{"questions","urgent","abusive","answered","unanswered","medianResponseMinutes"}</c>: top-level comments by
+/// category; a question is answered when the Page replied in its thread (<c>answered + unanswered = questions</c>);
+/// the median runs over the answered questions to the Page's first reply (null when none was answered).
+/// </summary>
+public sealed record CommentTriage
+{
+    public int Questions { get; init; }
+
+    public int Urgent { get; init; }
+
+    public int Abusive { get; init; }
+
+    public int Answered { get; init; }
+
+    public int Unanswered { get; init; }
+
+    public double? MedianResponseMinutes { get; init; }
+}
+
+/// <summary>A question, urgent or abusive comment of the day: where it is, when it came, whether the Page answered.</summary>
+public sealed record TrackedComment
+{
+    public required string CommentId { get; init; }
+
+    public required string PostId { get; init; }
+
+    /// <summary><c>frage</c>, <c>dringend</c> or <c>beleidigung</c>.</summary>
+    public required string Category { get; init; }
+
+    /// <summary>Creation time in the summary's time zone.</summary>
+    public required DateTimeOffset CreatedTime { get; init; }
+
+    public DateTimeOffset? AnsweredAt { get; init; }
+
+    public bool Hidden { get; init; }
+
+    /// <summary>Opens the comment on Facebook.</summary>
+    public required string Link { get; init; }
 }
 
 /// <summary>A topic's share of a day or period: <c>{"topic","posts","reactions","comments","shares"}</c>.</summary>
@@ -251,6 +303,10 @@ public sealed record PostDaySummary
     /// null for a post without images or videos, or when it was not read.
     /// </summary>
     public PostAccessibility? Accessibility { get; init; }
+
+    /// <summary>Triage of the post's top-level comments created this day (absent when none was triaged).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CommentTriage? CommentTriage { get; init; }
 }
 
 /// <summary>How the top posts of a day or period are ranked (<c>topPostBy</c>, <c>Listening:Summaries:TopPostsBy</c>).</summary>

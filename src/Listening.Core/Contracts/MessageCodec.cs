@@ -20,6 +20,117 @@ public static class MessageCodec
 
     public static string Encode(NotificationMessage message) => JsonSerializer.Serialize(message, MessageJsonContext.Default.NotificationMessage);
 
+    public static string Encode(CommentBatch message) => JsonSerializer.Serialize(message, MessageJsonContext.Default.CommentBatch);
+
+    /// <summary>
+    /// A comments message with the checks the triage relies on. Text is cut to <see cref="MessageSchema.MaxCommentLength"/>.
+    /// The reasons never quote a comment's text.
+    /// </summary>
+    public static CommentBatch DecodeComments(string body, DateTimeOffset now)
+    {
+        Require(Encoding.UTF8.GetByteCount(body ?? "") <= MessageSchema.MaxPayloadBytes,
+            $"the message is larger than {MessageSchema.MaxPayloadBytes} bytes");
+        var message = Deserialize(body!, MessageJsonContext.Default.CommentBatch);
+        CheckSchema(message.Schema);
+        Require(message.Source is CommentSources.Webhook or CommentSources.Pull, "source is not one of webhook, pull");
+        Require(message.ReceivedAt.Year >= MessageSchema.FirstYear, $"receivedAt {message.ReceivedAt:O} is before Facebook existed");
+        Require(message.ReceivedAt <= now + AllowedClockSkew, $"receivedAt {message.ReceivedAt:O} lies in the future");
+        Require(message.Events is not null, "events is missing");
+        Require(message.Events!.Count <= MessageSchema.MaxCommentEvents, $"more than {MessageSchema.MaxCommentEvents} events");
+        foreach (var e in message.Events)
+        {
+            Require(e is not null, "an event is null");
+            var problem = EventProblem(e!, now);
+            Require(problem is null, problem ?? "");
+        }
+
+        return message.Events.Any(e => e.Message is { Length: > MessageSchema.MaxCommentLength })
+            ? message with { Events = [.. message.Events.Select(e => e with { Message = MessageSchema.Cut(e.Message, MessageSchema.MaxCommentLength) })] }
+            : message;
+    }
+
+    /// <summary>
+    /// Why one comment event cannot be applied (an id a key cannot hold, an unknown verb, an impossible time), or null.
+    /// The webhook drops such events one by one before queuing, so one odd change never parks a whole delivery.
+    /// </summary>
+    public static string? EventProblem(CommentEvent e, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        foreach (var (id, what) in new[] { (e.PageId, "pageId"), (e.PostId, "postId"), (e.CommentId, "commentId") })
+        {
+            if (string.IsNullOrWhiteSpace(id))
+            {
+                return $"an event has no {what}";
+            }
+
+            if (id.Length > MessageSchema.MaxIdLength)
+            {
+                return $"an event's {what} is longer than {MessageSchema.MaxIdLength} characters";
+            }
+
+            if (!IsEventId(id))
+            {
+                return $"the {what} of an event contains characters an id cannot hold";
+            }
+        }
+
+        if (e.ParentId is not null && (e.ParentId.Length > MessageSchema.MaxIdLength || !StorageKey.IsValid(e.ParentId)))
+        {
+            return $"the parentId of comment {e.CommentId} is not a valid id";
+        }
+
+        if (!Enum.IsDefined(e.Verb))
+        {
+            return $"comment {e.CommentId} has an unknown verb";
+        }
+
+        if (e.EventTime.Year < MessageSchema.FirstYear || e.EventTime > now + AllowedClockSkew)
+        {
+            return $"comment {e.CommentId} has an impossible event time {e.EventTime:O}";
+        }
+
+        return e.CreatedTime is { } created && (created.Year < MessageSchema.FirstYear || created > now + AllowedClockSkew)
+            ? $"comment {e.CommentId} has an impossible creation time {created:O}"
+            : null;
+    }
+
+    /// <summary>An id a comment event may carry: Meta's ids are digits joined by <c>_</c>; at most <see cref="MessageSchema.MaxIdLength"/>.</summary>
+    public static bool IsEventId([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? id) =>
+        !string.IsNullOrWhiteSpace(id) && id.Length <= MessageSchema.MaxIdLength && StorageKey.IsValid(id)
+        && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
+
+    /// <summary>
+    /// The events in messages that each stay under <see cref="MessageSchema.MaxPayloadBytes"/> and
+    /// <see cref="MessageSchema.MaxCommentEvents"/>, in order; <paramref name="envelope"/> gives source and time.
+    /// </summary>
+    public static IEnumerable<CommentBatch> SplitComments(CommentBatch envelope, IReadOnlyList<CommentEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        ArgumentNullException.ThrowIfNull(events);
+        // Room for the envelope (schema, source, time, a traceparent) and the separators.
+        var budget = MessageSchema.MaxPayloadBytes - Encoding.UTF8.GetByteCount(Encode(envelope with { Events = [], TraceParent = new string('0', 64) })) - 16;
+        var part = new List<CommentEvent>();
+        var size = 0;
+        foreach (var e in events)
+        {
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(e, MessageJsonContext.Default.CommentEvent).Length + 1;
+            if (part.Count > 0 && (size + bytes > budget || part.Count == MessageSchema.MaxCommentEvents))
+            {
+                yield return envelope with { Events = part };
+                part = [];
+                size = 0;
+            }
+
+            part.Add(e);
+            size += bytes;
+        }
+
+        if (part.Count > 0)
+        {
+            yield return envelope with { Events = part };
+        }
+    }
+
     public static PullRequest DecodePull(string body, DateTimeOffset now)
     {
         var message = Deserialize(body, MessageJsonContext.Default.PullRequest);
@@ -125,6 +236,7 @@ public static class MessageCodec
         Require(message.Key.Length <= MessageSchema.MaxKeyLength, $"key is longer than {MessageSchema.MaxKeyLength} characters");
         Require(message.Kind.Length <= MessageSchema.MaxNameLength, $"kind is longer than {MessageSchema.MaxNameLength} characters");
         Require(message.Channel.Length <= MessageSchema.MaxNameLength, $"channel is longer than {MessageSchema.MaxNameLength} characters");
+        Require(message.Route is null || message.Route.Length <= MessageSchema.MaxNameLength, $"route is longer than {MessageSchema.MaxNameLength} characters");
         Require(message.Attempt >= 0, "attempt is negative");
         Require(message.Payload is not null, "payload is missing");
         return message;
@@ -200,4 +312,5 @@ public sealed class InvalidMessageException : Exception
 [JsonSerializable(typeof(PullRequest))]
 [JsonSerializable(typeof(PageSnapshot))]
 [JsonSerializable(typeof(NotificationMessage))]
+[JsonSerializable(typeof(CommentBatch))]
 internal sealed partial class MessageJsonContext : JsonSerializerContext;

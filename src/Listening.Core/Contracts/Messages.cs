@@ -223,6 +223,13 @@ public sealed record NotificationMessage
     /// <summary>Name of the configured channel; "default" is <c>Listening:Teams:WebhookUrl</c>.</summary>
     public string Channel { get; init; } = "default";
 
+    /// <summary>
+    /// A route (<c>Listening:Teams:Routes:{route}</c>) that replaces the kind's route when it is configured, e.g.
+    /// <c>outside-office-hours</c> for comment alerts raised while the office is closed; absent for most messages.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Route { get; init; }
+
     /// <summary>The Workflows payload: <c>{"type":"message","attachments":[...]}</c>.</summary>
     public required System.Text.Json.Nodes.JsonObject Payload { get; init; }
 
@@ -262,6 +269,12 @@ public static class MessageSchema
 
     /// <summary>Times (capture, post creation, Meta's days, pull ranges) before this year are parked.</summary>
     public const int FirstYear = 2004;
+
+    /// <summary>Comment text is cut to this many characters for triage (the start of a comment decides its category).</summary>
+    public const int MaxCommentLength = 2000;
+
+    /// <summary>A comment message holds at most this many events (a webhook delivery holds up to 1,000 changes).</summary>
+    public const int MaxCommentEvents = 1000;
 
     /// <summary>The queue trigger base64-encodes; 64 KiB per message leaves 48 KiB of payload.</summary>
     public const int MaxPayloadBytes = 48 * 1024;

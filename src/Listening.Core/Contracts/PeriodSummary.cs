@@ -136,6 +136,10 @@ public sealed record PeriodDay
 
     /// <summary>The day's <c>reach</c> (sum over its listed posts); null when unknown.</summary>
     public long? Reach { get; init; }
+
+    /// <summary>The day's comment triage (questions, answered, median response time ...); absent when none was triaged.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CommentTriage? CommentTriage { get; init; }
 }
 
 /// <summary>A post over the period: what it gained in the period, and its counters at the end of its last day in it.</summary>

@@ -38,6 +38,15 @@ public sealed partial class PagePuller(
 
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// The comments a regular pull reads start this long before the last successful pull: Meta shows a new comment
+    /// with a short delay. A comment read twice is applied once (its id is its key), so the overlap costs nothing.
+    /// </summary>
+    public static readonly TimeSpan CommentOverlap = TimeSpan.FromMinutes(10);
+
+    /// <summary>A Page's first pull reads the comments of the last day (not all of the look-back window: no flood of old alerts).</summary>
+    public static readonly TimeSpan FirstCommentWindow = TimeSpan.FromHours(24);
+
     /// <summary><c>debug_token</c> is asked this often per Page (in the regular batch, no extra request).</summary>
     public static readonly TimeSpan TokenCheckInterval = TimeSpan.FromHours(24);
 
@@ -152,6 +161,20 @@ public sealed partial class PagePuller(
             await queue.PublishAsync(part, cancellationToken);
         }
 
+        // The comments go to their own queue, never into the snapshot (nor its archive). Before the pull is recorded:
+        // a crash in between reads them again, and triage applies each comment once.
+        var commentMessages = 0;
+        foreach (var batch in MessageCodec.SplitComments(new CommentBatch { Source = CommentSources.Pull, ReceivedAt = capture.CapturedAt, Events = [] }, capture.Comments))
+        {
+            await queue.PublishAsync(batch, cancellationToken);
+            commentMessages++;
+        }
+
+        if (capture.Comments.Count > 0)
+        {
+            LogPulledComments(logger, capture.PageId, capture.Comments.Count, commentMessages);
+        }
+
         // Every metric Meta rejects for the Page, the ones the Page's state remembers included, not only this pull's
         // new ones: once the pull is recorded, a retry no longer asks for a rejected metric and would never see it
         // rejected again, so an alert lost between recording and raising (a crash, a storage error) would stay lost.
@@ -208,6 +231,7 @@ public sealed partial class PagePuller(
                 return new PullPlan
                 {
                     Insights = (RegularInsightsFrom(stored, lastComplete), lastComplete),
+                    CommentsSince = CommentsSince(stored, now),
                     RejectedMetrics = rejected,
                     CheckToken = stored is null
                         || stored.TokenFingerprint != fingerprint
@@ -215,6 +239,14 @@ public sealed partial class PagePuller(
                         || now - stored.TokenCheckedAt >= TokenCheckInterval,
                 };
         }
+    }
+
+    /// <summary>The comments a regular pull reads: since the last successful pull (less <see cref="CommentOverlap"/>), within the look-back window.</summary>
+    private DateTimeOffset CommentsSince(PageStateEntity? stored, DateTimeOffset now)
+    {
+        var earliest = now.AddDays(-_facebook.PostLookbackDays);
+        var since = stored?.LastSuccessfulPull is { } last ? last - CommentOverlap : now - FirstCommentWindow;
+        return since < earliest ? earliest : since;
     }
 
     /// <summary>Meta's days the regular cycle reads: the last <c>InsightsLookbackDays</c>, or from the day after the last one read when a gap opened (at most 90 days).</summary>
@@ -290,6 +322,9 @@ public sealed partial class PagePuller(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pulled page {PageId}: {Posts} posts, {InsightValues} insight values in {Parts} snapshot parts ({HttpRequests} HTTP requests, {GraphCalls} Graph calls), captured {CapturedAt:O}")]
     private static partial void LogPulled(ILogger logger, string pageId, int posts, int insightValues, int parts, int httpRequests, int graphCalls, DateTimeOffset capturedAt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pulled page {PageId}: {Comments} new comments in {Messages} messages to the queue comments")]
+    private static partial void LogPulledComments(ILogger logger, string pageId, int comments, int messages);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The token of page {PageId} is {Problem} ({Detail}); its pulls stop until the configured token changes")]
     private static partial void LogTokenInvalid(ILogger logger, string pageId, string problem, string detail);

@@ -69,6 +69,9 @@ internal sealed class GraphApiException : Exception
     /// <summary>Code 100: an invalid parameter, e.g. a metric Meta no longer serves (one fails the whole call).</summary>
     public bool IsInvalidParameter => Code == 100;
 
+    /// <summary>A permission the call needs is missing (code 10, or 200 to 299), e.g. <c>pages_read_user_content</c> for comments.</summary>
+    public bool IsPermissionError => Code is 10 or (>= 200 and <= 299);
+
     /// <summary>
     /// What went wrong in our own words with Meta's code and subcode, never Meta's free text: for stored state and
     /// <c>/api/health</c>. Errors without a Graph code (no answer, not JSON, ...) carry our own message already.

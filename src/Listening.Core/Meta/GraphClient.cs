@@ -68,6 +68,14 @@ public sealed partial class GraphClient(HttpClient http, IOptions<ListeningOptio
         return results.Select(r => r!).ToList();
     }
 
+    /// <summary>Runs one POST call (its parameters in the relative URL) through a batch request; not repeated when unfinished.</summary>
+    internal async Task<GraphResult> PostAsync(GraphSession session, string relativeUrl, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var (answers, _) = await SendBatchAsync(session, [relativeUrl], cancellationToken, "POST");
+        return answers[0] ?? new GraphResult(0, default, new GraphApiException(0, 2, null, null, "Meta did not finish this call of a batch request.") { IsNoAnswer = true });
+    }
+
     /// <summary>Runs one GET call through a batch request.</summary>
     internal async Task<GraphResult> CallAsync(GraphSession session, string relativeUrl, CancellationToken cancellationToken) =>
         (await BatchAsync(session, [relativeUrl], cancellationToken))[0];
@@ -120,13 +128,13 @@ public sealed partial class GraphClient(HttpClient http, IOptions<ListeningOptio
             ? new Uri(url + (url.Query.Length > 0 ? "&" : "?") + "appsecret_proof=" + Proof(token, secret))
             : url;
 
-    private async Task<(GraphResult?[] Answers, bool Whole)> SendBatchAsync(GraphSession session, List<string> chunk, CancellationToken cancellationToken)
+    private async Task<(GraphResult?[] Answers, bool Whole)> SendBatchAsync(GraphSession session, List<string> chunk, CancellationToken cancellationToken, string method = "GET")
     {
         var batch = new StringBuilder("[");
         for (var i = 0; i < chunk.Count; i++)
         {
-            batch.Append(i == 0 ? "" : ",").Append("{\"method\":\"GET\",\"relative_url\":").Append(JsonSerializer.Serialize(chunk[i], GraphJsonContext.Default.String)).Append('}');
-            LogCall(logger, "batch GET", new Redacted(chunk[i]));
+            batch.Append(i == 0 ? "" : ",").Append("{\"method\":\"").Append(method).Append("\",\"relative_url\":").Append(JsonSerializer.Serialize(chunk[i], GraphJsonContext.Default.String)).Append('}');
+            LogCall(logger, "batch " + method, new Redacted(chunk[i]));
         }
 
         batch.Append(']');

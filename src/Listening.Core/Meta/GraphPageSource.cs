@@ -9,7 +9,7 @@ namespace Listening.Core.Meta;
 /// <summary>
 /// Reads a Page through the Graph API with as few requests as possible: one batch request carries the Page
 /// fields, Meta's daily insights for the days that may still change, the first 100 posts of the look-back window
-/// (all reaction types, comments, shares and post insights in field expansions, never a request per post) and,
+/// (all reaction types, comments, shares, post insights and the comments since the last pull in field expansions, never a request per post) and,
 /// once a day, <c>debug_token</c>; the insights (<see cref="PageInsightsReader"/>) and the further posts
 /// (<see cref="PostPager"/>) follow from there. A token error or throttling anywhere ends the pull: the result
 /// says which (<see cref="PullResult"/>), and the puller records it.
@@ -68,7 +68,7 @@ public sealed partial class GraphPageSource(
 
         var fieldsAt = Add(plan.PageFields, () => requests.PageFields(page.Id));
         var insightsAt = Add(plan.Insights is not null && pageMetrics.Count > 0, () => requests.Insights(page.Id, pageMetrics, plan.Insights!.Value.From, plan.Insights!.Value.To));
-        var postsAt = Add(plan.Posts, () => requests.Posts(page.Id, postsSince, postsUntil, GraphRequests.PostPageSize, postMetrics));
+        var postsAt = Add(plan.Posts, () => requests.Posts(page.Id, postsSince, postsUntil, GraphRequests.PostPageSize, postMetrics, plan.CommentsSince));
         var tokenAt = Add(plan.CheckToken, () => requests.DebugToken(token));
         var altTextsAt = Add(plan.Posts && !plan.Backfill, () => requests.PhotoAltTexts(page.Id, postsSince));
         var instagramAt = Add(plan.Instagram, () => instagramReader.LinkedAccount(page.Id));
@@ -109,8 +109,8 @@ public sealed partial class GraphPageSource(
         }
 
         var posts = postsAt >= 0
-            ? await postPager.ReadAsync(session, postsSince, postsUntil, postMetrics, results[postsAt], findings, cancellationToken)
-            : new PostPages([], null);
+            ? await postPager.ReadAsync(session, postsSince, postsUntil, postMetrics, results[postsAt], findings, cancellationToken, plan.CommentsSince)
+            : new PostPages([], [], null);
         // Instagram after Facebook: whatever goes wrong with it leaves the Page's data as read.
         var instagram = instagramAt >= 0
             ? await instagramReader.ReadAsync(session, results[instagramAt], plan, postsSince, findings, cancellationToken)
@@ -157,6 +157,7 @@ public sealed partial class GraphPageSource(
             PagingStopped = posts.Stopped,
             Instagram = instagram?.Account,
             InstagramNote = instagram?.Note,
+            Comments = posts.Comments,
         };
         LogCaptured(logger, page.Id, posts.Posts.Count, capture.Insights.Count, session.HttpRequests, session.GraphCalls, session.Usage.MaxPercent);
         return capture;

@@ -48,10 +48,32 @@ public sealed class GraphRequests(IOptions<ListeningOptions> options)
             $"{Uri.EscapeDataString(pageId)}/insights?metric={string.Join(',', metrics)}&period=day&since={since.ToUnixTimeSeconds()}&until={until.ToUnixTimeSeconds()}"));
     }
 
-    /// <summary>Posts created in [since, until), <paramref name="limit"/> per page, with the post metrics as insights (none when empty).</summary>
-    public string Posts(string pageId, DateTimeOffset since, DateTimeOffset? until, int limit, IReadOnlyCollection<string> postMetrics)
+    /// <summary>New comments per post and cycle in the field expansion; a post with more gets its comments' own paging.</summary>
+    public const int CommentPageSize = 100;
+
+    /// <summary>The alias of the comments expansion (the plain <c>comments</c> field carries the count).</summary>
+    public const string NewCommentsField = "new_comments";
+
+    /// <summary>
+    /// The comments created since <paramref name="since"/> on each post, as a field expansion of the posts (no request
+    /// per post): every comment and reply (<c>filter(stream)</c>), newest first, with the parent (a reply) and the
+    /// author's id only (to tell the Page's own replies; it goes no further than the parser).
+    /// </summary>
+    public static string NewComments(DateTimeOffset since) => string.Create(CultureInfo.InvariantCulture,
+        $"comments.filter(stream).order(reverse_chronological).since({since.ToUnixTimeSeconds()}).limit({CommentPageSize}).as({NewCommentsField}){{id,created_time,message,from{{id}},parent{{id}}}}");
+
+    /// <summary>
+    /// Posts created in [since, until), <paramref name="limit"/> per page, with the post metrics as insights (none when
+    /// empty) and, when <paramref name="commentsSince"/> is given, the comments created since then (<see cref="NewComments"/>).
+    /// </summary>
+    public string Posts(string pageId, DateTimeOffset since, DateTimeOffset? until, int limit, IReadOnlyCollection<string> postMetrics, DateTimeOffset? commentsSince = null)
     {
         var fields = postMetrics.Count > 0 ? PostFields + ",insights.metric(" + string.Join(',', postMetrics) + ")" : PostFields;
+        if (commentsSince is { } c)
+        {
+            fields += "," + NewComments(c);
+        }
+
         return Versioned(string.Create(CultureInfo.InvariantCulture,
             $"{Uri.EscapeDataString(pageId)}/published_posts?limit={limit}&since={since.ToUnixTimeSeconds()}{(until is { } u ? "&until=" + u.ToUnixTimeSeconds() : "")}&fields={Uri.EscapeDataString(fields)}"));
     }
@@ -63,6 +85,11 @@ public sealed class GraphRequests(IOptions<ListeningOptions> options)
     public string PhotoAltTexts(string pageId, DateTimeOffset since) =>
         Versioned(string.Create(CultureInfo.InvariantCulture,
             $"{Uri.EscapeDataString(pageId)}/photos?type=uploaded&limit={PostPageSize}&since={since.ToUnixTimeSeconds()}&fields=id,alt_text_custom"));
+
+    /// <summary>The apps the Page sends webhook events to, with their fields (GET), or subscribing this app to <c>feed</c> (POST).</summary>
+    public string SubscribedApps(string pageId) => Versioned($"{Uri.EscapeDataString(pageId)}/subscribed_apps");
+
+    public string SubscribeFeed(string pageId) => Versioned($"{Uri.EscapeDataString(pageId)}/subscribed_apps?subscribed_fields=feed");
 
     /// <summary>One post with one metric: whether Meta serves that post metric.</summary>
     public string PostMetricProbe(string pageId, string metric) =>

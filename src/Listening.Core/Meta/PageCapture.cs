@@ -32,6 +32,12 @@ public sealed record PullPlan
     /// <summary>Metrics Meta rejected before: not asked for again.</summary>
     public IReadOnlyCollection<string> RejectedMetrics { get; init; } = [];
 
+    /// <summary>
+    /// Read the comments created since then on the posts read (a field expansion of the posts, no request per post):
+    /// the fallback for Pages without a webhook subscription. None when null.
+    /// </summary>
+    public DateTimeOffset? CommentsSince { get; init; }
+
     /// <summary>Ask <c>debug_token</c> about the token in the same batch.</summary>
     public bool CheckToken { get; init; }
 
@@ -93,4 +99,10 @@ public sealed record PageCapture
 
     /// <summary>What the pull found about Instagram, in our words, for health (null when the plan did not ask).</summary>
     public string? InstagramNote { get; init; }
+
+    /// <summary>
+    /// The comments read since <see cref="PullPlan.CommentsSince"/> (verb <c>add</c>; no author, only whether the Page
+    /// wrote it). They go to the queue <c>comments</c>, never into the snapshot or its archive.
+    /// </summary>
+    public IReadOnlyList<CommentEvent> Comments { get; init; } = [];
 }

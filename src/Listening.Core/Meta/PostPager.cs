@@ -20,13 +20,22 @@ public sealed partial class PostPager(GraphClient graph, GraphRequests requests,
     /// <summary>Below this page size, halving stops and the error stands.</summary>
     public const int MinPostPageSize = 5;
 
+    /// <summary>
+    /// Further pages of one post's new comments (100 each) a pull follows: only a post with more than 100 comments
+    /// since the last pull costs requests of its own.
+    /// </summary>
+    public const int MaxCommentPagesPerPost = 10;
+
     private readonly FacebookOptions _facebook = options.Value.Facebook;
     private readonly IReadOnlyDictionary<string, string> _aliases = options.Value.Facebook.EffectiveAliases;
 
-    /// <summary>Posts created in [since, until); <paramref name="first"/> is the first page, already asked in the pull's batch.</summary>
+    /// <summary>
+    /// Posts created in [since, until), and the comments created since <paramref name="commentsSince"/> on them (when
+    /// given); <paramref name="first"/> is the first page, already asked in the pull's batch.
+    /// </summary>
     internal async Task<PostPages> ReadAsync(
         GraphSession session, DateTimeOffset since, DateTimeOffset? until, IReadOnlyList<string> postMetrics, GraphResult first,
-        CaptureFindings findings, CancellationToken cancellationToken)
+        CaptureFindings findings, CancellationToken cancellationToken, DateTimeOffset? commentsSince = null)
     {
         var pageId = findings.PageId;
         var followed = new HashSet<string>(StringComparer.Ordinal);
@@ -37,13 +46,16 @@ public sealed partial class PostPager(GraphClient graph, GraphRequests requests,
         var metrics = postMetrics.ToList();
         var limit = GraphRequests.PostPageSize;
         var withInsights = true;
+        var comments = new List<CommentEvent>();
+        var commentIds = new HashSet<string>(StringComparer.Ordinal);
+        var capturedAt = time.GetUtcNow();
         var result = first;
         string? next = null;
 
-        // The same page again (the first one, or the next one) with the current page size and metrics.
+        // The same page again (the first one, or the next one) with the current page size, metrics and comments.
         Task<GraphResult> RepeatAsync() =>
             next is null
-                ? graph.CallAsync(session, requests.Posts(pageId, since, until, limit, withInsights ? metrics : []), cancellationToken)
+                ? graph.CallAsync(session, requests.Posts(pageId, since, until, limit, withInsights ? metrics : [], commentsSince), cancellationToken)
                 : graph.NextPageAsync(session, GraphRequests.WithLimit(next, limit), cancellationToken);
 
         while (true)
@@ -54,6 +66,16 @@ public sealed partial class PostPager(GraphClient graph, GraphRequests requests,
                 if (error.IsTokenError || error.IsThrottling)
                 {
                     throw error;
+                }
+
+                if (commentsSince is not null && error.IsPermissionError)
+                {
+                    // Without pages_read_user_content the comments cannot be read; the posts still can.
+                    LogCommentsNotReadable(logger, pageId, error.Describe());
+                    commentsSince = null;
+                    next = null;
+                    result = await RepeatAsync();
+                    continue;
                 }
 
                 if (error.IsInvalidParameter && withInsights && metrics.Count > 0)
@@ -99,6 +121,10 @@ public sealed partial class PostPager(GraphClient graph, GraphRequests requests,
                     else if (seen.Add(post.Id))
                     {
                         posts.Add(post);
+                        if (commentsSince is { } c && item.TryGetProperty(GraphRequests.NewCommentsField, out var edge))
+                        {
+                            await ReadCommentsAsync(session, edge, post.Id, c, capturedAt, findings, comments, commentIds, cancellationToken);
+                        }
                     }
                 }
             }
@@ -110,24 +136,64 @@ public sealed partial class PostPager(GraphClient graph, GraphRequests requests,
                 : null;
             if (next is null)
             {
-                return new PostPages(posts, null);
+                return new PostPages(posts, comments, null);
             }
 
             if (!followed.Add(GraphRequests.PagingKey(next)))
             {
                 LogPagingRepeated(logger, pageId, pagesRead, posts.Count);
-                return new PostPages(posts, string.Create(CultureInfo.InvariantCulture,
+                return new PostPages(posts, comments, string.Create(CultureInfo.InvariantCulture,
                     $"Meta's paging.next of the posts repeated a link after {pagesRead} page(s); stopped there with {posts.Count} posts"));
             }
 
             if (pagesRead >= _facebook.MaxPostPagesPerCycle)
             {
                 LogPagingLimit(logger, pageId, pagesRead, posts.Count);
-                return new PostPages(posts, string.Create(CultureInfo.InvariantCulture,
+                return new PostPages(posts, comments, string.Create(CultureInfo.InvariantCulture,
                     $"the posts were read up to the limit of {pagesRead} page(s) (Listening:Facebook:MaxPostPagesPerCycle) with {posts.Count} posts; older posts of the window were left for now"));
             }
 
             result = await graph.NextPageAsync(session, next, cancellationToken);
+        }
+    }
+
+    /// <summary>One post's new comments: the page in the post's answer, then its paging (rare: over 100 since the last pull).</summary>
+    private async Task ReadCommentsAsync(
+        GraphSession session, JsonElement edge, string postId, DateTimeOffset since, DateTimeOffset capturedAt, CaptureFindings findings,
+        List<CommentEvent> comments, HashSet<string> commentIds, CancellationToken cancellationToken)
+    {
+        if (!MessageCodec.IsEventId(postId))
+        {
+            return;
+        }
+
+        var followed = new HashSet<string>(StringComparer.Ordinal);
+        var (events, next) = PostComments.Read(edge, findings.PageId, postId, since, capturedAt, findings);
+        comments.AddRange(events.Where(e => commentIds.Add(e.CommentId)));
+        var pages = 0;
+        while (next is not null && followed.Add(GraphRequests.PagingKey(next)))
+        {
+            if (++pages > MaxCommentPagesPerPost)
+            {
+                LogCommentPagingLimit(logger, findings.PageId, postId, MaxCommentPagesPerPost);
+                return;
+            }
+
+            var page = await graph.NextPageAsync(session, next, cancellationToken);
+            if (page.Error is { } error)
+            {
+                if (error.IsTokenError || error.IsThrottling)
+                {
+                    throw error;
+                }
+
+                // The post's other comments come with the next pull (its since is this pull's, so they are older: the webhook has them).
+                LogCommentPageFailed(logger, findings.PageId, postId, error.Describe());
+                return;
+            }
+
+            (events, next) = PostComments.Read(page.Body, findings.PageId, postId, since, capturedAt, findings);
+            comments.AddRange(events.Where(e => commentIds.Add(e.CommentId)));
         }
     }
 
@@ -185,9 +251,18 @@ public sealed partial class PostPager(GraphClient graph, GraphRequests requests,
     [LoggerMessage(Level = LogLevel.Warning, Message = "Paging of the posts of page {PageId} stopped at the limit of {Pages} pages (Listening:Facebook:MaxPostPagesPerCycle) with {Posts} posts")]
     private static partial void LogPagingLimit(ILogger logger, string pageId, int pages, int posts);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Comments of page {PageId} cannot be read ({Problem}); the posts are read without them (needs pages_read_user_content)")]
+    private static partial void LogCommentsNotReadable(ILogger logger, string pageId, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "New comments of post {PostId} of page {PageId} were read up to {Pages} further pages; the rest is left to the webhook")]
+    private static partial void LogCommentPagingLimit(ILogger logger, string pageId, string postId, int pages);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A further page of the new comments of post {PostId} of page {PageId} failed ({Problem}); the rest is left to the webhook")]
+    private static partial void LogCommentPageFailed(ILogger logger, string pageId, string postId, string problem);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Posts of page {PageId} failed with their insights although each metric works alone ({Problem}); reading them without post insights this time")]
     private static partial void LogPostsWithoutInsights(ILogger logger, string pageId, string problem);
 }
 
-/// <summary>The posts read, and why the paging stopped before its end (a repeated cursor, the page limit), if it did.</summary>
-internal sealed record PostPages(List<PostObservation> Posts, string? Stopped);
+/// <summary>The posts read, the new comments on them, and why the paging stopped before its end (a repeated cursor, the page limit), if it did.</summary>
+internal sealed record PostPages(List<PostObservation> Posts, List<CommentEvent> Comments, string? Stopped);

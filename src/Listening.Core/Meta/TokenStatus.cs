@@ -14,6 +14,9 @@ public sealed record TokenStatus
     /// <summary>The scopes a Page needs for what Listening reads.</summary>
     public static readonly IReadOnlyList<string> RequiredScopes = ["pages_read_engagement", "read_insights"];
 
+    /// <summary>What comments need: reading them (<c>pages_read_user_content</c>) and subscribing the Page's webhook (<c>pages_manage_metadata</c>).</summary>
+    public static readonly IReadOnlyList<string> CommentScopes = ["pages_read_user_content", "pages_manage_metadata"];
+
     /// <summary>Token times after this are malformed (Meta's tokens live months, not centuries).</summary>
     public static readonly DateTimeOffset LatestTime = new(2100, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
@@ -42,6 +45,9 @@ public sealed record TokenStatus
     public static readonly IReadOnlyList<string> InstagramScopes = ["instagram_basic", "instagram_manage_insights"];
 
     public IReadOnlyList<string> MissingInstagramScopes => [.. InstagramScopes.Where(s => !Scopes.Contains(s, StringComparer.Ordinal))];
+
+    /// <summary>Comment permissions the token lacks: without them the pull and the webhook cannot hear comments (not fatal for the rest).</summary>
+    public IReadOnlyList<string> MissingCommentScopes => [.. CommentScopes.Where(s => !Scopes.Contains(s, StringComparer.Ordinal))];
 
     /// <summary>Reads the body of <c>debug_token</c>: <c>{"data":{"is_valid","expires_at","data_access_expires_at","scopes",...}}</c>.</summary>
     public static TokenStatus Parse(JsonElement body)

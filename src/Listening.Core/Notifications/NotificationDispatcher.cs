@@ -93,7 +93,7 @@ public sealed partial class NotificationDispatcher(
     public async Task<DeliveryReport> DeliverAsync(NotificationMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var route = channels.RouteFor(message.Kind, message.Channel);
+        var route = channels.RouteFor(message.Kind, message.Channel, message.Route);
         var results = new List<(string Channel, DeliveryOutcome Outcome)>();
         var failures = new List<TeamsDeliveryException>();
         foreach (var name in route)

@@ -15,6 +15,7 @@ public sealed partial class DecodeOrPark(IPoisonParking poison, ILogger<DecodeOr
 {
     /// <param name="operation">The consumer span's name (<c>HandlePull</c>, ...).</param>
     /// <param name="work">The handler's work on the decoded message; it may throw <see cref="InvalidMessageException"/> to park it.</param>
+    /// <param name="park">What of the body is parked (the comments queue parks it without the comments' text); default all of it.</param>
     public async Task<HandlerOutcome> RunAsync<T>(
         string operation,
         string queue,
@@ -23,7 +24,8 @@ public sealed partial class DecodeOrPark(IPoisonParking poison, ILogger<DecodeOr
         Func<string, T> decode,
         Func<T, string?> traceParent,
         Func<T, Task<HandlerOutcome>> work,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Func<string, string>? park = null)
     {
         ArgumentNullException.ThrowIfNull(decode);
         ArgumentNullException.ThrowIfNull(traceParent);
@@ -36,7 +38,7 @@ public sealed partial class DecodeOrPark(IPoisonParking poison, ILogger<DecodeOr
         catch (InvalidMessageException ex)
         {
             using var rejected = ListeningTelemetry.StartConsumer(operation, null);
-            return await ParkAsync(queue, body, messageId, ex.Message, cancellationToken);
+            return await ParkAsync(queue, park is null ? body : park(body), messageId, ex.Message, cancellationToken);
         }
 
         using var activity = ListeningTelemetry.StartConsumer(operation, traceParent(message));
@@ -48,7 +50,7 @@ public sealed partial class DecodeOrPark(IPoisonParking poison, ILogger<DecodeOr
         }
         catch (InvalidMessageException ex)
         {
-            return await ParkAsync(queue, body, messageId, ex.Message, cancellationToken);
+            return await ParkAsync(queue, park is null ? body : park(body), messageId, ex.Message, cancellationToken);
         }
     }
 

@@ -155,6 +155,7 @@ public static class ListeningServiceCollectionExtensions
         services.AddSingleton<TopicRules>();
         services.AddTransient<Pipeline.PoisonQueues>();
         services.AddTransient<SnapshotReplay>();
+        services.AddListeningComments();
         return services;
     }
 }

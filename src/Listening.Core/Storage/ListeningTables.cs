@@ -33,6 +33,7 @@ internal sealed class ListeningTables : IDisposable
         PoisonLog = service.GetTableClient(_prefix + "poisonlog");
         Pages = service.GetTableClient(_prefix + "pages");
         Instagram = service.GetTableClient(_prefix + "instagram");
+        Comments = service.GetTableClient(_prefix + "comments");
     }
 
     /// <summary>Every snapshot as received, compressed: the source for <c>replay</c>.</summary>
@@ -65,7 +66,10 @@ internal sealed class ListeningTables : IDisposable
     /// <summary>Instagram accounts linked to Pages: per account and day, its media, Meta's daily values (<see cref="InstagramStore"/>).</summary>
     public TableClient Instagram { get; }
 
-    public IEnumerable<TableClient> All => [RawSnapshots, Observations, Summaries, PageState, NotificationLog, AlertState, PoisonLog, Insights, Pages, Instagram];
+    /// <summary>Comment triage: per comment (no author, no text), Page replies, hourly counts (<see cref="CommentStore"/>).</summary>
+    public TableClient Comments { get; }
+
+    public IEnumerable<TableClient> All => [RawSnapshots, Observations, Summaries, PageState, NotificationLog, AlertState, PoisonLog, Insights, Pages, Instagram, Comments];
 
     public void Dispose() => _gate.Dispose();
 

@@ -14,6 +14,9 @@ public interface IQueuePublisher
     Task PublishAsync(PageSnapshot message, CancellationToken cancellationToken);
 
     Task PublishAsync(NotificationMessage message, CancellationToken cancellationToken);
+
+    /// <summary>Comment events (queue "comments"); the caller keeps each message under the size limit.</summary>
+    Task PublishAsync(CommentBatch message, CancellationToken cancellationToken);
 }
 
 public sealed class QueuePublisher(QueueServiceClient service, IOptions<ListeningOptions> options) : IQueuePublisher
@@ -29,6 +32,9 @@ public sealed class QueuePublisher(QueueServiceClient service, IOptions<Listenin
 
     public Task PublishAsync(NotificationMessage message, CancellationToken cancellationToken) =>
         SendAsync(_names.Notifications, MessageCodec.Encode(message with { TraceParent = message.TraceParent ?? ListeningTelemetry.CurrentTraceParent() }), cancellationToken);
+
+    public Task PublishAsync(CommentBatch message, CancellationToken cancellationToken) =>
+        SendAsync(_names.Comments, MessageCodec.Encode(message with { TraceParent = message.TraceParent ?? ListeningTelemetry.CurrentTraceParent() }), cancellationToken);
 
     public async Task<QueueClient> QueueAsync(string name, CancellationToken cancellationToken) =>
         await _queues.GetOrAdd(name, async n =>

@@ -97,6 +97,7 @@ public static class PeriodSummaryBuilder
                 Observations = d.Observations,
                 Views = d.Views,
                 Reach = d.Reach,
+                CommentTriage = d.CommentTriage,
             }).ToList(),
             Posts = posts,
             TopPostBy = topPostBy,

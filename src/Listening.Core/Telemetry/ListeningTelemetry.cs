@@ -27,6 +27,12 @@ public static class ListeningTelemetry
 
     public static readonly Counter<long> MessagesPoisoned = Meter.CreateCounter<long>("listening.messages.poisoned", description: "Queue messages parked in a poison queue.");
 
+    public static readonly Counter<long> CommentEventsReceived = Meter.CreateCounter<long>("listening.comments.received", description: "Comment events of configured Pages taken from Page webhook deliveries.");
+
+    public static readonly Counter<long> WebhookChangesIgnored = Meter.CreateCounter<long>("listening.webhook.ignored", description: "Webhook changes that are no comment of a configured Page (other items and fields).");
+
+    public static readonly Counter<long> CommentsTriaged = Meter.CreateCounter<long>("listening.comments.triaged", description: "Comment events applied to the comment triage.");
+
     /// <summary>Starts the activity of a queue handler as a child of the sender's, when the message names one.</summary>
     public static Activity? StartConsumer(string name, string? traceParent) =>
         ActivityContext.TryParse(traceParent, null, out var parent)

@@ -17,6 +17,7 @@ internal static class LayerRules
         ("Meta", ["Listening.Core.Meta"]),
         ("Ingestion", ["Listening.Core.Ingestion"]),
         ("Aggregation", ["Listening.Core.Aggregation"]),
+        ("Comments", ["Listening.Core.Comments"]),
         ("Summaries", ["Listening.Core.Summaries"]),
         ("Insights", ["Listening.Core.Insights"]),
         ("Notifications", ["Listening.Core.Notifications"]),

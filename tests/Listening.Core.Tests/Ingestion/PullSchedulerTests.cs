@@ -95,5 +95,7 @@ public sealed class PullSchedulerFanOutTests
         public Task PublishAsync(Listening.Core.Contracts.PageSnapshot message, CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task PublishAsync(Listening.Core.Contracts.NotificationMessage message, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task PublishAsync(Listening.Core.Contracts.CommentBatch message, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

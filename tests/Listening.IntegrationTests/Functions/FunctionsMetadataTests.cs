@@ -15,6 +15,7 @@ public sealed class FunctionsMetadataTests
         { "PullPage", "%PullsQueue%", "queueTrigger" },
         { "AggregateSnapshot", "%SnapshotsQueue%", "queueTrigger" },
         { "SendNotification", "%NotificationsQueue%", "queueTrigger" },
+        { "TriageComments", "%CommentsQueue%", "queueTrigger" },
     };
 
     public static TheoryData<string, string> TimerFunctions => new()
@@ -36,7 +37,18 @@ public sealed class FunctionsMetadataTests
     public void Every_function_of_the_flow_is_in_the_metadata()
     {
         Assert.Subset(Functions.Value.Keys.ToHashSet(StringComparer.Ordinal),
-            new HashSet<string>(["SchedulePulls", "PullPage", "AggregateSnapshot", "DailyDigest", "SendNotification", "GetDailySummary", "GetPeriodSummary", "GetInsights", "Health", "Retention"], StringComparer.Ordinal));
+            new HashSet<string>(["SchedulePulls", "PullPage", "AggregateSnapshot", "DailyDigest", "SendNotification", "GetDailySummary", "GetPeriodSummary", "GetInsights", "Health", "Retention", "MetaWebhook", "TriageComments"], StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void The_meta_webhook_is_an_anonymous_get_and_post_route()
+    {
+        var binding = Trigger("MetaWebhook");
+
+        Assert.Equal("httpTrigger", binding["type"]!.GetValue<string>());
+        Assert.Equal("webhooks/meta", binding["route"]!.GetValue<string>());
+        Assert.Equal("Anonymous", binding["authLevel"]!.GetValue<string>());
+        Assert.Equal(["get", "post"], binding["methods"]!.AsArray().Select(m => m!.GetValue<string>().ToLowerInvariant()).Order(StringComparer.Ordinal));
     }
 
     [Theory]

@@ -73,6 +73,15 @@ public sealed partial class FakeGraphApi : IAsyncDisposable
     /// <summary>A posts page larger than this answers code 1 subcode 99.</summary>
     public int TooMuchDataAbovePostLimit { get; set; } = int.MaxValue;
 
+    /// <summary>The fields the Page sends to this app's webhook (<c>subscribed_apps</c>); empty: not subscribed.</summary>
+    public List<string> SubscribedFields { get; } = [];
+
+    /// <summary>The token lacks <c>pages_manage_metadata</c>: subscribing fails with code 200.</summary>
+    public bool SubscribeDenied { get; set; }
+
+    /// <summary>The token lacks <c>pages_read_user_content</c>: a posts call that asks for comments fails with code 10.</summary>
+    public bool CommentsPermissionDenied { get; set; }
+
     /// <summary>The value Meta reports for a metric on a Meta date (complete day).</summary>
     public Func<string, DateOnly, long> InsightValue { get; set; } = static (metric, date) =>
         (Math.Abs(StringComparer.Ordinal.GetHashCode(metric) % 1000) * 10) + date.DayNumber % 97;
@@ -219,7 +228,8 @@ public sealed partial class FakeGraphApi : IAsyncDisposable
         {
             Interlocked.Increment(ref _graphCalls);
             var relative = call!["relative_url"]!.GetValue<string>();
-            Calls.Enqueue(relative);
+            var method = call["method"]?.GetValue<string>() ?? "GET";
+            Calls.Enqueue(method == "GET" ? relative : method + " " + relative);
             var split = relative.Split('?', 2);
             var path = "/" + split[0].TrimStart('/');
             var query = split.Length > 1 ? "?" + split[1] : "";
@@ -232,6 +242,7 @@ public sealed partial class FakeGraphApi : IAsyncDisposable
 
             var (status, body) = callFault is { Status: not 0 } f
                 ? (f.Status, ErrorBody(f))
+                : method == "POST" ? Post(path, query)
                 : Answer(path, query, token);
             answers.Add(new JsonObject { ["code"] = status, ["body"] = body.ToJsonString() });
         }
@@ -314,6 +325,34 @@ public sealed partial class FakeGraphApi : IAsyncDisposable
             return (200, new JsonObject { ["data"] = photos });
         }
 
+        if (parts.Length == 2 && parts[0] == PageId && parts[1] == "subscribed_apps")
+        {
+            string[] fields;
+            lock (SubscribedFields)
+            {
+                fields = [.. SubscribedFields];
+            }
+
+            var apps = new JsonArray();
+            if (fields.Length > 0)
+            {
+                apps.Add(new JsonObject { ["category"] = "Business", ["link"] = "https://example.org/", ["name"] = "Listening Kreis", ["id"] = "123456789012345", ["subscribed_fields"] = new JsonArray([.. fields.Select(f => (JsonNode)f)]) });
+            }
+
+            // Another app of the Page (a chat tool) that receives messages, not the feed.
+            apps.Add(new JsonObject { ["name"] = "Chat-Tool", ["id"] = "555", ["subscribed_fields"] = new JsonArray("messages") });
+            return (200, new JsonObject { ["data"] = apps });
+        }
+
+        if (parts.Length == 2 && parts[1] == "comments" && FindPost(parts[0]) is { } commented)
+        {
+            // The paging of one post's comments (paging.next of the field expansion).
+            var since = long.TryParse(query.GetValueOrDefault("since"), CultureInfo.InvariantCulture, out var cs) ? DateTimeOffset.FromUnixTimeSeconds(cs) : DateTimeOffset.MinValue;
+            var climit = int.TryParse(query.GetValueOrDefault("limit"), CultureInfo.InvariantCulture, out var cl) ? cl : 25;
+            var cafter = int.TryParse(query.GetValueOrDefault("after"), CultureInfo.InvariantCulture, out var ca) ? ca : 0;
+            return (200, CommentsEdge(commented, since, climit, cafter, token, version));
+        }
+
         return (400, new JsonObject { ["error"] = new JsonObject { ["message"] = "Unknown path components: /" + string.Join('/', parts), ["type"] = "OAuthException", ["code"] = 2500, ["fbtrace_id"] = "x" } });
     }
 
@@ -385,9 +424,82 @@ public sealed partial class FakeGraphApi : IAsyncDisposable
         });
     }
 
+    /// <summary>POST calls: subscribing the app to the Page's fields.</summary>
+    private (int Status, JsonNode Body) Post(string path, string queryString)
+    {
+        var query = QueryHelpersParse(queryString.TrimStart('?'));
+        var parts = path.Trim('/').Split('/');
+        if (parts.Length == 3 && parts[1] == PageId && parts[2] == "subscribed_apps")
+        {
+            if (SubscribeDenied)
+            {
+                return (403, ErrorBody(GraphError(403, 200, null, "(#200) The user must be an administrator, editor, or moderator of the page in order to impersonate it. Requires pages_manage_metadata permission.")));
+            }
+
+            lock (SubscribedFields)
+            {
+                SubscribedFields.Clear();
+                SubscribedFields.AddRange((query.GetValueOrDefault("subscribed_fields") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries));
+            }
+
+            return (200, new JsonObject { ["success"] = true });
+        }
+
+        return (400, ErrorBody(GraphError(400, 100, null, "Unsupported post request.")));
+    }
+
+    private FakePost? FindPost(string id)
+    {
+        lock (Posts)
+        {
+            return Posts.FirstOrDefault(p => p.Id == id);
+        }
+    }
+
+    /// <summary>One page of a post's comments newest first, created since <paramref name="since"/>, as Meta answers the edge.</summary>
+    private JsonObject CommentsEdge(FakePost post, DateTimeOffset since, int limit, int after, string token, string version)
+    {
+        List<FakeComment> all;
+        lock (post.CommentList)
+        {
+            all = [.. post.CommentList.Where(c => c.CreatedTime >= since).OrderByDescending(c => c.CreatedTime)];
+        }
+
+        var page = all.Skip(after).Take(limit).ToList();
+        var data = new JsonArray([.. page.Select(c =>
+        {
+            var json = new JsonObject
+            {
+                ["id"] = c.Id,
+                ["created_time"] = c.CreatedTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'+0000'", CultureInfo.InvariantCulture),
+                ["message"] = c.Message,
+                ["from"] = new JsonObject { ["id"] = c.FromId },
+            };
+            if (c.ParentId is { } parent)
+            {
+                json["parent"] = new JsonObject { ["id"] = parent };
+            }
+
+            return (JsonNode)json;
+        })]);
+        var paging = new JsonObject { ["cursors"] = new JsonObject { ["before"] = "QVFIUmJl", ["after"] = "QVFIUmFm" } };
+        if (after + limit < all.Count)
+        {
+            paging["next"] = $"{BaseUri.ToString().TrimEnd('/')}/{version}/{post.Id}/comments?access_token={token}&filter=stream&order=reverse_chronological&since={since.ToUnixTimeSeconds()}&limit={limit}&after={after + limit}";
+        }
+
+        return new JsonObject { ["data"] = data, ["paging"] = paging };
+    }
+
     private (int, JsonNode) PublishedPosts(string path, Dictionary<string, string> query, string token)
     {
         var fields = query.GetValueOrDefault("fields") ?? "";
+        var commentsField = System.Text.RegularExpressions.Regex.Match(fields, @"comments\.filter\(stream\)\.order\(reverse_chronological\)\.since\((\d+)\)\.limit\((\d+)\)\.as\(new_comments\)\{id,created_time,message,from\{id\},parent\{id\}\}");
+        if (commentsField.Success && CommentsPermissionDenied)
+        {
+            return (403, ErrorBody(GraphError(403, 10, null, "(#10) This endpoint requires the 'pages_read_user_content' permission or the 'Page Public Content Access' feature.")));
+        }
+
         var insightsField = System.Text.RegularExpressions.Regex.Match(fields, @"insights\.metric\(([^)]*)\)");
         var postMetrics = insightsField.Success ? insightsField.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
         var retired = postMetrics.Where(RetiredMetrics.Contains).ToList();
@@ -421,7 +533,17 @@ public sealed partial class FakeGraphApi : IAsyncDisposable
         }
 
         var page = ordered.Skip(after).Take(pageSize).ToList();
-        var data = new JsonArray([.. page.Select(p => ToJson(p, postMetrics))]);
+        var data = new JsonArray([.. page.Select(p =>
+        {
+            var json = ToJson(p, postMetrics);
+            if (commentsField.Success)
+            {
+                json["new_comments"] = CommentsEdge(p, DateTimeOffset.FromUnixTimeSeconds(long.Parse(commentsField.Groups[1].Value, CultureInfo.InvariantCulture)),
+                    int.Parse(commentsField.Groups[2].Value, CultureInfo.InvariantCulture), 0, token, path.Split('/', StringSplitOptions.RemoveEmptyEntries)[0]);
+            }
+
+            return (JsonNode)json;
+        })]);
         var paging = new JsonObject { ["cursors"] = new JsonObject { ["before"] = "QVFIUmJl", ["after"] = "QVFIUmFm" } };
         if (RepeatNextLinkTimes > 0)
         {
@@ -587,4 +709,10 @@ public sealed class FakePost
 
     /// <summary>Edits the post's JSON as Meta sends it (a field left out, a count of 1e20).</summary>
     public Action<JsonObject>? Malform { get; set; }
+
+    /// <summary>The post's comments and replies, as the comments edge serves them (lock it to change it while serving).</summary>
+    public List<FakeComment> CommentList { get; } = [];
 }
+
+/// <summary>A comment as Meta keeps it: author id (the Page's own for its replies), text, the comment replied to.</summary>
+public sealed record FakeComment(string Id, DateTimeOffset CreatedTime, string Message, string FromId, string? ParentId = null);

@@ -62,6 +62,7 @@ public sealed class TestApp : IAsyncDisposable
             ["PullsQueue"] = "pulls-" + suffix,
             ["SnapshotsQueue"] = "snapshots-" + suffix,
             ["NotificationsQueue"] = "notifications-" + suffix,
+            ["CommentsQueue"] = "comments-" + suffix,
             // Sign-in (on by default) has its own tests (Summaries/SignInTests); elsewhere the summaries are called directly.
             ["Listening:Access:RequireSignIn"] = "false",
         };

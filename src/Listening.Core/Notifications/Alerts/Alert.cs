@@ -33,6 +33,9 @@ public sealed record Alert
     public AlertSeverity Severity { get; init; } = AlertSeverity.Info;
 
     public bool Demo { get; init; }
+
+    /// <summary>A route that replaces the kind's route when configured (<c>outside-office-hours</c>); null for most alerts.</summary>
+    public string? Route { get; init; }
 }
 
 public sealed record AlertFact(string Title, string Value);
@@ -63,6 +66,10 @@ public static class AlertKinds
     public const string TokenLapsing = "token-lapsing";
     public const string MetricRejected = "metric-rejected";
     public const string Stalled = "stalled";
+    public const string CommentUrgent = "comment-urgent";
+    public const string CommentAbusive = "comment-abusive";
+    public const string QuestionsUnanswered = "questions-unanswered";
+    public const string WebhookLapsed = "webhook-lapsed";
 
     /// <summary>German names for the digest's list of open alerts.</summary>
     public static string GermanName(string kind) => kind switch
@@ -75,6 +82,10 @@ public static class AlertKinds
         TokenLapsing => "Zugang läuft ab",
         MetricRejected => "Kennzahl abgelehnt",
         Stalled => "Abruf gestört",
+        CommentUrgent => "Dringender Kommentar",
+        CommentAbusive => "Beleidigender Kommentar",
+        QuestionsUnanswered => "Unbeantwortete Fragen",
+        WebhookLapsed => "Webhook abgemeldet",
         _ => "Warnung",
     };
 }

@@ -33,6 +33,7 @@ public sealed partial class AlertLog(
         {
             Key = alert.Key,
             Kind = alert.Kind,
+            Route = alert.Route,
             Payload = WorkflowsPayload.Wrap(AlertCardBuilder.Build(alert, calendar.ZoneId)),
         }, cancellationToken);
 

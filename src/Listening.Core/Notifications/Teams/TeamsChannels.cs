@@ -11,11 +11,19 @@ public sealed class TeamsChannels(IOptions<ListeningOptions> options)
 {
     public const string Default = "default";
 
-    /// <summary>The channel names a notification of this kind goes to, configured or not.</summary>
-    public IReadOnlyList<string> RouteFor(string kind, string channel)
+    /// <summary>
+    /// The channel names a notification of this kind goes to, configured or not: the message's own route when it
+    /// names one that is configured (<c>outside-office-hours</c>), else the kind's route, else its channel.
+    /// </summary>
+    public IReadOnlyList<string> RouteFor(string kind, string channel, string? route = null)
     {
         var teams = options.Value.Teams;
-        return teams.Routes.TryGetValue(kind, out var route) && TeamsOptionsCheck.SplitRoute(route) is { Count: > 0 } names
+        if (route is not null && teams.Routes.TryGetValue(route, out var own) && TeamsOptionsCheck.SplitRoute(own) is { Count: > 0 } ownNames)
+        {
+            return [.. ownNames.Select(Canonical)];
+        }
+
+        return teams.Routes.TryGetValue(kind, out var configured) && TeamsOptionsCheck.SplitRoute(configured) is { Count: > 0 } names
             ? [.. names.Select(Canonical)]
             : [Canonical(channel)];
     }

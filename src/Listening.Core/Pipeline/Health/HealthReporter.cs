@@ -19,6 +19,7 @@ public sealed class HealthReporter(
     PageDirectory pages,
     PageStateStore state,
     QueuePublisher queues,
+    ICommentStore comments,
     IOptions<ListeningOptions> options,
     SecretMasker masker,
     TimeProvider time)
@@ -49,9 +50,19 @@ public sealed class HealthReporter(
             }
         }
 
+        var webhooks = new Dictionary<string, WebhookStateEntity>(StringComparer.Ordinal);
+        foreach (var page in watched)
+        {
+            if (await comments.WebhookStateAsync(page.Id, cancellationToken) is { } webhook)
+            {
+                webhooks[page.Id] = webhook;
+            }
+        }
+
         var warnings = new List<string>();
         var pageReports = watched.Select(p =>
         {
+            webhooks.TryGetValue(p.Id, out var hook);
             states.TryGetValue(p.Id, out var s);
             var last = s?.LastSuccessfulPull;
             var expected = last is null ? s?.FirstPullExpectedAt ?? now : (DateTimeOffset?)null;
@@ -74,6 +85,7 @@ public sealed class HealthReporter(
                 PagingStopped = s?.PagingStopped,
                 Instagram = p.InstagramEnabled ? Masked(s?.Instagram) : "off",
                 InstagramUnlinked = p.InstagramEnabled && s?.InstagramUnlinked == true,
+                Webhook = hook is null ? null : new WebhookHealth(hook.Subscribed, hook.CheckedAt, hook.LastEventAt),
             };
             warnings.AddRange(Warnings(report, stalledAfter));
             return report;
@@ -132,6 +144,11 @@ public sealed class HealthReporter(
             yield return page.LastSuccessfulPull is { } last
                 ? string.Create(CultureInfo.InvariantCulture, $"{who} has not been pulled successfully since {IsoDate.Minute(last)} UTC")
                 : string.Create(CultureInfo.InvariantCulture, $"{who} has never been pulled successfully (expected since {IsoDate.Minute(page.FirstPullExpectedAt)} UTC)");
+        }
+
+        if (page.Webhook is { Subscribed: false })
+        {
+            yield return $"{who} no longer sends its feed to this app's webhook: comments come by the pull only (listening webhook subscribe)";
         }
 
         if (page.TokenState == "invalid")
@@ -209,7 +226,14 @@ public sealed record PageHealth(string PageId, string Name, DateTimeOffset? Last
 
     /// <summary>An Instagram account that was linked to the Page is no longer (its Facebook data flows on).</summary>
     public bool InstagramUnlinked { get; init; }
+
+    /// <summary>The comments webhook: the daily subscription check and the last event; absent before either happened.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public WebhookHealth? Webhook { get; init; }
 }
+
+/// <summary>Whether the Page's feed reaches the app (null: not checked yet), when that was checked, and when the last webhook event came.</summary>
+public sealed record WebhookHealth(bool? Subscribed, DateTimeOffset? CheckedAt, DateTimeOffset? LastEventAt);
 
 public sealed record QueueHealth(string Name, int Messages, int Poison);
 
