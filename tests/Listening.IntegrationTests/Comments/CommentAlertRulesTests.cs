@@ -16,6 +16,18 @@ public sealed class CommentAlertRulesTests
     // Wednesday 2026-12-02, 09:00 in Berlin.
     private static readonly DateTimeOffset Morning = new(2026, 12, 2, 8, 0, 0, TimeSpan.Zero);
 
+    /// <summary>
+    /// The scenario with the pull cycle's daily webhook subscription check counted as done: it would call the real
+    /// Graph API, whose retries wait on the fake clock for ever (the check has its own tests against the fake Graph API).
+    /// </summary>
+    private static async Task<CommentScenario> StartAsync(DateTimeOffset now, IDictionary<string, string?>? settings = null)
+    {
+        var s = await CommentScenario.StartAsync(now, settings);
+        await s.App.Storage.EnsureCreatedAsync(CancellationToken.None);
+        await s.App.Get<Listening.Core.Storage.ICommentStore>().RecordSubscriptionCheckAsync(PageId, now, true, CancellationToken.None);
+        return s;
+    }
+
     private static async Task<List<string>> KindsAsync(CommentScenario s) => [.. (await s.NotificationsAsync()).Select(n => n.Kind)];
 
     [Fact]
