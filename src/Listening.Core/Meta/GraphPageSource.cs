@@ -163,27 +163,8 @@ public sealed partial class GraphPageSource(
         return capture;
     }
 
-    private List<string> Requestable(IReadOnlyList<string> configured, IReadOnlyCollection<string> rejected)
-    {
-        // A rejected metric whose new name is known is replaced by it, so the series goes on under the new source.
-        var list = new List<string>();
-        foreach (var metric in configured)
-        {
-            var candidate = metric;
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            while (rejected.Contains(candidate) && seen.Add(candidate) && _aliases.TryGetValue(candidate, out var next))
-            {
-                candidate = next;
-            }
-
-            if (!rejected.Contains(candidate) && !list.Contains(candidate))
-            {
-                list.Add(candidate);
-            }
-        }
-
-        return list;
-    }
+    private List<string> Requestable(IReadOnlyList<string> configured, IReadOnlyCollection<string> rejected) =>
+        MetricSelection.Requestable(configured, rejected.Contains, _aliases);
 
     /// <summary>One value per metric and day: a window split in halves can overlap at its edges.</summary>
     private static List<InsightValue> Deduplicate(List<InsightValue> values) =>

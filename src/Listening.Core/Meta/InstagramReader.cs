@@ -55,23 +55,7 @@ public sealed partial class InstagramReader(GraphClient graph, GraphRequests req
     internal List<string> Requestable(IReadOnlyList<string> configured, IReadOnlyCollection<string> rejected, string scope)
     {
         var gone = rejected.Select(r => InstagramMetrics.RejectedMetricOf(r, scope)).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        var list = new List<string>();
-        foreach (var metric in configured)
-        {
-            var candidate = metric;
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            while (gone.Contains(candidate) && seen.Add(candidate) && _aliases.TryGetValue(candidate, out var next))
-            {
-                candidate = next;
-            }
-
-            if (!gone.Contains(candidate) && !list.Contains(candidate))
-            {
-                list.Add(candidate);
-            }
-        }
-
-        return list;
+        return MetricSelection.Requestable(configured, gone.Contains, _aliases);
     }
 
     /// <summary>The account as the Page's batch answered about it, and (when linked) the rest in one more batch.</summary>
