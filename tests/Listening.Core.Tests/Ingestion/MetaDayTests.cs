@@ -87,6 +87,54 @@ public sealed class MetaDayTests
     }
 
     [Fact]
+    public void Any_captures_in_any_order_end_in_the_latest_value_and_the_latest_capture_of_another_value()
+    {
+        var random = new Random(16);
+        for (var run = 0; run < 500; run++)
+        {
+            // Few distinct times and values, so that ties and repeated values are common.
+            var captures = Enumerable.Range(0, random.Next(1, 9))
+                .Select(_ => Row("page_media_view", random.Next(0, 4), EndOfDay.AddHours(random.Next(-2, 4))))
+                .ToList();
+            var winner = captures.OrderByDescending(c => c.CapturedAt).ThenByDescending(c => c.Value).First();
+            var other = captures.Where(c => c.Value != winner.Value).Select(c => (DateTimeOffset?)c.CapturedAt).Max();
+
+            random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(captures));
+            var row = Fold(captures);
+
+            Assert.Equal((winner.Value, winner.CapturedAt, winner.Complete, other), (row.Value, row.CapturedAt, row.Complete, row.OtherValueAt));
+        }
+    }
+
+    [Fact]
+    public void With_every_capture_the_stamp_of_a_complete_row_never_shrinks_and_grows_whenever_what_a_summary_shows_changes()
+    {
+        static (long Time, long Counters) Stamp(MetaInsightEntity row) =>
+            Listening.Core.Aggregation.MetaDays.Stamp(row.Complete ? [row] : []);
+        var random = new Random(1600);
+        for (var run = 0; run < 500; run++)
+        {
+            MetaInsightEntity? row = null;
+            for (var n = 0; n < 8; n++)
+            {
+                var capture = Row("page_media_view", random.Next(0, 4), EndOfDay.AddHours(random.Next(-2, 4)));
+                var next = row is null ? capture : row.MergedWith(capture) ?? row;
+                if (row is not null)
+                {
+                    var (before, after) = (Stamp(row), Stamp(next));
+                    Assert.True(after.Time > before.Time || (after.Time == before.Time && after.Counters >= before.Counters));
+                    if (next.Complete && (!row.Complete || next.Value != row.Value))
+                    {
+                        Assert.True(after.Time > before.Time || after.Counters > before.Counters);
+                    }
+                }
+
+                row = next;
+            }
+        }
+    }
+
+    [Fact]
     public void A_rows_stamp_stays_while_Meta_re_reports_its_value_and_grows_with_every_change()
     {
         static (long Time, long Counters) Stamp(MetaInsightEntity row) => Listening.Core.Aggregation.MetaDays.Stamp([row]);
