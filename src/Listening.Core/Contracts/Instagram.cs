@@ -75,6 +75,11 @@ public static class InstagramMetrics
     /// <summary>Lifetime insights of stories (the <c>stories</c> edge): no <c>saved</c> there.</summary>
     public static readonly IReadOnlyList<string> DefaultStoryMetrics = ["views", "reach", "shares", "total_interactions", "replies"];
 
+    /// <summary>The media metrics behind <c>reachTotal</c> and <c>viewsTotal</c> (the alias map continues them under a new name).</summary>
+    public const string Reach = "reach";
+
+    public const string Views = "views";
+
     /// <summary>Media product types as Graph names them.</summary>
     public const string Story = "STORY";
 
