@@ -99,6 +99,31 @@ public static class InstagramMetrics
 
     public const string StoryScope = "story";
 
+    /// <summary>
+    /// The scope of a metric Meta rejects for one media product type only (issue 14, item 2): the type in lower case,
+    /// <c>feed</c>, <c>reels</c> (<c>instagram-reels:total_interactions</c>); the metric is still asked for the other types.
+    /// Stories have their own edge and scope (<see cref="StoryScope"/>), which is the same name.
+    /// </summary>
+    public static string TypeScope(string productType)
+    {
+        ArgumentNullException.ThrowIfNull(productType);
+        var scope = new string([.. productType.ToLowerInvariant().Where(c => char.IsAsciiLetterLower(c) || c == '_')]);
+        return scope.Length == 0 ? "unknown" : scope;
+    }
+
+    /// <summary>The (scope, metric) of a remembered Instagram rejection (<c>instagram-reels:saved</c>), or null when it is none.</summary>
+    public static (string Scope, string Metric)? ParseRejected(string remembered)
+    {
+        ArgumentNullException.ThrowIfNull(remembered);
+        var colon = remembered.IndexOf(':', StringComparison.Ordinal);
+        if (!remembered.StartsWith("instagram-", StringComparison.Ordinal) || colon < 0)
+        {
+            return null;
+        }
+
+        return (remembered["instagram-".Length..colon], remembered[(colon + 1)..]);
+    }
+
     /// <summary>The plain metric name of a remembered rejection of <paramref name="scope"/>, or null when it is another one's.</summary>
     public static string? RejectedMetricOf(string remembered, string scope)
     {
