@@ -149,7 +149,9 @@ internal static class CheckCommand
 
         if (result.Instagram is { } instagram)
         {
-            var lacks = token is { IsValid: true } && instagram.StartsWith("linked", StringComparison.Ordinal) && token.MissingInstagramScopes.Count > 0
+            // Linked, or refused ("not readable": Meta's code 10 when instagram_basic is missing): name what the token lacks.
+            var lacks = token is { IsValid: true } && (instagram.StartsWith("linked", StringComparison.Ordinal) || instagram.StartsWith("not readable", StringComparison.Ordinal))
+                && token.MissingInstagramScopes.Count > 0
                 ? "; the token lacks " + string.Join(" and ", token.MissingInstagramScopes) + " (Instagram is not read without them; Facebook is)"
                 : "";
             await output.WriteLineAsync("  Instagram:    " + instagram + lacks);

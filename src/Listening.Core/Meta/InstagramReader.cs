@@ -159,7 +159,9 @@ public sealed partial class InstagramReader(GraphClient graph, GraphRequests req
         catch (GraphApiException error) when (!error.IsTokenError && !error.IsThrottling)
         {
             LogNotRead(logger, pageId, error.Describe());
-            return new InstagramRead(observation, $"Instagram account {accountId} read only in part: {error.Summary()}") { AccountId = accountId };
+            // Code 10 and the 200 family: the token lacks a permission (instagram_manage_insights for insights).
+            var permission = error.Code is 10 or (>= 200 and <= 299) ? " (needs instagram_manage_insights)" : "";
+            return new InstagramRead(observation, $"Instagram account {accountId} read only in part: {error.Summary()}{permission}") { AccountId = accountId };
         }
     }
 

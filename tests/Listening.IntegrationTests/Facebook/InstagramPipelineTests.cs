@@ -246,6 +246,58 @@ public sealed class InstagramPipelineTests
         Assert.Null(day2["instagram"]);
         Assert.Equal(15, day2["posts"]![0]!["reactions"]!["like"]!.GetValue<long>()); // Facebook flows on
         Assert.NotNull((await PageSummaryAsync(s, "2026-11-27"))["instagram"]); // the day it was linked keeps it
+
+        // listening sync (the backfill) succeeds for the Page, the account gone or not.
+        using var output = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        using var error = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        var exit = await s.WithClockRunningAsync(() => Listening.Cli.BackfillCommand.RunAsync(s.App.Services, new DateOnly(2026, 11, 20), null, output, error, CancellationToken.None));
+        Assert.Equal(0, exit);
+        Assert.Equal("", error.ToString());
+        Assert.True((await s.App.Get<HealthReporter>().ReportAsync(CancellationToken.None)).Pages[0].InstagramUnlinked);
+    }
+
+    [Fact]
+    public async Task A_token_without_the_Instagram_permissions_leaves_Instagram_noted_while_Facebook_flows_and_check_names_the_permission()
+    {
+        await using var s = await GraphScenario.StartAsync();
+        var account = new FakeInstagramAccount();
+        s.Graph.Instagram = account;
+        s.Graph.EnforceInstagramScopes = true;
+        var reel = AddMedia(account, "17900000000000001", TimeSpan.FromHours(1), "REELS", "VIDEO");
+        reel.Reach = 900;
+        s.AddPost(1, TimeSpan.FromHours(2), like: 10);
+
+        // Neither instagram_basic nor instagram_manage_insights: Meta refuses the linked account with (#10).
+        await CycleAsync(s);
+        var page = await PageSummaryAsync(s, "2026-11-27");
+        Assert.Equal(10, page["posts"]![0]!["reactionsTotal"]!["like"]!.GetValue<long>()); // Facebook flows
+        Assert.Null(page["instagram"]);
+        var health = (await s.App.Get<HealthReporter>().ReportAsync(CancellationToken.None)).Pages[0];
+        Assert.StartsWith("Instagram not read: ", health.Instagram, StringComparison.Ordinal);
+        Assert.Contains("code 10", health.Instagram, StringComparison.Ordinal);
+        Assert.Contains("needs instagram_basic and instagram_manage_insights", health.Instagram, StringComparison.Ordinal);
+        Assert.False(health.InstagramUnlinked);
+
+        using var output = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(0, await Listening.Cli.CheckCommand.RunAsync(s.App.Services, output, CancellationToken.None)); // the Page stays usable
+        Assert.Contains("Instagram:    not readable: ", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("(#10) Application does not have permission for this action; the token lacks instagram_basic and instagram_manage_insights (Instagram is not read without them; Facebook is)", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Scopes:       pages_show_list, pages_read_engagement, read_insights", output.ToString(), StringComparison.Ordinal);
+
+        // instagram_basic granted, instagram_manage_insights not: the account's counters flow, its insights and media do not.
+        s.Graph.TokenData["scopes"] = new JsonArray("pages_show_list", "pages_read_engagement", "read_insights", "instagram_basic");
+        s.App.Time.Advance(TimeSpan.FromMinutes(15));
+        await CycleAsync(s);
+        var ig = (await PageSummaryAsync(s, "2026-11-27"))["instagram"]!;
+        Assert.Equal(4_980, ig["followers"]!["end"]!.GetValue<long>());
+        Assert.Empty(ig["media"]!.AsArray());
+        health = (await s.App.Get<HealthReporter>().ReportAsync(CancellationToken.None)).Pages[0];
+        Assert.Contains($"Instagram account {account.Id} read only in part", health.Instagram, StringComparison.Ordinal);
+        Assert.Contains("needs instagram_manage_insights", health.Instagram, StringComparison.Ordinal);
+
+        using var again = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(0, await Listening.Cli.CheckCommand.RunAsync(s.App.Services, again, CancellationToken.None));
+        Assert.Contains($"Instagram:    linked: @kreis_soest ({account.Id}); the token lacks instagram_manage_insights", again.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -29,6 +29,19 @@ public sealed partial class FakeGraphApi
         ["REELS"] = new(StringComparer.Ordinal) { "impressions", "plays", "replies" },
     };
 
+    /// <summary>
+    /// Answer the Instagram calls by the token's scopes (<see cref="TokenData"/>), as Meta does: without
+    /// <c>instagram_basic</c> the Page's <c>instagram_business_account</c> fails with (#10); without
+    /// <c>instagram_manage_insights</c> every call asking for insights does. Off by default (the default scopes lack both).
+    /// </summary>
+    public bool EnforceInstagramScopes { get; set; }
+
+    private bool Lacks(string scope) =>
+        EnforceInstagramScopes && !(TokenData["scopes"]?.AsArray().Any(s => s?.GetValue<string>() == scope) ?? false);
+
+    private static (int, JsonNode) PermissionError() =>
+        (403, ErrorBody(GraphError(403, 10, null, "(#10) Application does not have permission for this action")));
+
     /// <summary>Media per page at most; the request's <c>limit</c> can make it smaller.</summary>
     public int InstagramPageSize { get; set; } = 100;
 
@@ -41,11 +54,16 @@ public sealed partial class FakeGraphApi
         var fields = query.GetValueOrDefault("fields") ?? "";
         if (parts is [] or [""] && query.TryGetValue("ids", out var ids) && Instagram is { } owner)
         {
-            return MediaByIds(owner, ids.Split(',', StringSplitOptions.RemoveEmptyEntries), fields);
+            return Lacks("instagram_manage_insights") ? PermissionError() : MediaByIds(owner, ids.Split(',', StringSplitOptions.RemoveEmptyEntries), fields);
         }
 
         if (parts.Length == 1 && parts[0] == PageId && fields.Contains("instagram_business_account", StringComparison.Ordinal))
         {
+            if (Lacks("instagram_basic"))
+            {
+                return PermissionError();
+            }
+
             var page = new JsonObject { ["id"] = PageId };
             if (Instagram is { } linked)
             {
@@ -65,6 +83,11 @@ public sealed partial class FakeGraphApi
         if (Instagram is not { } account || parts.Length != 2 || parts[0] != account.Id)
         {
             return null;
+        }
+
+        if (Lacks("instagram_basic") || (Lacks("instagram_manage_insights") && (parts[1] == "insights" || fields.Contains("insights", StringComparison.Ordinal))))
+        {
+            return PermissionError();
         }
 
         return parts[1] switch
