@@ -103,7 +103,7 @@ public sealed class CommentIntake(ICommentStore store, CommentRules rules, Local
             await RecountAsync(bucket, cancellationToken);
         }
 
-        return new TriageResult(triaged, [.. buckets.Select(b => (b.PageId, b.Date)).Distinct().Order()], ignored);
+        return new TriageResult(triaged, [.. buckets.Select(b => (b.PageId, b.Date)).Distinct().Order()], ignored) { Retry = retry };
     }
 
     /// <summary>Whether a row counts: its text was triaged and it was not removed.</summary>
@@ -300,6 +300,10 @@ public sealed class CommentIntake(ICommentStore store, CommentRules rules, Local
 /// What a batch of events did: the comments that became a question, urgent or abusive (with their text, for the
 /// alerts; the text goes no further), the (Page, local day) pairs whose counts changed, and the events ignored.
 /// </summary>
-public sealed record TriageResult(IReadOnlyList<TriagedComment> Triaged, IReadOnlyList<(string PageId, DateOnly Date)> AffectedDays, int Ignored);
+public sealed record TriageResult(IReadOnlyList<TriagedComment> Triaged, IReadOnlyList<(string PageId, DateOnly Date)> AffectedDays, int Ignored)
+{
+    /// <summary>From a message that failed before: <see cref="Triaged"/> holds what stands, not only what changed.</summary>
+    public bool Retry { get; init; }
+}
 
 public sealed record TriagedComment(string PageId, string PostId, string CommentId, string Category, DateTimeOffset CreatedAt, string? Text, bool Hidden);

@@ -43,7 +43,7 @@ public sealed class CommentAlerts(
 
         foreach (var urgent in result.Triaged.Where(c => c.Category == CommentRules.Urgent && !c.Hidden).GroupBy(c => c.PageId, StringComparer.Ordinal))
         {
-            await CheckBurstAsync(urgent.Key, [.. urgent], cancellationToken);
+            await CheckBurstAsync(urgent.Key, [.. urgent], result.Retry, cancellationToken);
         }
     }
 
@@ -51,7 +51,7 @@ public sealed class CommentAlerts(
     /// The first moment at which <c>UrgentBurst</c> urgent comments fell within <c>UrgentBurstMinutes</c> around the
     /// new ones starts (or extends) the Page's crisis mode: the same comments give the same episode in any order.
     /// </summary>
-    private async Task CheckBurstAsync(string pageId, IReadOnlyList<TriagedComment> fresh, CancellationToken cancellationToken)
+    private async Task CheckBurstAsync(string pageId, IReadOnlyList<TriagedComment> fresh, bool retry, CancellationToken cancellationToken)
     {
         var rules = options.Value.Comments;
         var crisisRules = options.Value.Alerts.Crisis;
@@ -79,11 +79,12 @@ public sealed class CommentAlerts(
 
             var duration = TimeSpan.FromHours(crisisRules.DurationHours);
             var permalink = CommentLink.To(last.PostId, last.CommentId!);
-            var (state, started) = await crisis.ApplyAsync(pageId, last.PostId, last.CreatedAt, "dringende Kommentare", permalink, duration, cancellationToken);
+            var (state, opened) = await crisis.ApplyBurstAsync(pageId, last.PostId, last.CreatedAt, "dringende Kommentare", permalink, duration, cancellationToken);
 
-            // "Started" also answers every later burst on the post that started the episode, and an earlier burst that
-            // arrives late starts it again: one card per episode, keyed by its start, and none when one was raised in it.
-            if (started && !await EpisodeAlertedAsync(pageId, state, cancellationToken))
+            // One card per episode, from the one handler that opened it (messages of one burst run side by side and in
+            // any order). A message that comes back after a failure may have opened it and failed before the card:
+            // it raises the card unless one was raised within the episode.
+            if (opened || (retry && !await EpisodeAlertedAsync(pageId, state, cancellationToken)))
             {
                 var page = await pages.FindAsync(pageId, cancellationToken);
                 var name = page?.Name ?? pageId;

@@ -30,6 +30,22 @@ public sealed class CrisisMode(ICrisisStateStore store)
         return store.UpdateAsync(pageId, existing => Decide(existing, pageId, postId, postCreated, until, keyword, permalink), cancellationToken);
     }
 
+    /// <summary>
+    /// Applies a burst of urgent comments like a crisis post (its last comment's time starts or extends the episode).
+    /// <c>Opened</c> is true for the one call that opened the episode (no state, or the last episode was over): the
+    /// call that announces it. A later burst on the same post, or an earlier one arriving late, opens nothing.
+    /// </summary>
+    public Task<(CrisisStateEntity State, bool Opened)> ApplyBurstAsync(
+        string pageId, string postId, DateTimeOffset burstAt, string keyword, string? permalink, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var until = (burstAt + duration).ToUniversalTime();
+        return store.UpdateAsync(pageId, existing =>
+        {
+            var (write, (state, _)) = Decide(existing, pageId, postId, burstAt, until, keyword, permalink);
+            return (write, (state, existing is null || existing.Until <= burstAt));
+        }, cancellationToken);
+    }
+
     /// <summary>What to write (null: nothing) and what to answer, given the stored state.</summary>
     private static (CrisisStateEntity? Write, (CrisisStateEntity State, bool Started) Result) Decide(
         CrisisStateEntity? existing, string pageId, string postId, DateTimeOffset postCreated, DateTimeOffset until, string keyword, string? permalink)
