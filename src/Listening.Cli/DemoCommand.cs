@@ -58,6 +58,7 @@ internal static class DemoCommand
         var calendar = services.GetRequiredService<LocalCalendar>();
         var scheduler = services.GetRequiredService<PullScheduler>();
         var drain = services.GetRequiredService<QueueDrain>();
+        var commentAlerts = services.GetRequiredService<Core.Notifications.Alerts.CommentAlerts>();
 
         await output.WriteLineAsync($"Listening demo: {Core.Meta.Sample.DemoPage.PageName}, {days} days ({GermanFormat.Date(firstDay)} to {GermanFormat.Date(lastDay)}), hourly pulls"
             + (azurite is null ? " into the configured storage." : $" into Azurite, data kept in {LocalAzurite.Display(azurite.DataFolder)}{(fresh ? " (started over)" : azurite.Empty ? "" : " (added to the data there; --fresh starts over)")}."));
@@ -74,6 +75,9 @@ internal static class DemoCommand
                 return 1;
             }
 
+            // As the pull timer does: questions left open past Listening:Comments:AnswerWithinMinutes of office hours
+            // (their alerts go out with the next hour's drain, or the digest's).
+            await commentAlerts.RaiseUnansweredAsync(cancellationToken);
             pulls++;
             if (pulls % 24 == 0)
             {

@@ -144,7 +144,22 @@ public sealed partial class SummaryMaterializer(
             };
         }
 
-        return new BuiltSummary(summary, stamp.Time + metaStampTime + igStampTime + commentStamp, stamp.Counters + metaStampCounters + igStampCounters);
+        return new BuiltSummary(summary, stamp.Time + metaStampTime + igStampTime + commentStamp, stamp.Counters + metaStampCounters + igStampCounters)
+        {
+            MetaStamp = (metaStampTime, metaStampCounters),
+        };
+    }
+
+    /// <summary>
+    /// Whether the summary of <paramref name="date"/> that this instance stored last, still the stored one as far as
+    /// it knows, shows Meta's values of the date as <paramref name="metaRows"/> hold them (their stamp is the one it
+    /// was built with): then a snapshot that only re-reported them need not rebuild it (issue 16). A summary this
+    /// instance did not build, or a retry after a failure between the rows' write and the summary's, rebuilds.
+    /// </summary>
+    public bool ShowsMetaValues(string pageId, DateOnly date, IReadOnlyList<MetaInsightEntity> metaRows)
+    {
+        var (metaDay, time, counters) = metaDays.DayOf(date, metaRows);
+        return metaDay is not null && versions.Get(pageId, date) is { MetaStamp: { } shown } && shown == (time, counters);
     }
 
     /// <summary>
@@ -200,8 +215,9 @@ public sealed partial class SummaryMaterializer(
             known = existing is null ? null : new SummaryVersion(existing.ETag, existing.StampTime, existing.StampCounters, existing.Hash);
             if (known is not null)
             {
-                versions.Set(summary.PageId, summary.Date, known);
                 var unchanged = known.Hash == hash && known.StampTime == built.StampTime && known.StampCounters == built.StampCounters;
+                known = unchanged ? known with { MetaStamp = built.MetaStamp } : known;
+                versions.Set(summary.PageId, summary.Date, known);
                 if (unchanged || (known.Covers(built.StampTime, built.StampCounters) && !force))
                 {
                     return true;
@@ -221,7 +237,7 @@ public sealed partial class SummaryMaterializer(
         var write = await summaries.TryWriteAsync(entity, known?.ETag, cancellationToken);
         if (write.Stored && write.ETag is { } etag)
         {
-            versions.Set(summary.PageId, summary.Date, new SummaryVersion(etag, built.StampTime, built.StampCounters, hash));
+            versions.Set(summary.PageId, summary.Date, new SummaryVersion(etag, built.StampTime, built.StampCounters, hash) { MetaStamp = built.MetaStamp });
         }
         else
         {
@@ -281,4 +297,8 @@ public sealed partial class SummaryMaterializer(
 }
 
 /// <summary>A built summary and the stamp of the data it was built from.</summary>
-public sealed record BuiltSummary(PageDaySummary Summary, long StampTime, long StampCounters);
+public sealed record BuiltSummary(PageDaySummary Summary, long StampTime, long StampCounters)
+{
+    /// <summary>The part of the stamp that Meta's complete values of the date added.</summary>
+    public (long Time, long Counters) MetaStamp { get; init; }
+}

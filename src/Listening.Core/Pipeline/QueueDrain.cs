@@ -25,6 +25,7 @@ public sealed partial class QueueDrain(
     IAzureClientFactory<QueueServiceClient> clients,
     PullHandler pulls,
     SnapshotHandler snapshots,
+    CommentHandler comments,
     NotificationHandler notifications,
     IPoisonParking poison,
     IOptions<ListeningOptions> options,
@@ -53,6 +54,8 @@ public sealed partial class QueueDrain(
             any = false;
             any |= await DrainOnceAsync(names.Pulls, (body, id, ct) => pulls.HandleAsync(body, id, result.Pulled, ct), result, cancellationToken);
             any |= await DrainOnceAsync(names.Snapshots, snapshots.HandleAsync, result, cancellationToken);
+            // The comments a pull read (or a webhook delivered): triage, the day summaries, the comment alerts.
+            any |= await DrainOnceAsync(names.Comments, comments.HandleAsync, result, cancellationToken);
             // A notification that Teams refused for now waits on the queue for its backoff (minutes): do not wait for it.
             any |= await DrainOnceAsync(names.Notifications, notifications.HandleAsync, result, cancellationToken, waitForInvisible: false);
         }

@@ -330,6 +330,56 @@ public sealed class DemoPageTests
     }
 
     [Fact]
+    public void The_storm_day_comments_triage_into_questions_urgent_ones_and_exactly_one_insult()
+    {
+        var page = Page();
+        var rules = Listening.Core.Comments.CommentRules.From();
+        var stormDay = Berlin.DateOf(Story(page, DemoScript.StormWarning).CreatedTime);
+        var people = page.StoryComments.Where(c => !c.ByPage).ToList();
+        var storm = people.Where(c => Berlin.DateOf(c.CreatedTime) == stormDay).GroupBy(c => rules.Triage(c.Text)).ToDictionary(g => g.Key, g => g.ToList());
+        var answered = page.StoryComments.Where(c => c.ByPage).Select(c => c.ParentId).ToHashSet(StringComparer.Ordinal);
+
+        Assert.Single(people, c => rules.Triage(c.Text) == Listening.Core.Comments.CommentRules.Abusive);
+        Assert.Single(storm[Listening.Core.Comments.CommentRules.Abusive]);
+        Assert.True(storm[Listening.Core.Comments.CommentRules.Urgent].Count >= 3);
+        Assert.Contains(storm[Listening.Core.Comments.CommentRules.Urgent], c => c.Text == "Bei uns ist der Keller voll, wer hilft?");
+        var questions = storm[Listening.Core.Comments.CommentRules.Question];
+        Assert.Contains(questions, c => c.Text == "Wo gibt es Sandsäcke?");
+        Assert.InRange(questions.Count(q => answered.Contains(q.Id)), 1, questions.Count - 1);
+        Assert.Contains(storm[Listening.Core.Comments.CommentRules.Urgent], c => answered.Contains(c.Id));
+    }
+
+    [Fact]
+    public void Comments_come_with_the_pull_that_asks_for_them_on_the_posts_it_shows_and_replies_name_their_thread()
+    {
+        var page = Page();
+        var at = StartOfDay(page, 22).AddHours(12);
+        var since = at.AddHours(-3);
+
+        Assert.Empty(page.Observe(at, 7).Comments);
+        var capture = page.Observe(at, 7, since);
+        Assert.NotEmpty(capture.Comments);
+        var posts = capture.Posts.ToDictionary(p => p.Id, StringComparer.Ordinal);
+        Assert.All(capture.Comments, c =>
+        {
+            Assert.InRange(c.CreatedTime!.Value, since, at);
+            Assert.Equal(at, c.EventTime);
+            Assert.Equal(CommentVerb.Add, c.Verb);
+            Assert.True(posts.TryGetValue(c.PostId, out var post), c.CommentId);
+            Assert.True(c.CreatedTime > post!.CreatedTime, c.CommentId);
+            Assert.True(MessageCodec.IsEventId(c.CommentId), c.CommentId);
+            Assert.Null(MessageCodec.EventProblem(c, at));
+            Assert.Equal(c.ByPage, !c.IsTopLevel);
+        });
+
+        // Every reply of the Page answers a comment the pull delivers too, in time after it.
+        var all = page.Observe(StartOfDay(page, 30), DemoScript.StoryDays + 1, StartOfDay(page, 0)).Comments;
+        Assert.Equal(page.StoryComments.Count, all.Count);
+        var byId = all.ToDictionary(c => c.CommentId, StringComparer.Ordinal);
+        Assert.All(all.Where(c => c.ByPage), r => Assert.True(byId[r.ParentId!].CreatedTime < r.CreatedTime, r.CommentId));
+    }
+
+    [Fact]
     public void A_negative_lookback_is_refused()
     {
         var page = Page();

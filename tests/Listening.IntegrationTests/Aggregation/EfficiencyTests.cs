@@ -205,6 +205,73 @@ public sealed class EfficiencyTests
     }
 
     [Fact]
+    public async Task A_pull_that_only_re_reports_Metas_values_rebuilds_no_summary_of_Metas_days_and_a_changed_value_does()
+    {
+        await using var app = await TestApp.StartAsync(Evening.AddMinutes(5));
+        var (counted, requests) = await CountedAsync(app, app.Time);
+        await counted.Aggregator.ApplyAsync(WithInsights(Pull(Evening.AddDays(-1), 20), 100), CancellationToken.None);
+        await counted.Aggregator.ApplyAsync(WithInsights(Pull(Evening.AddHours(-2), 20), 200), CancellationToken.None);
+        static int SummaryWrites(IEnumerable<(string Method, string Path)> sent) =>
+            sent.Count(r => r.Method is "PUT" or "MERGE" or "POST" && r.Path.Contains("summaries", StringComparison.Ordinal));
+        var metaDates = new[] { 1, 2, 3 }.Select(back => new DateOnly(2026, 11, 27).AddDays(-back)).ToList();
+        requests.Clear();
+
+        // The same values an hour later: Meta's rows take the later capture (one transaction), the summaries stay.
+        await counted.Aggregator.ApplyAsync(WithInsights(Pull(Evening.AddHours(-1), 20), 200), CancellationToken.None);
+
+        Assert.Equal(1, SummaryWrites(requests)); // today's
+        Assert.Equal(2, requests.Count(r => r.Method == "POST" && r.Path.EndsWith("/$batch", StringComparison.Ordinal)));
+        Assert.DoesNotContain(requests, r => r.Method == "GET" && r.Path.Contains("summaries", StringComparison.Ordinal));
+
+        // What is stored is what a fresh build from the tables gives, stamp included: the stamp does not move with
+        // the capture time of values that stayed the same, so the order of pulls leaves no trace.
+        foreach (var date in metaDates)
+        {
+            var stored = (await app.Get<ISummaryStore>().ReadDayAsync(PageId, date, CancellationToken.None))!;
+            var rebuilt = await app.Get<SummaryMaterializer>().BuildAsync(PageId, date, CancellationToken.None);
+            Assert.Equal(SummaryEntity.Compress(rebuilt.Summary), SummaryEntity.Compress(stored.ToSummary()));
+            Assert.Equal((rebuilt.StampTime, rebuilt.StampCounters), (stored.StampTime, stored.StampCounters));
+            Assert.Equal(200 + (27 - date.Day), stored.ToSummary().MetaDay!.Metrics["page_views_total"]);
+        }
+
+        // A changed value rebuilds the summaries of its days.
+        requests.Clear();
+        await counted.Aggregator.ApplyAsync(WithInsights(Pull(Evening, 20), 300), CancellationToken.None);
+        Assert.Equal(4, SummaryWrites(requests));
+        foreach (var date in metaDates)
+        {
+            Assert.Equal(300 + (27 - date.Day), (await app.Get<ISummaryStore>().ReadDayAsync(PageId, date, CancellationToken.None))!.ToSummary().MetaDay!.Metrics["page_views_total"]);
+        }
+    }
+
+    [Fact]
+    public async Task A_retry_after_Metas_rows_were_stored_but_not_their_summaries_rebuilds_the_summaries()
+    {
+        await using var app = await TestApp.StartAsync(Evening.AddMinutes(5));
+        var (one, _) = await CountedAsync(app, app.Time);
+        await one.Aggregator.ApplyAsync(WithInsights(Pull(Evening.AddHours(-1), 20), 100), CancellationToken.None);
+
+        // The apply of the next pull stopped after Meta's rows: the instance remembers the summaries it built before.
+        var next = WithInsights(Pull(Evening, 20), 200);
+        await one.MetaDays.ApplyAsync(next, CancellationToken.None);
+        await one.Aggregator.ApplyAsync(next, CancellationToken.None); // the queue's retry, same instance
+
+        // And on another instance (the first one was stopped): a memory of its own, empty.
+        var (other, _) = await CountedAsync(app, app.Time);
+        var later = WithInsights(Pull(Evening.AddMinutes(15), 20), 300);
+        await one.MetaDays.ApplyAsync(later, CancellationToken.None);
+        var sameSummaries = await app.Get<ISummaryStore>().ReadDayAsync(PageId, new DateOnly(2026, 11, 26), CancellationToken.None);
+        Assert.Equal(201, sameSummaries!.ToSummary().MetaDay!.Metrics["page_views_total"]);
+        await other.Aggregator.ApplyAsync(later, CancellationToken.None);
+
+        foreach (var back in new[] { 1, 2, 3 })
+        {
+            var stored = (await app.Get<ISummaryStore>().ReadDayAsync(PageId, new DateOnly(2026, 11, 27).AddDays(-back), CancellationToken.None))!.ToSummary();
+            Assert.Equal(300 + back, stored.MetaDay!.Metrics["page_views_total"]);
+        }
+    }
+
+    [Fact]
     public async Task Meta_values_remembered_by_an_instance_that_another_one_overtook_are_read_again_and_the_later_capture_stays()
     {
         await using var app = await TestApp.StartAsync(Evening.AddMinutes(5));
@@ -324,10 +391,10 @@ public sealed class EfficiencyTests
         var aggregator = new SnapshotAggregator(new RawArchive(storage), observations, materializer, topics, cache, calendar, time, NullLogger<SnapshotAggregator>.Instance, metaDays, instagramDays);
         var summaries = new SummaryReader(app.Get<PageDirectory>(), calendar, new SummaryStore(storage), options);
         requests.Clear();
-        return (new CountedServices(aggregator, summaries), requests);
+        return (new CountedServices(aggregator, summaries, metaDays), requests);
     }
 
-    private sealed record CountedServices(SnapshotAggregator Aggregator, SummaryReader Reader);
+    private sealed record CountedServices(SnapshotAggregator Aggregator, SummaryReader Reader, MetaDays MetaDays);
 
     private sealed class RecordingPolicy(ConcurrentQueue<(string Method, string Path)> requests) : HttpPipelineSynchronousPolicy
     {

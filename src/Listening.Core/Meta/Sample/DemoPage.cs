@@ -32,6 +32,7 @@ public sealed class DemoPage
         {
             FinalReach = p.Reach,
         }).ToList();
+        StoryComments = [.. DemoScript.Comments.SelectMany((c, i) => CommentsOf(c, i))];
         _giveawayAt = StoryPosts[DemoScript.NumberOf(DemoScript.Giveaway) - 1].CreatedTime;
         _stormAt = StoryPosts[DemoScript.NumberOf(DemoScript.StormWarning) - 1].CreatedTime;
         _unfollowFrom = LocalInstant(DemoScript.UnfollowFromDay, DemoScript.UnfollowTime);
@@ -43,8 +44,15 @@ public sealed class DemoPage
     /// <summary>The scripted posts of the 30 days, numbered and placed in time.</summary>
     internal IReadOnlyList<DemoPost> StoryPosts { get; }
 
-    /// <summary>What the Page shows at <paramref name="at"/>: posts created in (at − lookback, at], newest first.</summary>
-    public PageCapture Observe(DateTimeOffset at, int lookbackDays)
+    /// <summary>The scripted comments and the Page's replies, in the order of the script.</summary>
+    internal IReadOnlyList<DemoComment> StoryComments { get; }
+
+    /// <summary>
+    /// What the Page shows at <paramref name="at"/>: posts created in (at − lookback, at], newest first, and, when
+    /// <paramref name="commentsSince"/> is given, the comments created in [commentsSince, at] on those posts (as the
+    /// pull reads them: verb <c>add</c>, no author, only whether the Page wrote it).
+    /// </summary>
+    public PageCapture Observe(DateTimeOffset at, int lookbackDays, DateTimeOffset? commentsSince = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(lookbackDays);
         at = at.ToUniversalTime();
@@ -64,7 +72,45 @@ public sealed class DemoPage
             Followers = followers,
             Fans = followers - FanGapAt(at),
             Posts = posts,
+            Comments = commentsSince is { } from ? CommentsBetween(from, at, posts) : [],
         };
+    }
+
+    private List<CommentEvent> CommentsBetween(DateTimeOffset from, DateTimeOffset at, IReadOnlyList<PostObservation> posts)
+    {
+        var visible = posts.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        return
+        [
+            .. StoryComments
+                .Where(c => c.CreatedTime >= from && c.CreatedTime <= at && visible.Contains(c.PostId))
+                .OrderBy(c => c.CreatedTime)
+                .ThenBy(c => c.Id, StringComparer.Ordinal)
+                .Select(c => new CommentEvent
+                {
+                    PageId = PageId,
+                    PostId = c.PostId,
+                    CommentId = c.Id,
+                    ParentId = c.ParentId,
+                    Verb = CommentVerb.Add,
+                    CreatedTime = c.CreatedTime,
+                    EventTime = at,
+                    ByPage = c.ByPage,
+                    Message = MessageSchema.Cut(c.Text, MessageSchema.MaxCommentLength),
+                }),
+        ];
+    }
+
+    /// <summary>A scripted comment (id <c>{post}_{7001 + index}</c>) and the Page's reply in its thread (<c>{post}_{8001 + index}</c>).</summary>
+    private IEnumerable<DemoComment> CommentsOf(ScriptedComment comment, int index)
+    {
+        var post = StoryPosts.Single(p => p.CreatedTime == LocalInstant(comment.PostDay, comment.PostTime));
+        var id = string.Create(CultureInfo.InvariantCulture, $"{post.Number}_{7001 + index}");
+        yield return new DemoComment(id, post.Id, post.Id, LocalInstant(comment.Day, comment.LocalTime), comment.Text, ByPage: false);
+        if (comment.Reply is { } reply)
+        {
+            yield return new DemoComment(
+                string.Create(CultureInfo.InvariantCulture, $"{post.Number}_{8001 + index}"), post.Id, id, LocalInstant(reply.Day, reply.LocalTime), reply.Text, ByPage: true);
+        }
     }
 
     internal static string PostId(int number) => string.Create(CultureInfo.InvariantCulture, $"{PageId}_{number}");
@@ -244,9 +290,15 @@ internal sealed record DemoPost(
         (long)Math.Round(DemoPage.Settled(final, ageHours, tauHours), MidpointRounding.AwayFromZero);
 }
 
-/// <summary>The demo Page as a source: what it shows at the current time.</summary>
+/// <summary>One comment of the demo Page: a top-level comment (its parent is the post) or the Page's reply to one.</summary>
+internal sealed record DemoComment(string Id, string PostId, string ParentId, DateTimeOffset CreatedTime, string Text, bool ByPage);
+
+/// <summary>The demo Page as a source: what it shows at the current time, with the comments the plan asks for.</summary>
 public sealed class DemoPageSource(DemoPage demo, TimeProvider time, Microsoft.Extensions.Options.IOptions<ListeningOptions> options) : IPageSource
 {
-    public Task<PullResult> CaptureAsync(PageOptions page, PullPlan plan, CancellationToken cancellationToken) =>
-        Task.FromResult<PullResult>(new PullResult.Ok(demo.Observe(time.GetUtcNow(), options.Value.Facebook.PostLookbackDays)));
+    public Task<PullResult> CaptureAsync(PageOptions page, PullPlan plan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return Task.FromResult<PullResult>(new PullResult.Ok(demo.Observe(time.GetUtcNow(), options.Value.Facebook.PostLookbackDays, plan.CommentsSince)));
+    }
 }

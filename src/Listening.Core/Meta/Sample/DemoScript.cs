@@ -63,6 +63,12 @@ internal sealed record ScriptedPost(
     int Day, TimeOnly LocalTime, DemoTopic Topic, int Reach, int Reactions, int Comments, int Shares, double TauHours,
     ReactionMix Mix, string Text);
 
+/// <summary>A top-level comment on the post created on <see cref="PostDay"/> at <see cref="PostTime"/>, maybe with the Page's reply.</summary>
+internal sealed record ScriptedComment(int PostDay, TimeOnly PostTime, int Day, TimeOnly LocalTime, string Text, ScriptedReply? Reply);
+
+/// <summary>The Page's reply in a comment's thread (it answers a question; the response time runs to it).</summary>
+internal sealed record ScriptedReply(int Day, TimeOnly LocalTime, string Text);
+
 /// <summary>
 /// The 30-day story of the demo Page "Kreis Musterstadt": a county press office posting about apprenticeships,
 /// Schüler-BAföG, horse licence plates and the environment, with a giveaway around day 10 that lifts the Page over
@@ -195,7 +201,70 @@ internal static class DemoScript
 
     public static readonly TimeOnly QuietPostTime = new(10, 0);
 
+    /// <summary>
+    /// The comments the pull reads (the comments edge of the posts): ordinary questions on a few days, and on the storm
+    /// day questions ("Wo gibt es Sandsäcke?"), urgent comments ("Bei uns ist der Keller voll, wer hilft?"), exactly
+    /// one insult, and the Page's replies in the threads, so triage, response times and the comment alerts show.
+    /// Only these are delivered; the posts' comment counters stay the larger totals of the story. Keep each post's
+    /// comments in time order. Nothing about the people: a comment has a text and whether the Page wrote it.
+    /// </summary>
+    public static IReadOnlyList<ScriptedComment> Comments { get; } =
+    [
+        // C(post's day, post's local time, comment's day, local time, text[, the Page's reply: day, time, text])
+        C(1, "08:15", 1, "09:02", "Gilt das auch für die Fachoberschule?",
+            1, "10:15", "Ja, auch für die Fachoberschule gibt es Schüler-BAföG, wenn ihr nicht bei euren Eltern wohnen könnt."),
+        C(1, "08:15", 1, "12:40", "Super, danke für den Hinweis!"),
+        C(2, "11:00", 2, "12:05", "Was kostet das Reitkennzeichen im Jahr?",
+            3, "08:20", "Die Reitabgabe beträgt 25 Euro im Jahr, die Plakette ist inklusive."),
+        C(7, "12:00", 7, "12:40", "Wie lange dauert die Bearbeitung des Antrags?",
+            7, "14:05", "In der Regel vier bis sechs Wochen. Reicht den Antrag deshalb früh ein."),
+        C(10, "11:00", 10, "11:04", "Mit meiner besten Freundin natürlich! 🎉"),
+        C(10, "11:00", 10, "11:20", "Wann wird ausgelost?",
+            10, "11:45", "Am Donnerstagabend, die Gewinner*innen bekommen eine Nachricht von uns."),
+        C(19, "07:30", 19, "08:10", "Wie kommen die Schulbusse während der Sperrung nach Neudorf?",
+            19, "09:30", "Die Schulbusse fahren die Umleitung über Altdorf, die Haltestellen bleiben."),
+        C(19, "07:30", 19, "08:25", "Das wurde aber auch Zeit, die Straße war eine einzige Buckelpiste."),
+        C(21, "16:45", 21, "17:05", "Fällt morgen die Schule aus?",
+            21, "17:30", "Das entscheidet das Schulamt morgen früh um 6 Uhr, wir melden es hier sofort."),
+        C(21, "16:45", 22, "09:05", "Bei uns in Altdorf ist ein Baum aufs Dach gestürzt, wir brauchen Hilfe!",
+            22, "09:15", "Bitte wählt sofort die 112, die Feuerwehr ist im ganzen Kreis unterwegs."),
+
+        // The storm day: the warning at 07:40.
+        C(22, "07:40", 22, "07:52", "Wo gibt es Sandsäcke?",
+            22, "08:10", "Sandsäcke gibt es am Bauhof Musterstadt und an den Feuerwehrhäusern in Altdorf und Neudorf."),
+        C(22, "07:40", 22, "08:05", "Fällt heute auch die Schule aus oder nur der Bus?",
+            22, "08:40", "Der Unterricht fällt heute an allen Schulen des Kreises aus."),
+        C(22, "07:40", 22, "08:12", "Ihr Idioten hättet die Bäume an der Allee längst fällen müssen!"),
+        C(22, "07:40", 22, "08:20", "Bei uns ist der Keller voll, wer hilft?",
+            22, "08:31", "Bitte meldet euch bei der Feuerwehr unter 112, sie pumpt vollgelaufene Keller aus."),
+        C(22, "07:40", 22, "08:34", "Ist die B 54 bei Neudorf noch befahrbar?",
+            22, "09:50", "Die B 54 ist zwischen Neudorf und Altdorf wegen umgestürzter Bäume gesperrt."),
+        C(22, "07:40", 22, "08:47", "Danke für die schnelle Info!"),
+        C(22, "07:40", 22, "09:25", "In Neudorf ist seit acht Uhr Stromausfall, die Heizung geht nicht mehr."),
+        C(22, "07:40", 22, "09:40", "Wann fahren die Schulbusse wieder?"),
+        C(22, "07:40", 22, "10:05", "Unsere Straße ist überflutet und das Wasser steigt, wir kommen nicht mehr raus!",
+            22, "10:12", "Bitte sofort die 112 wählen! Wir haben die Leitstelle informiert."),
+        C(22, "07:40", 22, "10:30", "Gibt es eine Nummer für umgestürzte Bäume, wenn niemand in Gefahr ist?",
+            22, "11:05", "Ja, das Bürgertelefon des Kreises: 01234 56789, heute bis 20 Uhr besetzt."),
+        C(22, "07:40", 22, "12:10", "Wo kann ich Sturmschäden am Auto melden?"),
+
+        // The evening update at 17:15.
+        C(22, "17:15", 22, "17:40", "Wie lange bleibt die K 12 noch gesperrt?",
+            22, "18:05", "Voraussichtlich bis morgen Mittag, die Straßenmeisterei räumt noch."),
+        C(22, "17:15", 22, "18:20", "Danke an alle Helferinnen und Helfer da draußen!"),
+        C(22, "17:15", 22, "19:05", "Bei meiner Oma in Altdorf ist der Keller voll Wasser, sie ist 84 und allein.",
+            22, "19:12", "Bitte ruft die 112 an, die Feuerwehr hilft auch in der Nacht."),
+        C(23, "12:00", 23, "12:30", "Danke euch allen, ihr wart großartig!"),
+    ];
+
     public static int NumberOf(ScriptedPost post) => Posts.ToList().IndexOf(post) + 1;
+
+    private static ScriptedComment C(
+        int postDay, string postTime, int day, string localTime, string text, int? replyDay = null, string? replyTime = null, string? reply = null) =>
+        new(postDay, Time(postTime), day, Time(localTime), text,
+            replyDay is { } d && replyTime is not null && reply is not null ? new ScriptedReply(d, Time(replyTime), reply) : null);
+
+    private static TimeOnly Time(string localTime) => TimeOnly.ParseExact(localTime, "HH:mm", CultureInfo.InvariantCulture);
 
     private static ScriptedPost P(
         int day, string localTime, DemoTopic topic, int reach, int reactions, int comments, int shares, double tauHours,
