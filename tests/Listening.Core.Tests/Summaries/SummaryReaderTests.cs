@@ -109,6 +109,30 @@ public sealed class SummaryReaderTests
         Assert.Equal(33, decoded.Get(rewritten).Comments);
     }
 
+    [Fact]
+    public async Task With_Instagram_off_the_stored_account_is_in_neither_the_day_nor_the_period_and_their_validators_change()
+    {
+        var instagram = new InstagramDaySummary { AccountId = "17841400000000001", Username = "kreis_soest", Followers = new CounterChange(5_010, 30), Media = [] };
+        Stores(Stored(Day.AddDays(-1), "before", SampleSummary.Page() with { Date = Day.AddDays(-1), Instagram = instagram }), Stored(Day, "day", SampleSummary.Page() with { Instagram = instagram }));
+        var decoded = new DecodedSummaries();
+
+        var day = await Reader(decoded).ReadDayAsync(Day, null, CancellationToken.None);
+        var period = await Reader(decoded).ReadPeriodAsync(Day.AddDays(-1), Day, null, CancellationToken.None);
+        Assert.NotNull(Assert.Single(day!.Summary.Pages).Instagram);
+        Assert.NotNull(Assert.Single(period!.Summary.Pages).Instagram);
+        Assert.All(period.Summary.Pages[0].Days, d => Assert.NotNull(d.Instagram));
+
+        // The same stored rows, the same cache of built reports: off strips the account from both, and neither is served as unchanged.
+        var dayOff = await Reader(decoded, instagram: "off").ReadDayAsync(Day, null, CancellationToken.None);
+        var periodOff = await Reader(decoded, instagram: "off").ReadPeriodAsync(Day.AddDays(-1), Day, null, CancellationToken.None);
+        Assert.Null(Assert.Single(dayOff!.Summary.Pages).Instagram);
+        var page = Assert.Single(periodOff!.Summary.Pages);
+        Assert.Null(page.Instagram);
+        Assert.All(page.Days, d => Assert.Null(d.Instagram));
+        Assert.NotEqual(day.ETag, dayOff.ETag);
+        Assert.NotEqual(period.ETag, periodOff.ETag);
+    }
+
     private void Stores(params StoredSummary[] rows) =>
         _store.ReadRangeAsync(PageId, Arg.Any<DateOnly>(), Arg.Any<DateOnly>(), Arg.Any<CancellationToken>())
             .Returns(rows.ToList());
@@ -123,9 +147,9 @@ public sealed class SummaryReaderTests
         Timestamp = new DateTimeOffset(2026, 11, 28, 5, 0, 0, TimeSpan.Zero),
     });
 
-    private SummaryReader Reader(DecodedSummaries? decoded = null)
+    private SummaryReader Reader(DecodedSummaries? decoded = null, string? instagram = null)
     {
-        var options = Options.Create(new ListeningOptions { Pages = [new PageOptions { Id = PageId, Name = "Kreis Soest", AccessToken = "token" }] });
+        var options = Options.Create(new ListeningOptions { Pages = [new PageOptions { Id = PageId, Name = "Kreis Soest", AccessToken = "token", Instagram = instagram }] });
         return new SummaryReader(new PageDirectory(options), new LocalCalendar("Europe/Berlin"), _store, options, decoded);
     }
 }

@@ -18,7 +18,7 @@ namespace Listening.IntegrationTests.Aggregation;
 /// What a snapshot costs in storage requests: one entity group transaction per 100 rows, a constant number of
 /// summary writes; what serving a day's summary costs: one request.
 /// </summary>
-public sealed class EfficiencyTests
+public sealed class EfficiencyTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string PageId = "104857600000001";
     private static readonly DateTimeOffset Evening = new(2026, 11, 27, 17, 0, 0, TimeSpan.Zero);
@@ -87,6 +87,85 @@ public sealed class EfficiencyTests
         // the summary is the one it stored.
         Assert.Equal(4, requests.Count(r => r.Method == "GET"));
         Assert.Equal(transactions + 6, requests.Count);
+    }
+
+    /// <summary>A pull of the Page with its linked Instagram account: <paramref name="media"/> feed posts and reels, and Meta's account values of three days.</summary>
+    private static PageSnapshot WithInstagram(PageSnapshot snapshot, int media) => snapshot with
+    {
+        Instagram = new InstagramObservation
+        {
+            AccountId = "17841400000000001",
+            Username = "kreis_soest",
+            Followers = 4_980 + snapshot.CapturedAt.Hour,
+            Media =
+            [
+                .. Enumerable.Range(1, media).Select(n => new InstagramMediaObservation
+                {
+                    Id = $"1790000000000{n:D4}",
+                    Timestamp = Evening.Date.AddHours(-n),
+                    Caption = "Ausbildung " + n,
+                    MediaType = "VIDEO",
+                    ProductType = n % 2 == 0 ? "REELS" : "FEED",
+                    Likes = n + snapshot.CapturedAt.Hour,
+                    Metrics = new Dictionary<string, long> { ["views"] = 100 * n + snapshot.CapturedAt.Hour, ["reach"] = 50 * n },
+                }),
+            ],
+            Insights =
+            [
+                .. Enumerable.Range(1, 3).SelectMany(back => new[] { "views", "reach" }.Select(metric => new InsightValue
+                {
+                    Metric = metric,
+                    EndTime = MetaCalendar.EndOf(new DateOnly(2026, 11, 27).AddDays(-back)),
+                    Value = 1_000 + back,
+                })),
+            ],
+        },
+    };
+
+    /// <summary>
+    /// Issue 14, "storage requests per snapshot": the Instagram part of a steady-state snapshot (10 posts) adds one
+    /// range read of the account's days and one transaction per 100 of its rows (the account row, the media rows and
+    /// Meta's account values of the days Meta may still change), and the summary reads the account's day rows once.
+    /// </summary>
+    [Theory]
+    [InlineData(10, 1)]
+    [InlineData(92, 1)] // 92 media, the account row and 6 Meta values: 99 rows, one transaction
+    [InlineData(100, 2)]
+    [InlineData(250, 3)]
+    public async Task The_Instagram_part_of_a_snapshot_costs_one_range_read_and_one_transaction_per_100_rows(int media, int instagramTransactions)
+    {
+        await using var app = await TestApp.StartAsync(Evening.AddDays(1));
+        var (counted, requests) = await CountedAsync(app, app.Time);
+        var aggregator = counted.Aggregator;
+        static string Shape((string Method, string Path) r) => r.Method + " " + r.Path.Split('(')[0].Split('/')[^1];
+
+        // The same steady state twice, on two Pages: Meta's values of three days with each pull, as the regular cycle reads them.
+        async Task<List<string>> SteadyAsync(Func<PageSnapshot, PageSnapshot> shape)
+        {
+            await aggregator.ApplyAsync(shape(WithInsights(Pull(Evening.AddDays(-1), 10), 100)), CancellationToken.None);
+            await aggregator.ApplyAsync(shape(WithInsights(Pull(Evening.AddHours(-2), 10), 100)), CancellationToken.None);
+            requests.Clear();
+            await aggregator.ApplyAsync(shape(WithInsights(Pull(Evening, 10), 100)), CancellationToken.None);
+            return [.. requests.Select(Shape)];
+        }
+
+        var without = await SteadyAsync(p => p);
+        var with = await SteadyAsync(p => WithInstagram(p with { PageId = "104857600000002" }, media));
+
+        var reads = with.Count(r => r.StartsWith("GET", StringComparison.Ordinal) && r.EndsWith("instagram", StringComparison.Ordinal));
+        var summaries = with.Count(r => r.StartsWith("PUT", StringComparison.Ordinal) && r.EndsWith("summaries", StringComparison.Ordinal));
+        Assert.Equal(instagramTransactions, with.Count(r => r == "POST $batch") - without.Count(r => r == "POST $batch"));
+
+        // The merge's range read of the account's days, and one read of the account's day rows per summary built of
+        // a day that has the account (the day itself at least; a complete Meta day's summary rebuilt with it too).
+        output.WriteLine($"{media} media: {without.Count} requests without Instagram, {with.Count} with; {instagramTransactions} transactions, {reads} reads, {summaries} summaries written");
+        Assert.Equal(3, reads);
+        Assert.Equal(2, summaries);
+
+        // Measured after main's issue-16 work (2026-12-03): 6 more requests rebuild the summary of a complete Meta day,
+        // because InstagramDays reports its complete Meta dates on every snapshot while the Page's Meta values no
+        // longer make that rebuild. A known cost, written down in docs/benchmarks.md; this pins it until it is fixed.
+        Assert.Equal(without.Count + instagramTransactions + reads + 6, with.Count);
     }
 
     [Fact]
