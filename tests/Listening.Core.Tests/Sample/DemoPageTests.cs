@@ -380,6 +380,82 @@ public sealed class DemoPageTests
     }
 
     [Fact]
+    public void The_linked_Instagram_account_tells_the_same_story_apprenticeship_Reels_outreach_the_Pages_posts()
+    {
+        var page = Page();
+        var end = StartOfDay(page, DemoScript.StoryDays + 3);
+        var media = page.Instagram.Media.Select(m => (m, Final: m.ObservedAt(end))).ToList();
+        var reels = media.Where(x => x.Final.ProductType == InstagramMetrics.Reels).ToList();
+        var facebook = page.StoryPosts.ToList();
+        long Reach(PostObservation post) => post.Metrics![MetricNames.PostReach];
+        var fbFinal = facebook.ToDictionary(p => p.Id, p => Reach(p.ObservedAt(end)), StringComparer.Ordinal);
+
+        Assert.True(reels.Count >= 4);
+        Assert.All(reels, r => Assert.Contains("#Ausbildung", r.Final.Caption!, StringComparison.Ordinal));
+        Assert.All(reels, r => Assert.Equal("VIDEO", r.Final.MediaType));
+        var bestApprenticeshipPost = facebook.Where(p => p.Topic == DemoTopic.Ausbildung).Max(p => fbFinal[p.Id]);
+        Assert.All(reels, r => Assert.True(r.Final.Metrics!["reach"] > 2 * bestApprenticeshipPost, $"{r.m.Id} reaches {r.Final.Metrics!["reach"]}"));
+        var bestNonGiveaway = facebook.Where(p => p.Topic != DemoTopic.Gewinnspiel).Max(p => fbFinal[p.Id]);
+        Assert.Contains(reels, r => r.Final.Metrics!["reach"] > bestNonGiveaway);
+
+        // Feed images and a carousel, two stories; stories take no saved and no likes.
+        Assert.Contains(media, x => x.Final is { ProductType: InstagramMetrics.Feed, MediaType: "IMAGE" });
+        Assert.Contains(media, x => x.Final is { ProductType: InstagramMetrics.Feed, MediaType: "CAROUSEL_ALBUM" });
+        var stories = media.Where(x => x.Final.ProductType == InstagramMetrics.Story).ToList();
+        Assert.Equal(2, stories.Count);
+        Assert.All(stories, x => Assert.True(x.Final.Likes is null && !x.Final.Metrics!.ContainsKey("saved")));
+    }
+
+    [Fact]
+    public void Instagram_stories_vanish_after_24_hours_and_counters_and_followers_never_fall()
+    {
+        var page = Page();
+        var story = page.Instagram.Media.First(m => m.IsStory);
+        Assert.Contains(page.Observe(story.Timestamp.AddHours(23), 7, null, []).Instagram!.Media, m => m.Id == story.Id);
+        Assert.DoesNotContain(page.Observe(story.Timestamp.AddHours(25), 7, null, []).Instagram!.Media, m => m.Id == story.Id);
+        Assert.Null(page.Observe(story.Timestamp.AddHours(23), 7).Instagram);
+
+        var previous = new Dictionary<string, InstagramMediaObservation>(StringComparer.Ordinal);
+        long followers = 0;
+        for (var at = StartOfDay(page, -1); at <= StartOfDay(page, 35); at = at.AddHours(1))
+        {
+            var account = page.Observe(at, 7, null, []).Instagram!;
+            Assert.True(account.Followers >= followers, $"followers fell at {at:O}");
+            followers = account.Followers!.Value;
+            foreach (var media in account.Media)
+            {
+                Assert.True(media.Timestamp <= at);
+                if (previous.TryGetValue(media.Id, out var before))
+                {
+                    Assert.All(media.Metrics!, m => Assert.True(m.Value >= before.Metrics![m.Key], $"{media.Id} {m.Key} fell at {at:O}"));
+                }
+
+                previous[media.Id] = media;
+            }
+        }
+
+        Assert.InRange(followers, DemoInstagramScript.StartFollowers + 200, 3_000);
+        Assert.Equal(page.Instagram.Media.Count, previous.Count);
+    }
+
+    [Fact]
+    public void Instagram_account_insights_come_for_the_Meta_days_asked_with_Graph_metric_names()
+    {
+        var page = Page();
+        var days = new[] { page.FirstDay.AddDays(17), page.FirstDay.AddDays(18) };
+        var insights = page.Observe(StartOfDay(page, 20), 7, null, days).Instagram!.Insights;
+
+        Assert.Equal(2 * InstagramMetrics.DefaultAccountMetrics.Count, insights.Count);
+        Assert.Equal(InstagramMetrics.DefaultAccountMetrics.Order(), insights.Select(i => i.Metric).Distinct().Order());
+        Assert.All(insights, i => Assert.Contains(MetaCalendar.DateOfEndTime(i.EndTime), days));
+        long Value(DateOnly day, string metric) => insights.Single(i => i.Metric == metric && MetaCalendar.DateOfEndTime(i.EndTime) == day).Value;
+
+        // The viral Reel's day reaches more people than the day before; the day's values stay as they were.
+        Assert.True(Value(days[1], "reach") > 2 * Value(days[0], "reach"));
+        Assert.Equal(insights, page.Observe(StartOfDay(page, 26), 7, null, days).Instagram!.Insights);
+    }
+
+    [Fact]
     public void A_negative_lookback_is_refused()
     {
         var page = Page();

@@ -33,6 +33,7 @@ public sealed class DemoPage
             FinalReach = p.Reach,
         }).ToList();
         StoryComments = [.. DemoScript.Comments.SelectMany((c, i) => CommentsOf(c, i))];
+        Instagram = new DemoInstagram(this);
         _giveawayAt = StoryPosts[DemoScript.NumberOf(DemoScript.Giveaway) - 1].CreatedTime;
         _stormAt = StoryPosts[DemoScript.NumberOf(DemoScript.StormWarning) - 1].CreatedTime;
         _unfollowFrom = LocalInstant(DemoScript.UnfollowFromDay, DemoScript.UnfollowTime);
@@ -44,15 +45,23 @@ public sealed class DemoPage
     /// <summary>The scripted posts of the 30 days, numbered and placed in time.</summary>
     internal IReadOnlyList<DemoPost> StoryPosts { get; }
 
+    /// <summary>The Instagram account linked to the Page.</summary>
+    internal DemoInstagram Instagram { get; }
+
+    /// <summary>The start of the story's first day.</summary>
+    internal DateTimeOffset StartInstant => _start;
+
     /// <summary>The scripted comments and the Page's replies, in the order of the script.</summary>
     internal IReadOnlyList<DemoComment> StoryComments { get; }
 
     /// <summary>
     /// What the Page shows at <paramref name="at"/>: posts created in (at − lookback, at], newest first, and, when
     /// <paramref name="commentsSince"/> is given, the comments created in [commentsSince, at] on those posts (as the
-    /// pull reads them: verb <c>add</c>, no author, only whether the Page wrote it).
+    /// pull reads them: verb <c>add</c>, no author, only whether the Page wrote it). With <paramref name="instagramInsightDays"/>
+    /// the linked Instagram account too, with its daily insights for those Meta days.
     /// </summary>
-    public PageCapture Observe(DateTimeOffset at, int lookbackDays, DateTimeOffset? commentsSince = null)
+    public PageCapture Observe(
+        DateTimeOffset at, int lookbackDays, DateTimeOffset? commentsSince = null, IReadOnlyList<DateOnly>? instagramInsightDays = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(lookbackDays);
         at = at.ToUniversalTime();
@@ -73,6 +82,8 @@ public sealed class DemoPage
             Fans = followers - FanGapAt(at),
             Posts = posts,
             Comments = commentsSince is { } from ? CommentsBetween(from, at, posts) : [],
+            Instagram = instagramInsightDays is null ? null : Instagram.Observe(at, lookbackDays, instagramInsightDays),
+            InstagramNote = instagramInsightDays is null ? null : $"linked: @{DemoInstagramScript.Username} ({DemoInstagramScript.AccountId})",
         };
     }
 
@@ -183,6 +194,8 @@ public sealed class DemoPage
 
     private static int OrganicFollowers(int day) => day < DemoScript.StoryDays ? Roll(day, 0, 3) : Roll(day, 0, 2);
 
+    internal int DayIndexOf(DateTimeOffset at) => DayIndex(at);
+
     private int DayIndex(DateTimeOffset at) => _calendar.DateOf(at).DayNumber - FirstDay.DayNumber;
 
     /// <summary>How much of <paramref name="final"/> has arrived <paramref name="ageHours"/> after the start.</summary>
@@ -193,7 +206,7 @@ public sealed class DemoPage
     /// A number in [0, max) fixed by the day and a salt. SplitMix64 rather than System.Random: its sequence is part
     /// of the story and must not change with the runtime.
     /// </summary>
-    private static int Roll(int day, int salt, int max)
+    internal static int Roll(int day, int salt, int max)
     {
         var x = ((ulong)(uint)day << 8 | (uint)salt) + 0x9E3779B97F4A7C15UL;
         x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
@@ -299,6 +312,24 @@ public sealed class DemoPageSource(DemoPage demo, TimeProvider time, Microsoft.E
     public Task<PullResult> CaptureAsync(PageOptions page, PullPlan plan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        return Task.FromResult<PullResult>(new PullResult.Ok(demo.Observe(time.GetUtcNow(), options.Value.Facebook.PostLookbackDays, plan.CommentsSince)));
+        var facebook = options.Value.Facebook;
+        return Task.FromResult<PullResult>(new PullResult.Ok(demo.Observe(
+            time.GetUtcNow(), facebook.PostLookbackDays, plan.CommentsSince, plan.Instagram ? InstagramInsightDays(plan, facebook.InsightsLookbackDays) : null)));
+    }
+
+    /// <summary>The Meta days whose account insights the regular cycle reads, as the Graph reader picks them: the last <c>InsightsLookbackDays</c> of the plan's range.</summary>
+    private static List<DateOnly> InstagramInsightDays(PullPlan plan, int lookbackDays)
+    {
+        var days = new List<DateOnly>();
+        if (plan.Insights is { } range)
+        {
+            var from = range.To.AddDays(1 - lookbackDays);
+            for (var day = from > range.From ? from : range.From; day <= range.To; day = day.AddDays(1))
+            {
+                days.Add(day);
+            }
+        }
+
+        return days;
     }
 }
