@@ -19,7 +19,7 @@ public sealed class DemoPageTests
 
     private static DemoPost Story(DemoPage page, ScriptedPost post) => page.StoryPosts[DemoScript.NumberOf(post) - 1];
 
-    private static PageCapture AfterTheStory(DemoPage page) => page.Observe(StartOfDay(page, DemoScript.StoryDays), DemoScript.StoryDays + 1);
+    private static PageCapture AfterTheStory(DemoPage page) => page.Observe(StartOfDay(page, DemoScript.StoryDays), DemoScript.StoryDays);
 
     private static double Median(IEnumerable<long> values)
     {
@@ -57,7 +57,7 @@ public sealed class DemoPageTests
         for (var at = StartOfDay(page, -1); at <= StartOfDay(page, 45); at = at.AddHours(1))
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var post in page.Observe(at, 90).Posts)
+            foreach (var post in page.Observe(at, 120).Posts)
             {
                 Assert.True(seen.Add(post.Id), $"{post.Id} twice at {at:O}");
                 if (previous.TryGetValue(post.Id, out var before))
@@ -70,12 +70,12 @@ public sealed class DemoPageTests
                 previous[post.Id] = post;
             }
 
-            // With a 90-day look-back no post may vanish once it has appeared.
+            // With a 120-day look-back no post may vanish once it has appeared.
             Assert.Equal(previous.Count, seen.Count);
         }
 
         Assert.All(previous.Values, p => Assert.True(p.Reactions.Total > 0 && p.Comments >= 0, p.Id));
-        Assert.Equal(DemoScript.Posts.Count + 8, previous.Count);
+        Assert.Equal(DemoScript.Posts.Count + 8 + page.HistoryPosts.Count, previous.Count);
     }
 
     [Fact]
@@ -134,19 +134,52 @@ public sealed class DemoPageTests
     }
 
     [Fact]
-    public void Before_the_first_day_there_are_no_posts_and_the_starting_followers()
+    public void Before_the_first_day_the_Page_has_60_days_of_history_and_grows_to_the_starting_followers()
     {
         var page = Page();
         var justBefore = page.Observe(StartOfDay(page, 0).AddTicks(-1), 90);
-        var monthBefore = page.Observe(StartOfDay(page, -30), 90);
+        var historyStart = page.Observe(StartOfDay(page, -DemoScript.HistoryDays), 90);
+        var beforeHistory = page.Observe(StartOfDay(page, -DemoScript.HistoryDays).AddTicks(-1), 7);
 
-        Assert.Empty(justBefore.Posts);
-        Assert.Empty(monthBefore.Posts);
         Assert.Equal(DemoScript.StartFollowers, justBefore.Followers);
-        Assert.Equal(DemoScript.StartFollowers, monthBefore.Followers);
+        Assert.InRange(historyStart.Followers!.Value, 870, 920);
+        Assert.Empty(beforeHistory.Posts);
+        Assert.Equal(page.HistoryPosts.Count, justBefore.Posts.Count);
+        Assert.InRange(page.HistoryPosts.Count, 50, 70);
+        Assert.All(page.HistoryPosts, p => Assert.InRange(p.CreatedTime, StartOfDay(page, -DemoScript.HistoryDays), StartOfDay(page, 0)));
+        Assert.Equal(page.HistoryPosts.Count, page.HistoryPosts.Select(p => p.Id).Distinct().Count());
         Assert.True(justBefore.Demo);
         Assert.Equal(DemoPage.PageId, justBefore.PageId);
         Assert.Equal(DemoPage.PageName, justBefore.PageName);
+    }
+
+    [Theory]
+    [InlineData(2026, 10, 10)]
+    [InlineData(2026, 11, 1)]
+    [InlineData(2027, 3, 20)]
+    public void The_history_follows_a_weekly_plan_where_apprenticeship_Reels_and_morning_service_posts_do_best(int year, int month, int day)
+    {
+        var page = Page(new DateOnly(year, month, day));
+        var history = page.HistoryPosts.Select(p => (Post: p, Local: Berlin.ToLocal(p.CreatedTime))).ToList();
+        var reels = history.Where(h => h.Post.Format == PostFormats.Reel).ToList();
+        var morningService = history.Where(h => h.Post.Topic == DemoTopic.Service && h.Local.Hour == 8).ToList();
+        var eveningService = history.Where(h => h.Post.Topic == DemoTopic.Service && h.Local.Hour == 18).ToList();
+
+        Assert.True(reels.Count >= 8);
+        Assert.All(reels, r => Assert.Equal((DemoTopic.Ausbildung, DayOfWeek.Friday, 15), (r.Post.Topic, r.Local.DayOfWeek, r.Local.Hour)));
+        Assert.True(reels.Min(r => r.Post.FinalReach) > history.Where(h => h.Post.Topic != DemoTopic.Gewinnspiel && h.Post.Format != PostFormats.Reel).Max(h => h.Post.FinalReach));
+        Assert.True(morningService.Count >= 12 && eveningService.Count >= 12);
+        Assert.True(morningService.Min(h => h.Post.FinalReach) > eveningService.Max(h => h.Post.FinalReach));
+        Assert.Single(history, h => h.Post.Topic == DemoTopic.Gewinnspiel);
+
+        // Every slot of the plan holds at least MinPostsPerCell (3) posts, so the heat map shows figures.
+        Assert.All(history.Where(h => h.Post.Topic != DemoTopic.Gewinnspiel).GroupBy(h => (h.Local.DayOfWeek, h.Local.Hour)), g => Assert.True(g.Count() >= 3, g.Key.ToString()));
+
+        // Only the two story images lack a written alternative text.
+        Assert.All(history, h => Assert.True(h.Post.Accessibility is null or { Images: 0 } || h.Post.Accessibility.ImagesWithAltText == h.Post.Accessibility.Images, h.Post.Id));
+        Assert.Equal(
+            DemoPost.WithoutAltText.Order(),
+            page.StoryPosts.Where(p => p.Accessibility is { Images: > 0 } a && a.ImagesWithAltText < a.Images).Select(p => p.Number).Order());
     }
 
     [Fact]

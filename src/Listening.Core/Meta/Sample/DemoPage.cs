@@ -14,15 +14,24 @@ public sealed class DemoPage
     public const string PageId = "100000000000001";
     public const string PageName = "Kreis Musterstadt (Demo)";
 
+    /// <summary>Days of the story (giveaway, 1,000 followers, storm); the Page's history lies before them.</summary>
+    public const int StoryDays = DemoScript.StoryDays;
+
     private readonly LocalCalendar _calendar;
     private readonly DateTimeOffset _start;
     private readonly DateTimeOffset _giveawayAt;
     private readonly DateTimeOffset _stormAt;
     private readonly DateTimeOffset _unfollowFrom;
     private readonly DateTimeOffset _unfollowTo;
+    private readonly DateTimeOffset _historyGiveawayAt;
 
-    public DemoPage(DateOnly firstDay, LocalCalendar calendar)
+    /// <param name="historyDays">Days of history before the story (at most <see cref="DemoScript.HistoryDays"/>): their posts
+    /// and follower growth; with 0 the Page has no posts before the story and its starting followers.</param>
+    public DemoPage(DateOnly firstDay, LocalCalendar calendar, int historyDays = DemoScript.HistoryDays)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(historyDays);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(historyDays, DemoScript.HistoryDays);
+        HistoryDays = historyDays;
         ArgumentNullException.ThrowIfNull(calendar);
         FirstDay = firstDay;
         _calendar = calendar;
@@ -32,6 +41,18 @@ public sealed class DemoPage
         {
             FinalReach = p.Reach,
         }).ToList();
+        HistoryPosts =
+        [
+            .. Enumerable.Range(-historyDays, historyDays)
+                .SelectMany(day => DemoScript.HistoryOn(day, firstDay.AddDays(day).DayOfWeek).Select((h, slot) => new DemoPost(
+                    1000 + (10 * (day + DemoScript.HistoryDays)) + slot, h.Topic, LocalInstant(h.Day, h.LocalTime), h.Text, h.Mix.Split(h.Reactions),
+                    h.Comments, h.Shares, h.TauHours)
+                {
+                    FinalReach = h.Reach,
+                    FormatOverride = h.Format,
+                })),
+        ];
+        _historyGiveawayAt = LocalInstant(DemoScript.HistoryGiveawayDay, new TimeOnly(11, 0));
         StoryComments = [.. DemoScript.Comments.SelectMany((c, i) => CommentsOf(c, i))];
         Instagram = new DemoInstagram(this);
         _giveawayAt = StoryPosts[DemoScript.NumberOf(DemoScript.Giveaway) - 1].CreatedTime;
@@ -42,8 +63,14 @@ public sealed class DemoPage
 
     public DateOnly FirstDay { get; }
 
+    /// <summary>Days of history before <see cref="FirstDay"/>.</summary>
+    public int HistoryDays { get; }
+
     /// <summary>The scripted posts of the 30 days, numbered and placed in time.</summary>
     internal IReadOnlyList<DemoPost> StoryPosts { get; }
+
+    /// <summary>The posts of the <see cref="DemoScript.HistoryDays"/> days before the story (numbers from 1000 on), by the weekly plan.</summary>
+    internal IReadOnlyList<DemoPost> HistoryPosts { get; }
 
     /// <summary>The Instagram account linked to the Page.</summary>
     internal DemoInstagram Instagram { get; }
@@ -66,7 +93,7 @@ public sealed class DemoPage
         ArgumentOutOfRangeException.ThrowIfNegative(lookbackDays);
         at = at.ToUniversalTime();
         var since = at.AddDays(-lookbackDays);
-        var posts = StoryPosts.Concat(QuietPostsBetween(since, at))
+        var posts = HistoryPosts.Concat(StoryPosts).Concat(QuietPostsBetween(since, at))
             .Where(p => p.CreatedTime > since && p.CreatedTime <= at)
             .OrderByDescending(p => p.CreatedTime)
             .Select(p => p.ObservedAt(at))
@@ -165,7 +192,7 @@ public sealed class DemoPage
     {
         if (at < _start)
         {
-            return DemoScript.StartFollowers;
+            return HistoryDays == 0 ? DemoScript.StartFollowers : DemoScript.StartFollowers - HistoryFollowersToCome(at);
         }
 
         // Organic growth: a few new followers a day, spread over the local day.
@@ -186,13 +213,41 @@ public sealed class DemoPage
         return DemoScript.StartFollowers + (long)Math.Floor(organic + giveaway + storm - unfollowed);
     }
 
+    /// <summary>
+    /// The followers the history still brings between <paramref name="at"/> and the story's start: one every other day or so, and
+    /// the history giveaway's, so the Page grows from about 890 to <see cref="DemoScript.StartFollowers"/>.
+    /// </summary>
+    private long HistoryFollowersToCome(DateTimeOffset at)
+    {
+        var today = Math.Max(DayIndex(at), -HistoryDays - 1);
+        double toCome = 0;
+        for (var day = today + 1; day < 0; day++)
+        {
+            toCome += OrganicFollowers(day);
+        }
+
+        if (today >= -HistoryDays)
+        {
+            var dayStart = _calendar.StartOf(FirstDay.AddDays(today));
+            var dayEnd = _calendar.EndOf(FirstDay.AddDays(today));
+            toCome += OrganicFollowers(today) * (1 - Math.Clamp((at - dayStart) / (dayEnd - dayStart), 0, 1));
+        }
+
+        if (HistoryPosts.Any(p => p.Topic == DemoTopic.Gewinnspiel))
+        {
+            toCome += Settled(DemoScript.HistoryGiveawayFollowers, (_start - _historyGiveawayAt).TotalHours, DemoScript.GiveawayFollowersTauHours)
+                - Settled(DemoScript.HistoryGiveawayFollowers, (at - _historyGiveawayAt).TotalHours, DemoScript.GiveawayFollowersTauHours);
+        }
+        return (long)Math.Ceiling(toCome - 1e-9);
+    }
+
     private long FanGapAt(DateTimeOffset at)
     {
         var progress = Math.Clamp((at - _start).TotalDays / DemoScript.StoryDays, 0, 1);
         return (long)Math.Round(DemoScript.StartFanGap - ((DemoScript.StartFanGap - DemoScript.EndFanGap) * progress), MidpointRounding.AwayFromZero);
     }
 
-    private static int OrganicFollowers(int day) => day < DemoScript.StoryDays ? Roll(day, 0, 3) : Roll(day, 0, 2);
+    private static int OrganicFollowers(int day) => day is >= 0 and < DemoScript.StoryDays ? Roll(day, 0, 3) : Roll(day, 0, 2);
 
     internal int DayIndexOf(DateTimeOffset at) => DayIndex(at);
 
@@ -208,7 +263,7 @@ public sealed class DemoPage
     /// </summary>
     internal static int Roll(int day, int salt, int max)
     {
-        var x = ((ulong)(uint)day << 8 | (uint)salt) + 0x9E3779B97F4A7C15UL;
+        var x = ((ulong)unchecked((uint)day) << 8 | (uint)salt) + 0x9E3779B97F4A7C15UL;
         x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
         x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
         x ^= x >> 31;
@@ -235,6 +290,9 @@ internal sealed record DemoPost(
 
     /// <summary>People the post reaches in the end (<c>post_total_media_view_unique</c>); 0 shows no reach.</summary>
     public long FinalReach { get; init; }
+
+    /// <summary>The format when the script names it (the history's weekly plan); else it follows from the topic.</summary>
+    public string? FormatOverride { get; init; }
 
     public string Id => DemoPage.PostId(Number);
 
@@ -289,7 +347,7 @@ internal sealed record DemoPost(
     /// What the county posts as what: apprenticeships as Reels (every other one a photo), service topics as links,
     /// the giveaway and horse plates as photos, warnings as text, the environment as photos and videos.
     /// </summary>
-    public string Format => Topic switch
+    public string Format => FormatOverride ?? Topic switch
     {
         DemoTopic.Ausbildung => Number % 2 == 0 ? PostFormats.Photo : PostFormats.Reel,
         DemoTopic.SchuelerBafoeg or DemoTopic.Service => PostFormats.Link,
