@@ -149,7 +149,9 @@ internal static class CheckCommand
 
         if (result.Instagram is { } instagram)
         {
-            var lacks = token is { IsValid: true } && instagram.StartsWith("linked", StringComparison.Ordinal) && token.MissingInstagramScopes.Count > 0
+            // Linked, or refused ("not readable": Meta's code 10 when instagram_basic is missing): name what the token lacks.
+            var lacks = token is { IsValid: true } && (instagram.StartsWith("linked", StringComparison.Ordinal) || instagram.StartsWith("not readable", StringComparison.Ordinal))
+                && token.MissingInstagramScopes.Count > 0
                 ? "; the token lacks " + string.Join(" and ", token.MissingInstagramScopes) + " (Instagram is not read without them; Facebook is)"
                 : "";
             await output.WriteLineAsync("  Instagram:    " + instagram + lacks);
@@ -163,20 +165,22 @@ internal static class CheckCommand
                 continue;
             }
 
-            var accepted = metrics.Count(m => m.Problem is null && !m.NotChecked);
+            // A media metric one product type rejects has an entry per such type: count metrics, not entries.
+            var names = metrics.Select(m => m.Metric).Distinct(StringComparer.Ordinal).ToList();
+            var accepted = names.Count(n => metrics.Where(m => m.Metric == n).All(m => m.Problem is null && !m.NotChecked));
             var open = metrics.Count(m => m.NotChecked);
-            await output.WriteLineAsync($"  {kind switch { "page" => "Page", "post" => "Post", "instagram-account" => "Instagram account", "instagram-media" => "Instagram media", _ => "Instagram story" }} metrics: {accepted} of {metrics.Count} accepted" + (open > 0 ? $", {open} not checked (Meta did not answer them)" : ""));
+            await output.WriteLineAsync($"  {kind switch { "page" => "Page", "post" => "Post", "instagram-account" => "Instagram account", "instagram-media" => "Instagram media", _ => "Instagram story" }} metrics: {accepted} of {names.Count} accepted" + (open > 0 ? $", {open} not checked (Meta did not answer them)" : ""));
             if (kind == "post")
             {
                 // Which accepted post metric feeds which summary field (through the alias map, so a renamed metric
                 // continues the series), and a warning when none delivers reach.
-                var names = metrics.Where(m => m.Problem is null && !m.NotChecked).Select(m => m.Metric).ToList();
-                if (names.Count > 0)
+                var acceptedNames = metrics.Where(m => m.Problem is null && !m.NotChecked).Select(m => m.Metric).ToList();
+                if (acceptedNames.Count > 0)
                 {
-                    await output.WriteLineAsync("    accepted: " + string.Join(", ", names.Select(m => m + " (" + PostField(m, aliases) + ")")));
+                    await output.WriteLineAsync("    accepted: " + string.Join(", ", acceptedNames.Select(m => m + " (" + PostField(m, aliases) + ")")));
                 }
 
-                if (open == 0 && !names.Any(m => MetricNames.SeriesOf(m, aliases) == MetricNames.PostReach))
+                if (open == 0 && !acceptedNames.Any(m => MetricNames.SeriesOf(m, aliases) == MetricNames.PostReach))
                 {
                     await output.WriteLineAsync("    no accepted post metric delivers reach: summaries show each post's reach as unknown (null); "
                         + "set Listening:Facebook:PostMetrics, or map the new name with Listening:Facebook:MetricAliases:<name> = " + MetricNames.PostReach);
@@ -185,7 +189,9 @@ internal static class CheckCommand
 
             foreach (var rejected in metrics.Where(m => m.Problem is not null))
             {
-                await output.WriteLineAsync($"    rejected: {rejected.Metric} ({rejected.Problem})");
+                await output.WriteLineAsync(rejected.ProductType is { } type
+                    ? $"    rejected for {type} only: {rejected.Metric} ({rejected.Problem}); still read for the other media types"
+                    : $"    rejected: {rejected.Metric} ({rejected.Problem})");
             }
         }
 

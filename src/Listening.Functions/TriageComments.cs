@@ -11,6 +11,6 @@ public sealed class TriageComments(CommentHandler handler)
     public Task Run([QueueTrigger("%CommentsQueue%")] QueueMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return handler.HandleAsync(message.Body.ToString(), message.MessageId, cancellationToken);
+        return handler.HandleAsync(message.Body.ToString(), message.MessageId, message.DequeueCount, cancellationToken);
     }
 }

@@ -12,5 +12,6 @@ internal static class BenchmarkCatalog
         ["scale"] = ScaleBenchmark.RunAsync,
         ["summaries"] = SummaryServingBenchmark.RunAsync,
         ["teams-card-size"] = TeamsCardSizeBenchmark.RunAsync,
+        ["webhook-latency"] = WebhookLatencyBenchmark.RunAsync,
     };
 }

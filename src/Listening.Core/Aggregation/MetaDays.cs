@@ -37,27 +37,31 @@ public sealed partial class MetaDays(MetaDayStore store, IOptions<ListeningOptio
             return MetaApplied.None;
         }
 
+        // Every capture of a row is merged in on its own (a snapshot may hold two values of one row): the row's
+        // OtherValueAt is exact only when captures meet it one by one.
         var incoming = snapshot.Insights
             .Select(v => MetaInsightEntity.From(snapshot.PageId, v, snapshot.CapturedAt))
             .GroupBy(e => e.RowKey, StringComparer.Ordinal)
-            .Select(g => g.Aggregate((a, b) => b.Supersedes(a) ? b : a))
             .ToList();
-        var first = incoming.Min(e => e.MetaDateValue);
-        var last = incoming.Max(e => e.MetaDateValue);
+        var first = incoming.Min(g => g.First().MetaDateValue);
+        var last = incoming.Max(g => g.First().MetaDateValue);
         for (var attempt = 1; ; attempt++)
         {
             var remembered = attempt == 1 ? memory?.Get(snapshot.PageId, first, last) : null;
             var stored = remembered ?? await store.ReadDaysAsync(snapshot.PageId, first, last, cancellationToken);
             var writes = new List<MetaDayWrite>();
-            foreach (var row in incoming)
+            foreach (var captures in incoming)
             {
-                if (!stored.TryGetValue(row.RowKey, out var existing))
+                var existing = stored.GetValueOrDefault(captures.Key);
+                var row = existing;
+                foreach (var capture in captures)
                 {
-                    writes.Add(new MetaDayWrite(row, null));
+                    row = row is null ? capture : row.MergedWith(capture) ?? row;
                 }
-                else if (row.Supersedes(existing))
+
+                if (!ReferenceEquals(row, existing))
                 {
-                    writes.Add(new MetaDayWrite(row, existing.ETag));
+                    writes.Add(new MetaDayWrite(row!, existing?.ETag));
                 }
             }
 
@@ -86,7 +90,7 @@ public sealed partial class MetaDays(MetaDayStore store, IOptions<ListeningOptio
 
     /// <summary>After a successful write: remembers the rows as stored now, and hands over the complete dates' rows this apply knows in full.</summary>
     private MetaApplied Kept(
-        string pageId, DateOnly first, DateOnly last, List<MetaInsightEntity> incoming, Dictionary<string, MetaInsightEntity> stored, List<MetaDayWrite> writes, bool fresh)
+        string pageId, DateOnly first, DateOnly last, List<IGrouping<string, MetaInsightEntity>> incoming, Dictionary<string, MetaInsightEntity> stored, List<MetaDayWrite> writes, bool fresh)
     {
         var rows = new Dictionary<string, MetaInsightEntity>(stored, StringComparer.Ordinal);
         var written = new HashSet<string>(StringComparer.Ordinal);
@@ -107,7 +111,7 @@ public sealed partial class MetaDays(MetaDayStore store, IOptions<ListeningOptio
             memory?.Forget(pageId);
         }
 
-        var dates = incoming.Where(e => e.Complete).Select(e => e.MetaDateValue).Distinct().Order().ToList();
+        var dates = incoming.SelectMany(g => g).Where(e => e.Complete).Select(e => e.MetaDateValue).Distinct().Order().ToList();
         var known = new Dictionary<DateOnly, IReadOnlyList<MetaInsightEntity>>();
         foreach (var date in dates)
         {
@@ -145,17 +149,32 @@ public sealed partial class MetaDays(MetaDayStore store, IOptions<ListeningOptio
     private (MetaDaySummary? MetaDay, long StampTime, long StampCounters) Day(DateOnly date, IEnumerable<MetaInsightEntity> stored)
     {
         var rows = stored.Where(r => r.Complete && r.MetaDateValue == date).ToList();
-        long stampTime = 0, stampCounters = 0;
-        foreach (var row in rows)
-        {
-            stampTime += row.CapturedAt.ToUnixTimeMilliseconds();
-            stampCounters += row.Value;
-        }
+        var (stampTime, stampCounters) = Stamp(rows);
 
         return (Summarize(date, rows, options.Value.Facebook.EffectiveAliases), stampTime, stampCounters);
     }
 
-    /// <summary>One value per series: the series' own metric if Meta reported it, else the latest value of an old name.</summary>
+    /// <summary>
+    /// The stamp that Meta's complete rows of a date add to their summary: it grows whenever a value changes or a row
+    /// joins, and stays put while pulls only re-report the same values (<see cref="MetaInsightEntity.StampTime"/>), so
+    /// the summary of a Meta day needs rebuilding only when it moves.
+    /// </summary>
+    public static (long Time, long Counters) Stamp(IEnumerable<MetaInsightEntity> completeRows)
+    {
+        long stampTime = 0, stampCounters = 0;
+        foreach (var row in completeRows)
+        {
+            stampTime += row.StampTime();
+            stampCounters += row.Value;
+        }
+
+        return (stampTime, stampCounters);
+    }
+
+    /// <summary>
+    /// One value per series: the series' own metric if Meta reported it, else the value of the old name whose value
+    /// changed last (by its stamp, not by its capture time, which every pull moves; ties by name).
+    /// </summary>
     internal static MetaDaySummary? Summarize(DateOnly date, IReadOnlyCollection<MetaInsightEntity> rows, IReadOnlyDictionary<string, string> aliases)
     {
         if (rows.Count == 0)
@@ -168,7 +187,7 @@ public sealed partial class MetaDays(MetaDayStore store, IOptions<ListeningOptio
         foreach (var series in rows.GroupBy(r => MetricNames.SeriesOf(r.Metric, aliases), StringComparer.Ordinal))
         {
             var chosen = series.FirstOrDefault(r => r.Metric == series.Key)
-                ?? series.OrderByDescending(r => r.CapturedAt).ThenBy(r => r.Metric, StringComparer.Ordinal).First();
+                ?? series.OrderByDescending(r => r.StampTime()).ThenBy(r => r.Metric, StringComparer.Ordinal).First();
             metrics[series.Key] = chosen.Value;
             if (chosen.Metric != series.Key)
             {

@@ -40,7 +40,8 @@ public sealed partial class SnapshotAggregator(
         var metaDates = meta.Dates;
 
         // The linked Instagram account's rows (its own partition) before the day's summary is built from them.
-        metaDates = [.. metaDates.Union(await instagramDays.ApplyAsync(snapshot, cancellationToken))];
+        var instagramDates = await instagramDays.ApplyAsync(snapshot, cancellationToken);
+        metaDates = [.. metaDates.Union(instagramDates)];
         var merge = snapshot.IsInsightsOnly
             ? null
             : await MergeAsync(snapshot, cancellationToken);
@@ -72,10 +73,16 @@ public sealed partial class SnapshotAggregator(
         }
 
         // The summary of the local day with the same date as a Meta day shows that day's values once it is complete.
-        // Meta's rows of the date as the apply just stored them, when it knows them all (else they are read).
+        // Meta's rows of the date as the apply just stored them, when it knows them all (else they are read). Meta
+        // re-reports its last days in every pull: a summary this instance built from the same values stays (issue 16).
         foreach (var metaDate in metaDates.Where(d => !rebuilt.Contains(d)))
         {
             _ = meta.Rows.TryGetValue(metaDate, out var metaRows);
+            if (metaRows is not null && !instagramDates.Contains(metaDate) && materializer.ShowsMetaValues(snapshot.PageId, metaDate, metaRows))
+            {
+                continue;
+            }
+
             await (metaRows is null
                 ? materializer.MaterializeAsync(snapshot.PageId, metaDate, cancellationToken)
                 : materializer.MaterializeAsync(snapshot.PageId, metaDate, metaRows, cancellationToken));

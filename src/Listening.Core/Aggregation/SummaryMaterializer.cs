@@ -1,3 +1,4 @@
+using Azure;
 using System.Security.Cryptography;
 using Listening.Core.Configuration;
 using Listening.Core.Storage;
@@ -23,7 +24,8 @@ public sealed partial class SummaryMaterializer(
     ILogger<SummaryMaterializer> logger,
     MetaDays metaDays,
     InstagramDays instagramDays,
-    ICommentStore? comments = null)
+    ICommentStore? comments = null,
+    SummaryInputsMemory? inputsMemory = null)
 {
     private const int BaselineLookbackDays = SummaryDependencies.BaselineLookbackDays;
 
@@ -56,16 +58,27 @@ public sealed partial class SummaryMaterializer(
     {
         for (var attempt = 1; ; attempt++)
         {
-            // After a conflict someone else stored a summary meanwhile: read everything afresh.
-            var built = await BuildAsync(pageId, date, attempt == 1 ? dayRows : null, cancellationToken, attempt == 1 ? metaRows : null);
+            // The stored version this instance knows before it reads anything (issue 16): inputs read from here on,
+            // or remembered under it, are current for as long as a write conditional on it succeeds, because whoever
+            // changes an input of the summary rebuilds it and then writes or touches it (StoreAsync).
+            var basis = attempt == 1 && !force ? versions.Get(pageId, date) : null;
+            var merged = attempt == 1 ? dayRows : null;
+            var remembered = basis is not null && merged is not null && inputsMemory?.Get(pageId, date) is { } inputs && inputs.Summary == basis.ETag
+                ? inputs
+                : null;
 
-            // Replay (force) reads what is stored: it mends what this instance cannot know about.
-            if (await StoreAsync(built, force, trustKnownVersion: attempt == 1 && !force, cancellationToken))
+            // After a conflict someone else stored a summary meanwhile: read everything afresh.
+            var built = await BuildAsync(pageId, date, merged, cancellationToken, attempt == 1 ? metaRows : null, remembered) with { Basis = basis };
+
+            // Replay (force) reads what is stored: it mends what this instance cannot know about. A rebuild for a
+            // change of another day, of Meta's values or of comments touches a stored summary that covers it.
+            if (await StoreAsync(built, force, trustKnownVersion: attempt == 1 && !force, touchWhenCovered: dayRows is null, cancellationToken))
             {
                 return built.Summary;
             }
 
             versions.Forget(pageId, date);
+            inputsMemory?.Forget(pageId, date);
             if (attempt >= MaxAttempts)
             {
                 throw new WriteConflictException($"Summary {pageId}/{date:O} kept changing under us: {MaxAttempts} attempts.");
@@ -79,13 +92,19 @@ public sealed partial class SummaryMaterializer(
     public async Task<BuiltSummary> BuildAsync(string pageId, DateOnly date, CancellationToken cancellationToken) =>
         await BuildAsync(pageId, date, dayRows: null, cancellationToken);
 
+    /// <param name="remembered">
+    /// The inputs besides the day's own rows (the day before, the look-back, the giveaways' rows, the comment hours) as
+    /// a build on the merge path read them, when this instance may use them without reading (see MaterializeAsync).
+    /// </param>
     private async Task<BuiltSummary> BuildAsync(
-        string pageId, DateOnly date, ObservationRows? dayRows, CancellationToken cancellationToken, IReadOnlyList<MetaInsightEntity>? metaRows = null)
+        string pageId, DateOnly date, ObservationRows? dayRows, CancellationToken cancellationToken, IReadOnlyList<MetaInsightEntity>? metaRows = null, SummaryInputs? remembered = null)
     {
         var previous = date.AddDays(-1);
+        var previousRows = dayRows is null ? null : remembered?.Previous ?? await reader.CommittedDayAsync(pageId, previous, cancellationToken);
+        var inputs = previousRows is null ? null : new SummaryInputs(previousRows);
         var rows = dayRows is null
             ? await observations.ReadDaysAsync(pageId, previous, date, cancellationToken)
-            : (await reader.CommittedDayAsync(pageId, previous, cancellationToken)).Concat(dayRows);
+            : previousRows!.Concat(dayRows);
         var day = rows.PageOn(date);
         var baselineDay = rows.PageOn(previous);
         var posts = rows.PostsOn(date).ToList();
@@ -98,8 +117,14 @@ public sealed partial class SummaryMaterializer(
         var missing = posts.Where(p => p.CreatedTime < dayStart && !baselinePosts.ContainsKey(p.PostId)).ToList();
         if (missing.Count > 0 || (baselineDay is null && day is not null))
         {
-            // A gap in the pulls (an outage over a whole day): look further back for the last earlier observation.
-            var older = await observations.ReadDaysAsync(pageId, date.AddDays(-BaselineLookbackDays), previous.AddDays(-1), cancellationToken);
+            // A gap in the pulls (an outage over a whole day): look further back for the last earlier observation. The
+            // look-back read for the same posts (or more) still holds: a change in the gap that reaches one of them
+            // rebuilds this day (SummaryDependencies), but a post missing now for the first time is looked for afresh.
+            var missingIds = missing.Select(p => p.PostId).ToHashSet(StringComparer.Ordinal);
+            var older = remembered?.Older is { } kept && missingIds.IsSubsetOf(kept.For)
+                ? kept.Rows
+                : await observations.ReadDaysAsync(pageId, date.AddDays(-BaselineLookbackDays), previous.AddDays(-1), cancellationToken);
+            inputs = inputs is null ? null : inputs with { Older = new LookBack(older, missingIds) };
             foreach (var post in missing)
             {
                 var last = older.Posts.Where(o => o.PostId == post.PostId).MaxBy(o => o.RowKey, StringComparer.Ordinal);
@@ -115,7 +140,14 @@ public sealed partial class SummaryMaterializer(
 
         stamp.Add(day);
         stamp.Add(baselineDay);
-        var giveaways = day is null ? [] : await GiveawaysAsync(pageId, date, day, stamp, cancellationToken);
+        IReadOnlyList<GiveawayFollowThrough> giveaways = [];
+        if (day is not null)
+        {
+            var giveawayRows = remembered?.Giveaways ?? await GiveawayRowsAsync(pageId, date, cancellationToken);
+            inputs = inputs is null ? null : inputs with { Giveaways = giveawayRows };
+            giveaways = Giveaways(date, day, giveawayRows, stamp);
+        }
+
         var summary = PageDaySummaryBuilder.Build(pageId, date, calendar, day, baselineDay, posts, baselinePosts, topics.Names, giveaways);
 
         // Meta's values of Meta's day with the same date: their captures count towards the stamp too.
@@ -133,7 +165,8 @@ public sealed partial class SummaryMaterializer(
         long commentStamp = 0;
         if (comments is not null)
         {
-            var hours = await comments.HoursOfDayAsync(pageId, date, cancellationToken);
+            var hours = remembered?.CommentHours ?? await comments.HoursOfDayAsync(pageId, date, cancellationToken);
+            inputs = inputs is null ? null : inputs with { CommentHours = hours };
             var (pageTriage, postTriage) = CommentDay.Build(hours);
             commentStamp = CommentDay.Stamp(hours);
             summary = summary with
@@ -144,42 +177,74 @@ public sealed partial class SummaryMaterializer(
             };
         }
 
-        return new BuiltSummary(summary, stamp.Time + metaStampTime + igStampTime + commentStamp, stamp.Counters + metaStampCounters + igStampCounters);
+        return new BuiltSummary(summary, stamp.Time + metaStampTime + igStampTime + commentStamp, stamp.Counters + metaStampCounters + igStampCounters)
+        {
+            MetaStamp = (metaStampTime, metaStampCounters),
+            Inputs = inputs,
+        };
+    }
+
+    /// <summary>
+    /// Whether the summary of <paramref name="date"/> that this instance stored last, still the stored one as far as
+    /// it knows, shows Meta's values of the date as <paramref name="metaRows"/> hold them (their stamp is the one it
+    /// was built with): then a snapshot that only re-reported them need not rebuild it (issue 16). A summary this
+    /// instance did not build, or a retry after a failure between the rows' write and the summary's, rebuilds.
+    /// </summary>
+    public bool ShowsMetaValues(string pageId, DateOnly date, IReadOnlyList<MetaInsightEntity> metaRows)
+    {
+        var (metaDay, time, counters) = metaDays.DayOf(date, metaRows);
+        return metaDay is not null && versions.Get(pageId, date) is { MetaStamp: { } shown } && shown == (time, counters);
     }
 
     /// <summary>
     /// The follow-through of giveaway posts created 30 days before <paramref name="date"/>: followers gained by the
     /// end of the third day after the post's day, and how many of them are still there at the end of this day.
     /// </summary>
-    private async Task<IReadOnlyList<GiveawayFollowThrough>> GiveawaysAsync(
-        string pageId, DateOnly date, PageDayEntity day, Stamp stamp, CancellationToken cancellationToken)
+    private IReadOnlyList<GiveawayFollowThrough> Giveaways(DateOnly date, PageDayEntity day, GiveawayRows rows, Stamp stamp)
     {
-        var postDay = date.AddDays(-GiveawayRetentionDays);
-        var start = calendar.StartOf(postDay);
-        var end = calendar.EndOf(postDay);
-
-        // The post's rows over the gain window: a post created late in the evening may first be seen after midnight,
-        // and its last row of the window holds the people it reached by then (one query either way).
-        var rows = await observations.GiveawayPostsAsync(pageId, postDay, postDay.AddDays(GiveawayGainDays), cancellationToken);
-        stamp.Add(rows);
-        var posts = rows.Where(p => p.CreatedTime >= start && p.CreatedTime < end)
-            .GroupBy(p => p.PostId, StringComparer.Ordinal)
-            .Select(g => g.MaxBy(p => p.RowKey, StringComparer.Ordinal)!)
-            .ToList();
+        stamp.Add(rows.Posts);
+        var posts = GiveawayPosts(date, rows.Posts);
         if (posts.Count == 0)
         {
             return [];
         }
 
+        stamp.Add(rows.Before);
+        stamp.Add(rows.AfterGain);
+        return [.. posts.Select(p => PageDaySummaryBuilder.GiveawayFollowThrough(p, calendar, rows.Before?.Followers, rows.AfterGain?.Followers, day.Followers))];
+    }
+
+    /// <summary>The rows the giveaway follow-through of <paramref name="date"/> reads: one query, two point reads when there are giveaway posts.</summary>
+    private async Task<GiveawayRows> GiveawayRowsAsync(string pageId, DateOnly date, CancellationToken cancellationToken)
+    {
+        // The post's rows over the gain window: a post created late in the evening may first be seen after midnight,
+        // and its last row of the window holds the people it reached by then (one query either way).
+        var postDay = date.AddDays(-GiveawayRetentionDays);
+        var rows = await observations.GiveawayPostsAsync(pageId, postDay, postDay.AddDays(GiveawayGainDays), cancellationToken);
+        if (GiveawayPosts(date, rows).Count == 0)
+        {
+            return new GiveawayRows(rows, null, null);
+        }
+
         var before = await observations.PageDayAsync(pageId, postDay.AddDays(-1), cancellationToken);
         var afterGain = await observations.PageDayAsync(pageId, postDay.AddDays(GiveawayGainDays), cancellationToken);
-        stamp.Add(before);
-        stamp.Add(afterGain);
-        return [.. posts.Select(p => PageDaySummaryBuilder.GiveawayFollowThrough(p, calendar, before?.Followers, afterGain?.Followers, day.Followers))];
+        return new GiveawayRows(rows, before, afterGain);
+    }
+
+    /// <summary>The last row of each giveaway post created on the post day of <paramref name="date"/>'s follow-through.</summary>
+    private List<PostDayEntity> GiveawayPosts(DateOnly date, IReadOnlyList<PostDayEntity> rows)
+    {
+        var postDay = date.AddDays(-GiveawayRetentionDays);
+        var start = calendar.StartOf(postDay);
+        var end = calendar.EndOf(postDay);
+        return rows.Where(p => p.CreatedTime >= start && p.CreatedTime < end)
+            .GroupBy(p => p.PostId, StringComparer.Ordinal)
+            .Select(g => g.MaxBy(p => p.RowKey, StringComparer.Ordinal)!)
+            .ToList();
     }
 
     /// <summary>Stores the built summary unless the stored one is the same or built from more data; false when another writer came first.</summary>
-    private async Task<bool> StoreAsync(BuiltSummary built, bool force, bool trustKnownVersion, CancellationToken cancellationToken)
+    private async Task<bool> StoreAsync(BuiltSummary built, bool force, bool trustKnownVersion, bool touchWhenCovered, CancellationToken cancellationToken)
     {
         var summary = built.Summary;
         var json = SummaryEntity.Compress(summary);
@@ -191,6 +256,7 @@ public sealed partial class SummaryMaterializer(
         var known = trustKnownVersion ? versions.Get(summary.PageId, summary.Date) : null;
         if (known is not null && known.Hash == hash && known.StampTime == built.StampTime && known.StampCounters == built.StampCounters)
         {
+            RememberInputs(built, known.ETag, known.ETag);
             return true;
         }
 
@@ -200,10 +266,34 @@ public sealed partial class SummaryMaterializer(
             known = existing is null ? null : new SummaryVersion(existing.ETag, existing.StampTime, existing.StampCounters, existing.Hash);
             if (known is not null)
             {
-                versions.Set(summary.PageId, summary.Date, known);
                 var unchanged = known.Hash == hash && known.StampTime == built.StampTime && known.StampCounters == built.StampCounters;
-                if (unchanged || (known.Covers(built.StampTime, built.StampCounters) && !force))
+                known = unchanged ? known with { MetaStamp = built.MetaStamp } : known;
+                versions.Set(summary.PageId, summary.Date, known);
+                if (unchanged)
                 {
+                    RememberInputs(built, known.ETag, known.ETag);
+                    return true;
+                }
+
+                if (known.Covers(built.StampTime, built.StampCounters) && !force)
+                {
+                    // The stored summary was built from more data, but maybe not from the input this rebuild is for
+                    // (another day, Meta's values, comments): a new ETag makes every instance that remembers this
+                    // summary's inputs read them again before its next write.
+                    inputsMemory?.Forget(summary.PageId, summary.Date);
+                    if (touchWhenCovered)
+                    {
+                        var touch = await summaries.TryWriteAsync(existing!, existing!.ETag, cancellationToken);
+                        if (touch.Stored && touch.ETag is { } touched)
+                        {
+                            versions.Set(summary.PageId, summary.Date, known with { ETag = touched });
+                        }
+                        else
+                        {
+                            versions.Forget(summary.PageId, summary.Date);
+                        }
+                    }
+
                     return true;
                 }
             }
@@ -221,14 +311,38 @@ public sealed partial class SummaryMaterializer(
         var write = await summaries.TryWriteAsync(entity, known?.ETag, cancellationToken);
         if (write.Stored && write.ETag is { } etag)
         {
-            versions.Set(summary.PageId, summary.Date, new SummaryVersion(etag, built.StampTime, built.StampCounters, hash));
+            versions.Set(summary.PageId, summary.Date, new SummaryVersion(etag, built.StampTime, built.StampCounters, hash) { MetaStamp = built.MetaStamp });
+            RememberInputs(built, known?.ETag, etag);
         }
         else
         {
             versions.Forget(summary.PageId, summary.Date);
+            inputsMemory?.Forget(summary.PageId, summary.Date);
         }
 
         return write.Stored;
+    }
+
+    /// <summary>
+    /// Keeps the inputs of a build under the summary's new ETag when the summary stayed the version the build started
+    /// from (<paramref name="condition"/>, the ETag the write was conditional on, or that was found unchanged): then no
+    /// input changed before the build read it without the summary's ETag changing since. Else forgets them.
+    /// </summary>
+    private void RememberInputs(BuiltSummary built, ETag? condition, ETag stored)
+    {
+        if (inputsMemory is null)
+        {
+            return;
+        }
+
+        if (built.Inputs is { } inputs && built.Basis is { } basis && condition == basis.ETag)
+        {
+            inputsMemory.Set(built.Summary.PageId, built.Summary.Date, inputs with { Summary = stored });
+        }
+        else
+        {
+            inputsMemory.Forget(built.Summary.PageId, built.Summary.Date);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Summary {PageId}/{Date} changed under us (attempt {Attempt}); rebuilding")]
@@ -281,4 +395,43 @@ public sealed partial class SummaryMaterializer(
 }
 
 /// <summary>A built summary and the stamp of the data it was built from.</summary>
-public sealed record BuiltSummary(PageDaySummary Summary, long StampTime, long StampCounters);
+public sealed record BuiltSummary(PageDaySummary Summary, long StampTime, long StampCounters)
+{
+    /// <summary>The part of the stamp that Meta's complete values of the date added.</summary>
+    public (long Time, long Counters) MetaStamp { get; init; }
+
+    /// <summary>What a build on the merge path read besides the day's own rows (null on other paths).</summary>
+    internal SummaryInputs? Inputs { get; init; }
+
+    /// <summary>The stored version this instance knew before the build read anything.</summary>
+    internal SummaryVersion? Basis { get; init; }
+}
+
+/// <summary>
+/// What the summary of a Page's day read besides the day's own rows, remembered with the ETag of the summary stored
+/// from it (<see cref="SummaryInputsMemory"/>).
+/// </summary>
+public sealed record SummaryInputs(ObservationRows Previous)
+{
+    public ETag Summary { get; init; }
+
+    public LookBack? Older { get; init; }
+
+    public GiveawayRows? Giveaways { get; init; }
+
+    public IReadOnlyList<CommentHourEntity>? CommentHours { get; init; }
+}
+
+/// <summary>The look-back over a gap: the rows of the two weeks before the day before, read for these posts.</summary>
+public sealed record LookBack(ObservationRows Rows, IReadOnlySet<string> For);
+
+/// <summary>The rows a giveaway follow-through reads: the giveaway posts' rows of the gain window, the Page rows around it.</summary>
+public sealed record GiveawayRows(IReadOnlyList<PostDayEntity> Posts, PageDayEntity? Before, PageDayEntity? AfterGain);
+
+/// <summary>
+/// Per Page and day, the inputs of the summary this instance stored last, besides the day's own rows (issue 16: a
+/// snapshot's rebuild of its day then reads nothing). Used only while the stored summary still has the ETag they are
+/// kept under: whoever changes one of them rebuilds the summary and writes or touches it, so the next write
+/// conditional on that ETag fails and the inputs are read again.
+/// </summary>
+public sealed class SummaryInputsMemory() : PageDayMemory<SummaryInputs>(8192);

@@ -14,12 +14,20 @@ namespace Listening.Core.Comments;
 /// that arrives before the question still answers it. The Page's own comments are replies, never counted.
 /// A comment created before the retention cutoff (<see cref="DataRetention.CommentCutoff"/>) is ignored: its hour's
 /// rows are gone, and counting it again would rebuild that hour's counts from what is left.
+/// A message that comes back after a failure (<c>retry</c>) finds its rows written: its events then report the
+/// comments they concern as they stand, so the counts, the summaries and the alerts the failed try did not reach are
+/// done now (the alert log raises each alert once). A first try reports only what it changed, so a duplicate of a
+/// delivery handled beside the original raises nothing twice.
 /// </summary>
 public sealed class CommentIntake(ICommentStore store, CommentRules rules, LocalCalendar calendar, TimeProvider time, IOptions<ListeningOptions> options)
 {
     private const int MaxAttempts = 10;
 
-    public async Task<TriageResult> ApplyAsync(IEnumerable<CommentEvent> events, CancellationToken cancellationToken)
+    public Task<TriageResult> ApplyAsync(IEnumerable<CommentEvent> events, CancellationToken cancellationToken) =>
+        ApplyAsync(events, retry: false, cancellationToken);
+
+    /// <param name="retry">The message failed before (its dequeue count is above 1): report what stands, not only what changed.</param>
+    public async Task<TriageResult> ApplyAsync(IEnumerable<CommentEvent> events, bool retry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
         var buckets = new HashSet<Bucket>();
@@ -38,7 +46,7 @@ public sealed class CommentIntake(ICommentStore store, CommentRules rules, Local
             {
                 if (!e.IsTopLevel && e.Verb is CommentVerb.Add or CommentVerb.Edited)
                 {
-                    await AnswerAsync(e.PageId, e.ParentId!, e.CreatedTime ?? e.EventTime, buckets, cancellationToken);
+                    await AnswerAsync(e.PageId, e.ParentId!, e.CreatedTime ?? e.EventTime, retry, buckets, cancellationToken);
                 }
                 else
                 {
@@ -58,6 +66,16 @@ public sealed class CommentIntake(ICommentStore store, CommentRules rules, Local
             var (before, after) = await UpdateAsync(e.PageId, e.CommentId, existing => Decide(existing, e), cancellationToken);
             if (after is null)
             {
+                if (retry && before is not null)
+                {
+                    // The failed try may have written this row and stopped before its counts, summary or alert.
+                    Touch(before, buckets);
+                    if (e.Verb is CommentVerb.Add or CommentVerb.Edited && Counts(before) && before.Category is CommentRules.Urgent or CommentRules.Abusive)
+                    {
+                        triaged.Add(new TriagedComment(e.PageId, e.PostId, e.CommentId, before.Category, before.CreatedAt, e.Message, before.Hidden));
+                    }
+                }
+
                 continue;
             }
 
@@ -135,12 +153,12 @@ public sealed class CommentIntake(ICommentStore store, CommentRules rules, Local
         return existing is not null && Same(existing, row) ? null : row;
     }
 
-    private async Task AnswerAsync(string pageId, string commentId, DateTimeOffset repliedAt, HashSet<Bucket> buckets, CancellationToken cancellationToken)
+    private async Task AnswerAsync(string pageId, string commentId, DateTimeOffset repliedAt, bool retry, HashSet<Bucket> buckets, CancellationToken cancellationToken)
     {
         // The marker first, then the row: a question stored meanwhile reads the marker after its own write (above).
         await store.RecordAnswerAsync(pageId, commentId, repliedAt, cancellationToken);
         var (before, after) = await UpdateAsync(pageId, commentId, r => r is null ? null : WithAnswer(r, repliedAt), cancellationToken);
-        if (after is not null)
+        if (after is not null || retry)
         {
             Touch(before, buckets);
         }

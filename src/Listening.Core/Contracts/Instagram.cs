@@ -75,6 +75,11 @@ public static class InstagramMetrics
     /// <summary>Lifetime insights of stories (the <c>stories</c> edge): no <c>saved</c> there.</summary>
     public static readonly IReadOnlyList<string> DefaultStoryMetrics = ["views", "reach", "shares", "total_interactions", "replies"];
 
+    /// <summary>The media metrics behind <c>reachTotal</c> and <c>viewsTotal</c> (the alias map continues them under a new name).</summary>
+    public const string Reach = "reach";
+
+    public const string Views = "views";
+
     /// <summary>Media product types as Graph names them.</summary>
     public const string Story = "STORY";
 
@@ -93,6 +98,31 @@ public static class InstagramMetrics
     public const string MediaScope = "media";
 
     public const string StoryScope = "story";
+
+    /// <summary>
+    /// The scope of a metric Meta rejects for one media product type only (issue 14, item 2): the type in lower case,
+    /// <c>feed</c>, <c>reels</c> (<c>instagram-reels:total_interactions</c>); the metric is still asked for the other types.
+    /// Stories have their own edge and scope (<see cref="StoryScope"/>), which is the same name.
+    /// </summary>
+    public static string TypeScope(string productType)
+    {
+        ArgumentNullException.ThrowIfNull(productType);
+        var scope = new string([.. productType.ToLowerInvariant().Where(c => char.IsAsciiLetterLower(c) || c == '_')]);
+        return scope.Length == 0 ? "unknown" : scope;
+    }
+
+    /// <summary>The (scope, metric) of a remembered Instagram rejection (<c>instagram-reels:saved</c>), or null when it is none.</summary>
+    public static (string Scope, string Metric)? ParseRejected(string remembered)
+    {
+        ArgumentNullException.ThrowIfNull(remembered);
+        var colon = remembered.IndexOf(':', StringComparison.Ordinal);
+        if (!remembered.StartsWith("instagram-", StringComparison.Ordinal) || colon < 0)
+        {
+            return null;
+        }
+
+        return (remembered["instagram-".Length..colon], remembered[(colon + 1)..]);
+    }
 
     /// <summary>The plain metric name of a remembered rejection of <paramref name="scope"/>, or null when it is another one's.</summary>
     public static string? RejectedMetricOf(string remembered, string scope)

@@ -79,6 +79,44 @@ public sealed record PagePeriodSummary
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<SummaryAlert>? Alerts { get; init; }
+
+    /// <summary>The Instagram account linked to the Page over the period (issue 14); absent when no day of the period or the one before has it, or it is off.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public InstagramPeriodSummary? Instagram { get; init; }
+}
+
+/// <summary>
+/// The Page's linked Instagram account over a period: its followers as <see cref="PagePeriodSummary.Followers"/> are
+/// for the Page, and its media's views and reach summed over the days (the day JSON's <c>instagram.views</c>/<c>reach</c>).
+/// </summary>
+public sealed record InstagramPeriodSummary
+{
+    /// <summary>The account of the period's last day that has one.</summary>
+    public required string AccountId { get; init; }
+
+    public string? Username { get; init; }
+
+    public required PeriodCounter Followers { get; init; }
+
+    /// <summary>The days' <c>instagram.views</c> summed; null when a day with the account has it unknown, or no day has the account.</summary>
+    public long? Views { get; init; }
+
+    public long? Reach { get; init; }
+
+    /// <summary>The same sums over the previous period.</summary>
+    public long? PreviousViews { get; init; }
+
+    public long? PreviousReach { get; init; }
+}
+
+/// <summary>The linked Instagram account on one day of a period: the day JSON's <c>instagram.followers</c>, <c>views</c>, <c>reach</c>.</summary>
+public sealed record InstagramPeriodDay
+{
+    public required CounterChange Followers { get; init; }
+
+    public long? Views { get; init; }
+
+    public long? Reach { get; init; }
 }
 
 /// <summary>
@@ -140,6 +178,10 @@ public sealed record PeriodDay
     /// <summary>The day's comment triage (questions, answered, median response time ...); absent when none was triaged.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public CommentTriage? CommentTriage { get; init; }
+
+    /// <summary>The linked Instagram account that day (followers, views, reach); absent when the Page had none that day, or it is off.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public InstagramPeriodDay? Instagram { get; init; }
 }
 
 /// <summary>A post over the period: what it gained in the period, and its counters at the end of its last day in it.</summary>

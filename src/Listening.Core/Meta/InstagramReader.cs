@@ -48,6 +48,16 @@ public sealed partial class InstagramReader(GraphClient graph, GraphRequests req
     public string Stories(string accountId, IReadOnlyCollection<string> metrics) =>
         requests.Versioned($"{Uri.EscapeDataString(accountId)}/stories?fields={Uri.EscapeDataString(WithInsights(metrics))}");
 
+    /// <summary>
+    /// Lifetime insights of up to <see cref="MaxIdsPerCall"/> media by id in one call (<c>?ids=a,b&amp;fields=insights.metric(...)</c>,
+    /// answered as an object keyed by id): how a metric one media product type rejects is still read for the others.
+    /// </summary>
+    public string MediaInsightsByIds(IReadOnlyCollection<string> ids, IReadOnlyCollection<string> metrics) =>
+        requests.Versioned($"?ids={string.Join(',', ids.Select(Uri.EscapeDataString))}&fields={Uri.EscapeDataString("insights.metric(" + string.Join(',', metrics) + ")")}");
+
+    /// <summary>Graph answers at most 50 ids in one call.</summary>
+    public const int MaxIdsPerCall = 50;
+
     private static string WithInsights(IReadOnlyCollection<string> metrics) =>
         metrics.Count > 0 ? MediaFields + ",insights.metric(" + string.Join(',', metrics) + ")" : MediaFields;
 
@@ -112,7 +122,12 @@ public sealed partial class InstagramReader(GraphClient graph, GraphRequests req
         try
         {
             var accountMetrics = Requestable(InstagramMetrics.DefaultAccountMetrics, plan.RejectedMetrics, InstagramMetrics.AccountScope);
-            var mediaMetrics = Requestable(InstagramMetrics.DefaultMediaMetrics, plan.RejectedMetrics, InstagramMetrics.MediaScope);
+            // A metric one product type rejects is left out of the media call (which holds every type) and read for
+            // the other types by id after it; a metric rejected for all media is dropped (and its alias asked) as before.
+            var byType = TypeRejections(plan.RejectedMetrics);
+            var requestable = Requestable(InstagramMetrics.DefaultMediaMetrics, plan.RejectedMetrics, InstagramMetrics.MediaScope);
+            var mediaMetrics = requestable.Where(m => !byType.Values.Any(set => set.Contains(m))).ToList();
+            var partial = requestable.Except(mediaMetrics, StringComparer.Ordinal).ToList();
             var storyMetrics = Requestable(InstagramMetrics.DefaultStoryMetrics, plan.RejectedMetrics, InstagramMetrics.StoryScope);
             var days = new List<DateOnly>();
             if (plan.Insights is { } range && accountMetrics.Count > 0)
@@ -135,15 +150,18 @@ public sealed partial class InstagramReader(GraphClient graph, GraphRequests req
             }
 
             var insights = await ReadInsightsAsync(session, accountId, accountMetrics, days, answers, findings, cancellationToken);
-            var media = await ReadMediaAsync(session, accountId, InstagramMetrics.MediaScope, mediaMetrics, m => Media(accountId, mediaSince, GraphRequests.PostPageSize, m), answers[days.Count], mediaSince, findings, cancellationToken);
-            var stories = await ReadMediaAsync(session, accountId, InstagramMetrics.StoryScope, storyMetrics, m => Stories(accountId, m), answers[days.Count + 1], null, findings, cancellationToken);
+            var (media, unresolved) = await ReadMediaAsync(session, accountId, InstagramMetrics.MediaScope, mediaMetrics, m => Media(accountId, mediaSince, GraphRequests.PostPageSize, m), answers[days.Count], mediaSince, findings, cancellationToken);
+            media = await ReadByTypeAsync(session, media, partial, byType, unresolved, findings, cancellationToken);
+            var (stories, _) = await ReadMediaAsync(session, accountId, InstagramMetrics.StoryScope, storyMetrics, m => Stories(accountId, m), answers[days.Count + 1], null, findings, cancellationToken);
             var all = media.Concat(stories.Where(s => media.All(m => m.Id != s.Id))).ToList();
             return new InstagramRead(observation with { Media = all, Insights = insights }, $"linked: @{username} ({accountId})") { AccountId = accountId };
         }
         catch (GraphApiException error) when (!error.IsTokenError && !error.IsThrottling)
         {
             LogNotRead(logger, pageId, error.Describe());
-            return new InstagramRead(observation, $"Instagram account {accountId} read only in part: {error.Summary()}") { AccountId = accountId };
+            // Code 10 and the 200 family: the token lacks a permission (instagram_manage_insights for insights).
+            var permission = error.Code is 10 or (>= 200 and <= 299) ? " (needs instagram_manage_insights)" : "";
+            return new InstagramRead(observation, $"Instagram account {accountId} read only in part: {error.Summary()}{permission}") { AccountId = accountId };
         }
     }
 
@@ -183,7 +201,7 @@ public sealed partial class InstagramReader(GraphClient graph, GraphRequests req
 
         // One day finds the rejected metrics (bisection); the other failed days are asked again without them.
         var first = failed[0];
-        var (kept, _) = await BisectAsync(session, InstagramMetrics.AccountScope, metrics, m => AccountInsights(accountId, m, first), findings, cancellationToken);
+        var (kept, _) = await BisectAsync(session, InstagramMetrics.AccountScope, metrics, m => AccountInsights(accountId, m, first), findings, true, cancellationToken);
         accepted = kept;
         if (accepted.Count == 0)
         {
@@ -207,13 +225,14 @@ public sealed partial class InstagramReader(GraphClient graph, GraphRequests req
     /// <summary>
     /// The metrics of <paramref name="scope"/> that Meta accepts in the call <paramref name="url"/> makes of them: halves
     /// asked in one batch per round until each rejected metric stands alone (or Meta names it); an alias of a rejected
-    /// metric is tried in its place.
+    /// metric is tried in its place. With <paramref name="remember"/> false the rejected metrics are only returned (the
+    /// caller finds out for which media product type they are rejected) and no alias is tried.
     /// </summary>
-    private async Task<(List<string> Accepted, bool AnyRejected)> BisectAsync(
-        GraphSession session, string scope, List<string> metrics, Func<List<string>, string> url, CaptureFindings findings, CancellationToken cancellationToken)
+    private async Task<(List<string> Accepted, List<(string Metric, GraphApiException Error)> Rejected)> BisectAsync(
+        GraphSession session, string scope, List<string> metrics, Func<List<string>, string> url, CaptureFindings findings, bool remember, CancellationToken cancellationToken)
     {
         var accepted = new List<string>();
-        var rejectedAny = false;
+        var rejected = new List<(string Metric, GraphApiException Error)>();
         var tried = new HashSet<string>(metrics, StringComparer.Ordinal);
         var pending = metrics.Count > 1 ? new List<List<string>> { metrics[..(metrics.Count / 2)], metrics[(metrics.Count / 2)..] } : [metrics];
         for (var round = 0; pending.Count > 0 && round < 16; round++)
@@ -254,7 +273,12 @@ public sealed partial class InstagramReader(GraphClient graph, GraphRequests req
                     continue;
                 }
 
-                rejectedAny = true;
+                rejected.AddRange(rejectedNow.Select(m => (m, error)));
+                if (!remember)
+                {
+                    continue;
+                }
+
                 findings.Reject(rejectedNow.Select(m => InstagramMetrics.Rejected(scope, m)), error);
                 foreach (var successor in rejectedNow.Select(m => _aliases.GetValueOrDefault(m)).OfType<string>())
                 {
@@ -268,19 +292,31 @@ public sealed partial class InstagramReader(GraphClient graph, GraphRequests req
             pending = [.. next.Where(g => g.Count > 0)];
         }
 
-        return ([.. metrics.Concat(accepted).Distinct(StringComparer.Ordinal).Where(accepted.Contains)], rejectedAny);
+        return ([.. metrics.Concat(accepted).Distinct(StringComparer.Ordinal).Where(accepted.Contains)], rejected);
     }
 
-    /// <summary>Media (or stories) page by page; on a metric rejection the metrics are bisected on the same call and the page asked again.</summary>
-    private async Task<List<InstagramMediaObservation>> ReadMediaAsync(
+    /// <summary>
+    /// Media (or stories) page by page; on a metric rejection the metrics are bisected on the same call and the page
+    /// asked again. Stories are one product type: what their edge rejects is remembered for stories. The media edge
+    /// mixes feed posts and reels: what it rejects is returned unremembered, for <see cref="ReadByTypeAsync"/> to tell
+    /// which product types reject it.
+    /// </summary>
+    private async Task<(List<InstagramMediaObservation> Media, List<(string Metric, GraphApiException Error)> Unresolved)> ReadMediaAsync(
         GraphSession session, string accountId, string scope, List<string> metrics, Func<List<string>, string> url, GraphResult first,
         DateTimeOffset? since, CaptureFindings findings, CancellationToken cancellationToken)
     {
         var result = first;
+        var unresolved = new List<(string Metric, GraphApiException Error)>();
         if (result.Error is { } error && metrics.Count > 0 && PageInsightsReader.IsMetricRejection(error, metrics))
         {
-            var (accepted, anyRejected) = await BisectAsync(session, scope, metrics, url, findings, cancellationToken);
-            if (!anyRejected)
+            var mixed = scope == InstagramMetrics.MediaScope;
+            var (accepted, rejected) = await BisectAsync(session, scope, metrics, url, findings, remember: !mixed, cancellationToken);
+            if (mixed)
+            {
+                unresolved = rejected;
+            }
+
+            if (rejected.Count == 0)
             {
                 // Each metric works on its own: read the media without insights this time.
                 LogWithoutInsights(logger, findings.PageId, scope, error.Describe());
@@ -329,10 +365,159 @@ public sealed partial class InstagramReader(GraphClient graph, GraphRequests req
                 : null;
             if (next is null || older || !followed.Add(GraphRequests.PagingKey(next)) || pages >= _facebook.MaxPostPagesPerCycle)
             {
-                return media;
+                return (media, unresolved);
             }
 
             result = await graph.NextPageAsync(session, next, cancellationToken);
+        }
+    }
+
+    /// <summary>The remembered rejections for one media product type (<c>instagram-reels:saved</c>), by scope; the scopes of the account, all media and stories are not types of the media edge.</summary>
+    internal static Dictionary<string, HashSet<string>> TypeRejections(IReadOnlyCollection<string> rejected)
+    {
+        var byType = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var parsed in rejected.Select(InstagramMetrics.ParseRejected).OfType<(string Scope, string Metric)>())
+        {
+            if (parsed.Scope is not (InstagramMetrics.AccountScope or InstagramMetrics.MediaScope or InstagramMetrics.StoryScope))
+            {
+                (byType.TryGetValue(parsed.Scope, out var set) ? set : byType[parsed.Scope] = new HashSet<string>(StringComparer.Ordinal)).Add(parsed.Metric);
+            }
+        }
+
+        return byType;
+    }
+
+    /// <summary>
+    /// The media metrics some product type rejects, read for the types that accept them: one call per type (and 50
+    /// media) by id, all in one batch; none when no such metric is remembered and the media call rejected none.
+    /// A metric the media call rejected (<paramref name="unresolved"/>) is asked per type the same way: rejected by
+    /// every type on the page, it is remembered for all media (and its alias asked next time); rejected by some, for
+    /// those types only, and its values of the others flow.
+    /// </summary>
+    private async Task<List<InstagramMediaObservation>> ReadByTypeAsync(
+        GraphSession session, List<InstagramMediaObservation> media, List<string> partial, Dictionary<string, HashSet<string>> byType,
+        List<(string Metric, GraphApiException Error)> unresolved, CaptureFindings findings, CancellationToken cancellationToken)
+    {
+        if (partial.Count == 0 && unresolved.Count == 0)
+        {
+            return media;
+        }
+
+        var asked = unresolved.Select(u => u.Metric).ToList();
+        var groups = media.Where(m => m.ProductType is { Length: > 0 })
+            .GroupBy(m => m.ProductType!, StringComparer.Ordinal)
+            .Select(g => (Type: g.Key, Ids: g.Select(m => m.Id).ToList(),
+                Metrics: partial.Where(m => byType.GetValueOrDefault(InstagramMetrics.TypeScope(g.Key))?.Contains(m) != true).Concat(asked).Distinct(StringComparer.Ordinal).ToList()))
+            .Where(g => g.Metrics.Count > 0)
+            .SelectMany(g => g.Ids.Chunk(MaxIdsPerCall).Select(ids => (g.Type, Ids: ids.ToList(), g.Metrics)))
+            .ToList();
+        var values = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
+        var rejectedBy = new Dictionary<string, List<(string Metric, GraphApiException Error)>>(StringComparer.Ordinal);
+        if (groups.Count > 0)
+        {
+            var answers = await graph.BatchAsync(session, [.. groups.Select(g => MediaInsightsByIds(g.Ids, g.Metrics))], cancellationToken);
+            var accepted = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+            var again = new List<(string Type, List<string> Ids, List<string> Metrics)>();
+            for (var i = 0; i < groups.Count; i++)
+            {
+                var (type, ids, metrics) = groups[i];
+                if (answers[i].Error is not { } error)
+                {
+                    ReadInsightsById(answers[i].Body, values, findings);
+                    continue;
+                }
+
+                ThrowIfFatal(error);
+                if (!PageInsightsReader.IsMetricRejection(error, metrics))
+                {
+                    // These media keep the values of the media call; the other metrics stay unknown this time.
+                    LogByTypeFailed(logger, findings.PageId, type, error.Describe());
+                    continue;
+                }
+
+                if (!accepted.TryGetValue(type, out var kept))
+                {
+                    (kept, var rejected) = await BisectAsync(session, InstagramMetrics.TypeScope(type), metrics, m => MediaInsightsByIds(ids, m), findings, remember: false, cancellationToken);
+                    accepted[type] = kept;
+                    rejectedBy[type] = rejected;
+                }
+
+                if (kept.Count > 0)
+                {
+                    again.Add((type, ids, kept));
+                }
+            }
+
+            if (again.Count > 0)
+            {
+                var second = await graph.BatchAsync(session, [.. again.Select(g => MediaInsightsByIds(g.Ids, g.Metrics))], cancellationToken);
+                foreach (var answer in second.Where(a => a.Error is null))
+                {
+                    ReadInsightsById(answer.Body, values, findings);
+                }
+            }
+        }
+
+        var types = groups.Select(g => g.Type).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var (metric, error) in unresolved)
+        {
+            var rejecting = types.Where(t => rejectedBy.GetValueOrDefault(t)?.Any(r => r.Metric == metric) == true).ToList();
+            if (rejecting.Count == types.Count)
+            {
+                findings.Reject([InstagramMetrics.Rejected(InstagramMetrics.MediaScope, metric)], error);
+                continue;
+            }
+
+            foreach (var type in rejecting)
+            {
+                findings.Reject([InstagramMetrics.Rejected(InstagramMetrics.TypeScope(type), metric)], rejectedBy[type].First(r => r.Metric == metric).Error);
+            }
+        }
+
+        foreach (var (type, rejected) in rejectedBy)
+        {
+            foreach (var (metric, error) in rejected.Where(r => unresolved.All(u => u.Metric != r.Metric)))
+            {
+                findings.Reject([InstagramMetrics.Rejected(InstagramMetrics.TypeScope(type), metric)], error);
+            }
+        }
+
+        return values.Count == 0
+            ? media
+            : [.. media.Select(m => values.TryGetValue(m.Id, out var more)
+                ? m with { Metrics = (m.Metrics ?? new Dictionary<string, long>()).Concat(more.Where(v => m.Metrics?.ContainsKey(v.Key) != true)).ToDictionary(StringComparer.Ordinal) }
+                : m)];
+    }
+
+    /// <summary>The insights of an answer keyed by media id (<see cref="MediaInsightsByIds"/>) into <paramref name="values"/>; a malformed one is skipped with the field named.</summary>
+    private static void ReadInsightsById(JsonElement body, Dictionary<string, Dictionary<string, long>> values, CaptureFindings findings)
+    {
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        foreach (var entry in body.EnumerateObject())
+        {
+            if (GraphPayload.SafeId(entry.Name) != entry.Name || entry.Value.ValueKind != JsonValueKind.Object)
+            {
+                continue;
+            }
+
+            string? bad = null;
+            var metrics = InsightsOf(entry.Value, ref bad);
+            if (bad is not null)
+            {
+                findings.Skip(new MalformedItem("instagram media " + entry.Name, bad));
+            }
+            else if (metrics is not null)
+            {
+                var into = values.TryGetValue(entry.Name, out var known) ? known : values[entry.Name] = new Dictionary<string, long>(StringComparer.Ordinal);
+                foreach (var (name, value) in metrics)
+                {
+                    into[name] = value;
+                }
+            }
         }
     }
 
@@ -419,6 +604,33 @@ public sealed partial class InstagramReader(GraphClient graph, GraphRequests req
                 ? (t.Length <= max ? t : null)
                 : null;
 
+        var metrics = InsightsOf(item, ref bad);
+        var observation = new InstagramMediaObservation
+        {
+            Id = id,
+            Timestamp = timestamp.ToUniversalTime(),
+            Permalink = Text("permalink", MessageSchema.MaxPermalinkLength),
+            Caption = MessageSchema.Cut(item.TryGetProperty("caption", out var cap) && cap.ValueKind == JsonValueKind.String ? cap.GetString() : null, MessageSchema.MaxMessageLength),
+            MediaType = Text("media_type", 40),
+            ProductType = Text("media_product_type", 40),
+            Likes = Count("like_count"),
+            Comments = Count("comments_count"),
+            Metrics = metrics,
+        };
+        if (bad is not null)
+        {
+            // Counters are cumulative: a gap in place of a garbage value would read as a drop, so the item waits.
+            problem = new MalformedItem(name, bad);
+            return false;
+        }
+
+        parsed = observation;
+        return true;
+    }
+
+    /// <summary>The lifetime values of an item's <c>insights</c> field expansion (<c>values[0].value</c>), by metric name; null without any.</summary>
+    private static Dictionary<string, long>? InsightsOf(JsonElement item, ref string? bad)
+    {
         Dictionary<string, long>? metrics = null;
         if (item.TryGetProperty("insights", out var insights) && insights.ValueKind == JsonValueKind.Object
             && insights.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array)
@@ -443,27 +655,7 @@ public sealed partial class InstagramReader(GraphClient graph, GraphRequests req
             }
         }
 
-        var observation = new InstagramMediaObservation
-        {
-            Id = id,
-            Timestamp = timestamp.ToUniversalTime(),
-            Permalink = Text("permalink", MessageSchema.MaxPermalinkLength),
-            Caption = MessageSchema.Cut(item.TryGetProperty("caption", out var cap) && cap.ValueKind == JsonValueKind.String ? cap.GetString() : null, MessageSchema.MaxMessageLength),
-            MediaType = Text("media_type", 40),
-            ProductType = Text("media_product_type", 40),
-            Likes = Count("like_count"),
-            Comments = Count("comments_count"),
-            Metrics = metrics,
-        };
-        if (bad is not null)
-        {
-            // Counters are cumulative: a gap in place of a garbage value would read as a drop, so the item waits.
-            problem = new MalformedItem(name, bad);
-            return false;
-        }
-
-        parsed = observation;
-        return true;
+        return metrics;
     }
 
     private static void ThrowIfFatal(GraphApiException error)
@@ -476,6 +668,9 @@ public sealed partial class InstagramReader(GraphClient graph, GraphRequests req
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instagram of page {PageId} not read ({Problem}); the Page's Facebook data flows on")]
     private static partial void LogNotRead(ILogger logger, string pageId, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instagram {ProductType} media of page {PageId}: their insights by id failed ({Problem}); those metrics stay unknown this time")]
+    private static partial void LogByTypeFailed(ILogger logger, string pageId, string productType, string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instagram {Scope} of page {PageId} failed with their insights although each metric works alone ({Problem}); reading them without insights this time")]
     private static partial void LogWithoutInsights(ILogger logger, string pageId, string scope, string problem);

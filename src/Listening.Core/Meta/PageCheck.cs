@@ -102,16 +102,77 @@ public sealed class PageCheck(GraphClient graph, GraphRequests requests, IOption
         probes.AddRange(InstagramMetrics.DefaultAccountMetrics.Select(m => (m, "instagram-account", instagram.AccountInsights(id, [m], day))));
         probes.AddRange(InstagramMetrics.DefaultMediaMetrics.Select(m => (m, "instagram-media", instagram.Media(id, time.GetUtcNow().AddDays(-_facebook.PostLookbackDays), 25, [m]))));
         probes.AddRange(InstagramMetrics.DefaultStoryMetrics.Select(m => (m, "instagram-story", instagram.Stories(id, [m]))));
-        var answers = await graph.BatchAsync(session, [.. probes.Select(p => p.Url)], cancellationToken);
+
+        // The same media without insights: which product types are there, for a metric the media call rejects.
+        var since = time.GetUtcNow().AddDays(-_facebook.PostLookbackDays);
+        var answers = await graph.BatchAsync(session, [.. probes.Select(p => p.Url), instagram.Media(id, since, 25, [])], cancellationToken);
         var checks = new List<MetricCheck>();
+        var mediaRejected = new List<int>();
         for (var i = 0; i < probes.Count; i++)
         {
-            checks.Add(answers[i].Error is { } e && (e.IsThrottling || e.IsTransient)
-                ? new MetricCheck(probes[i].Metric, probes[i].Kind, null) { NotChecked = true }
-                : new MetricCheck(probes[i].Metric, probes[i].Kind, answers[i].Error?.Describe()));
+            if (answers[i].Error is { } e && (e.IsThrottling || e.IsTransient))
+            {
+                checks.Add(new MetricCheck(probes[i].Metric, probes[i].Kind, null) { NotChecked = true });
+                continue;
+            }
+
+            if (probes[i].Kind == "instagram-media" && answers[i].Error is { } rejection && PageInsightsReader.IsMetricRejection(rejection, [probes[i].Metric]))
+            {
+                mediaRejected.Add(i);
+                continue;
+            }
+
+            checks.Add(new MetricCheck(probes[i].Metric, probes[i].Kind, answers[i].Error?.Describe()));
         }
 
+        checks.AddRange(await CheckMediaTypesAsync(session, [.. mediaRejected.Select(i => (probes[i].Metric, answers[i].Error!))], answers[^1], cancellationToken));
         return ($"linked: {name}({id})", checks);
+    }
+
+    /// <summary>
+    /// A media metric the media call rejects, asked per media product type of those media by id (issue 14, item 2):
+    /// rejected by every type there, it is rejected for all media; by some, it is named with each such type
+    /// (<see cref="MetricCheck.ProductType"/>).
+    /// </summary>
+    private async Task<List<MetricCheck>> CheckMediaTypesAsync(
+        GraphSession session, List<(string Metric, GraphApiException Error)> rejected, GraphResult media, CancellationToken cancellationToken)
+    {
+        var checks = new List<MetricCheck>();
+        var types = new List<(string Type, List<string> Ids)>();
+        if (rejected.Count > 0 && media.Ok && media.Body.ValueKind == JsonValueKind.Object
+            && media.Body.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array)
+        {
+            types = [.. data.EnumerateArray()
+                .Where(item => item.ValueKind == JsonValueKind.Object)
+                .Select(item => (Id: item.TryGetProperty("id", out var i) && i.ValueKind == JsonValueKind.String ? i.GetString() : null,
+                    Type: item.TryGetProperty("media_product_type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null))
+                .Where(x => x.Id is { Length: > 0 } && GraphPayload.SafeId(x.Id) == x.Id && x.Type is { Length: > 0 })
+                .GroupBy(x => x.Type!, StringComparer.Ordinal)
+                .Select(g => (g.Key, g.Select(x => x.Id!).Take(InstagramReader.MaxIdsPerCall).ToList()))];
+        }
+
+        if (rejected.Count == 0 || types.Count < 2)
+        {
+            // One type (or none known) on the page: what the media call rejects is rejected for all media.
+            return [.. rejected.Select(r => new MetricCheck(r.Metric, "instagram-media", r.Error.Describe()))];
+        }
+
+        var asks = rejected.SelectMany(r => types.Select(t => (r.Metric, r.Error, t.Type, t.Ids))).ToList();
+        var answers = await graph.BatchAsync(session, [.. asks.Select(a => instagram.MediaInsightsByIds(a.Ids, [a.Metric]))], cancellationToken);
+        foreach (var (metric, error) in rejected)
+        {
+            var byType = asks.Select((a, i) => (a, answer: answers[i])).Where(x => x.a.Metric == metric).ToList();
+            var rejecting = byType.Where(x => x.answer.Error is { } e && PageInsightsReader.IsMetricRejection(e, [metric])).ToList();
+            if (rejecting.Count == byType.Count)
+            {
+                checks.Add(new MetricCheck(metric, "instagram-media", error.Describe()));
+                continue;
+            }
+
+            checks.AddRange(rejecting.Select(x => new MetricCheck(metric, "instagram-media", x.answer.Error!.Describe()) { ProductType = x.a.Type }));
+        }
+
+        return checks;
     }
 
     /// <summary>Throttling or a transient fault in our words, with when to try again (no text of Meta's).</summary>
@@ -165,4 +226,7 @@ public sealed record MetricCheck(string Metric, string Kind, string? Problem)
 {
     /// <summary>Meta was unavailable or throttled for this call: neither accepted nor rejected.</summary>
     public bool NotChecked { get; init; }
+
+    /// <summary>The media product type (<c>FEED</c>, <c>REELS</c>) that alone rejects this media metric; null when rejected for all media (or accepted).</summary>
+    public string? ProductType { get; init; }
 }

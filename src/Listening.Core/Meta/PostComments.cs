@@ -26,7 +26,9 @@ internal static class PostComments
         {
             var id = item.ValueKind == JsonValueKind.Object && item.TryGetProperty("id", out var i) && i.ValueKind == JsonValueKind.String ? i.GetString() : null;
             var created = item.ValueKind == JsonValueKind.Object && item.TryGetProperty("created_time", out var c) && c.ValueKind == JsonValueKind.String
-                && GraphPayload.TryTime(c.GetString(), capturedAt.AddDays(1), out var t) ? t : (DateTimeOffset?)null;
+                // No later than the queue handler accepts (MessageCodec.EventProblem): one comment ahead of our clock
+                // would park the whole message with the comments beside it.
+                && GraphPayload.TryTime(c.GetString(), capturedAt + MessageCodec.AllowedClockSkew, out var t) ? t : (DateTimeOffset?)null;
             if (!MessageCodec.IsEventId(id) || created is null)
             {
                 findings.Skip(new MalformedItem("comment of post " + GraphPayload.SafeId(postId), MessageCodec.IsEventId(id) ? "created_time" : "id"));

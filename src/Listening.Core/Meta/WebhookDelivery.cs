@@ -118,7 +118,7 @@ public static class WebhookDelivery
 
     /// <summary>A string property, or a number written as text (Meta sends ids as strings, but not everywhere).</summary>
     private static string? Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value)
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value)
             ? value.ValueKind switch
             {
                 JsonValueKind.String => value.GetString() is { Length: > 0 } s ? s : null,
@@ -130,7 +130,8 @@ public static class WebhookDelivery
     /// <summary>Unix seconds (webhooks) or a Graph time (<c>2026-11-27T08:00:00+0000</c>); anything else is absent.</summary>
     private static DateTimeOffset? Time(JsonElement element, string name)
     {
-        if (!element.TryGetProperty(name, out var value))
+        // An entry may be anything in a signed body (null, a number): not an object has no time, and throws nothing.
+        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out var value))
         {
             return null;
         }

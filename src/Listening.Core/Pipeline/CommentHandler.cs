@@ -28,6 +28,11 @@ public sealed partial class CommentHandler(
     ILogger<CommentHandler> logger)
 {
     public Task<HandlerOutcome> HandleAsync(string body, string messageId, CancellationToken cancellationToken) =>
+        HandleAsync(body, messageId, 1, cancellationToken);
+
+    /// <param name="dequeueCount">The queue's count of tries of this message, this one included: above 1 the triage
+    /// finishes what a failed try left undone (<see cref="CommentIntake.ApplyAsync(IEnumerable{CommentEvent}, bool, CancellationToken)"/>).</param>
+    public Task<HandlerOutcome> HandleAsync(string body, string messageId, long dequeueCount, CancellationToken cancellationToken) =>
         // Parked without the comments' text: the poison queue and the poison log keep what the tables may keep.
         gate.RunAsync("HandleComments", options.Value.Queues.Comments, body, messageId, b => MessageCodec.DecodeComments(b, time.GetUtcNow()), m => m.TraceParent, async batch =>
         {
@@ -45,10 +50,11 @@ public sealed partial class CommentHandler(
                 LogUnknownPages(logger, messageId, batch.Events.Count - events.Count);
             }
 
-            var result = await triage.ApplyAsync(events, cancellationToken);
+            var result = await triage.ApplyAsync(events, retry: dequeueCount > 1, cancellationToken);
             ListeningTelemetry.CommentsTriaged.Add(events.Count);
 
-            // After the comment rows: a failure here retries the (idempotent) triage and rebuilds the summaries.
+            // After the comment rows: a failure here retries the (idempotent) triage, which then rebuilds the counts and
+            // summaries of every comment of the message and raises the alerts not yet raised.
             foreach (var (pageId, date) in result.AffectedDays)
             {
                 await materializer.MaterializeAsync(pageId, date, cancellationToken);

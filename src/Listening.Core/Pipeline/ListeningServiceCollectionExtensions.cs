@@ -106,6 +106,7 @@ public static class ListeningServiceCollectionExtensions
         services.AddSingleton(sp => (QueuePublisher)sp.GetRequiredService<IQueuePublisher>());
         services.AddTransient<ObservationReader>();
         services.AddSingleton<DayRowsCache>();
+        services.AddSingleton<SummaryInputsMemory>();
         services.AddTransient<SummaryMaterializer>();
         services.AddTransient<SnapshotAggregator>();
         // The Page registry's tokens: Key Vault (managed identity, the storage credential) or the local secret store.

@@ -89,6 +89,14 @@ public sealed class MetaInsightEntity : ITableEntity
     /// <summary>Captured after the Meta day ended: Meta's value for the whole day.</summary>
     public bool Complete { get; set; }
 
+    /// <summary>
+    /// The latest capture known of a value other than <see cref="Value"/> (null: none known). Unlike
+    /// <see cref="CapturedAt"/>, which every pull moves, it moves only when Meta changes the value, so a summary's stamp
+    /// built from it stays put while Meta re-reports the same value (issue 16). Kept exactly in any order of arrival:
+    /// see <see cref="MergedWith"/>.
+    /// </summary>
+    public DateTimeOffset? OtherValueAt { get; set; }
+
     [System.Runtime.Serialization.IgnoreDataMember]
     public DateOnly MetaDateValue => DayKey.Parse(MetaDate);
 
@@ -116,4 +124,60 @@ public sealed class MetaInsightEntity : ITableEntity
         var byTime = CapturedAt.CompareTo(stored.CapturedAt);
         return byTime != 0 ? byTime > 0 : Value > stored.Value;
     }
+
+    /// <summary>
+    /// The row to store after this stored row meets one more capture (<paramref name="capture"/>, a row made by
+    /// <see cref="From"/>), or null when the stored row stays as it is. The later capture's value wins
+    /// (<see cref="Supersedes"/>); <see cref="OtherValueAt"/> becomes the latest capture of a value other than the
+    /// winner's. Both are a maximum over the captures seen, so every order of arrival ends with the same row.
+    /// </summary>
+    public MetaInsightEntity? MergedWith(MetaInsightEntity capture)
+    {
+        ArgumentNullException.ThrowIfNull(capture);
+        if (capture.Supersedes(this))
+        {
+            // Every capture before held this row's value or one older than OtherValueAt; this row's own capture is the
+            // latest of them, and it differs from the new value or not.
+            var merged = capture.Copy();
+            merged.ETag = default;
+            merged.OtherValueAt = capture.Value != Value ? CapturedAt : OtherValueAt;
+            return merged;
+        }
+
+        if (capture.Value == Value || (OtherValueAt is { } other && other >= capture.CapturedAt))
+        {
+            return null;
+        }
+
+        var kept = Copy();
+        kept.OtherValueAt = capture.CapturedAt;
+        return kept;
+    }
+
+    /// <summary>
+    /// What this complete row adds to the time stamp of a summary that shows it: grows whenever the value changes (a
+    /// later capture of another value moves <see cref="OtherValueAt"/> past every capture before), never when a pull
+    /// only re-reports it. A row whose latest capture ties with another value's (<c>OtherValueAt == CapturedAt</c>,
+    /// the larger value kept) counts one less, so the next change still adds to it.
+    /// </summary>
+    public long StampTime()
+    {
+        var captured = CapturedAt.ToUnixTimeMilliseconds();
+        var other = OtherValueAt?.ToUnixTimeMilliseconds() ?? long.MinValue;
+        return Math.Max(other, EndTime.ToUnixTimeMilliseconds() - 1) + (other == captured ? 0 : 1);
+    }
+
+    private MetaInsightEntity Copy() => new()
+    {
+        PartitionKey = PartitionKey,
+        RowKey = RowKey,
+        ETag = ETag,
+        Metric = Metric,
+        MetaDate = MetaDate,
+        EndTime = EndTime,
+        Value = Value,
+        CapturedAt = CapturedAt,
+        Complete = Complete,
+        OtherValueAt = OtherValueAt,
+    };
 }

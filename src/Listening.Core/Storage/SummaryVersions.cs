@@ -13,6 +13,12 @@ public sealed class SummaryVersions() : PageDayMemory<SummaryVersion>(8192);
 
 public sealed record SummaryVersion(ETag ETag, long StampTime, long StampCounters, string Hash)
 {
+    /// <summary>
+    /// The part of the stamp that Meta's complete values of the date added, when this instance built the stored
+    /// summary itself (null when it only read it): while Meta's rows still add the same, the summary shows them.
+    /// </summary>
+    public (long Time, long Counters)? MetaStamp { get; init; }
+
     /// <summary>Whether a summary with these stamps was built from no more data than this version.</summary>
     public bool Covers(long stampTime, long stampCounters) =>
         StampTime > stampTime || (StampTime == stampTime && StampCounters >= stampCounters);

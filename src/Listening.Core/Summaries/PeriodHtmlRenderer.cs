@@ -49,16 +49,16 @@ public static class PeriodHtmlRenderer
     /// The axis labels are HTML beside it, so text never scales with the drawing; the text alternative tells the
     /// story in one sentence and points to the table with every value.
     /// </summary>
-    internal static MarkupString FollowerSvg(PeriodSummary period, PagePeriodSummary page, string id)
+    internal static MarkupString FollowerSvg(PeriodSummary period, PagePeriodSummary page, string id, bool instagram = false)
     {
-        var points = page.Days.Where(d => d.Followers.End is not null).Select(d => (d.Date, Value: d.Followers.End!.Value)).ToList();
+        var points = FollowerPoints(page, instagram);
         var min = points.Min(p => p.Value);
         var max = points.Max(p => p.Value);
         var first = points[0];
         var last = points[^1];
         var highest = points.First(p => p.Value == max);
         var lowest = points.First(p => p.Value == min);
-        var description = new StringBuilder("Liniendiagramm: Follower am Ende jedes Tages vom ")
+        var description = new StringBuilder(instagram ? "Liniendiagramm: Instagram-Follower am Ende jedes Tages vom " : "Liniendiagramm: Follower am Ende jedes Tages vom ")
             .Append(GermanFormat.Date(period.From)).Append(" bis ").Append(GermanFormat.Date(period.To)).Append(". Von ")
             .Append(GermanFormat.Number(first.Value)).Append(" am ").Append(GermanFormat.Date(first.Date)).Append(" auf ")
             .Append(GermanFormat.Number(last.Value)).Append(" am ").Append(GermanFormat.Date(last.Date))
@@ -66,8 +66,17 @@ public static class PeriodHtmlRenderer
             .Append(GermanFormat.Number(max)).Append(" am ").Append(GermanFormat.Date(highest.Date)).Append(", niedrigster ")
             .Append(GermanFormat.Number(min)).Append(" am ").Append(GermanFormat.Date(lowest.Date))
             .Append(". Alle Werte stehen in der Tabelle „Tageswerte“.").ToString();
-        return LineSvg(period, points, id + "-verlauf", "Follower-Verlauf", description);
+        return instagram
+            ? LineSvg(period, points, id + "-instagram-verlauf", "Instagram-Follower-Verlauf", description)
+            : LineSvg(period, points, id + "-verlauf", "Follower-Verlauf", description);
     }
+
+    /// <summary>The days whose follower count is known, as (date, followers at its end): the Page's, or its Instagram account's.</summary>
+    internal static List<(DateOnly Date, long Value)> FollowerPoints(PagePeriodSummary page, bool instagram) =>
+        [.. page.Days
+            .Select(d => (d.Date, End: instagram ? d.Instagram?.Followers.End : d.Followers.End))
+            .Where(d => d.End is not null)
+            .Select(d => (d.Date, Value: d.End!.Value))];
 
     /// <summary>The days whose posts' reach is known, as (date, people reached that day).</summary>
     internal static List<(DateOnly Date, long Value)> ReachPoints(PagePeriodSummary page) =>

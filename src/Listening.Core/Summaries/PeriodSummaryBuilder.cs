@@ -98,6 +98,7 @@ public static class PeriodSummaryBuilder
                 Views = d.Views,
                 Reach = d.Reach,
                 CommentTriage = d.CommentTriage,
+                Instagram = d.Instagram is { } ig ? new InstagramPeriodDay { Followers = ig.Followers, Views = ig.Views, Reach = ig.Reach } : null,
             }).ToList(),
             Posts = posts,
             TopPostBy = topPostBy,
@@ -106,6 +107,31 @@ public static class PeriodSummaryBuilder
             MetaDays = metaDays.Count > 0 ? metaDays : null,
             Giveaways = giveaways.Count > 0 ? giveaways : null,
             Alerts = alerts.Count > 0 ? alerts : null,
+            Instagram = Instagram(current, previous),
+        };
+    }
+
+    /// <summary>The linked Instagram account over the period: days without the account count as unknown for its counter, not as 0.</summary>
+    private static InstagramPeriodSummary? Instagram(List<PageDaySummary> current, List<PageDaySummary> previous)
+    {
+        var latest = current.LastOrDefault(static d => d.Instagram is not null)?.Instagram ?? previous.LastOrDefault(static d => d.Instagram is not null)?.Instagram;
+        if (latest is null)
+        {
+            return null;
+        }
+
+        static CounterChange Followers(PageDaySummary d) => d.Instagram?.Followers ?? new CounterChange(null, null);
+        var now = current.Where(static d => d.Instagram is not null).ToList();
+        var before = previous.Where(static d => d.Instagram is not null).ToList();
+        return new InstagramPeriodSummary
+        {
+            AccountId = latest.AccountId,
+            Username = latest.Username,
+            Followers = Counter(current, previous, Followers),
+            Views = now.Count == 0 ? null : Sum(now, static d => d.Instagram!.Views),
+            Reach = now.Count == 0 ? null : Sum(now, static d => d.Instagram!.Reach),
+            PreviousViews = before.Count == 0 ? null : Sum(before, static d => d.Instagram!.Views),
+            PreviousReach = before.Count == 0 ? null : Sum(before, static d => d.Instagram!.Reach),
         };
     }
 

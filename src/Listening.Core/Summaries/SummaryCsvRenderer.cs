@@ -45,11 +45,35 @@ public static class SummaryCsvRenderer
         "Aufrufe", "Erreichte Personen", "Erreichte Personen bis Ende des Zeitraums", "Interaktionsrate in %",
     ];
 
+    /// <summary>
+    /// Columns added at the end of the day export when a Page has a linked Instagram account that day (issue 14);
+    /// without one the export keeps its columns. Instagram rows ("Instagram-Konto", then one "Instagram-Reel",
+    /// "Instagram-Beitrag" or "Instagram-Story" per medium) use the shared columns where they mean the same
+    /// (Follower, Kommentare, Mal geteilt, Aufrufe, Erreichte Personen, their end-of-day totals) and these for the rest.
+    /// </summary>
+    /// <remarks>"Instagram-Konto" holds the username without its "@" (a leading "@" would be neutralised as a formula).</remarks>
+    public static readonly IReadOnlyList<string> InstagramColumns =
+    [
+        "Instagram-Konto", "„Gefällt mir“ (Instagram)", "„Gefällt mir“ bis Tagesende (Instagram)", "Gespeichert (Instagram)", "Gespeichert bis Tagesende (Instagram)",
+    ];
+
+    /// <summary>
+    /// Columns added at the end of the period export when a Page has a linked Instagram account in the period or the
+    /// one before: per "Tag" the account's followers at the end of the day and the day's views and reach (sums over its
+    /// media); "Zeitraum", "Zeitraum davor" and "Veränderung in %" as for the Page's columns.
+    /// </summary>
+    public static readonly IReadOnlyList<string> InstagramPeriodColumns =
+    [
+        "Instagram-Konto", "Instagram-Follower", "Instagram-Follower-Veränderung", "Aufrufe (Instagram)", "Erreichte Personen (Instagram)",
+    ];
+
     public static string Render(DailySummary summary)
     {
         ArgumentNullException.ThrowIfNull(summary);
         var csv = new StringBuilder();
-        AppendRow(csv, Columns.Select(Text));
+        var instagram = summary.Pages.Any(static p => p.Instagram is not null);
+        AppendRow(csv, (instagram ? Columns.Concat(InstagramColumns) : Columns).Select(Text));
+        var none = instagram ? InstagramColumns.Select(static _ => "").ToArray() : [];
         var date = GermanFormat.Date(summary.Date);
         foreach (var page in summary.Pages)
         {
@@ -63,6 +87,7 @@ public static class SummaryCsvRenderer
                 Number(page.Followers.End), Number(page.Followers.Change), Number(page.Likes.End), Number(page.Likes.Change), demo,
                 Topics(page.Topics?.Select(t => t.Topic)),
                 Number(page.Views), "", Number(page.Reach), "", "",
+                .. none,
             ]);
             foreach (var post in page.Posts)
             {
@@ -77,18 +102,59 @@ public static class SummaryCsvRenderer
                     Number(post.ReactionsTotal.Total), Number(post.CommentsTotal), Number(post.SharesTotal),
                     "", "", "", "", demo, Topics(post.Topics),
                     Number(post.Views), Number(post.ViewsTotal), Number(post.Reach), Number(post.ReachTotal), Rate(post.EngagementRate),
+                    .. none,
                 ]);
+            }
+
+            if (page.Instagram is { } ig)
+            {
+                AppendInstagram(csv, date, page, ig, demo, summary.TimeZone);
             }
         }
 
         return csv.ToString();
     }
 
+    /// <summary>The account's row (followers, the day's sums over its media) and one row per medium listed that day.</summary>
+    private static void AppendInstagram(StringBuilder csv, string date, PageDaySummary page, InstagramDaySummary ig, string demo, string timeZone)
+    {
+        var reactions = GermanFormat.ReactionKinds.Select(static _ => "").ToArray();
+        var account = Text(ig.Username is { Length: > 0 } name ? name : ig.AccountId);
+        AppendRow(csv,
+        [
+            date, Text(page.Name), Text(page.PageId), "Instagram-Konto", Text(ig.AccountId), "", "", "", "",
+            .. reactions,
+            "", Number(ig.Comments), Number(ig.Shares),
+            "", "", "",
+            Number(ig.Followers.End), Number(ig.Followers.Change), "", "", demo, "",
+            Number(ig.Views), "", Number(ig.Reach), "", "",
+            account, Number(ig.Likes), "", Number(ig.Saves), "",
+        ]);
+        foreach (var media in ig.Media)
+        {
+            var published = GermanFormat.InZone(media.Timestamp, timeZone);
+            AppendRow(csv,
+            [
+                date, Text(page.Name), Text(page.PageId), "Instagram-" + InstagramSection.Kind(media.ProductType), Text(media.Id),
+                published.ToString("dd.MM.yyyy HH:mm", CultureInfo.InvariantCulture), media.New ? "ja" : "nein",
+                Text(media.Excerpt), Text(media.Permalink),
+                .. reactions,
+                "", Number(media.Comments), Number(media.Shares),
+                "", Number(media.CommentsTotal), Number(media.SharesTotal),
+                "", "", "", "", demo, "",
+                Number(media.Views), Number(media.ViewsTotal), Number(media.Reach), Number(media.ReachTotal), "",
+                account, Number(media.Likes), Number(media.LikesTotal), Number(media.Saves), Number(media.SavesTotal),
+            ]);
+        }
+    }
+
     public static string RenderPeriod(PeriodSummary period)
     {
         ArgumentNullException.ThrowIfNull(period);
         var csv = new StringBuilder();
-        AppendRow(csv, PeriodColumns.Select(Text));
+        var instagram = period.Pages.Any(static p => p.Instagram is not null);
+        AppendRow(csv, (instagram ? PeriodColumns.Concat(InstagramPeriodColumns) : PeriodColumns).Select(Text));
+        var none = instagram ? InstagramPeriodColumns.Select(static _ => "").ToArray() : [];
         var range = GermanFormat.Date(period.From) + "–" + GermanFormat.Date(period.To);
         var previousRange = GermanFormat.Date(period.PreviousFrom) + "–" + GermanFormat.Date(period.PreviousTo);
         foreach (var page in period.Pages)
@@ -96,6 +162,10 @@ public static class SummaryCsvRenderer
             var name = Text(page.Name);
             var id = Text(page.PageId);
             var demo = period.Demo || page.Demo ? "ja" : "nein";
+            var ig = page.Instagram;
+            var account = ig is null ? "" : Text(ig.Username is { Length: > 0 } username ? username : ig.AccountId);
+            string[] Instagram(long? followers, long? change, long? views, long? reach) =>
+                ig is null ? none : [account, Number(followers), Number(change), Number(views), Number(reach)];
             foreach (var day in page.Days)
             {
                 AppendRow(csv,
@@ -105,12 +175,15 @@ public static class SummaryCsvRenderer
                     Number(day.Reactions.Total), Number(day.Comments), Number(day.Shares), Number(day.NewPosts),
                     Number(day.Followers.End), Number(day.Followers.Change), Number(day.Likes.End), Number(day.Likes.Change), demo,
                     Number(day.Views), Number(day.Reach), "", "",
+                    .. (ig is null ? none : day.Instagram is { } d ? Instagram(d.Followers.End, d.Followers.Change, d.Views, d.Reach) : [account, "", "", "", ""]),
                 ]);
             }
 
-            AppendRow(csv, TotalsRow(range, range, name, id, "Zeitraum", page.Totals, page.Followers.End, page.Followers.Change, page.Likes.End, page.Likes.Change, demo));
+            AppendRow(csv, TotalsRow(range, range, name, id, "Zeitraum", page.Totals, page.Followers.End, page.Followers.Change, page.Likes.End, page.Likes.Change, demo)
+                .Concat(Instagram(ig?.Followers.End, ig?.Followers.Change, ig?.Views, ig?.Reach)));
             AppendRow(csv, TotalsRow(range, previousRange, name, id, "Zeitraum davor", page.PreviousTotals,
-                page.Followers.Start, page.Followers.PreviousChange, page.Likes.Start, page.Likes.PreviousChange, demo));
+                page.Followers.Start, page.Followers.PreviousChange, page.Likes.Start, page.Likes.PreviousChange, demo)
+                .Concat(Instagram(ig?.Followers.Start, ig?.Followers.PreviousChange, ig?.PreviousViews, ig?.PreviousReach)));
             var now = page.Totals;
             var before = page.PreviousTotals;
             AppendRow(csv,
@@ -123,6 +196,7 @@ public static class SummaryCsvRenderer
                 PercentChange(now.NewPosts, before.NewPosts, before.DaysWithData),
                 "", "", "", "", demo,
                 PercentChange(now.Views, before.Views, before.DaysWithData), PercentChange(now.Reach, before.Reach, before.DaysWithData), "", "",
+                .. (ig is null ? none : [account, "", "", PercentChange(ig.Views, ig.PreviousViews, before.DaysWithData), PercentChange(ig.Reach, ig.PreviousReach, before.DaysWithData)]),
             ]);
             foreach (var post in page.Posts)
             {
@@ -135,6 +209,7 @@ public static class SummaryCsvRenderer
                     Number(post.Reactions.Total), Number(post.Comments), Number(post.Shares), "",
                     "", "", "", "", demo,
                     Number(post.Views), Number(post.Reach), Number(post.ReachTotal), Rate(post.EngagementRate),
+                    .. none,
                 ]);
             }
         }

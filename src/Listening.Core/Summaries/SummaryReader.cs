@@ -84,6 +84,7 @@ public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, I
         {
             var rows = reads[i];
             any |= rows.Any(r => r.Date >= from);
+            validator.Append(pages.IsInstagramOff(ids[i]) ? ids[i] + ":instagram-off;" : "");
             foreach (var row in rows)
             {
                 validator.Append(row.Entity.PartitionKey).Append(':').Append(row.Entity.RowKey).Append(':').Append(row.Entity.Hash).Append(';');
@@ -103,7 +104,7 @@ public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, I
         var key = new StringBuilder(etag).Append(';').Append(demo);
         for (var i = 0; i < ids.Count; i++)
         {
-            key.Append(';').Append(ids[i]).Append('=').Append(watched[i].Name);
+            key.Append(';').Append(ids[i]).Append('=').Append(watched[i].Name).Append(pages.IsInstagramOff(ids[i]) ? ":instagram-off" : "");
         }
 
         if (decoded?.Period(key.ToString()) is { } built)
@@ -116,7 +117,9 @@ public sealed class SummaryReader(PageDirectory pages, LocalCalendar calendar, I
         {
             if (reads[i].Count > 0)
             {
-                pageDays.Add(new PageDays(ids[i], watched[i].Name, reads[i].Select(r => Decode(r.Entity)).ToList()));
+                // With Listening:Pages:N:Instagram = off no instagram is in the report either, whatever is stored.
+                var off = pages.IsInstagramOff(ids[i]);
+                pageDays.Add(new PageDays(ids[i], watched[i].Name, reads[i].Select(r => Decode(r.Entity)).Select(d => off ? d with { Instagram = null } : d).ToList()));
             }
         }
 

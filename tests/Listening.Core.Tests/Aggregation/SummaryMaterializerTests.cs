@@ -51,15 +51,19 @@ public sealed class SummaryMaterializerTests
     }
 
     [Fact]
-    public async Task A_stored_summary_built_from_more_data_is_kept()
+    public async Task A_stored_summary_built_from_more_data_is_kept_and_touched()
     {
-        _fakes.Summaries.ReadDayAsync(AggregationFakes.PageId, Day, Arg.Any<CancellationToken>())
-            .Returns(new SummaryEntity { ETag = new ETag("\"newer\""), StampTime = long.MaxValue, Hash = "newer" });
+        var newer = new SummaryEntity { ETag = new ETag("\"newer\""), StampTime = long.MaxValue, Hash = "newer" };
+        _fakes.Summaries.ReadDayAsync(AggregationFakes.PageId, Day, Arg.Any<CancellationToken>()).Returns(newer);
+        _fakes.Summaries.TryWriteAsync(Arg.Any<SummaryEntity>(), Arg.Any<ETag?>(), Arg.Any<CancellationToken>())
+            .Returns(ConditionalWrite.Done(new ETag("\"touched\"")));
 
         await _fakes.Materializer().MaterializeAsync(AggregationFakes.PageId, Day, CancellationToken.None);
 
-        await _fakes.Summaries.DidNotReceiveWithAnyArgs().TryWriteAsync(default!, default, default);
-        Assert.Equal(new ETag("\"newer\""), _fakes.Versions.Get(AggregationFakes.PageId, Day)!.ETag);
+        // Written back as it was (issue 16): a new ETag, so that instances remembering the summary's inputs read them again.
+        await _fakes.Summaries.Received(1).TryWriteAsync(newer, new ETag("\"newer\""), Arg.Any<CancellationToken>());
+        var kept = _fakes.Versions.Get(AggregationFakes.PageId, Day)!;
+        Assert.Equal((new ETag("\"touched\""), long.MaxValue, "newer"), (kept.ETag, kept.StampTime, kept.Hash));
     }
 
     [Fact]

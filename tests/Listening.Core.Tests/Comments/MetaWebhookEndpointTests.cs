@@ -149,6 +149,20 @@ public sealed class MetaWebhookEndpointTests
     }
 
     [Fact]
+    public async Task A_null_entry_in_a_signed_delivery_is_skipped_and_the_comments_beside_it_are_queued()
+    {
+        // Before: the null entry's time was read as if it were an object, the parse threw, the function answered 500,
+        // and Meta retried the whole delivery (comments beside it included) for 36 hours until it dropped it.
+        var good = Delivery([Change("add", CommentId(1), "Hilfe, Keller voll")]);
+        var body = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(good).Replace("\"entry\":[", "\"entry\":[null,", StringComparison.Ordinal));
+
+        var answer = await ReceiveAsync(body, WebhookSignature.Sign(body, Secret));
+
+        Assert.Equal(200, answer.Status);
+        Assert.Equal(CommentId(1), Assert.Single(Assert.Single(_sent).Events).CommentId);
+    }
+
+    [Fact]
     public async Task Comments_of_pages_that_are_not_configured_are_ignored()
     {
         var body = Delivery([Change("add", "5_6", "Hilfe", postId: "5_1")], pageId: "5");

@@ -46,6 +46,25 @@ public sealed class PostCommentsTests
     }
 
     [Fact]
+    public void A_comment_created_past_the_allowed_clock_skew_is_skipped_alone_and_the_rest_makes_a_message_the_queue_takes()
+    {
+        // Before: accepted up to a day ahead, while the queue handler refuses anything 10 minutes ahead of its clock,
+        // so one such comment parked the whole pull message (its texts stripped) with every comment beside it.
+        var (events, _, findings) = Read("""
+            {"data":[
+              {"id":"9_3","created_time":"2026-12-02T13:00:00+0000","message":"aus der Zukunft"},
+              {"id":"9_2","created_time":"2026-12-02T11:09:00+0000","message":"gerade eben"},
+              {"id":"9_1","created_time":"2026-12-02T10:50:00+0000","message":"Wo gibt es Sandsäcke?"}
+            ]}
+            """, Captured.AddHours(-1));
+
+        Assert.Equal(["9_2", "9_1"], events.Select(e => e.CommentId));
+        Assert.Equal("created_time", Assert.Single(findings.Skipped).Field);
+        var message = MessageCodec.Encode(new CommentBatch { Source = CommentSources.Pull, ReceivedAt = Captured, Events = events });
+        Assert.Equal(2, MessageCodec.DecodeComments(message, Captured).Events.Count);
+    }
+
+    [Fact]
     public void Comments_older_than_since_end_the_paging()
     {
         var (events, next, _) = Read("""

@@ -68,6 +68,26 @@ public sealed class WebhookDeliveryTests
         Assert.Single(parsed.Events);
     }
 
+    [Fact]
+    public void Odd_entries_and_changes_inside_a_valid_delivery_are_counted_and_skipped_and_the_good_ones_kept()
+    {
+        var good = Change("add", CommentId(1), "Wo gibt es Sandsäcke?").ToJsonString();
+        var odd = Change("add", CommentId(2)).ToJsonString()
+            .Replace("\"created_time\":1796205600", "\"created_time\":\"gestern\",\"message\":{\"text\":\"Idiot\"}", StringComparison.Ordinal);
+        var body = "{\"object\":\"page\",\"entry\":[null,42,"
+            + "{\"id\":\"" + PageId + "\",\"time\":1796205660,\"changes\":[null,42,\"x\",[],{\"field\":\"feed\",\"value\":\"text\"},"
+            + "{\"field\":\"feed\",\"value\":{\"item\":\"comment\",\"verb\":\"add\",\"comment_id\":{\"a\":1},\"post_id\":\"" + PostId + "\"}}," + odd + "," + good + "]},"
+            + "{\"id\":\"" + PageId + "\",\"changes\":\"none\"},{\"time\":1,\"changes\":[" + good + "]}]}";
+
+        var parsed = WebhookDelivery.Parse(Encoding.UTF8.GetBytes(body), Now);
+
+        Assert.Null(parsed.Error);
+        Assert.Equal([CommentId(2), CommentId(1)], parsed.Events.Select(e => e.CommentId));
+        Assert.Null(parsed.Events[0].Message); // a message that is no text is no text to triage
+        Assert.Null(parsed.Events[0].CreatedTime);
+        Assert.Equal(10, parsed.Ignored); // 2 odd entries, 6 odd changes, an entry without changes, one without a Page id
+    }
+
     [Theory]
     [InlineData("not json")]
     [InlineData("[1,2]")]

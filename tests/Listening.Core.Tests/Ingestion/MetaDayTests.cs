@@ -46,6 +46,76 @@ public sealed class MetaDayTests
         }
     }
 
+    private static MetaInsightEntity Fold(IEnumerable<MetaInsightEntity> captures)
+    {
+        MetaInsightEntity? row = null;
+        foreach (var capture in captures)
+        {
+            row = row is null ? capture : row.MergedWith(capture) ?? row;
+        }
+
+        return row!;
+    }
+
+    private static IEnumerable<IReadOnlyList<int>> Orders(int count) => count == 0
+        ? [[]]
+        : Orders(count - 1).SelectMany(order => Enumerable.Range(0, count).Select(at => (IReadOnlyList<int>)[.. order.Take(at), count - 1, .. order.Skip(at)]));
+
+    [Fact]
+    public void The_time_of_the_last_other_value_ends_the_same_in_every_order_of_arrival()
+    {
+        var captures = new[]
+        {
+            Row("page_media_view", 10, EndOfDay.AddHours(1)),
+            Row("page_media_view", 10, EndOfDay.AddHours(2)),
+            Row("page_media_view", 8, EndOfDay.AddHours(3)),
+            Row("page_media_view", 9, EndOfDay.AddHours(4)),  // ties with the next: the larger value is kept
+            Row("page_media_view", 10, EndOfDay.AddHours(4)),
+            Row("page_media_view", 10, EndOfDay.AddHours(5)),
+        };
+
+        var rows = Orders(captures.Length).Select(order => Fold(order.Select(i => captures[i]))).ToList();
+
+        Assert.Equal(720, rows.Count);
+        Assert.All(rows, row =>
+        {
+            Assert.Equal(10, row.Value);
+            Assert.Equal(EndOfDay.AddHours(5), row.CapturedAt);
+            Assert.Equal(EndOfDay.AddHours(4), row.OtherValueAt);
+            Assert.True(row.Complete);
+        });
+    }
+
+    [Fact]
+    public void A_rows_stamp_stays_while_Meta_re_reports_its_value_and_grows_with_every_change()
+    {
+        static (long Time, long Counters) Stamp(MetaInsightEntity row) => Listening.Core.Aggregation.MetaDays.Stamp([row]);
+        static bool Grew((long Time, long Counters) before, (long Time, long Counters) after) =>
+            after.Time > before.Time || (after.Time == before.Time && after.Counters > before.Counters);
+
+        var first = Row("page_media_view", 10, EndOfDay.AddHours(1));
+        var again = first.MergedWith(Row("page_media_view", 10, EndOfDay.AddHours(2)))!;
+        Assert.Equal(EndOfDay.AddHours(2), again.CapturedAt);
+        Assert.Equal(Stamp(first), Stamp(again));
+        Assert.Null(again.MergedWith(Row("page_media_view", 10, EndOfDay.AddHours(1)))); // an old capture of the same value: nothing to write
+
+        var changed = again.MergedWith(Row("page_media_view", 12, EndOfDay.AddHours(3)))!;
+        Assert.True(Grew(Stamp(again), Stamp(changed)));
+
+        // Two values captured at the same time: the larger is kept, and the stamp still grows, now and at the next change.
+        var tie = changed.MergedWith(Row("page_media_view", 13, EndOfDay.AddHours(3)))!;
+        Assert.Equal(13, tie.Value);
+        Assert.True(Grew(Stamp(changed), Stamp(tie)));
+        var afterTie = tie.MergedWith(Row("page_media_view", 11, EndOfDay.AddHours(4)))!;
+        Assert.True(Grew(Stamp(tie), Stamp(afterTie)));
+        Assert.Equal(Stamp(afterTie), Stamp(afterTie.MergedWith(Row("page_media_view", 11, EndOfDay.AddHours(6)))!));
+
+        // Captured exactly at the end of Meta's day (complete), then changed a moment later.
+        var atEnd = Row("page_media_view", 5, EndOfDay);
+        Assert.True(atEnd.Complete);
+        Assert.True(Grew(Stamp(atEnd), Stamp(atEnd.MergedWith(Row("page_media_view", 6, EndOfDay.AddMilliseconds(1)))!)));
+    }
+
     [Fact]
     public void Summary_names_each_series_and_the_old_source_only_where_an_alias_was_used()
     {

@@ -210,4 +210,29 @@ public sealed class InstagramTests
         Assert.Equal(100, parts.Sum(p => p.Instagram?.Media.Count ?? 0));
         Assert.All(parts.SelectMany(p => p.Instagram?.Media ?? []), m => Assert.Equal(MessageSchema.MaxMessageLength, m.Caption!.Length));
     }
+
+    [Fact]
+    public void A_rejection_for_one_media_type_is_remembered_under_that_type_and_told_in_German()
+    {
+        Assert.Equal("instagram-reels:shares", InstagramMetrics.Rejected(InstagramMetrics.TypeScope("REELS"), "shares"));
+        Assert.Equal("feed", InstagramMetrics.TypeScope("FEED"));
+        Assert.Equal("unknown", InstagramMetrics.TypeScope("#?/"));
+        Assert.Equal(("reels", "shares"), InstagramMetrics.ParseRejected("instagram-reels:shares"));
+        Assert.Null(InstagramMetrics.ParseRejected("page_media_view"));
+
+        var byType = InstagramReader.TypeRejections(["instagram-feed:shares", "instagram-media:saved", "instagram-story:replies", "instagram-account:views", "page_media_view"]);
+        Assert.Equal(["feed"], byType.Keys);
+        Assert.Equal(["shares"], byType["feed"]);
+
+        var options = Microsoft.Extensions.Options.Options.Create(new ListeningOptions());
+        var log = new Listening.Core.Notifications.Alerts.AlertLog(
+            NSubstitute.Substitute.For<IAlertHistory>(), NSubstitute.Substitute.For<IQueuePublisher>(), Calendar,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Listening.Core.Notifications.Alerts.AlertLog>.Instance);
+        var alerts = new Listening.Core.Notifications.Alerts.IngestionAlerts(options, Calendar, log, NSubstitute.Substitute.For<IPageStateStore>());
+        var alert = alerts.MetricRejected("104857600000001", "Kreis Soest", "instagram-feed:shares", null, Now);
+        Assert.Equal("Instagram liefert eine Kennzahl nicht mehr", alert.Title);
+        Assert.StartsWith("Meta hat die Instagram-Kennzahl „shares“ für Beiträge abgelehnt; für die anderen Medien kommt sie weiter an.", alert.Text, StringComparison.Ordinal);
+        Assert.Equal("metric-rejected:104857600000001:instagram-feed:shares", alert.Key);
+        Assert.StartsWith("Meta hat die Kennzahl „page_media_view“", alerts.MetricRejected("104857600000001", "Kreis Soest", "page_media_view", null, Now).Text, StringComparison.Ordinal);
+    }
 }

@@ -117,6 +117,67 @@ public sealed class AlertDetectorTests
     }
 
     [Fact]
+    public async Task Instagram_followers_passing_1000_raise_their_own_milestone()
+    {
+        var summary = Summary() with
+        {
+            Instagram = new InstagramDaySummary { AccountId = "17841400000000001", Username = "kreis_soest", Followers = new CounterChange(1_004, 9), Media = [] },
+        };
+        var run = Run(Snapshot(), summary);
+
+        await new MilestoneDetector(Log(), _options).DetectAsync(run, CancellationToken.None);
+
+        Assert.Equal([$"milestone:{PageId}:instagram-followers:1000"], run.Raised);
+        Assert.Contains("1.000 Instagram-Follower", Card(await SentAsync()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_young_Instagram_medium_that_reached_more_people_than_the_threshold_takes_off_once()
+    {
+        _baselines.PostReactionsAsync(default!, default, default, default).ReturnsForAnyArgs([]);
+        static InstagramMediaObservation Medium(string id, string productType, DateTimeOffset published, Dictionary<string, long> metrics) => new()
+        {
+            Id = id,
+            Timestamp = published,
+            Caption = "Ausbildung beim Kreis: ein Tag in der Kfz-Zulassung",
+            MediaType = "VIDEO",
+            ProductType = productType,
+            Permalink = "https://www.instagram.com/reel/" + id + "/",
+            Likes = 800,
+            Metrics = metrics,
+        };
+        var snapshot = Snapshot() with
+        {
+            Instagram = new InstagramObservation
+            {
+                AccountId = "17841400000000001",
+                Username = "kreis_soest",
+                Media =
+                [
+                    Medium("17900000000000001", "REELS", Captured.AddHours(-3), new() { ["reach"] = 12_500, ["views"] = 30_000 }),
+                    Medium("17900000000000002", "FEED", Captured.AddHours(-30), new() { ["reach"] = 90_000 }), // too old
+                    Medium("17900000000000003", "STORY", Captured.AddHours(-1), new() { ["reach"] = 9_999 }), // below the threshold
+                    Medium("17900000000000004", "REELS", Captured.AddHours(-1), new() { ["views"] = 50_000 }), // reach unknown
+                ],
+            },
+        };
+
+        await new TakeOffDetector(Log(), _baselines, _calendar, _options, NullLogger<TakeOffDetector>.Instance).DetectAsync(Run(snapshot, Summary()), CancellationToken.None);
+
+        var card = Card(await SentAsync());
+        Assert.Contains("Ein Reel auf Instagram erreicht viele Menschen", card, StringComparison.Ordinal);
+        Assert.Contains("Das Reel auf Instagram (@kreis_soest) vom 27.11.2026, 07:00 Uhr hat seitdem, in 3 Stunden, 12.500 Personen erreicht – Schwelle: 10.000 Personen in 24 Stunden.", card, StringComparison.Ordinal);
+        Assert.Contains("https://www.instagram.com/reel/17900000000000001/", card, StringComparison.Ordinal);
+        Assert.Contains("30.000", card, StringComparison.Ordinal);
+
+        // Raised once: the same medium in the next snapshot is not raised again.
+        _history.WasRaisedAsync($"takeoff-instagram:{PageId}:17900000000000001", Arg.Any<CancellationToken>()).Returns(true);
+        var again = Run(snapshot with { CapturedAt = Captured.AddMinutes(15) }, Summary());
+        await new TakeOffDetector(Log(), _baselines, _calendar, _options, NullLogger<TakeOffDetector>.Instance).DetectAsync(again, CancellationToken.None);
+        Assert.Empty(again.Raised);
+    }
+
+    [Fact]
     public async Task The_reach_rule_is_off_with_MinReach_0()
     {
         _options.Value.Alerts.TakeOff.MinReach = 0;

@@ -89,6 +89,97 @@ public sealed class EfficiencyTests
         Assert.Equal(transactions + 6, requests.Count);
     }
 
+    [Fact]
+    public async Task A_snapshot_of_a_day_whose_summary_this_instance_stored_last_reads_nothing()
+    {
+        await using var app = await TestApp.StartAsync(Evening.AddMinutes(5));
+        var (counted, requests) = await CountedAsync(app, app.Time);
+        await counted.Aggregator.ApplyAsync(Pull(Evening.AddDays(-1), 20), CancellationToken.None); // yesterday: the baseline
+        await counted.Aggregator.ApplyAsync(Pull(Evening.AddHours(-3), 20), CancellationToken.None); // stores today's summary
+        await counted.Aggregator.ApplyAsync(Pull(Evening.AddHours(-2), 20), CancellationToken.None); // reads its inputs after that write
+        requests.Clear();
+
+        var result = await counted.Aggregator.ApplyAsync(Pull(Evening.AddHours(-1), 20), CancellationToken.None);
+
+        // The archive, one transaction of observations, the summary: no read at all.
+        Assert.Equal(["PUT rawsnapshots", "POST $batch", "PUT summaries"], requests.Select(r => r.Method + " " + Table(r.Path)));
+        var stored = (await app.Get<ISummaryStore>().ReadDayAsync(PageId, result.Date, CancellationToken.None))!;
+        var rebuilt = await app.Get<SummaryMaterializer>().BuildAsync(PageId, result.Date, CancellationToken.None);
+        Assert.Equal(SummaryEntity.Compress(rebuilt.Summary), SummaryEntity.Compress(stored.ToSummary()));
+        Assert.Equal((rebuilt.StampTime, rebuilt.StampCounters), (stored.StampTime, stored.StampCounters));
+    }
+
+    [Fact]
+    public async Task Remembered_inputs_are_read_again_once_another_instance_changed_the_day_before()
+    {
+        await using var app = await TestApp.StartAsync(Evening.AddDays(1).AddMinutes(5));
+        var (one, requests) = await CountedAsync(app, app.Time);
+        var (other, _) = await CountedAsync(app, app.Time); // another instance: memories of its own
+        var yesterday = Evening.AddDays(-1);
+        await one.Aggregator.ApplyAsync(Pull(yesterday, 20), CancellationToken.None);
+        foreach (var hours in new[] { -3, -2 })
+        {
+            await one.Aggregator.ApplyAsync(Pull(Evening.AddHours(hours), 20), CancellationToken.None);
+        }
+
+        // A late snapshot of yesterday on the other instance: it rebuilds today's summary from the new baseline.
+        await other.Aggregator.ApplyAsync(Pull(yesterday.AddHours(3), 20), CancellationToken.None);
+        requests.Clear();
+
+        var result = await one.Aggregator.ApplyAsync(Pull(Evening.AddHours(-1), 20), CancellationToken.None);
+
+        // Its write on the summary it stored last fails, and it reads the inputs again: the new baseline counts.
+        Assert.Contains(requests, r => r.Method == "GET" && Table(r.Path) == "observations");
+        var stored = (await app.Get<ISummaryStore>().ReadDayAsync(PageId, result.Date, CancellationToken.None))!;
+        var rebuilt = await app.Get<SummaryMaterializer>().BuildAsync(PageId, result.Date, CancellationToken.None);
+        Assert.Equal(SummaryEntity.Compress(rebuilt.Summary), SummaryEntity.Compress(stored.ToSummary()));
+        Assert.Equal((rebuilt.StampTime, rebuilt.StampCounters), (stored.StampTime, stored.StampCounters));
+    }
+
+    [Fact]
+    public async Task A_rebuild_for_another_days_change_that_a_stored_summary_covers_touches_it_so_remembered_inputs_are_read_again()
+    {
+        await using var app = await TestApp.StartAsync(Evening.AddDays(1).AddMinutes(5));
+        var (one, _) = await CountedAsync(app, app.Time);
+        var (other, _) = await CountedAsync(app, app.Time);
+        var yesterday = Evening.AddDays(-1);
+        var date = new DateOnly(2026, 11, 27);
+        await one.Aggregator.ApplyAsync(Pull(yesterday, 20), CancellationToken.None);
+        foreach (var hours in new[] { -3, -2 })
+        {
+            await one.Aggregator.ApplyAsync(Pull(Evening.AddHours(hours), 20), CancellationToken.None);
+        }
+
+        // Today's stored summary claims more data than any rebuild (as one built by a third instance from merges not
+        // yet committed when the others read): a rebuild for yesterday's change is covered by it and not stored.
+        var summaries = app.Get<ISummaryStore>();
+        var claimed = (await summaries.ReadDayAsync(PageId, date, CancellationToken.None))!;
+        claimed.StampTime = long.MaxValue / 2;
+        Assert.True((await summaries.TryWriteAsync(claimed, claimed.ETag, CancellationToken.None)).Stored);
+        await one.Aggregator.ApplyAsync(Pull(Evening.AddHours(-1), 20), CancellationToken.None); // one learns that version
+        var before = (await summaries.ReadDayAsync(PageId, date, CancellationToken.None))!;
+
+        await other.Aggregator.ApplyAsync(Pull(yesterday.AddHours(3), 20), CancellationToken.None);
+
+        // Touched: the same summary under a new ETag, so a write on the one remembered fails and reads the inputs again.
+        var after = (await summaries.ReadDayAsync(PageId, date, CancellationToken.None))!;
+        Assert.NotEqual(before.ETag, after.ETag);
+        Assert.Equal((Convert.ToBase64String(before.Json), before.StampTime, before.StampCounters, before.Hash), (Convert.ToBase64String(after.Json), after.StampTime, after.StampCounters, after.Hash));
+
+        // A snapshot of the day itself whose rebuild is covered leaves the summary as it is (its own rows are no input
+        // another instance remembers).
+        await one.Aggregator.ApplyAsync(Pull(Evening, 20), CancellationToken.None);
+        Assert.Equal(after.ETag, (await summaries.ReadDayAsync(PageId, date, CancellationToken.None))!.ETag);
+    }
+
+    /// <summary>The table a request went to, without the test's suffix ("summaries", "observations", "$batch").</summary>
+    private static string Table(string path)
+    {
+        var name = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Last();
+        name = name.Split('(')[0];
+        return name == "$batch" ? name : System.Text.RegularExpressions.Regex.Replace(name, "^.*?(rawsnapshots|observations|summaries|metainsights)$", "$1");
+    }
+
     /// <summary>A regular pull's snapshot: the posts and Meta's values of the three Meta days before (all complete by the evening).</summary>
     private static PageSnapshot WithInsights(PageSnapshot snapshot, long value) => snapshot with
     {
@@ -126,6 +217,73 @@ public sealed class EfficiencyTests
             Assert.Equal(300 + back, stored.MetaDay!.Metrics["page_views_total"]);
             var rebuilt = await app.Get<SummaryMaterializer>().BuildAsync(PageId, date, CancellationToken.None);
             Assert.Equal(SummaryEntity.Compress(rebuilt.Summary), SummaryEntity.Compress(stored));
+        }
+    }
+
+    [Fact]
+    public async Task A_pull_that_only_re_reports_Metas_values_rebuilds_no_summary_of_Metas_days_and_a_changed_value_does()
+    {
+        await using var app = await TestApp.StartAsync(Evening.AddMinutes(5));
+        var (counted, requests) = await CountedAsync(app, app.Time);
+        await counted.Aggregator.ApplyAsync(WithInsights(Pull(Evening.AddDays(-1), 20), 100), CancellationToken.None);
+        await counted.Aggregator.ApplyAsync(WithInsights(Pull(Evening.AddHours(-2), 20), 200), CancellationToken.None);
+        static int SummaryWrites(IEnumerable<(string Method, string Path)> sent) =>
+            sent.Count(r => r.Method is "PUT" or "MERGE" or "POST" && r.Path.Contains("summaries", StringComparison.Ordinal));
+        var metaDates = new[] { 1, 2, 3 }.Select(back => new DateOnly(2026, 11, 27).AddDays(-back)).ToList();
+        requests.Clear();
+
+        // The same values an hour later: Meta's rows take the later capture (one transaction), the summaries stay.
+        await counted.Aggregator.ApplyAsync(WithInsights(Pull(Evening.AddHours(-1), 20), 200), CancellationToken.None);
+
+        Assert.Equal(1, SummaryWrites(requests)); // today's
+        Assert.Equal(2, requests.Count(r => r.Method == "POST" && r.Path.EndsWith("/$batch", StringComparison.Ordinal)));
+        Assert.DoesNotContain(requests, r => r.Method == "GET" && r.Path.Contains("summaries", StringComparison.Ordinal));
+
+        // What is stored is what a fresh build from the tables gives, stamp included: the stamp does not move with
+        // the capture time of values that stayed the same, so the order of pulls leaves no trace.
+        foreach (var date in metaDates)
+        {
+            var stored = (await app.Get<ISummaryStore>().ReadDayAsync(PageId, date, CancellationToken.None))!;
+            var rebuilt = await app.Get<SummaryMaterializer>().BuildAsync(PageId, date, CancellationToken.None);
+            Assert.Equal(SummaryEntity.Compress(rebuilt.Summary), SummaryEntity.Compress(stored.ToSummary()));
+            Assert.Equal((rebuilt.StampTime, rebuilt.StampCounters), (stored.StampTime, stored.StampCounters));
+            Assert.Equal(200 + (27 - date.Day), stored.ToSummary().MetaDay!.Metrics["page_views_total"]);
+        }
+
+        // A changed value rebuilds the summaries of its days.
+        requests.Clear();
+        await counted.Aggregator.ApplyAsync(WithInsights(Pull(Evening, 20), 300), CancellationToken.None);
+        Assert.Equal(4, SummaryWrites(requests));
+        foreach (var date in metaDates)
+        {
+            Assert.Equal(300 + (27 - date.Day), (await app.Get<ISummaryStore>().ReadDayAsync(PageId, date, CancellationToken.None))!.ToSummary().MetaDay!.Metrics["page_views_total"]);
+        }
+    }
+
+    [Fact]
+    public async Task A_retry_after_Metas_rows_were_stored_but_not_their_summaries_rebuilds_the_summaries()
+    {
+        await using var app = await TestApp.StartAsync(Evening.AddMinutes(5));
+        var (one, _) = await CountedAsync(app, app.Time);
+        await one.Aggregator.ApplyAsync(WithInsights(Pull(Evening.AddHours(-1), 20), 100), CancellationToken.None);
+
+        // The apply of the next pull stopped after Meta's rows: the instance remembers the summaries it built before.
+        var next = WithInsights(Pull(Evening, 20), 200);
+        await one.MetaDays.ApplyAsync(next, CancellationToken.None);
+        await one.Aggregator.ApplyAsync(next, CancellationToken.None); // the queue's retry, same instance
+
+        // And on another instance (the first one was stopped): a memory of its own, empty.
+        var (other, _) = await CountedAsync(app, app.Time);
+        var later = WithInsights(Pull(Evening.AddMinutes(15), 20), 300);
+        await one.MetaDays.ApplyAsync(later, CancellationToken.None);
+        var sameSummaries = await app.Get<ISummaryStore>().ReadDayAsync(PageId, new DateOnly(2026, 11, 26), CancellationToken.None);
+        Assert.Equal(201, sameSummaries!.ToSummary().MetaDay!.Metrics["page_views_total"]);
+        await other.Aggregator.ApplyAsync(later, CancellationToken.None);
+
+        foreach (var back in new[] { 1, 2, 3 })
+        {
+            var stored = (await app.Get<ISummaryStore>().ReadDayAsync(PageId, new DateOnly(2026, 11, 27).AddDays(-back), CancellationToken.None))!.ToSummary();
+            Assert.Equal(300 + back, stored.MetaDay!.Metrics["page_views_total"]);
         }
     }
 
@@ -194,8 +352,10 @@ public sealed class EfficiencyTests
         // Near midnight (within twice the allowed clock skew) it looks again: the next day may already have data.
         app.Time.SetUtcNow(Berlin.EndOf(new DateOnly(2026, 11, 27)).AddMinutes(-15));
         requests.Clear();
+        // (The summary's other inputs are those it read for the summary it stored last: no read of them any more.)
         await counted.Aggregator.ApplyAsync(Pull(Evening.AddHours(1), 20), CancellationToken.None);
-        Assert.Equal(3, requests.Count(r => r.Method == "GET"));
+        Assert.Equal(1, requests.Count(r => r.Method == "GET"));
+        Assert.Single(requests, r => r.Method == "GET" && Table(r.Path) == "observations");
         Assert.DoesNotContain(requests, r => r.Path.Contains("metainsights", StringComparison.Ordinal));
 
         // Within twice the skew of the end of Meta's day it reads Meta's values again: a capture from a clock that
@@ -203,7 +363,7 @@ public sealed class EfficiencyTests
         app.Time.SetUtcNow(Listening.Core.Configuration.MetaCalendar.EndOf(new DateOnly(2026, 11, 27)).AddMinutes(-15));
         requests.Clear();
         await counted.Aggregator.ApplyAsync(Pull(Evening.AddHours(2), 20), CancellationToken.None);
-        Assert.Equal(4, requests.Count(r => r.Method == "GET"));
+        Assert.Equal(2, requests.Count(r => r.Method == "GET"));
         Assert.Single(requests, r => r.Path.Contains("metainsights", StringComparison.Ordinal));
     }
 
@@ -245,14 +405,14 @@ public sealed class EfficiencyTests
         var reader = new ObservationReader(observations, cache);
         var metaDays = new MetaDays(new MetaDayStore(storage), options, time, NullLogger<MetaDays>.Instance, new MetaRowsMemory());
         var instagramDays = new InstagramDays(new InstagramStore(storage), app.Get<PageDirectory>(), calendar, options, time, NullLogger<InstagramDays>.Instance);
-        var materializer = new SummaryMaterializer(new SummaryStore(storage), observations, reader, topics, new SummaryVersions(), calendar, NullLogger<SummaryMaterializer>.Instance, metaDays, instagramDays);
+        var materializer = new SummaryMaterializer(new SummaryStore(storage), observations, reader, topics, new SummaryVersions(), calendar, NullLogger<SummaryMaterializer>.Instance, metaDays, instagramDays, comments: null, new SummaryInputsMemory());
         var aggregator = new SnapshotAggregator(new RawArchive(storage), observations, materializer, topics, cache, calendar, time, NullLogger<SnapshotAggregator>.Instance, metaDays, instagramDays);
         var summaries = new SummaryReader(app.Get<PageDirectory>(), calendar, new SummaryStore(storage), options);
         requests.Clear();
-        return (new CountedServices(aggregator, summaries), requests);
+        return (new CountedServices(aggregator, summaries, metaDays), requests);
     }
 
-    private sealed record CountedServices(SnapshotAggregator Aggregator, SummaryReader Reader);
+    private sealed record CountedServices(SnapshotAggregator Aggregator, SummaryReader Reader, MetaDays MetaDays);
 
     private sealed class RecordingPolicy(ConcurrentQueue<(string Method, string Path)> requests) : HttpPipelineSynchronousPolicy
     {

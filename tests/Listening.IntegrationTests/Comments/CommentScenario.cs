@@ -29,7 +29,7 @@ internal sealed class CommentScenario : IAsyncDisposable
 
     public TestApp App { get; }
 
-    public static async Task<CommentScenario> StartAsync(DateTimeOffset now, IDictionary<string, string?>? settings = null)
+    public static async Task<CommentScenario> StartAsync(DateTimeOffset now, IDictionary<string, string?>? settings = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? configureServices = null)
     {
         var config = new Dictionary<string, string?>
         {
@@ -46,7 +46,7 @@ internal sealed class CommentScenario : IAsyncDisposable
             config[key] = value;
         }
 
-        return new CommentScenario(await TestApp.StartAsync(now, config));
+        return new CommentScenario(await TestApp.StartAsync(now, config, configureServices));
     }
 
     public static string CommentId(int n) => "900000000000001_" + (5000000 + n).ToString(CultureInfo.InvariantCulture);

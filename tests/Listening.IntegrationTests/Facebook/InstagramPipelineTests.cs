@@ -164,26 +164,45 @@ public sealed class InstagramPipelineTests
         var story = AddMedia(account, "17900000000000003", TimeSpan.FromMinutes(30), "STORY");
         (story.Views, story.Reach) = (100, 80);
 
-        // Meta stops serving total_interactions for reels (only for reels): the media call fails as a whole with #100.
+        // Meta stops serving shares for feed posts (only for them: "not supported for this media type") and
+        // total_interactions for feed posts and reels alike: the media call fails as a whole with #100.
+        (reel.Shares, image.Shares) = (40, 5);
+        s.Graph.RejectedMediaMetrics["FEED"].Add("shares");
+        s.Graph.RejectedMediaMetrics["FEED"].Add("total_interactions");
         s.Graph.RejectedMediaMetrics["REELS"].Add("total_interactions");
         await CycleAsync(s);
 
         var health = await s.App.Get<HealthReporter>().ReportAsync(CancellationToken.None);
-        Assert.Contains("instagram-media:total_interactions", health.Pages[0].RejectedMetrics);
-        Assert.DoesNotContain(health.Pages[0].RejectedMetrics, m => m.StartsWith("instagram-story:", StringComparison.Ordinal));
+        var rejected = health.Pages[0].RejectedMetrics;
+        Assert.Contains("instagram-feed:shares", rejected); // for that type only
+        Assert.DoesNotContain("instagram-media:shares", rejected);
+        Assert.DoesNotContain("instagram-reels:shares", rejected);
+        Assert.Contains("instagram-media:total_interactions", rejected); // every type on the page rejects it: all media
+        Assert.DoesNotContain(rejected, m => m.StartsWith("instagram-story:", StringComparison.Ordinal));
         var ig = (await PageSummaryAsync(s, "2026-11-27"))["instagram"]!;
         Assert.Equal(700, Media(ig, reel.Id)["reachTotal"]!.GetValue<long>()); // the rest flows
         Assert.Equal(12, Media(ig, reel.Id)["savesTotal"]!.GetValue<long>());
+        Assert.Equal(40, Media(ig, reel.Id)["sharesTotal"]!.GetValue<long>()); // the reel's shares flow
+        Assert.Null(Media(ig, image.Id)["sharesTotal"]); // the feed post's are unknown, not 0
+        Assert.Equal(3, Media(ig, image.Id)["savesTotal"]!.GetValue<long>());
         Assert.Equal(100, Media(ig, story.Id)["viewsTotal"]!.GetValue<long>());
 
-        // An hour later the story has more views; then it is gone (24 hours over): its last values stay.
+        // An hour later the story has more views and the reel more shares; then the story is gone (24 hours over): its last values stay.
         s.Graph.Calls.Clear();
+        var before = s.Graph.Requests.Count;
         s.App.Time.Advance(TimeSpan.FromHours(1));
-        story.Views = 180;
+        (story.Views, reel.Shares) = (180, 55);
         await CycleAsync(s);
-        var mediaCall = s.Graph.Calls.Single(c => c.Contains(account.Id + "/media", StringComparison.Ordinal));
-        Assert.DoesNotContain("total_interactions", Uri.UnescapeDataString(mediaCall), StringComparison.Ordinal); // remembered: not asked again
+        var mediaCall = Uri.UnescapeDataString(s.Graph.Calls.Single(c => c.Contains(account.Id + "/media", StringComparison.Ordinal)));
+        Assert.DoesNotContain("total_interactions", mediaCall, StringComparison.Ordinal); // remembered: not asked again
+        Assert.DoesNotContain("shares", mediaCall, StringComparison.Ordinal); // not in the call that holds feed posts ...
+        var byId = Uri.UnescapeDataString(Assert.Single(s.Graph.Calls, c => c.Contains("?ids=", StringComparison.Ordinal)));
+        Assert.Contains(reel.Id, byId, StringComparison.Ordinal); // ... but asked for the reels by id
+        Assert.DoesNotContain(image.Id, byId, StringComparison.Ordinal);
+        Assert.Contains("insights.metric(shares)", byId, StringComparison.Ordinal);
+        Assert.Equal(3, s.Graph.Requests.Count - before); // the Page's batch, the account's batch, the reels' shares by id
         Assert.Contains("total_interactions", Uri.UnescapeDataString(s.Graph.Calls.Single(c => c.Contains(account.Id + "/stories", StringComparison.Ordinal))), StringComparison.Ordinal);
+        Assert.Equal(55, Media((await PageSummaryAsync(s, "2026-11-27"))["instagram"]!, reel.Id)["sharesTotal"]!.GetValue<long>());
 
         s.App.Time.Advance(TimeSpan.FromHours(1));
         story.Expired = true;
@@ -227,6 +246,58 @@ public sealed class InstagramPipelineTests
         Assert.Null(day2["instagram"]);
         Assert.Equal(15, day2["posts"]![0]!["reactions"]!["like"]!.GetValue<long>()); // Facebook flows on
         Assert.NotNull((await PageSummaryAsync(s, "2026-11-27"))["instagram"]); // the day it was linked keeps it
+
+        // listening sync (the backfill) succeeds for the Page, the account gone or not.
+        using var output = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        using var error = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        var exit = await s.WithClockRunningAsync(() => Listening.Cli.BackfillCommand.RunAsync(s.App.Services, new DateOnly(2026, 11, 20), null, output, error, CancellationToken.None));
+        Assert.Equal(0, exit);
+        Assert.Equal("", error.ToString());
+        Assert.True((await s.App.Get<HealthReporter>().ReportAsync(CancellationToken.None)).Pages[0].InstagramUnlinked);
+    }
+
+    [Fact]
+    public async Task A_token_without_the_Instagram_permissions_leaves_Instagram_noted_while_Facebook_flows_and_check_names_the_permission()
+    {
+        await using var s = await GraphScenario.StartAsync();
+        var account = new FakeInstagramAccount();
+        s.Graph.Instagram = account;
+        s.Graph.EnforceInstagramScopes = true;
+        var reel = AddMedia(account, "17900000000000001", TimeSpan.FromHours(1), "REELS", "VIDEO");
+        reel.Reach = 900;
+        s.AddPost(1, TimeSpan.FromHours(2), like: 10);
+
+        // Neither instagram_basic nor instagram_manage_insights: Meta refuses the linked account with (#10).
+        await CycleAsync(s);
+        var page = await PageSummaryAsync(s, "2026-11-27");
+        Assert.Equal(10, page["posts"]![0]!["reactionsTotal"]!["like"]!.GetValue<long>()); // Facebook flows
+        Assert.Null(page["instagram"]);
+        var health = (await s.App.Get<HealthReporter>().ReportAsync(CancellationToken.None)).Pages[0];
+        Assert.StartsWith("Instagram not read: ", health.Instagram, StringComparison.Ordinal);
+        Assert.Contains("code 10", health.Instagram, StringComparison.Ordinal);
+        Assert.Contains("needs instagram_basic and instagram_manage_insights", health.Instagram, StringComparison.Ordinal);
+        Assert.False(health.InstagramUnlinked);
+
+        using var output = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(0, await Listening.Cli.CheckCommand.RunAsync(s.App.Services, output, CancellationToken.None)); // the Page stays usable
+        Assert.Contains("Instagram:    not readable: ", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("(#10) Application does not have permission for this action; the token lacks instagram_basic and instagram_manage_insights (Instagram is not read without them; Facebook is)", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Scopes:       pages_show_list, pages_read_engagement, read_insights", output.ToString(), StringComparison.Ordinal);
+
+        // instagram_basic granted, instagram_manage_insights not: the account's counters flow, its insights and media do not.
+        s.Graph.TokenData["scopes"] = new JsonArray("pages_show_list", "pages_read_engagement", "read_insights", "instagram_basic");
+        s.App.Time.Advance(TimeSpan.FromMinutes(15));
+        await CycleAsync(s);
+        var ig = (await PageSummaryAsync(s, "2026-11-27"))["instagram"]!;
+        Assert.Equal(4_980, ig["followers"]!["end"]!.GetValue<long>());
+        Assert.Empty(ig["media"]!.AsArray());
+        health = (await s.App.Get<HealthReporter>().ReportAsync(CancellationToken.None)).Pages[0];
+        Assert.Contains($"Instagram account {account.Id} read only in part", health.Instagram, StringComparison.Ordinal);
+        Assert.Contains("needs instagram_manage_insights", health.Instagram, StringComparison.Ordinal);
+
+        using var again = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(0, await Listening.Cli.CheckCommand.RunAsync(s.App.Services, again, CancellationToken.None));
+        Assert.Contains($"Instagram:    linked: @kreis_soest ({account.Id}); the token lacks instagram_manage_insights", again.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -256,6 +327,30 @@ public sealed class InstagramPipelineTests
         using var again = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
         await Listening.Cli.CheckCommand.RunAsync(s.App.Services, again, CancellationToken.None);
         Assert.DoesNotContain("lacks", again.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_names_a_metric_one_media_type_rejects_with_that_type()
+    {
+        await using var s = await GraphScenario.StartAsync();
+        var account = new FakeInstagramAccount();
+        s.Graph.Instagram = account;
+        AddMedia(account, "17900000000000001", TimeSpan.FromHours(1), "REELS", "VIDEO");
+        AddMedia(account, "17900000000000002", TimeSpan.FromHours(2));
+        s.Graph.RejectedMediaMetrics["FEED"].Add("shares");
+        s.Graph.RejectedMediaMetrics["FEED"].Add("total_interactions");
+        s.Graph.RejectedMediaMetrics["REELS"].Add("total_interactions");
+
+        using var output = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        var exit = await Listening.Cli.CheckCommand.RunAsync(s.App.Services, output, CancellationToken.None);
+        var text = output.ToString();
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Instagram media metrics: 3 of 5 accepted", text, StringComparison.Ordinal);
+        Assert.Contains("    rejected for FEED only: shares (code 100", text, StringComparison.Ordinal);
+        Assert.Contains("    rejected: total_interactions (code 100", text, StringComparison.Ordinal); // both types: all media
+        Assert.DoesNotContain("rejected for REELS", text, StringComparison.Ordinal);
+        Assert.Equal(3, s.Graph.Requests.Count); // the Page's batch, the Instagram probes, the rejected ones per type
     }
 
     [Fact]

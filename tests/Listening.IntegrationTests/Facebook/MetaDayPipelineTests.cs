@@ -115,7 +115,7 @@ public sealed class MetaDayPipelineTests
         }
 
         var rows = await TestApp.RowsAsync(s.App.Tables.Insights);
-        string Row(TableEntity e) => string.Join('|', e.RowKey, e["Metric"], e["MetaDate"], e["Value"], e["CapturedAt"], e["EndTime"], e["Complete"]);
+        string Row(TableEntity e) => string.Join('|', e.RowKey, e["Metric"], e["MetaDate"], e["Value"], e["CapturedAt"], e["EndTime"], e["Complete"], e.GetDateTimeOffset("OtherValueAt"));
         Assert.Equal(3, rows.Count(r => r.PartitionKey == "a"));
         Assert.Equal(rows.Where(r => r.PartitionKey == "a").Select(Row).Order(), rows.Where(r => r.PartitionKey == "b").Select(Row).Order());
         Assert.All(rows, r => Assert.Equal(late, r.GetDateTimeOffset("CapturedAt")));

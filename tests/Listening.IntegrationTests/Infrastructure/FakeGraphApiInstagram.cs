@@ -9,8 +9,9 @@ namespace Listening.IntegrationTests.Infrastructure;
 /// account is linked), <c>/{ig-user-id}/insights?metric=...&amp;period=day&amp;metric_type=total_value&amp;since&amp;until</c>
 /// with <c>total_value.value</c> per metric, <c>/{ig-user-id}/media</c> (newest first, <c>since</c>, <c>limit</c>, cursor
 /// paging with an absolute <c>paging.next</c> carrying the token) and <c>/{ig-user-id}/stories</c>, both with
-/// <c>insights.metric(...)</c> field expansions whose lifetime values sit in <c>values[0].value</c>. A metric a media
-/// product type does not support fails the whole call with #100, as Meta does.
+/// <c>insights.metric(...)</c> field expansions whose lifetime values sit in <c>values[0].value</c>, and media by id
+/// (<c>/?ids=...&amp;fields=insights.metric(...)</c>). A metric a media product type does not support fails the whole call
+/// with #100, as Meta does.
 /// </summary>
 public sealed partial class FakeGraphApi
 {
@@ -28,6 +29,19 @@ public sealed partial class FakeGraphApi
         ["REELS"] = new(StringComparer.Ordinal) { "impressions", "plays", "replies" },
     };
 
+    /// <summary>
+    /// Answer the Instagram calls by the token's scopes (<see cref="TokenData"/>), as Meta does: without
+    /// <c>instagram_basic</c> the Page's <c>instagram_business_account</c> fails with (#10); without
+    /// <c>instagram_manage_insights</c> every call asking for insights does. Off by default (the default scopes lack both).
+    /// </summary>
+    public bool EnforceInstagramScopes { get; set; }
+
+    private bool Lacks(string scope) =>
+        EnforceInstagramScopes && !(TokenData["scopes"]?.AsArray().Any(s => s?.GetValue<string>() == scope) ?? false);
+
+    private static (int, JsonNode) PermissionError() =>
+        (403, ErrorBody(GraphError(403, 10, null, "(#10) Application does not have permission for this action")));
+
     /// <summary>Media per page at most; the request's <c>limit</c> can make it smaller.</summary>
     public int InstagramPageSize { get; set; } = 100;
 
@@ -38,8 +52,18 @@ public sealed partial class FakeGraphApi
     private (int Status, JsonNode Body)? AnswerInstagram(string[] parts, Dictionary<string, string> query, string token, string version)
     {
         var fields = query.GetValueOrDefault("fields") ?? "";
+        if (parts is [] or [""] && query.TryGetValue("ids", out var ids) && Instagram is { } owner)
+        {
+            return Lacks("instagram_manage_insights") ? PermissionError() : MediaByIds(owner, ids.Split(',', StringSplitOptions.RemoveEmptyEntries), fields);
+        }
+
         if (parts.Length == 1 && parts[0] == PageId && fields.Contains("instagram_business_account", StringComparison.Ordinal))
         {
+            if (Lacks("instagram_basic"))
+            {
+                return PermissionError();
+            }
+
             var page = new JsonObject { ["id"] = PageId };
             if (Instagram is { } linked)
             {
@@ -59,6 +83,11 @@ public sealed partial class FakeGraphApi
         if (Instagram is not { } account || parts.Length != 2 || parts[0] != account.Id)
         {
             return null;
+        }
+
+        if (Lacks("instagram_basic") || (Lacks("instagram_manage_insights") && (parts[1] == "insights" || fields.Contains("insights", StringComparison.Ordinal))))
+        {
+            return PermissionError();
         }
 
         return parts[1] switch
@@ -151,6 +180,45 @@ public sealed partial class FakeGraphApi
         }
 
         return (200, new JsonObject { ["data"] = data, ["paging"] = paging });
+    }
+
+    /// <summary>
+    /// <c>/?ids=a,b&amp;fields=insights.metric(...)</c>: an object keyed by id, as Graph answers several objects at once
+    /// (at most 50 ids); an unknown id, or a metric one of the media's product type rejects, fails the whole call with #100.
+    /// </summary>
+    private (int, JsonNode) MediaByIds(FakeInstagramAccount account, string[] ids, string fields)
+    {
+        if (ids.Length > 50)
+        {
+            return (400, ErrorBody(GraphError(400, 100, null, "(#100) Too many IDs. Maximum: 50. Provided: " + ids.Length.ToString(CultureInfo.InvariantCulture) + ".")));
+        }
+
+        var insightsField = System.Text.RegularExpressions.Regex.Match(fields, @"insights\.metric\(([^)]*)\)");
+        var metrics = insightsField.Success ? insightsField.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
+        var answer = new JsonObject();
+        foreach (var id in ids)
+        {
+            FakeMedia? media;
+            lock (account.Media)
+            {
+                media = account.Media.FirstOrDefault(m => m.Id == id);
+            }
+
+            if (media is null)
+            {
+                return (400, ErrorBody(GraphError(400, 100, 33, $"Unsupported get request. Object with ID '{id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.")));
+            }
+
+            if (RejectedMediaMetrics.GetValueOrDefault(media.ProductType) is { } rejected && metrics.FirstOrDefault(rejected.Contains) is { } metric)
+            {
+                return (400, ErrorBody(GraphError(400, 100, null, $"(#100) The Media Insights API does not support the {metric} metric for this media product type.")));
+            }
+
+            var json = ToJson(media, metrics);
+            answer[id] = new JsonObject { ["insights"] = json["insights"]?.DeepClone(), ["id"] = id };
+        }
+
+        return (200, answer);
     }
 
     private static JsonObject ToJson(FakeMedia media, string[] metrics)

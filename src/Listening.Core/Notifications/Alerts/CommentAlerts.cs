@@ -80,14 +80,17 @@ public sealed class CommentAlerts(
             var duration = TimeSpan.FromHours(crisisRules.DurationHours);
             var permalink = CommentLink.To(last.PostId, last.CommentId!);
             var (state, started) = await crisis.ApplyAsync(pageId, last.PostId, last.CreatedAt, "dringende Kommentare", permalink, duration, cancellationToken);
-            if (started)
+
+            // "Started" also answers every later burst on the post that started the episode, and an earlier burst that
+            // arrives late starts it again: one card per episode, keyed by its start, and none when one was raised in it.
+            if (started && !await EpisodeAlertedAsync(pageId, state, cancellationToken))
             {
                 var page = await pages.FindAsync(pageId, cancellationToken);
                 var name = page?.Name ?? pageId;
                 await log.RaiseAsync(new Alert
                 {
                     Kind = AlertKinds.Crisis,
-                    Key = $"crisis:{pageId}:urgent-comments:{InstantKey.SecondOf(last.CreatedAt)}",
+                    Key = UrgentCrisisPrefix(pageId) + InstantKey.SecondOf(state.Since),
                     PageId = pageId,
                     PageName = name,
                     Demo = options.Value.IsDemo,
@@ -98,13 +101,20 @@ public sealed class CommentAlerts(
                     Facts = [new("Auslöser", "dringende Kommentare"), new("Krisenmodus bis", When(state.Until))],
                     Link = permalink,
                     LinkTitle = "Letzten dringenden Kommentar öffnen",
-                    RaisedAt = last.CreatedAt,
+                    RaisedAt = state.Since,
                 }, cancellationToken);
             }
 
             return;
         }
     }
+
+    private static string UrgentCrisisPrefix(string pageId) => $"crisis:{pageId}:urgent-comments:";
+
+    /// <summary>Whether a crisis card for urgent comments of the Page was raised within the episode (raised at its start, which only moves earlier).</summary>
+    private async Task<bool> EpisodeAlertedAsync(string pageId, CrisisStateEntity state, CancellationToken cancellationToken) =>
+        (await log.RaisedBetweenAsync(state.Since, state.Until, cancellationToken))
+            .Any(r => r.Kind == AlertKinds.Crisis && r.Key.StartsWith(UrgentCrisisPrefix(pageId), StringComparison.Ordinal));
 
     /// <summary>
     /// <c>questions-unanswered</c>: each question open longer than <c>AnswerWithinMinutes</c> counted in office hours,

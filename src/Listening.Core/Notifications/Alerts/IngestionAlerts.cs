@@ -1,5 +1,6 @@
 using System.Globalization;
 using Listening.Core.Configuration;
+using Listening.Core.Contracts;
 using Listening.Core.Ingestion;
 using Listening.Core.Storage;
 using Microsoft.Extensions.Options;
@@ -36,7 +37,38 @@ public sealed class IngestionAlerts(IOptions<ListeningOptions> options, LocalCal
         }
     }
 
-    public Alert MetricRejected(string pageId, string pageName, string metric, string? successor, DateTimeOffset at) => new()
+    public Alert MetricRejected(string pageId, string pageName, string metric, string? successor, DateTimeOffset at) =>
+        InstagramMetrics.ParseRejected(metric) is { } instagram
+            ? InstagramMetricRejected(pageId, pageName, metric, instagram.Scope, instagram.Metric, at)
+            : FacebookMetricRejected(pageId, pageName, metric, successor, at);
+
+    /// <summary>An Instagram metric (issue 14) in the press office's words: for what Meta rejects it (the account, all media, or one media type).</summary>
+    private Alert InstagramMetricRejected(string pageId, string pageName, string remembered, string scope, string metric, DateTimeOffset at) => new()
+    {
+        Kind = AlertKinds.MetricRejected,
+        Key = MetricRejectedKey(pageId, remembered),
+        PageId = pageId,
+        PageName = pageName,
+        Severity = AlertSeverity.Warning,
+        Title = "Instagram liefert eine Kennzahl nicht mehr",
+        Text = $"Meta hat die Instagram-Kennzahl „{metric}“ "
+            + scope switch
+            {
+                InstagramMetrics.AccountScope => "für das Konto abgelehnt. ",
+                InstagramMetrics.MediaScope => "für alle Medien abgelehnt. ",
+                InstagramMetrics.StoryScope => "für Storys abgelehnt; für Reels und Beiträge kommt sie weiter an. ",
+                "reels" => "für Reels abgelehnt; für die anderen Medien kommt sie weiter an. ",
+                "feed" => "für Beiträge abgelehnt; für die anderen Medien kommt sie weiter an. ",
+                _ => $"für die Medienart {scope} abgelehnt; für die anderen Medien kommt sie weiter an. ",
+            }
+            + "Alle anderen Zahlen kommen weiter an; in der Zusammenfassung fehlt der Wert (unbekannt, nicht 0).",
+        Facts = [new("Kennzahl", metric), new("Bereich", "instagram-" + scope), new("Seite", pageId)],
+        Link = HealthLink(),
+        LinkTitle = "Status öffnen",
+        RaisedAt = at,
+    };
+
+    private Alert FacebookMetricRejected(string pageId, string pageName, string metric, string? successor, DateTimeOffset at) => new()
     {
         Kind = AlertKinds.MetricRejected,
         Key = MetricRejectedKey(pageId, metric),

@@ -51,6 +51,7 @@ public sealed partial class TakeOffDetector(
         var snapshot = run.Snapshot;
         var factor = run.ThresholdFactor(options.Value.Alerts);
         await DetectReachAsync(run, rules, factor, cancellationToken);
+        await DetectInstagramAsync(run, rules, factor, cancellationToken);
         var window = TimeSpan.FromHours(rules.WindowHours);
         var floor = rules.MinReactions * factor;
         var candidates = snapshot.Posts
@@ -167,6 +168,72 @@ public sealed partial class TakeOffDetector(
                 ],
                 Link = post.Permalink,
                 LinkTitle = "Beitrag öffnen",
+                RaisedAt = snapshot.CapturedAt,
+            };
+            if (await log.RaiseAsync(alert, cancellationToken))
+            {
+                run.Raised.Add(alert.Key);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The reach rule for the Page's linked Instagram account (issue 14): a medium (Reel, Beitrag, Story) younger than
+    /// <c>ReachWindowHours</c> whose lifetime <c>reach</c> (through the alias map) has reached <c>MinReach</c> people
+    /// (times the crisis factor), once per medium.
+    /// </summary>
+    private async Task DetectInstagramAsync(SnapshotAlertRun run, TakeOffAlertOptions rules, double factor, CancellationToken cancellationToken)
+    {
+        var snapshot = run.Snapshot;
+        if (rules.MinReach <= 0 || snapshot.Instagram is not { } ig)
+        {
+            return;
+        }
+
+        var window = TimeSpan.FromHours(rules.ReachWindowHours);
+        var floor = Math.Max(1, (long)Math.Ceiling(rules.MinReach * factor));
+        var aliases = options.Value.Facebook.EffectiveAliases;
+        foreach (var media in ig.Media)
+        {
+            var age = snapshot.CapturedAt - media.Timestamp;
+            if (age < TimeSpan.Zero || age > window
+                || MetricNames.PostValue(media.Metrics, InstagramMetrics.Reach, aliases).Value is not { } reach || reach < floor)
+            {
+                continue;
+            }
+
+            var key = $"takeoff-instagram:{snapshot.PageId}:{media.Id}";
+            if (await log.WasRaisedAsync(key, cancellationToken))
+            {
+                continue;
+            }
+
+            var kind = InstagramSection.Kind(media.ProductType);
+            var hours = Math.Max(1, (int)Math.Ceiling(age.TotalHours));
+            var excerpt = PageDaySummaryBuilder.Excerpt(media.Caption);
+            var alert = new Alert
+            {
+                Kind = AlertKinds.TakeOff,
+                Key = key,
+                PageId = snapshot.PageId,
+                PageName = snapshot.PageName,
+                Demo = snapshot.Demo,
+                Severity = AlertSeverity.Good,
+                Title = (kind == "Story" ? "Eine Story" : kind == "Reel" ? "Ein Reel" : "Ein Beitrag") + " auf Instagram erreicht viele Menschen",
+                Text = $"{(kind == "Story" ? "Die Story" : kind == "Reel" ? "Das Reel" : "Der Beitrag")} auf Instagram"
+                    + (ig.Username is { Length: > 0 } name ? $" (@{TeamsText.Plain(name)})" : "")
+                    + $" vom {When(media.Timestamp)} hat seitdem, in {(hours == 1 ? "der ersten Stunde" : $"{hours} Stunden")}, "
+                    + $"{GermanFormat.Number(reach)} Personen erreicht – Schwelle: {GermanFormat.Number(floor)} Personen in {rules.ReachWindowHours} Stunden"
+                    + (run.InCrisis ? " (Krisenmodus: niedrigere Schwelle)" : "") + "."
+                    + (excerpt.Length > 0 ? $" „{TeamsText.Shorten(excerpt, 200)}“" : ""),
+                Facts =
+                [
+                    new("Erreichte Personen", GermanFormat.Number(reach)),
+                    new("Aufrufe", GermanFormat.Number(MetricNames.PostValue(media.Metrics, InstagramMetrics.Views, aliases).Value)),
+                    new("„Gefällt mir“", GermanFormat.Number(media.Likes)),
+                ],
+                Link = media.Permalink,
+                LinkTitle = "Auf Instagram öffnen",
                 RaisedAt = snapshot.CapturedAt,
             };
             if (await log.RaiseAsync(alert, cancellationToken))
