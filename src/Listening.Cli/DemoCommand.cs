@@ -9,15 +9,25 @@ using Listening.Core.Summaries;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Listening.Core.Contracts;
+using Listening.Core.Meta.Sample;
 
 namespace Listening.Cli;
 
 /// <summary>
-/// <c>listening demo</c>: the embedded demo Page through the real pipeline with a simulated clock (hourly pulls),
-/// real queues and tables in Azurite, the same handlers as the queue functions; writes the last complete day.
+/// <c>listening demo</c>: the embedded demo Page through the real pipeline with a simulated clock, real queues and
+/// tables in Azurite, the same handlers as the queue functions; writes the last complete day. The last
+/// <see cref="DemoPage.StoryDays"/> days (the story) are pulled hourly; days before them (the Page's history, with
+/// the default of 90 days) every <see cref="HistoryPullHours"/> hours, which keeps the run short and still observes
+/// every post on the day it was created, as the insights report's posting times need.
 /// </summary>
 internal static class DemoCommand
 {
+    /// <summary>Days simulated when <c>--days</c> is not given: the story and 60 days of history before it.</summary>
+    public const int DefaultDays = 90;
+
+    /// <summary>History days are pulled at 05:55, 11:55, 17:55 and 23:55 local time.</summary>
+    public const int HistoryPullHours = 6;
+
     /// <param name="simulatedToday">The day the run takes for today (<c>--today</c>); null for the real today.
     /// Every value in the written files follows from it, <paramref name="days"/> and the demo script.</param>
     /// <param name="fresh">Delete the demo's data (<c>.listening/azurite</c>) first; else the run adds to it.</param>
@@ -41,10 +51,15 @@ internal static class DemoCommand
         var today = simulatedToday ?? calendarProbe.DateOf(TimeProvider.System.GetUtcNow());
         var lastDay = today.AddDays(-1);
         var firstDay = today.AddDays(-days);
+
+        // The story takes the last 30 days (or all of a shorter run); the days before it are the Page's history.
+        var storyStart = today.AddDays(-Math.Min(days, DemoPage.StoryDays));
+        var historyDays = storyStart.DayNumber - firstDay.DayNumber;
         var clock = new SimulatedClock(calendarProbe.StartOf(firstDay));
         var overrides = new Dictionary<string, string?>(storage.Overrides)
         {
-            ["Listening:Demo:StartDate"] = IsoDate.Format(firstDay),
+            ["Listening:Demo:StartDate"] = IsoDate.Format(storyStart),
+            ["Listening:Demo:HistoryDays"] = historyDays.ToString(CultureInfo.InvariantCulture),
         };
 
         // The demo always shows the demo Page, even where real Page tokens are configured.
@@ -60,12 +75,22 @@ internal static class DemoCommand
         var drain = services.GetRequiredService<QueueDrain>();
         var commentAlerts = services.GetRequiredService<Core.Notifications.Alerts.CommentAlerts>();
 
-        await output.WriteLineAsync($"Listening demo: {Core.Meta.Sample.DemoPage.PageName}, {days} days ({GermanFormat.Date(firstDay)} to {GermanFormat.Date(lastDay)}), hourly pulls"
+        var cadence = historyDays > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"the last {days - historyDays} hourly, the {historyDays} before every {HistoryPullHours} hours")
+            : "hourly pulls";
+        await output.WriteLineAsync($"Listening demo: {Core.Meta.Sample.DemoPage.PageName}, {days} days ({GermanFormat.Date(firstDay)} to {GermanFormat.Date(lastDay)}), {cadence}"
             + (azurite is null ? " into the configured storage." : $" into Azurite, data kept in {LocalAzurite.Display(azurite.DataFolder)}{(fresh ? " (started over)" : azurite.Empty ? "" : " (added to the data there; --fresh starts over)")}."));
         var end = calendar.EndOf(lastDay);
-        var pulls = 0;
+        var historyEnd = calendar.StartOf(storyStart);
+        var simulatedDays = 0;
         for (var at = calendar.StartOf(firstDay).AddMinutes(55); at < end; at = at.AddHours(1))
         {
+            // A history day's pulls: every sixth local hour, the last at 23:55, so each day's rows end with the day.
+            if (at < historyEnd && (calendar.ToLocal(at).Hour + 1) % HistoryPullHours != 0)
+            {
+                continue;
+            }
+
             clock.Set(at);
             await scheduler.ScheduleAsync(everyPage: true, cancellationToken);
             var result = await drain.RunAsync(cancellationToken);
@@ -78,10 +103,10 @@ internal static class DemoCommand
             // As the pull timer does: questions left open past Listening:Comments:AnswerWithinMinutes of office hours
             // (their alerts go out with the next hour's drain, or the digest's).
             await commentAlerts.RaiseUnansweredAsync(cancellationToken);
-            pulls++;
-            if (pulls % 24 == 0)
+            if (calendar.ToLocal(at).Hour == 23)
             {
-                await output.WriteAsync($"\r  simulated {pulls / 24} of {days} days");
+                simulatedDays++;
+                await output.WriteAsync($"\r  simulated {simulatedDays} of {days} days");
             }
         }
 

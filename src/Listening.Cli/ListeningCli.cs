@@ -17,7 +17,11 @@ public static class ListeningCli
         var localRoot = LocalAzurite.RootIn(workingDirectory);
         var verbose = new Option<bool>("--verbose") { Description = "Log what the pipeline does (to standard error).", Recursive = true };
 
-        var days = new Option<int>("--days") { Description = "Days to simulate, ending yesterday.", DefaultValueFactory = _ => 30 };
+        var days = new Option<int>("--days")
+        {
+            Description = "Days to simulate, ending yesterday: the demo story's last 30 days hourly, days before them (the Page's history) every 6 hours.",
+            DefaultValueFactory = _ => DemoCommand.DefaultDays,
+        };
         days.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() is < 2 or > 90)

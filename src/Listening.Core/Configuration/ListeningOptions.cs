@@ -53,6 +53,7 @@ public sealed class ListeningOptions
 
     public AccessOptions Access { get; set; } = new();
 
+    [ValidateObjectMembers]
     public DemoOptions Demo { get; set; } = new();
 
     /// <summary>Days an archived raw snapshot is kept (the reach of <c>listening replay</c>); default 90.</summary>
@@ -427,4 +428,11 @@ public sealed class DemoOptions
 {
     /// <summary>First day of the demo Page's 30-day story; default: 29 days before the day the app starts.</summary>
     public DateOnly? StartDate { get; set; }
+
+    /// <summary>
+    /// Days of the demo Page's history before its story (posts by a weekly plan, followers growing to the story's);
+    /// <c>listening demo</c> sets it to the history it pulls (none for a run of up to 30 days).
+    /// </summary>
+    [KeyRange(0, 60, ErrorMessage = "Listening:Demo:HistoryDays must be from {1} to {2} days.")]
+    public int HistoryDays { get; set; } = 60;
 }

@@ -96,7 +96,7 @@ public static class ListeningServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<ListeningOptions>>().Value;
             var calendar = sp.GetRequiredService<LocalCalendar>();
             var today = calendar.DateOf(sp.GetRequiredService<TimeProvider>().GetUtcNow());
-            return new DemoPage(options.Demo.StartDate ?? today.AddDays(-29), calendar);
+            return new DemoPage(options.Demo.StartDate ?? today.AddDays(-29), calendar, options.Demo.HistoryDays);
         });
         services.AddTransient<DemoPageSource>();
         services.AddTransient<IPageSource, PageSources>();

@@ -76,9 +76,9 @@ public sealed class GeneratedOptionsValidationTests
     [Fact]
     public void The_tree_carries_the_limits_of_every_tunable_number()
     {
-        // 32 numeric keys: DigestHour and both retentions, Facebook 6, Teams 3, Alerts 14 (TakeOff:MinReach and ReachWindowHours, issue 13),
-        // Insights:MinPostsPerCell (issue 15), PageRegistry:TokenCacheMinutes (issue 16), Comments 4 (issue 18).
-        Assert.Equal(32, Ranges().Count);
+        // 33 numeric keys: DigestHour and both retentions, Facebook 6, Teams 3, Alerts 14 (TakeOff:MinReach and ReachWindowHours, issue 13),
+        // Insights:MinPostsPerCell (issue 15), PageRegistry:TokenCacheMinutes (issue 16), Comments 4 (issue 18), Demo:HistoryDays (issue 15).
+        Assert.Equal(33, Ranges().Count);
     }
 
     [Theory]
@@ -103,6 +103,14 @@ public sealed class GeneratedOptionsValidationTests
         var failure = Assert.Single(StartUpFailures(("Listening:Facebook:MaxPostPagesPerCycle", "0")));
 
         Assert.Equal("Listening:Facebook:MaxPostPagesPerCycle must be from 1 to 1000 pages of 100 posts (20 read 2,000 posts).", failure);
+    }
+
+    [Fact]
+    public void A_demo_history_longer_than_the_script_names_the_key_and_the_range()
+    {
+        var failure = Assert.Single(StartUpFailures(("Listening:Demo:HistoryDays", "61")));
+
+        Assert.Equal("Listening:Demo:HistoryDays must be from 0 to 60 days.", failure);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class DemoPageTests
 
     private static DemoPost Story(DemoPage page, ScriptedPost post) => page.StoryPosts[DemoScript.NumberOf(post) - 1];
 
-    private static PageCapture AfterTheStory(DemoPage page) => page.Observe(StartOfDay(page, DemoScript.StoryDays), DemoScript.StoryDays + 1);
+    private static PageCapture AfterTheStory(DemoPage page) => page.Observe(StartOfDay(page, DemoScript.StoryDays), DemoScript.StoryDays);
 
     private static double Median(IEnumerable<long> values)
     {
@@ -57,7 +57,7 @@ public sealed class DemoPageTests
         for (var at = StartOfDay(page, -1); at <= StartOfDay(page, 45); at = at.AddHours(1))
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var post in page.Observe(at, 90).Posts)
+            foreach (var post in page.Observe(at, 120).Posts)
             {
                 Assert.True(seen.Add(post.Id), $"{post.Id} twice at {at:O}");
                 if (previous.TryGetValue(post.Id, out var before))
@@ -70,12 +70,12 @@ public sealed class DemoPageTests
                 previous[post.Id] = post;
             }
 
-            // With a 90-day look-back no post may vanish once it has appeared.
+            // With a 120-day look-back no post may vanish once it has appeared.
             Assert.Equal(previous.Count, seen.Count);
         }
 
         Assert.All(previous.Values, p => Assert.True(p.Reactions.Total > 0 && p.Comments >= 0, p.Id));
-        Assert.Equal(DemoScript.Posts.Count + 8, previous.Count);
+        Assert.Equal(DemoScript.Posts.Count + 8 + page.HistoryPosts.Count, previous.Count);
     }
 
     [Fact]
@@ -134,19 +134,52 @@ public sealed class DemoPageTests
     }
 
     [Fact]
-    public void Before_the_first_day_there_are_no_posts_and_the_starting_followers()
+    public void Before_the_first_day_the_Page_has_60_days_of_history_and_grows_to_the_starting_followers()
     {
         var page = Page();
         var justBefore = page.Observe(StartOfDay(page, 0).AddTicks(-1), 90);
-        var monthBefore = page.Observe(StartOfDay(page, -30), 90);
+        var historyStart = page.Observe(StartOfDay(page, -DemoScript.HistoryDays), 90);
+        var beforeHistory = page.Observe(StartOfDay(page, -DemoScript.HistoryDays).AddTicks(-1), 7);
 
-        Assert.Empty(justBefore.Posts);
-        Assert.Empty(monthBefore.Posts);
         Assert.Equal(DemoScript.StartFollowers, justBefore.Followers);
-        Assert.Equal(DemoScript.StartFollowers, monthBefore.Followers);
+        Assert.InRange(historyStart.Followers!.Value, 870, 920);
+        Assert.Empty(beforeHistory.Posts);
+        Assert.Equal(page.HistoryPosts.Count, justBefore.Posts.Count);
+        Assert.InRange(page.HistoryPosts.Count, 50, 70);
+        Assert.All(page.HistoryPosts, p => Assert.InRange(p.CreatedTime, StartOfDay(page, -DemoScript.HistoryDays), StartOfDay(page, 0)));
+        Assert.Equal(page.HistoryPosts.Count, page.HistoryPosts.Select(p => p.Id).Distinct().Count());
         Assert.True(justBefore.Demo);
         Assert.Equal(DemoPage.PageId, justBefore.PageId);
         Assert.Equal(DemoPage.PageName, justBefore.PageName);
+    }
+
+    [Theory]
+    [InlineData(2026, 10, 10)]
+    [InlineData(2026, 11, 1)]
+    [InlineData(2027, 3, 20)]
+    public void The_history_follows_a_weekly_plan_where_apprenticeship_Reels_and_morning_service_posts_do_best(int year, int month, int day)
+    {
+        var page = Page(new DateOnly(year, month, day));
+        var history = page.HistoryPosts.Select(p => (Post: p, Local: Berlin.ToLocal(p.CreatedTime))).ToList();
+        var reels = history.Where(h => h.Post.Format == PostFormats.Reel).ToList();
+        var morningService = history.Where(h => h.Post.Topic == DemoTopic.Service && h.Local.Hour == 8).ToList();
+        var eveningService = history.Where(h => h.Post.Topic == DemoTopic.Service && h.Local.Hour == 18).ToList();
+
+        Assert.True(reels.Count >= 8);
+        Assert.All(reels, r => Assert.Equal((DemoTopic.Ausbildung, DayOfWeek.Friday, 15), (r.Post.Topic, r.Local.DayOfWeek, r.Local.Hour)));
+        Assert.True(reels.Min(r => r.Post.FinalReach) > history.Where(h => h.Post.Topic != DemoTopic.Gewinnspiel && h.Post.Format != PostFormats.Reel).Max(h => h.Post.FinalReach));
+        Assert.True(morningService.Count >= 12 && eveningService.Count >= 12);
+        Assert.True(morningService.Min(h => h.Post.FinalReach) > eveningService.Max(h => h.Post.FinalReach));
+        Assert.Single(history, h => h.Post.Topic == DemoTopic.Gewinnspiel);
+
+        // Every slot of the plan holds at least MinPostsPerCell (3) posts, so the heat map shows figures.
+        Assert.All(history.Where(h => h.Post.Topic != DemoTopic.Gewinnspiel).GroupBy(h => (h.Local.DayOfWeek, h.Local.Hour)), g => Assert.True(g.Count() >= 3, g.Key.ToString()));
+
+        // Only the two story images lack a written alternative text.
+        Assert.All(history, h => Assert.True(h.Post.Accessibility is null or { Images: 0 } || h.Post.Accessibility.ImagesWithAltText == h.Post.Accessibility.Images, h.Post.Id));
+        Assert.Equal(
+            DemoPost.WithoutAltText.Order(),
+            page.StoryPosts.Where(p => p.Accessibility is { Images: > 0 } a && a.ImagesWithAltText < a.Images).Select(p => p.Number).Order());
     }
 
     [Fact]
@@ -377,6 +410,82 @@ public sealed class DemoPageTests
         Assert.Equal(page.StoryComments.Count, all.Count);
         var byId = all.ToDictionary(c => c.CommentId, StringComparer.Ordinal);
         Assert.All(all.Where(c => c.ByPage), r => Assert.True(byId[r.ParentId!].CreatedTime < r.CreatedTime, r.CommentId));
+    }
+
+    [Fact]
+    public void The_linked_Instagram_account_tells_the_same_story_apprenticeship_Reels_outreach_the_Pages_posts()
+    {
+        var page = Page();
+        var end = StartOfDay(page, DemoScript.StoryDays + 3);
+        var media = page.Instagram.Media.Select(m => (m, Final: m.ObservedAt(end))).ToList();
+        var reels = media.Where(x => x.Final.ProductType == InstagramMetrics.Reels).ToList();
+        var facebook = page.StoryPosts.ToList();
+        long Reach(PostObservation post) => post.Metrics![MetricNames.PostReach];
+        var fbFinal = facebook.ToDictionary(p => p.Id, p => Reach(p.ObservedAt(end)), StringComparer.Ordinal);
+
+        Assert.True(reels.Count >= 4);
+        Assert.All(reels, r => Assert.Contains("#Ausbildung", r.Final.Caption!, StringComparison.Ordinal));
+        Assert.All(reels, r => Assert.Equal("VIDEO", r.Final.MediaType));
+        var bestApprenticeshipPost = facebook.Where(p => p.Topic == DemoTopic.Ausbildung).Max(p => fbFinal[p.Id]);
+        Assert.All(reels, r => Assert.True(r.Final.Metrics!["reach"] > 2 * bestApprenticeshipPost, $"{r.m.Id} reaches {r.Final.Metrics!["reach"]}"));
+        var bestNonGiveaway = facebook.Where(p => p.Topic != DemoTopic.Gewinnspiel).Max(p => fbFinal[p.Id]);
+        Assert.Contains(reels, r => r.Final.Metrics!["reach"] > bestNonGiveaway);
+
+        // Feed images and a carousel, two stories; stories take no saved and no likes.
+        Assert.Contains(media, x => x.Final is { ProductType: InstagramMetrics.Feed, MediaType: "IMAGE" });
+        Assert.Contains(media, x => x.Final is { ProductType: InstagramMetrics.Feed, MediaType: "CAROUSEL_ALBUM" });
+        var stories = media.Where(x => x.Final.ProductType == InstagramMetrics.Story).ToList();
+        Assert.Equal(2, stories.Count);
+        Assert.All(stories, x => Assert.True(x.Final.Likes is null && !x.Final.Metrics!.ContainsKey("saved")));
+    }
+
+    [Fact]
+    public void Instagram_stories_vanish_after_24_hours_and_counters_and_followers_never_fall()
+    {
+        var page = Page();
+        var story = page.Instagram.Media.First(m => m.IsStory);
+        Assert.Contains(page.Observe(story.Timestamp.AddHours(23), 7, null, []).Instagram!.Media, m => m.Id == story.Id);
+        Assert.DoesNotContain(page.Observe(story.Timestamp.AddHours(25), 7, null, []).Instagram!.Media, m => m.Id == story.Id);
+        Assert.Null(page.Observe(story.Timestamp.AddHours(23), 7).Instagram);
+
+        var previous = new Dictionary<string, InstagramMediaObservation>(StringComparer.Ordinal);
+        long followers = 0;
+        for (var at = StartOfDay(page, -1); at <= StartOfDay(page, 35); at = at.AddHours(1))
+        {
+            var account = page.Observe(at, 7, null, []).Instagram!;
+            Assert.True(account.Followers >= followers, $"followers fell at {at:O}");
+            followers = account.Followers!.Value;
+            foreach (var media in account.Media)
+            {
+                Assert.True(media.Timestamp <= at);
+                if (previous.TryGetValue(media.Id, out var before))
+                {
+                    Assert.All(media.Metrics!, m => Assert.True(m.Value >= before.Metrics![m.Key], $"{media.Id} {m.Key} fell at {at:O}"));
+                }
+
+                previous[media.Id] = media;
+            }
+        }
+
+        Assert.InRange(followers, DemoInstagramScript.StartFollowers + 200, 3_000);
+        Assert.Equal(page.Instagram.Media.Count, previous.Count);
+    }
+
+    [Fact]
+    public void Instagram_account_insights_come_for_the_Meta_days_asked_with_Graph_metric_names()
+    {
+        var page = Page();
+        var days = new[] { page.FirstDay.AddDays(17), page.FirstDay.AddDays(18) };
+        var insights = page.Observe(StartOfDay(page, 20), 7, null, days).Instagram!.Insights;
+
+        Assert.Equal(2 * InstagramMetrics.DefaultAccountMetrics.Count, insights.Count);
+        Assert.Equal(InstagramMetrics.DefaultAccountMetrics.Order(), insights.Select(i => i.Metric).Distinct().Order());
+        Assert.All(insights, i => Assert.Contains(MetaCalendar.DateOfEndTime(i.EndTime), days));
+        long Value(DateOnly day, string metric) => insights.Single(i => i.Metric == metric && MetaCalendar.DateOfEndTime(i.EndTime) == day).Value;
+
+        // The viral Reel's day reaches more people than the day before; the day's values stay as they were.
+        Assert.True(Value(days[1], "reach") > 2 * Value(days[0], "reach"));
+        Assert.Equal(insights, page.Observe(StartOfDay(page, 26), 7, null, days).Instagram!.Insights);
     }
 
     [Fact]

@@ -14,15 +14,24 @@ public sealed class DemoPage
     public const string PageId = "100000000000001";
     public const string PageName = "Kreis Musterstadt (Demo)";
 
+    /// <summary>Days of the story (giveaway, 1,000 followers, storm); the Page's history lies before them.</summary>
+    public const int StoryDays = DemoScript.StoryDays;
+
     private readonly LocalCalendar _calendar;
     private readonly DateTimeOffset _start;
     private readonly DateTimeOffset _giveawayAt;
     private readonly DateTimeOffset _stormAt;
     private readonly DateTimeOffset _unfollowFrom;
     private readonly DateTimeOffset _unfollowTo;
+    private readonly DateTimeOffset _historyGiveawayAt;
 
-    public DemoPage(DateOnly firstDay, LocalCalendar calendar)
+    /// <param name="historyDays">Days of history before the story (at most <see cref="DemoScript.HistoryDays"/>): their posts
+    /// and follower growth; with 0 the Page has no posts before the story and its starting followers.</param>
+    public DemoPage(DateOnly firstDay, LocalCalendar calendar, int historyDays = DemoScript.HistoryDays)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(historyDays);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(historyDays, DemoScript.HistoryDays);
+        HistoryDays = historyDays;
         ArgumentNullException.ThrowIfNull(calendar);
         FirstDay = firstDay;
         _calendar = calendar;
@@ -32,7 +41,20 @@ public sealed class DemoPage
         {
             FinalReach = p.Reach,
         }).ToList();
+        HistoryPosts =
+        [
+            .. Enumerable.Range(-historyDays, historyDays)
+                .SelectMany(day => DemoScript.HistoryOn(day, firstDay.AddDays(day).DayOfWeek).Select((h, slot) => new DemoPost(
+                    1000 + (10 * (day + DemoScript.HistoryDays)) + slot, h.Topic, LocalInstant(h.Day, h.LocalTime), h.Text, h.Mix.Split(h.Reactions),
+                    h.Comments, h.Shares, h.TauHours)
+                {
+                    FinalReach = h.Reach,
+                    FormatOverride = h.Format,
+                })),
+        ];
+        _historyGiveawayAt = LocalInstant(DemoScript.HistoryGiveawayDay, new TimeOnly(11, 0));
         StoryComments = [.. DemoScript.Comments.SelectMany((c, i) => CommentsOf(c, i))];
+        Instagram = new DemoInstagram(this);
         _giveawayAt = StoryPosts[DemoScript.NumberOf(DemoScript.Giveaway) - 1].CreatedTime;
         _stormAt = StoryPosts[DemoScript.NumberOf(DemoScript.StormWarning) - 1].CreatedTime;
         _unfollowFrom = LocalInstant(DemoScript.UnfollowFromDay, DemoScript.UnfollowTime);
@@ -41,8 +63,20 @@ public sealed class DemoPage
 
     public DateOnly FirstDay { get; }
 
+    /// <summary>Days of history before <see cref="FirstDay"/>.</summary>
+    public int HistoryDays { get; }
+
     /// <summary>The scripted posts of the 30 days, numbered and placed in time.</summary>
     internal IReadOnlyList<DemoPost> StoryPosts { get; }
+
+    /// <summary>The posts of the <see cref="DemoScript.HistoryDays"/> days before the story (numbers from 1000 on), by the weekly plan.</summary>
+    internal IReadOnlyList<DemoPost> HistoryPosts { get; }
+
+    /// <summary>The Instagram account linked to the Page.</summary>
+    internal DemoInstagram Instagram { get; }
+
+    /// <summary>The start of the story's first day.</summary>
+    internal DateTimeOffset StartInstant => _start;
 
     /// <summary>The scripted comments and the Page's replies, in the order of the script.</summary>
     internal IReadOnlyList<DemoComment> StoryComments { get; }
@@ -50,14 +84,16 @@ public sealed class DemoPage
     /// <summary>
     /// What the Page shows at <paramref name="at"/>: posts created in (at − lookback, at], newest first, and, when
     /// <paramref name="commentsSince"/> is given, the comments created in [commentsSince, at] on those posts (as the
-    /// pull reads them: verb <c>add</c>, no author, only whether the Page wrote it).
+    /// pull reads them: verb <c>add</c>, no author, only whether the Page wrote it). With <paramref name="instagramInsightDays"/>
+    /// the linked Instagram account too, with its daily insights for those Meta days.
     /// </summary>
-    public PageCapture Observe(DateTimeOffset at, int lookbackDays, DateTimeOffset? commentsSince = null)
+    public PageCapture Observe(
+        DateTimeOffset at, int lookbackDays, DateTimeOffset? commentsSince = null, IReadOnlyList<DateOnly>? instagramInsightDays = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(lookbackDays);
         at = at.ToUniversalTime();
         var since = at.AddDays(-lookbackDays);
-        var posts = StoryPosts.Concat(QuietPostsBetween(since, at))
+        var posts = HistoryPosts.Concat(StoryPosts).Concat(QuietPostsBetween(since, at))
             .Where(p => p.CreatedTime > since && p.CreatedTime <= at)
             .OrderByDescending(p => p.CreatedTime)
             .Select(p => p.ObservedAt(at))
@@ -73,6 +109,8 @@ public sealed class DemoPage
             Fans = followers - FanGapAt(at),
             Posts = posts,
             Comments = commentsSince is { } from ? CommentsBetween(from, at, posts) : [],
+            Instagram = instagramInsightDays is null ? null : Instagram.Observe(at, lookbackDays, instagramInsightDays),
+            InstagramNote = instagramInsightDays is null ? null : $"linked: @{DemoInstagramScript.Username} ({DemoInstagramScript.AccountId})",
         };
     }
 
@@ -154,7 +192,7 @@ public sealed class DemoPage
     {
         if (at < _start)
         {
-            return DemoScript.StartFollowers;
+            return HistoryDays == 0 ? DemoScript.StartFollowers : DemoScript.StartFollowers - HistoryFollowersToCome(at);
         }
 
         // Organic growth: a few new followers a day, spread over the local day.
@@ -175,13 +213,43 @@ public sealed class DemoPage
         return DemoScript.StartFollowers + (long)Math.Floor(organic + giveaway + storm - unfollowed);
     }
 
+    /// <summary>
+    /// The followers the history still brings between <paramref name="at"/> and the story's start: one every other day or so, and
+    /// the history giveaway's, so the Page grows from about 890 to <see cref="DemoScript.StartFollowers"/>.
+    /// </summary>
+    private long HistoryFollowersToCome(DateTimeOffset at)
+    {
+        var today = Math.Max(DayIndex(at), -HistoryDays - 1);
+        double toCome = 0;
+        for (var day = today + 1; day < 0; day++)
+        {
+            toCome += OrganicFollowers(day);
+        }
+
+        if (today >= -HistoryDays)
+        {
+            var dayStart = _calendar.StartOf(FirstDay.AddDays(today));
+            var dayEnd = _calendar.EndOf(FirstDay.AddDays(today));
+            toCome += OrganicFollowers(today) * (1 - Math.Clamp((at - dayStart) / (dayEnd - dayStart), 0, 1));
+        }
+
+        if (HistoryPosts.Any(p => p.Topic == DemoTopic.Gewinnspiel))
+        {
+            toCome += Settled(DemoScript.HistoryGiveawayFollowers, (_start - _historyGiveawayAt).TotalHours, DemoScript.GiveawayFollowersTauHours)
+                - Settled(DemoScript.HistoryGiveawayFollowers, (at - _historyGiveawayAt).TotalHours, DemoScript.GiveawayFollowersTauHours);
+        }
+        return (long)Math.Ceiling(toCome - 1e-9);
+    }
+
     private long FanGapAt(DateTimeOffset at)
     {
         var progress = Math.Clamp((at - _start).TotalDays / DemoScript.StoryDays, 0, 1);
         return (long)Math.Round(DemoScript.StartFanGap - ((DemoScript.StartFanGap - DemoScript.EndFanGap) * progress), MidpointRounding.AwayFromZero);
     }
 
-    private static int OrganicFollowers(int day) => day < DemoScript.StoryDays ? Roll(day, 0, 3) : Roll(day, 0, 2);
+    private static int OrganicFollowers(int day) => day is >= 0 and < DemoScript.StoryDays ? Roll(day, 0, 3) : Roll(day, 0, 2);
+
+    internal int DayIndexOf(DateTimeOffset at) => DayIndex(at);
 
     private int DayIndex(DateTimeOffset at) => _calendar.DateOf(at).DayNumber - FirstDay.DayNumber;
 
@@ -193,9 +261,9 @@ public sealed class DemoPage
     /// A number in [0, max) fixed by the day and a salt. SplitMix64 rather than System.Random: its sequence is part
     /// of the story and must not change with the runtime.
     /// </summary>
-    private static int Roll(int day, int salt, int max)
+    internal static int Roll(int day, int salt, int max)
     {
-        var x = ((ulong)(uint)day << 8 | (uint)salt) + 0x9E3779B97F4A7C15UL;
+        var x = ((ulong)unchecked((uint)day) << 8 | (uint)salt) + 0x9E3779B97F4A7C15UL;
         x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
         x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
         x ^= x >> 31;
@@ -222,6 +290,9 @@ internal sealed record DemoPost(
 
     /// <summary>People the post reaches in the end (<c>post_total_media_view_unique</c>); 0 shows no reach.</summary>
     public long FinalReach { get; init; }
+
+    /// <summary>The format when the script names it (the history's weekly plan); else it follows from the topic.</summary>
+    public string? FormatOverride { get; init; }
 
     public string Id => DemoPage.PostId(Number);
 
@@ -276,7 +347,7 @@ internal sealed record DemoPost(
     /// What the county posts as what: apprenticeships as Reels (every other one a photo), service topics as links,
     /// the giveaway and horse plates as photos, warnings as text, the environment as photos and videos.
     /// </summary>
-    public string Format => Topic switch
+    public string Format => FormatOverride ?? Topic switch
     {
         DemoTopic.Ausbildung => Number % 2 == 0 ? PostFormats.Photo : PostFormats.Reel,
         DemoTopic.SchuelerBafoeg or DemoTopic.Service => PostFormats.Link,
@@ -299,6 +370,24 @@ public sealed class DemoPageSource(DemoPage demo, TimeProvider time, Microsoft.E
     public Task<PullResult> CaptureAsync(PageOptions page, PullPlan plan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        return Task.FromResult<PullResult>(new PullResult.Ok(demo.Observe(time.GetUtcNow(), options.Value.Facebook.PostLookbackDays, plan.CommentsSince)));
+        var facebook = options.Value.Facebook;
+        return Task.FromResult<PullResult>(new PullResult.Ok(demo.Observe(
+            time.GetUtcNow(), facebook.PostLookbackDays, plan.CommentsSince, plan.Instagram ? InstagramInsightDays(plan, facebook.InsightsLookbackDays) : null)));
+    }
+
+    /// <summary>The Meta days whose account insights the regular cycle reads, as the Graph reader picks them: the last <c>InsightsLookbackDays</c> of the plan's range.</summary>
+    private static List<DateOnly> InstagramInsightDays(PullPlan plan, int lookbackDays)
+    {
+        var days = new List<DateOnly>();
+        if (plan.Insights is { } range)
+        {
+            var from = range.To.AddDays(1 - lookbackDays);
+            for (var day = from > range.From ? from : range.From; day <= range.To; day = day.AddDays(1))
+            {
+                days.Add(day);
+            }
+        }
+
+        return days;
     }
 }

@@ -63,6 +63,11 @@ internal sealed record ScriptedPost(
     int Day, TimeOnly LocalTime, DemoTopic Topic, int Reach, int Reactions, int Comments, int Shares, double TauHours,
     ReactionMix Mix, string Text);
 
+/// <summary>A post of the Page's history (<see cref="DemoScript.HistoryOn"/>), with the format the weekly plan gives it.</summary>
+internal sealed record HistoryPost(
+    int Day, TimeOnly LocalTime, DemoTopic Topic, string Format, int Reach, int Reactions, int Comments, int Shares, double TauHours,
+    ReactionMix Mix, string Text);
+
 /// <summary>A top-level comment on the post created on <see cref="PostDay"/> at <see cref="PostTime"/>, maybe with the Page's reply.</summary>
 internal sealed record ScriptedComment(int PostDay, TimeOnly PostTime, int Day, TimeOnly LocalTime, string Text, ScriptedReply? Reply);
 
@@ -200,6 +205,127 @@ internal static class DemoScript
     ];
 
     public static readonly TimeOnly QuietPostTime = new(10, 0);
+
+    /// <summary>
+    /// Days of the Page's history before the story (days −60 to −1), so the insights report (last 90 days) finds
+    /// patterns: the county posts by a weekly plan, and what works shows in it.
+    /// </summary>
+    public const int HistoryDays = 60;
+
+    /// <summary>The history's giveaway (swimming-pool season tickets), 41 days before the story.</summary>
+    public const int HistoryGiveawayDay = -41;
+
+    public const double HistoryGiveawayFollowers = 24;
+
+    /// <summary>
+    /// The posts of one history day by the weekly plan: Monday environment photos; service links on Tuesday and
+    /// Thursday mornings at 08:00 (people read them on the way to work: about 1,900 to 2,700 people) and on Wednesday
+    /// and Thursday evenings at 18:00 (750 to 1,200); every other Tuesday an apprenticeship photo; Friday 15:00 an
+    /// apprenticeship Reel for pupils after school (5,500 to 9,500 people, the most of all but the giveaway);
+    /// Saturdays civil protection or Schüler-BAföG in turn. Every figure is fixed by the day (no randomness).
+    /// </summary>
+    public static IEnumerable<HistoryPost> HistoryOn(int day, DayOfWeek weekday)
+    {
+        if (day < -HistoryDays || day >= 0)
+        {
+            yield break;
+        }
+
+        var week = (day + HistoryDays) / 7;
+        if (day == HistoryGiveawayDay)
+        {
+            yield return new HistoryPost(day, new TimeOnly(11, 0), DemoTopic.Gewinnspiel, PostFormats.Photo, 14_000, 520, 610, 38, 8, ReactionMix.Gewinnspiel,
+                "GEWINNSPIEL ☀️ Wir verlosen 3 × 2 Saisonkarten für das Freibad Musterstadt! Beitrag liken und kommentieren, mit wem ihr schwimmen geht. Teilnahme ab 16 Jahren. #Gewinnspiel");
+        }
+
+        switch (weekday)
+        {
+            case DayOfWeek.Monday:
+                yield return Regular(day, 11, 0, DemoTopic.Umwelt, PostFormats.Photo, 1_400 + (100 * Roll(day, 8)), 5, ReactionMix.Umwelt, HistoryUmwelt, week);
+                break;
+            case DayOfWeek.Tuesday:
+                yield return Regular(day, 8, 0, DemoTopic.Service, PostFormats.Link, 1_900 + (100 * Roll(day, 9)), 4, ReactionMix.Service, HistoryService, week * 2);
+                if (week % 2 == 0)
+                {
+                    yield return Regular(day, 12, 0, DemoTopic.Ausbildung, PostFormats.Photo, 2_000 + (100 * Roll(day, 10)), 4, ReactionMix.Ausbildung, HistoryAusbildungPhotos, week / 2);
+                }
+
+                break;
+            case DayOfWeek.Wednesday:
+                yield return Regular(day, 18, 0, DemoTopic.Service, PostFormats.Link, 750 + (50 * Roll(day, 9)), 4, ReactionMix.Service, HistoryService, (week * 2) + 3);
+                break;
+            case DayOfWeek.Thursday:
+                yield return Regular(day, 8, 0, DemoTopic.Service, PostFormats.Link, 1_900 + (100 * Roll(day, 9)), 4, ReactionMix.Service, HistoryService, (week * 2) + 1);
+                yield return Regular(day, 18, 0, DemoTopic.Service, PostFormats.Link, 750 + (50 * Roll(day, 10)), 4, ReactionMix.Service, HistoryService, (week * 2) + 4);
+                break;
+            case DayOfWeek.Friday:
+                yield return Regular(day, 15, 0, DemoTopic.Ausbildung, PostFormats.Reel, 5_500 + (500 * Roll(day, 9)), 6, ReactionMix.Ausbildung, HistoryAusbildungReels, week);
+                break;
+            case DayOfWeek.Saturday when week % 2 == 0:
+                yield return Regular(day, 10, 0, DemoTopic.Unwetter, PostFormats.Text, 1_400 + (100 * Roll(day, 10)), 3, ReactionMix.StormAhead, HistoryKatastrophenschutz, week / 2);
+                break;
+            case DayOfWeek.Saturday:
+                yield return Regular(day, 10, 0, DemoTopic.SchuelerBafoeg, PostFormats.Link, 1_300 + (100 * Roll(day, 8)), 4, ReactionMix.Bafoeg, HistoryBafoeg, week / 2);
+                break;
+        }
+    }
+
+    private static HistoryPost Regular(
+        int day, int hour, int minute, DemoTopic topic, string format, int reach, double tauHours, ReactionMix mix, string[] texts, int turn)
+    {
+        var reactions = Math.Max(8, reach / (format == PostFormats.Reel ? 35 : 45));
+        return new HistoryPost(day, new TimeOnly(hour, minute), topic, format, reach, reactions, Math.Max(1, reactions / 8), Math.Max(1, reactions / 10), tauHours, mix,
+            texts[turn % texts.Length]);
+    }
+
+    /// <summary>A number in [0, 10) fixed by the day and a salt (<see cref="DemoPage.Roll"/>).</summary>
+    private static int Roll(int day, int salt) => DemoPage.Roll(day, salt, 10);
+
+    private static readonly string[] HistoryService =
+    [
+        "Personalausweis abgelaufen? Termine im Bürgerbüro bucht ihr online, meist noch in derselben Woche.",
+        "Die Kfz-Zulassungsstelle in Neudorf hat ab sofort auch mittwochs bis 18 Uhr geöffnet.",
+        "Wohngeld beantragen: Den Antrag und alle nötigen Unterlagen findet ihr auf unserer Website.",
+        "Führerschein verloren? So beantragt ihr beim Straßenverkehrsamt schnell einen Ersatzführerschein.",
+        "Die Kreisbibliothek verleiht jetzt auch E-Books – mit eurem Bibliotheksausweis kostenlos.",
+        "Hundesteuer, Gebühren, Bescheide: Fragen beantwortet unser Bürgertelefon werktags von 8 bis 16 Uhr.",
+        "Neu im Kreis? Wie ihr euch ummeldet und was ihr dafür braucht, steht auf unserer Website.",
+    ];
+
+    private static readonly string[] HistoryUmwelt =
+    [
+        "Neue Blühwiese am Kreishaus: Hier summen bald Wildbienen und Hummeln. #Umwelt",
+        "Klimaschutz im Kreis: Unsere Dienstwagen fahren jetzt elektrisch, geladen mit Strom vom eigenen Dach. #Klimaschutz",
+        "Recycling-Tipp: Alte Handys gehören nicht in den Hausmüll, sondern in die Sammelbox im Bürgerbüro. #Umwelt",
+        "Naturschutz vor der Haustür: Am Sonntag führt eine Rangerin durch das Moor bei Altdorf. #Umwelt",
+    ];
+
+    private static readonly string[] HistoryAusbildungReels =
+    [
+        "Ein Tag als Azubi in der Kfz-Zulassung: Lena nimmt euch mit. Bewerbt euch für die Ausbildung 2027! #Ausbildung",
+        "Vermessung mit der Drohne: So sieht die Ausbildung zum Vermessungstechniker bei uns aus. #Ausbildung",
+        "Fünf Fragen an unsere Azubis im Jugendamt – ehrliche Antworten in 60 Sekunden. #Ausbildung #AzubiLeben",
+        "Vom Praktikum zur Ausbildung: Emre erzählt, wie er zum Kreis gekommen ist. #Ausbildung",
+    ];
+
+    private static readonly string[] HistoryAusbildungPhotos =
+    [
+        "Unsere neuen Azubis sind da! 24 junge Menschen starten ihre Ausbildung beim Kreis Musterstadt. #Ausbildung",
+        "Praktikum in den Herbstferien? Bewerbt euch jetzt für ein Schnupperpraktikum beim Kreis. #Ausbildung",
+    ];
+
+    private static readonly string[] HistoryKatastrophenschutz =
+    [
+        "Am Donnerstag um 11 Uhr heulen im ganzen Kreis die Sirenen: ein Probealarm, kein Grund zur Sorge. #Katastrophenschutz",
+        "Starkregen kann jeden treffen: So schützt ihr euren Keller vor Hochwasser. #Katastrophenschutz",
+        "Warntag: Habt ihr die Warn-App schon auf dem Handy? So werdet ihr bei Unwetter rechtzeitig gewarnt. #Katastrophenschutz",
+    ];
+
+    private static readonly string[] HistoryBafoeg =
+    [
+        "Schüler-BAföG: Die Antragsformulare gibt es jetzt auch zum Ausfüllen am Computer. #BAföG",
+        "Wer bekommt Schüler-BAföG? Unser Infoblatt erklärt es in einfacher Sprache. #BAföG",
+    ];
 
     /// <summary>
     /// The comments the pull reads (the comments edge of the posts): ordinary questions on a few days, and on the storm
