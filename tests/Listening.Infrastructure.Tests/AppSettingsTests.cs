@@ -18,6 +18,7 @@ public sealed partial class AppSettingsTests(CompiledInfrastructure infra)
         "Listening__Facebook__PostLookbackDays", // tuning, documented in README
         "Listening__Facebook__TimeoutSeconds", // tuning, documented in README
         "Listening__Demo__StartDate", // the demo story starts relative to today
+        "Listening__Demo__HistoryDays", // the demo Page's history before its story (local demo only, docs/local.md)
         "Listening__RawRetentionDays", // retention, documented in docs/data-model.md (90 days)
         "Listening__AggregateRetentionDays", // retention, documented in docs/data-model.md (730 days)
         "Listening__Teams__RetryBaseSeconds", // delivery tuning, documented in docs/teams.md

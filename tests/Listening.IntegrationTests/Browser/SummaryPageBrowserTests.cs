@@ -129,7 +129,14 @@ public sealed class SummaryPageBrowserTests(BrowserFixture browser)
         Assert.True(await tab.Locator("nav.views").IsVisibleAsync());
         await tab.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
         Assert.False(await tab.Locator("nav.views").IsVisibleAsync());
-        Assert.True(await tab.Locator(".cards").IsVisibleAsync());
+        var cards = tab.Locator(".cards");
+        var count = await cards.CountAsync();
+        Assert.True(count > 0, "the day page has no cards");
+        for (var i = 0; i < count; i++)
+        {
+            Assert.True(await cards.Nth(i).IsVisibleAsync(), $"cards {i + 1} of {count} are hidden in print");
+        }
+
         await tab.Context.CloseAsync();
     }
 
