@@ -209,7 +209,8 @@ public sealed partial class TakeOffDetector(
             }
 
             var kind = InstagramSection.Kind(media.ProductType);
-            var hours = Math.Max(1, (int)Math.Ceiling(age.TotalHours));
+            var subject = $"{(kind == "Story" ? "Die Story" : kind == "Reel" ? "Das Reel" : "Der Beitrag")} auf Instagram"
+                + (ig.Username is { Length: > 0 } name ? $" (@{TeamsText.Plain(name)})" : "");
             var excerpt = PageDaySummaryBuilder.Excerpt(media.Caption);
             var alert = new Alert
             {
@@ -220,11 +221,7 @@ public sealed partial class TakeOffDetector(
                 Demo = snapshot.Demo,
                 Severity = AlertSeverity.Good,
                 Title = (kind == "Story" ? "Eine Story" : kind == "Reel" ? "Ein Reel" : "Ein Beitrag") + " auf Instagram erreicht viele Menschen",
-                Text = $"{(kind == "Story" ? "Die Story" : kind == "Reel" ? "Das Reel" : "Der Beitrag")} auf Instagram"
-                    + (ig.Username is { Length: > 0 } name ? $" (@{TeamsText.Plain(name)})" : "")
-                    + $" vom {When(media.Timestamp)} hat seitdem, in {(hours == 1 ? "der ersten Stunde" : $"{hours} Stunden")}, "
-                    + $"{GermanFormat.Number(reach)} Personen erreicht – Schwelle: {GermanFormat.Number(floor)} Personen in {rules.ReachWindowHours} Stunden"
-                    + (run.InCrisis ? " (Krisenmodus: niedrigere Schwelle)" : "") + "."
+                Text = ReachText(media.Timestamp, snapshot.CapturedAt, reach, floor, rules.ReachWindowHours, run.InCrisis, subject)
                     + (excerpt.Length > 0 ? $" „{TeamsText.Shorten(excerpt, 200)}“" : ""),
                 Facts =
                 [
@@ -244,10 +241,11 @@ public sealed partial class TakeOffDetector(
     }
 
     /// <summary>"Der Beitrag vom 22.11.2026, 07:40 Uhr hat seitdem, in 5 Stunden, 31.000 Personen erreicht – Schwelle: 10.000 Personen in 24 Stunden."</summary>
-    internal string ReachText(DateTimeOffset created, DateTimeOffset at, long reach, long threshold, int windowHours, bool inCrisis)
+    internal string ReachText(
+        DateTimeOffset created, DateTimeOffset at, long reach, long threshold, int windowHours, bool inCrisis, string subject = "Der Beitrag")
     {
         var hours = Math.Max(1, (int)Math.Ceiling((at - created).TotalHours));
-        return $"Der Beitrag vom {When(created)} hat seitdem, in {(hours == 1 ? "der ersten Stunde" : $"{hours} Stunden")}, "
+        return $"{subject} vom {When(created)} hat seitdem, in {(hours == 1 ? "der ersten Stunde" : $"{hours} Stunden")}, "
             + $"{GermanFormat.Number(reach)} Personen erreicht – Schwelle: {GermanFormat.Number(threshold)} Personen in {windowHours} Stunden"
             + (inCrisis ? " (Krisenmodus: niedrigere Schwelle)" : "") + ".";
     }
