@@ -61,6 +61,69 @@ public sealed class AlertDetectorTests
     }
 
     [Fact]
+    public async Task A_snapshot_no_threshold_could_catch_even_in_crisis_mode_never_reads_the_crisis_state()
+    {
+        // Reach 4,000 < 10,000 × 0.5 and 2 reactions < MinReactions × 0.5: no decision depends on crisis mode (issue 16).
+        var quiet = Post("quiet", Captured.AddHours(-2), reactions: 2) with { Metrics = new Dictionary<string, long> { [MetricNames.PostReach] = 4_000 } };
+        var run = Run(Snapshot(quiet), Summary());
+
+        foreach (var detector in Detectors())
+        {
+            await detector.DetectAsync(run, CancellationToken.None);
+        }
+
+        Assert.Empty(run.Raised);
+        await _crisis.DidNotReceiveWithAnyArgs().GetAsync(default!, default);
+        await _baselines.DidNotReceiveWithAnyArgs().PostReactionsAsync(default!, default, default, default);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_post_between_the_crisis_threshold_and_the_normal_one_reads_the_crisis_state_once_and_alerts_only_in_crisis_mode(bool inCrisis)
+    {
+        // Reach 6,000: above 10,000 × 0.5 (crisis mode), below 10,000. Two such posts, one read.
+        _crisis.GetAsync(PageId, Arg.Any<CancellationToken>()).Returns(inCrisis
+            ? new CrisisStateEntity { RowKey = PageId, Since = Captured.AddHours(-3), Until = Captured.AddHours(21), PostId = "storm", Keyword = "Unwetter" }
+            : new CrisisStateEntity { RowKey = PageId, Since = Captured.AddDays(-3), Until = Captured.AddDays(-2), PostId = "old", Keyword = "Unwetter" });
+        _baselines.PostReactionsAsync(default!, default, default, default).ReturnsForAnyArgs([]);
+        PostObservation Reaching(string id) => Post(id, Captured.AddHours(-2), reactions: 1) with { Metrics = new Dictionary<string, long> { [MetricNames.PostReach] = 6_000 } };
+        var run = Run(Snapshot(Reaching("a"), Reaching("b")), Summary());
+
+        foreach (var detector in Detectors())
+        {
+            await detector.DetectAsync(run, CancellationToken.None);
+        }
+
+        await _crisis.Received(1).GetAsync(PageId, Arg.Any<CancellationToken>());
+        Assert.Equal(inCrisis, run.InCrisis);
+        Assert.Equal(inCrisis ? [$"takeoff-reach:{PageId}:a", $"takeoff-reach:{PageId}:b"] : [], run.Raised);
+        if (inCrisis)
+        {
+            Assert.Contains("Schwelle: 5.000 Personen in 24 Stunden (Krisenmodus: niedrigere Schwelle).", Card((NotificationMessage)_queue.ReceivedCalls().First().GetArguments()[0]!), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task The_crisis_state_a_crisis_post_just_set_is_used_without_reading_it_again()
+    {
+        var storm = Post("storm", Captured.AddMinutes(-30), reactions: 1, message: "Unwetterwarnung: bitte zu Hause bleiben.") with
+        {
+            Metrics = new Dictionary<string, long> { [MetricNames.PostReach] = 6_000 },
+        };
+        var run = Run(Snapshot(storm), Summary());
+
+        foreach (var detector in Detectors())
+        {
+            await detector.DetectAsync(run, CancellationToken.None);
+        }
+
+        await _crisis.DidNotReceiveWithAnyArgs().GetAsync(default!, default);
+        Assert.True(run.InCrisis);
+        Assert.Equal([$"crisis:{PageId}:storm", $"takeoff-reach:{PageId}:storm"], run.Raised);
+    }
+
+    [Fact]
     public async Task Followers_passing_a_threshold_raise_a_milestone_with_the_summary_link()
     {
         var summary = Summary() with { Followers = new CounterChange(1_003, 5), Likes = new CounterChange(900, 1) };
@@ -246,6 +309,15 @@ public sealed class AlertDetectorTests
     }
 
     private AlertLog Log() => new(_history, _queue, _calendar, NullLogger<AlertLog>.Instance);
+
+    /// <summary>The four snapshot detectors in the composition root's order, on the substituted stores.</summary>
+    private IAlertDetector[] Detectors() =>
+    [
+        new CrisisDetector(Log(), new CrisisMode(_crisis), _calendar, _options),
+        new MilestoneDetector(Log(), _options),
+        new TakeOffDetector(Log(), _baselines, _calendar, _options, NullLogger<TakeOffDetector>.Instance),
+        new NegativeSurgeDetector(Log(), _baselines, _options, NullLogger<NegativeSurgeDetector>.Instance),
+    ];
 
     private DigestCardBuilder Cards() => new(_options);
 

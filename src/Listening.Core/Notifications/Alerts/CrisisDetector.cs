@@ -85,7 +85,15 @@ public sealed class CrisisDetector(AlertLog log, CrisisMode crisis, LocalCalenda
             }
         }
 
-        run.Crisis = state ?? await crisis.GetAsync(snapshot.PageId, cancellationToken);
+        if (state is not null)
+        {
+            run.Crisis = state;
+        }
+        else
+        {
+            // Unchanged by this snapshot: read only if a detector's decision depends on it (issue 16).
+            run.ReadCrisisWhenNeeded(ct => crisis.GetAsync(snapshot.PageId, ct));
+        }
     }
 
     private string When(DateTimeOffset instant) => GermanFormat.DateTime(calendar.ToLocal(instant));

@@ -51,11 +51,22 @@ public sealed partial class NegativeSurgeDetector(
 
         var snapshot = run.Snapshot;
         var today = run.Result.Summary;
-        var factor = run.ThresholdFactor(options.Value.Alerts);
+        // The lowest thresholds crisis mode could set first; the crisis state is read only for a decision it changes.
+        var lowest = SnapshotAlertRun.LowestThresholdFactor(options.Value.Alerts);
         var reactions = today.Reactions.Total;
-        if (reactions < rules.MinReactions * factor)
+        if (reactions < rules.MinReactions * lowest)
         {
             return;
+        }
+
+        double? known = null;
+        if (reactions < rules.MinReactions)
+        {
+            known = await run.ThresholdFactorAsync(options.Value.Alerts, cancellationToken);
+            if (reactions < rules.MinReactions * known)
+            {
+                return;
+            }
         }
 
         var dateKey = NotificationKeys.Day(today.Date);
@@ -84,6 +95,12 @@ public sealed partial class NegativeSurgeDetector(
                 ? (double)(d.Reactions.Sad + d.Reactions.Angry) / d.Reactions.Total
                 : (double)d.Comments / d.Reactions.Total).ToList();
             var z = ZScore(measure.Value, values, measure.Floor);
+            if (z < rules.ZScore * lowest)
+            {
+                continue;
+            }
+
+            var factor = known ??= await run.ThresholdFactorAsync(options.Value.Alerts, cancellationToken);
             if (z < rules.ZScore * factor)
             {
                 continue;

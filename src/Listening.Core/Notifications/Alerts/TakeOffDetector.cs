@@ -49,14 +49,22 @@ public sealed partial class TakeOffDetector(
         }
 
         var snapshot = run.Snapshot;
-        var factor = run.ThresholdFactor(options.Value.Alerts);
-        await DetectReachAsync(run, rules, factor, cancellationToken);
-        await DetectInstagramAsync(run, rules, factor, cancellationToken);
+        await DetectReachAsync(run, rules, cancellationToken);
+        await DetectInstagramAsync(run, rules, cancellationToken);
         var window = TimeSpan.FromHours(rules.WindowHours);
+
+        // Posts that could pass the floor in crisis mode first: only then does the crisis state matter.
+        var lowest = SnapshotAlertRun.LowestThresholdFactor(options.Value.Alerts);
+        bool Candidate(PostObservation p, double f) =>
+            p.CreatedTime <= snapshot.CapturedAt && snapshot.CapturedAt - p.CreatedTime <= window && p.Reactions.Total >= rules.MinReactions * f;
+        if (!snapshot.Posts.Any(p => Candidate(p, lowest)))
+        {
+            return;
+        }
+
+        var factor = await run.ThresholdFactorAsync(options.Value.Alerts, cancellationToken);
         var floor = rules.MinReactions * factor;
-        var candidates = snapshot.Posts
-            .Where(p => p.CreatedTime <= snapshot.CapturedAt && snapshot.CapturedAt - p.CreatedTime <= window && p.Reactions.Total >= floor)
-            .ToList();
+        var candidates = snapshot.Posts.Where(p => Candidate(p, factor)).ToList();
         if (candidates.Count == 0)
         {
             return;
@@ -122,7 +130,7 @@ public sealed partial class TakeOffDetector(
     /// The reach rule: a post younger than <c>ReachWindowHours</c> that has reached at least <c>MinReach</c> people
     /// (times the crisis factor). Needs no baseline: a number the press office set.
     /// </summary>
-    private async Task DetectReachAsync(SnapshotAlertRun run, TakeOffAlertOptions rules, double factor, CancellationToken cancellationToken)
+    private async Task DetectReachAsync(SnapshotAlertRun run, TakeOffAlertOptions rules, CancellationToken cancellationToken)
     {
         if (rules.MinReach <= 0)
         {
@@ -131,13 +139,21 @@ public sealed partial class TakeOffDetector(
 
         var snapshot = run.Snapshot;
         var window = TimeSpan.FromHours(rules.ReachWindowHours);
-        var floor = Math.Max(1, (long)Math.Ceiling(rules.MinReach * factor));
         var aliases = options.Value.Facebook.EffectiveAliases;
-        foreach (var post in snapshot.Posts)
+        long? ReachInWindow(PostObservation post)
         {
             var age = snapshot.CapturedAt - post.CreatedTime;
-            if (age < TimeSpan.Zero || age > window
-                || MetricNames.PostValue(post.Metrics, MetricNames.PostReach, aliases).Value is not { } reach || reach < floor)
+            return age < TimeSpan.Zero || age > window ? null : MetricNames.PostValue(post.Metrics, MetricNames.PostReach, aliases).Value;
+        }
+
+        if (await ReachFloorAsync(run, rules, [.. snapshot.Posts.Select(ReachInWindow)], cancellationToken) is not { } floor)
+        {
+            return;
+        }
+
+        foreach (var post in snapshot.Posts)
+        {
+            if (ReachInWindow(post) is not { } reach || reach < floor)
             {
                 continue;
             }
@@ -182,7 +198,7 @@ public sealed partial class TakeOffDetector(
     /// <c>ReachWindowHours</c> whose lifetime <c>reach</c> (through the alias map) has reached <c>MinReach</c> people
     /// (times the crisis factor), once per medium.
     /// </summary>
-    private async Task DetectInstagramAsync(SnapshotAlertRun run, TakeOffAlertOptions rules, double factor, CancellationToken cancellationToken)
+    private async Task DetectInstagramAsync(SnapshotAlertRun run, TakeOffAlertOptions rules, CancellationToken cancellationToken)
     {
         var snapshot = run.Snapshot;
         if (rules.MinReach <= 0 || snapshot.Instagram is not { } ig)
@@ -191,13 +207,21 @@ public sealed partial class TakeOffDetector(
         }
 
         var window = TimeSpan.FromHours(rules.ReachWindowHours);
-        var floor = Math.Max(1, (long)Math.Ceiling(rules.MinReach * factor));
         var aliases = options.Value.Facebook.EffectiveAliases;
-        foreach (var media in ig.Media)
+        long? ReachInWindow(InstagramMediaObservation media)
         {
             var age = snapshot.CapturedAt - media.Timestamp;
-            if (age < TimeSpan.Zero || age > window
-                || MetricNames.PostValue(media.Metrics, InstagramMetrics.Reach, aliases).Value is not { } reach || reach < floor)
+            return age < TimeSpan.Zero || age > window ? null : MetricNames.PostValue(media.Metrics, InstagramMetrics.Reach, aliases).Value;
+        }
+
+        if (await ReachFloorAsync(run, rules, [.. ig.Media.Select(ReachInWindow)], cancellationToken) is not { } floor)
+        {
+            return;
+        }
+
+        foreach (var media in ig.Media)
+        {
+            if (ReachInWindow(media) is not { } reach || reach < floor)
             {
                 continue;
             }
@@ -238,6 +262,22 @@ public sealed partial class TakeOffDetector(
                 run.Raised.Add(alert.Key);
             }
         }
+    }
+
+    /// <summary>
+    /// The reach floor (<c>MinReach</c> times the crisis factor, at least 1), or null when no reach can pass it even in
+    /// crisis mode: then the crisis state is not read.
+    /// </summary>
+    private async Task<long?> ReachFloorAsync(SnapshotAlertRun run, TakeOffAlertOptions rules, IReadOnlyList<long?> reaches, CancellationToken cancellationToken)
+    {
+        static long Floor(int minReach, double factor) => Math.Max(1, (long)Math.Ceiling(minReach * factor));
+        var lowest = Floor(rules.MinReach, SnapshotAlertRun.LowestThresholdFactor(options.Value.Alerts));
+        if (!reaches.Any(r => r >= lowest))
+        {
+            return null;
+        }
+
+        return Floor(rules.MinReach, await run.ThresholdFactorAsync(options.Value.Alerts, cancellationToken));
     }
 
     /// <summary>"Der Beitrag vom 22.11.2026, 07:40 Uhr hat seitdem, in 5 Stunden, 31.000 Personen erreicht – Schwelle: 10.000 Personen in 24 Stunden."</summary>
