@@ -114,10 +114,23 @@ public sealed partial class NotificationDispatcher(
                 continue;
             }
 
-            if (await deliveries.WasSentAsync(channel.Name, message.Key, cancellationToken))
+            // Claimed before the post, so that two copies of the message handled at once post it once.
+            var claimedAt = time.GetUtcNow();
+            var lease = ClaimLease(options.Value.Teams);
+            var claim = await deliveries.TryClaimAsync(channel.Name, message.Key, message.Kind, claimedAt, lease, cancellationToken);
+            if (claim == DeliveryClaim.AlreadySent)
             {
                 LogDuplicate(logger, message.Kind, message.Key, channel.Name);
                 results.Add((channel.Name, DeliveryOutcome.AlreadySent));
+                continue;
+            }
+
+            if (claim == DeliveryClaim.InProgress)
+            {
+                // Another copy is posting it now: look again once its claim has run out (sent by then, or taken over).
+                LogInProgress(logger, message.Kind, message.Key, channel.Name);
+                failures.Add(new TeamsDeliveryException(0, lease, $"Another delivery of this notification to Teams channel {channel.Name} was still running.", transient: true));
+                results.Add((channel.Name, DeliveryOutcome.Failed));
                 continue;
             }
 
@@ -131,12 +144,17 @@ public sealed partial class NotificationDispatcher(
                 LogFailed(logger, message.Kind, message.Key, channel.Name, ex.Status, ex.IsTransient);
                 failures.Add(ex);
                 results.Add((channel.Name, DeliveryOutcome.Failed));
+
+                // The post is over (refused, or given up after the timeout, when it may still have arrived, as
+                // before claims): the next try may claim at once. Only a crashed delivery leaves its claim to run out.
+                await deliveries.ReleaseAsync(channel.Name, message.Key, claimedAt, cancellationToken);
+
                 continue;
             }
 
-            // False when a parallel delivery of a duplicate got there first; Teams may show this one twice, which
-            // is the price of a webhook that has no idempotency key.
-            await deliveries.TryRecordSentAsync(channel.Name, message.Key, message.Kind, time.GetUtcNow(), message.Attempt + 1, cancellationToken);
+            // A crash between the post and this record leaves the claim to run out: Teams may then show the card
+            // twice, the price of a webhook that has no idempotency key.
+            await deliveries.RecordSentAsync(channel.Name, message.Key, message.Kind, time.GetUtcNow(), message.Attempt + 1, cancellationToken);
             LogSent(logger, message.Kind, message.Key, channel.Name, message.Attempt + 1);
             results.Add((channel.Name, DeliveryOutcome.Sent));
         }
@@ -147,6 +165,9 @@ public sealed partial class NotificationDispatcher(
     /// <summary>Whether a notification with this key went to the channel.</summary>
     public Task<bool> WasSentAsync(string channel, string key, CancellationToken cancellationToken) =>
         deliveries.WasSentAsync(channel, key, cancellationToken);
+
+    /// <summary>How long a claim keeps other deliveries of the notification off: one post's timeout and a minute of margin.</summary>
+    internal static TimeSpan ClaimLease(TeamsOptions teams) => TimeSpan.FromSeconds(teams.TimeoutSeconds + 60);
 
     /// <summary>Exponential (30 s, 1 min, 2 min, … by default) with ±20 % jitter, never shorter than Retry-After, at most an hour.</summary>
     internal static TimeSpan Backoff(int attempt, double baseSeconds, TimeSpan? retryAfter)
@@ -162,6 +183,9 @@ public sealed partial class NotificationDispatcher(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Notification {Kind} {Key} was already sent to channel {Channel}; dropped the duplicate")]
     private static partial void LogDuplicate(ILogger logger, string kind, string key, string channel);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Notification {Kind} {Key} is being posted to channel {Channel} by another delivery; this copy looks again later")]
+    private static partial void LogInProgress(ILogger logger, string kind, string key, string channel);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "No Teams webhook is configured (Listening:Teams:WebhookUrl); the {Kind} notification was not sent")]
     private static partial void LogNoDefaultChannel(ILogger logger, string kind);

@@ -49,31 +49,50 @@ public sealed class NotificationDispatcherTests : IDisposable
 
         Assert.Equal(DeliveryOutcome.Sent, outcome);
         Assert.Equal("https://teams.example.org/workflows/default?sig=secret", Assert.Single(_teams.Posts).Uri.ToString());
-        await _deliveries.Received(1).TryRecordSentAsync("default", Key, AlertKinds.Milestone, _time.GetUtcNow(), 1, Arg.Any<CancellationToken>());
+        await _deliveries.Received(1).RecordSentAsync("default", Key, AlertKinds.Milestone, _time.GetUtcNow(), 1, Arg.Any<CancellationToken>());
         await _retries.DidNotReceiveWithAnyArgs().SendLaterAsync(default!, default, default);
     }
 
     [Fact]
     public async Task A_notification_already_sent_to_the_channel_is_dropped_without_a_post()
     {
-        _deliveries.WasSentAsync("default", Key, Arg.Any<CancellationToken>()).Returns(true);
+        _deliveries.TryClaimAsync("default", Key, Arg.Any<string>(), Arg.Any<DateTimeOffset>(), Arg.Any<TimeSpan>(), Arg.Any<CancellationToken>()).Returns(DeliveryClaim.AlreadySent);
 
         var outcome = await Dispatcher().DispatchAsync(Message(), CancellationToken.None);
 
         Assert.Equal(DeliveryOutcome.AlreadySent, outcome);
         Assert.Empty(_teams.Posts);
-        await _deliveries.DidNotReceiveWithAnyArgs().TryRecordSentAsync(default!, default!, default!, default, default, default);
+        await _deliveries.DidNotReceiveWithAnyArgs().RecordSentAsync(default!, default!, default!, default, default, default);
     }
 
     [Fact]
-    public async Task A_record_written_by_a_parallel_delivery_still_counts_as_sent()
+    public async Task A_copy_that_finds_another_delivery_posting_it_now_posts_nothing_and_looks_again_after_the_claim()
     {
-        _deliveries.TryRecordSentAsync(default!, default!, default!, default, default, default).ReturnsForAnyArgs(false);
+        _deliveries.TryClaimAsync(default!, default!, default!, default, default, default).ReturnsForAnyArgs(DeliveryClaim.InProgress);
 
         var outcome = await Dispatcher().DispatchAsync(Message(), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcome.Sent, outcome);
-        Assert.Single(_teams.Posts);
+        Assert.Equal(DeliveryOutcome.Retrying, outcome);
+        Assert.Empty(_teams.Posts);
+        await _retries.Received(1).SendLaterAsync(
+            Arg.Is<NotificationMessage>(m => m.Attempt == 1 && m.LastError!.Contains("Another delivery of this notification to Teams channel default was still running.", StringComparison.Ordinal)),
+            NotificationDispatcher.ClaimLease(_options.Teams),
+            Arg.Any<CancellationToken>());
+        await _deliveries.DidNotReceiveWithAnyArgs().RecordSentAsync(default!, default!, default!, default, default, default);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_post_that_failed_gives_its_claim_back_for_the_next_try(bool timeout)
+    {
+        _teams.Answer = _ => timeout ? throw new TaskCanceledException("timed out", new TimeoutException()) : new HttpResponseMessage(HttpStatusCode.BadGateway);
+
+        var outcome = await Dispatcher().DispatchAsync(Message(), CancellationToken.None);
+
+        Assert.Equal(DeliveryOutcome.Retrying, outcome);
+        await _deliveries.Received(1).ReleaseAsync("default", Key, _time.GetUtcNow(), Arg.Any<CancellationToken>());
+        await _deliveries.DidNotReceiveWithAnyArgs().RecordSentAsync(default!, default!, default!, default, default, default);
     }
 
     [Fact]
@@ -88,7 +107,7 @@ public sealed class NotificationDispatcherTests : IDisposable
             Arg.Is<NotificationMessage>(m => m.Key == Key && m.Attempt == 1 && m.LastError!.Contains("HTTP 429", StringComparison.Ordinal)),
             TimeSpan.FromMinutes(10),
             Arg.Any<CancellationToken>());
-        await _deliveries.DidNotReceiveWithAnyArgs().TryRecordSentAsync(default!, default!, default!, default, default, default);
+        await _deliveries.DidNotReceiveWithAnyArgs().RecordSentAsync(default!, default!, default!, default, default, default);
     }
 
     [Fact]
@@ -144,7 +163,7 @@ public sealed class NotificationDispatcherTests : IDisposable
     public async Task A_route_to_two_channels_skips_the_one_that_had_it_and_sends_the_other_as_a_message_card()
     {
         _options.Teams.Routes[AlertKinds.Milestone] = "default,pressesprecher";
-        _deliveries.WasSentAsync("default", Key, Arg.Any<CancellationToken>()).Returns(true);
+        _deliveries.TryClaimAsync("default", Key, Arg.Any<string>(), Arg.Any<DateTimeOffset>(), Arg.Any<TimeSpan>(), Arg.Any<CancellationToken>()).Returns(DeliveryClaim.AlreadySent);
 
         var report = await Dispatcher().DeliverAsync(Message(), CancellationToken.None);
 
@@ -152,7 +171,7 @@ public sealed class NotificationDispatcherTests : IDisposable
         var post = Assert.Single(_teams.Posts);
         Assert.Contains("/press", post.Uri.AbsolutePath, StringComparison.Ordinal);
         Assert.Contains("\"@type\":\"MessageCard\"", post.Body, StringComparison.Ordinal);
-        await _deliveries.Received(1).TryRecordSentAsync("pressesprecher", Key, AlertKinds.Milestone, _time.GetUtcNow(), 1, Arg.Any<CancellationToken>());
+        await _deliveries.Received(1).RecordSentAsync("pressesprecher", Key, AlertKinds.Milestone, _time.GetUtcNow(), 1, Arg.Any<CancellationToken>());
     }
 
     [Fact]

@@ -20,6 +20,9 @@ public sealed class FakeTeamsWebhook : IAsyncDisposable
         server.Handler = HandleAsync;
     }
 
+    /// <summary>How long a <see cref="Answer.Slow"/> answer takes before it accepts.</summary>
+    public TimeSpan SlowFor { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>How long a <see cref="Answer.Hang"/> answer keeps the caller waiting.</summary>
     public TimeSpan HangFor { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -59,6 +62,11 @@ public sealed class FakeTeamsWebhook : IAsyncDisposable
                 await Task.Delay(HangFor, context.RequestAborted).ContinueWith(static _ => { }, TaskScheduler.Default);
                 context.Response.StatusCode = 202;
                 return;
+            case AnswerKind.Slow:
+                await Task.Delay(SlowFor, context.RequestAborted);
+                context.Response.StatusCode = 202;
+                _accepted.Enqueue(request);
+                return;
             case AnswerKind.Status:
                 context.Response.StatusCode = answer.Status;
                 if (answer.RetryAfterSeconds is { } seconds)
@@ -84,6 +92,7 @@ public sealed class FakeTeamsWebhook : IAsyncDisposable
     {
         Status,
         Hang,
+        Slow,
     }
 
     public sealed record Answer(AnswerKind Kind, int Status = 202, int? RetryAfterSeconds = null)
@@ -91,6 +100,9 @@ public sealed class FakeTeamsWebhook : IAsyncDisposable
         public static readonly Answer Accepted = new(AnswerKind.Status, 202);
 
         public static readonly Answer Hang = new(AnswerKind.Hang);
+
+        /// <summary>202 after <see cref="SlowFor"/>: a post still on its way while another copy is handled.</summary>
+        public static readonly Answer Slow = new(AnswerKind.Slow);
 
         public static Answer TooManyRequests(int retryAfterSeconds) => new(AnswerKind.Status, 429, retryAfterSeconds);
 

@@ -62,6 +62,64 @@ public sealed class TeamsDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_copies_handled_at_once_while_Teams_is_slow_post_once_and_the_second_looks_again_later()
+    {
+        _teams.Script(FakeTeamsWebhook.Answer.Slow, FakeTeamsWebhook.Answer.Slow);
+        var message = Message("takeoff:104857600000001:p1", AlertKinds.TakeOff);
+        await PublishAsync(message);
+        await PublishAsync(message);
+        var queue = _app.Queue(_app.Options.Queues.Notifications);
+        var batch = (await queue.ReceiveMessagesAsync(32, TimeSpan.FromSeconds(60))).Value;
+        Assert.Equal(2, batch.Length);
+
+        // Two instances, one message each, at the same time (before claims, both posted).
+        await Task.WhenAll(batch.Select(m => Task.Run(() => _app.Get<SendNotification>().Run(m, CancellationToken.None))));
+
+        Assert.Single(_teams.Requests);
+        Assert.Single(_teams.Delivered("presse"));
+        foreach (var handled in batch)
+        {
+            await queue.DeleteMessageAsync(handled.MessageId, handled.PopReceipt);
+        }
+
+        // The second copy went back on the queue (invisible until the first one's claim would have run out).
+        Assert.Equal(1, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Contains(_app.Logs!.GetSnapshot(), r => r.Message.Contains("is being posted to channel default by another delivery", StringComparison.Ordinal));
+
+        // When it comes back, the first copy's record says it went out.
+        var report = await _app.Get<NotificationDispatcher>().DeliverAsync(message with { Attempt = 1 }, CancellationToken.None);
+        Assert.Equal([("default", DeliveryOutcome.AlreadySent)], report.Channels);
+        Assert.Single(_teams.Requests);
+    }
+
+    [Fact]
+    public async Task A_claim_left_by_a_delivery_that_died_is_taken_over_once_it_ran_out()
+    {
+        var deliveries = _app.Get<IDeliveryLog>();
+        var lease = NotificationDispatcher.ClaimLease(_app.Options.Teams);
+
+        // A live claim (another instance is posting now): this copy posts nothing.
+        Assert.Equal(DeliveryClaim.Claimed, await deliveries.TryClaimAsync("default", "digest:live", AlertKinds.Digest, Now, lease, CancellationToken.None));
+        var live = await _app.Get<NotificationDispatcher>().DeliverAsync(Message("digest:live", AlertKinds.Digest), CancellationToken.None);
+        Assert.Equal([("default", DeliveryOutcome.Failed)], live.Channels);
+        Assert.Empty(_teams.Requests);
+
+        // A claim whose holder died before its lease ran out: taken over and posted, once.
+        Assert.Equal(DeliveryClaim.Claimed, await deliveries.TryClaimAsync("default", "digest:dead", AlertKinds.Digest, Now - lease - TimeSpan.FromSeconds(1), lease, CancellationToken.None));
+        var dead = await _app.Get<NotificationDispatcher>().DeliverAsync(Message("digest:dead", AlertKinds.Digest), CancellationToken.None);
+        Assert.Equal([("default", DeliveryOutcome.Sent)], dead.Channels);
+        Assert.True(await deliveries.WasSentAsync("default", "digest:dead", CancellationToken.None));
+        Assert.Equal(DeliveryClaim.AlreadySent, await deliveries.TryClaimAsync("default", "digest:dead", AlertKinds.Digest, Now, lease, CancellationToken.None));
+        Assert.Single(_teams.Delivered("presse"));
+
+        // A record of an earlier version (no state) counts as sent.
+        var table = _app.Get<ListeningStorage>().Tables.NotificationLog;
+        await table.UpsertEntityAsync(new Azure.Data.Tables.TableEntity(NotificationKeys.SentPartition("default"), NotificationKeys.Hash("digest:old")) { ["Key"] = "digest:old", ["SentAt"] = Now });
+        Assert.True(await deliveries.WasSentAsync("default", "digest:old", CancellationToken.None));
+        Assert.Equal(DeliveryClaim.AlreadySent, await deliveries.TryClaimAsync("default", "digest:old", AlertKinds.Digest, Now, lease, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Too_many_requests_waits_for_retry_after_then_posts_once()
     {
         _teams.Script(FakeTeamsWebhook.Answer.TooManyRequests(retryAfterSeconds: 3));
