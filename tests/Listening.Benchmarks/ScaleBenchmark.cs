@@ -19,6 +19,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Trace;
 
 namespace Listening.Benchmarks;
 
@@ -62,6 +65,8 @@ internal static class ScaleBenchmark
         var queueRequests = 0L;
         using var host = BuildHost(azurite.ConnectionString, graph.BaseUri, ids, clock, () => Interlocked.Increment(ref tableRequests), () => Interlocked.Increment(ref queueRequests));
         var services = host.Services;
+        using var tracer = services.GetRequiredService<OpenTelemetry.Trace.TracerProvider>();
+        using var loggerProvider = services.GetRequiredService<OpenTelemetry.Logs.LoggerProvider>();
         await services.GetRequiredService<Core.Storage.ListeningStorage>().EnsureCreatedAsync(CancellationToken.None);
         var queues = services.GetRequiredService<QueueServiceClient>();
         var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Core.Configuration.ListeningOptions>>().Value;
@@ -76,6 +81,7 @@ internal static class ScaleBenchmark
         Interlocked.Exchange(ref tableRequests, 0);
         Interlocked.Exchange(ref queueRequests, 0);
         CountingPolicy.ByTarget.Clear();
+        TelemetryCount.Reset();
         var graphBefore = graph.Requests.Count;
         long pulls = 0, snapshots = 0, notifications = 0, entityWrites = 0, lastCycleWrites = 0;
         var scheduleTimes = new List<double>();
@@ -132,6 +138,9 @@ internal static class ScaleBenchmark
         var tables = Interlocked.Read(ref tableRequests);
         var graphRequests = graph.Requests.Count - graphBefore;
         var byTarget = CountingPolicy.ByTarget.OrderByDescending(kv => kv.Value).ToList();
+        tracer.ForceFlush();
+        loggerProvider.ForceFlush();
+        var telemetry = TelemetryCount.Snapshot();
 
         // The day's summary of all Pages, read as the morning digest and /api/summaries read it.
         var reading = Stopwatch.StartNew();
@@ -180,6 +189,18 @@ internal static class ScaleBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| Aggregation entity writes/s / raw batch writes/s | {aggregationPerSecond:F0} / {rawPerSecond:F0} (ratio {ratio:F2}) |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| Day summary of all Pages (one read) | {summarySeconds * 1000:F0} ms, {summary?.Summary.Pages.Count ?? 0} Pages |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| Peak memory, benchmark process / Azurite | {peakClient:F0} MB / {peakAzurite:F0} MB |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| Telemetry per Page-cycle, as the app's exporters would send it: spans / log records (Information and up) | {telemetry.Spans / pageCycles:F2} / {telemetry.Logs / pageCycles:F2} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| Telemetry content per Page-cycle (span names and attributes, log messages and attributes; without the exporter's envelope) | {telemetry.Bytes / pageCycles / 1024:F2} KiB |"));
+        Console.WriteLine();
+        Console.WriteLine("| Span (source: name) | per Page-cycle |");
+        Console.WriteLine("|---|---:|");
+        foreach (var (name, count) in telemetry.ByName.OrderByDescending(kv => kv.Value).Take(12))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {count / pageCycles:F2} |"));
+        }
+
         Console.WriteLine();
         Console.WriteLine("| Storage request (method, table or queue) | per Page-cycle |");
         Console.WriteLine("|---|---:|");
@@ -263,9 +284,13 @@ internal static class ScaleBenchmark
         }
 
         builder.Configuration.AddInMemoryCollection(config);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // As in Azure (host.json: default Information): what the app's OpenTelemetry exporters would send is counted.
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Services.AddSingleton(clock);
         builder.AddListening();
+        builder.Services
+            .ConfigureOpenTelemetryTracerProvider(b => b.AddProcessor(TelemetryCount.Spans))
+            .ConfigureOpenTelemetryLoggerProvider(b => b.AddProcessor(TelemetryCount.Logs));
         builder.Services.AddAzureClients(clients => clients.ConfigureDefaults(o => o.AddPolicy(new CountingPolicy(tableRequest, queueRequest), HttpPipelinePosition.PerCall)));
         return builder.Build();
     }
@@ -282,6 +307,58 @@ internal static class ScaleBenchmark
         ["Comments"] = (long)i,
         ["Shares"] = (long)i,
     };
+
+    /// <summary>Counts what the app's OpenTelemetry exporters would send (spans and log records) and their content's size, keeping nothing.</summary>
+    private static class TelemetryCount
+    {
+        private static long _spans;
+        private static long _logs;
+        private static long _bytes;
+        private static readonly ConcurrentDictionary<string, long> Names = new(StringComparer.Ordinal);
+
+        public static readonly BaseProcessor<Activity> Spans = new SpanCounter();
+
+        public static readonly BaseProcessor<OpenTelemetry.Logs.LogRecord> Logs = new LogCounter();
+
+        public static void Reset()
+        {
+            Interlocked.Exchange(ref _spans, 0);
+            Interlocked.Exchange(ref _logs, 0);
+            Interlocked.Exchange(ref _bytes, 0);
+            Names.Clear();
+        }
+
+        public static (long Spans, long Logs, long Bytes, IReadOnlyDictionary<string, long> ByName) Snapshot() =>
+            (Interlocked.Read(ref _spans), Interlocked.Read(ref _logs), Interlocked.Read(ref _bytes), new Dictionary<string, long>(Names, StringComparer.Ordinal));
+
+        private static long Size(IEnumerable<KeyValuePair<string, object?>>? attributes) =>
+            attributes?.Sum(a => a.Key.Length + (Convert.ToString(a.Value, CultureInfo.InvariantCulture)?.Length ?? 0)) ?? 0;
+
+        private sealed class SpanCounter : BaseProcessor<Activity>
+        {
+            public override void OnEnd(Activity data)
+            {
+                if (!data.Recorded)
+                {
+                    return; // left out before the exporters (StorageSpanFilter)
+                }
+
+                Interlocked.Increment(ref _spans);
+                Interlocked.Add(ref _bytes, data.DisplayName.Length + Size(data.TagObjects));
+                var name = data.Source.Name + ": " + (data.Kind == ActivityKind.Client ? data.DisplayName.Split(' ')[0] + " (HTTP client)" : data.DisplayName);
+                Names.AddOrUpdate(name, 1, (_, n) => n + 1);
+            }
+        }
+
+        private sealed class LogCounter : BaseProcessor<OpenTelemetry.Logs.LogRecord>
+        {
+            public override void OnEnd(OpenTelemetry.Logs.LogRecord data)
+            {
+                Interlocked.Increment(ref _logs);
+                Interlocked.Add(ref _bytes, (data.FormattedMessage?.Length ?? 0) + (data.CategoryName?.Length ?? 0) + Size(data.Attributes));
+            }
+        }
+    }
 
     /// <summary>Counts the storage requests the app sends, by service (the table and queue endpoints of Azurite).</summary>
     private sealed class CountingPolicy(Action tableRequest, Action queueRequest) : HttpPipelineSynchronousPolicy

@@ -36,6 +36,7 @@ public sealed partial class AppSettingsTests(CompiledInfrastructure infra)
         "Listening__Facebook__MaxPostPagesPerCycle", // safety limit, documented in README
         "Listening__Summaries__TopPostsBy", // presentation: reach by default, documented in README
         "Listening__WeeklyDigest", // on by default, documented in README and docs/teams.md
+        "Listening__TraceStorageCalls", // off: only failed storage calls go to Application Insights (cost, docs/deploy.md); on by hand to debug
         "Listening__Pages__0__Instagram", // auto by default (the linked account is found by the pull); off per Page by hand, documented in README
         "Listening__PageRegistry__TokenCacheMinutes", // tuning of the Key Vault token cache (60 minutes), documented in docs/operations.md
         "Listening__PageRegistry__LocalSecretsPath", // the local secret store of `listening pages add --token-stdin`; Azure reads Key Vault (KeyVaultUri)

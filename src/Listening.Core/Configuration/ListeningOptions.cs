@@ -83,6 +83,13 @@ public sealed class ListeningOptions
     /// <summary><c>Listening:WeeklyDigest</c>: on Mondays the morning digest run also sends the weekly digest (docs/teams.md). On by default.</summary>
     public bool WeeklyDigest { get; set; } = true;
 
+    /// <summary>
+    /// Whether every call to Table and Queue Storage is exported to Application Insights as a dependency (true), or
+    /// only the failed ones (false, the default): about 16 of a pull cycle's 18 spans are storage calls, the largest
+    /// item of a Page's telemetry cost (docs/deploy.md, "What it costs").
+    /// </summary>
+    public bool TraceStorageCalls { get; set; }
+
     /// <summary>The insights report (<c>/api/insights</c>, docs/insights.md).</summary>
     [ValidateObjectMembers]
     public InsightsOptions Insights { get; set; } = new();

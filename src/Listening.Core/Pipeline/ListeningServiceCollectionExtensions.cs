@@ -181,7 +181,10 @@ internal static class TelemetryRegistration
             {
                 // The masking processor comes first, so it has run when an exporter's processor sees the span.
                 tracing.AddSource(ListeningTelemetry.Name).AddHttpClientInstrumentation()
-                    .AddProcessor(sp => new MaskingActivityProcessor(sp.GetRequiredService<SecretMasker>()));
+                    .AddProcessor(sp => new MaskingActivityProcessor(sp.GetRequiredService<SecretMasker>()))
+                    .AddProcessor(sp => new StorageSpanFilter(
+                        ActivatorUtilities.CreateInstance<StorageEndpoints>(sp).All,
+                        sp.GetRequiredService<IOptions<ListeningOptions>>().Value.TraceStorageCalls));
                 if (!string.IsNullOrWhiteSpace(connectionString))
                 {
                     tracing.AddAzureMonitorTraceExporter(o =>

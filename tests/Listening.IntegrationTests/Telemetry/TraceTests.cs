@@ -57,6 +57,10 @@ public sealed class TraceTests
 
         // The Graph calls are spans of the same trace, and no span carries the token.
         Assert.Contains(exported, a => a.Kind == ActivityKind.Client && a.TraceId == schedule.TraceId);
+
+        // The storage calls (Azurite's tables and queues) went well and are left out (Listening:TraceStorageCalls off).
+        Assert.Contains(exported, a => a.Kind == ActivityKind.Client && (a.GetTagItem("url.full") as string ?? "").StartsWith(graph.BaseUri.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal));
+        Assert.DoesNotContain(exported, a => a.Kind == ActivityKind.Client && (a.GetTagItem("url.full") as string ?? "").Contains("/devstoreaccount1", StringComparison.Ordinal));
         Assert.All(exported, a => Assert.DoesNotContain(a.TagObjects, t => t.Value?.ToString()?.Contains(Token, StringComparison.Ordinal) == true));
     }
 
