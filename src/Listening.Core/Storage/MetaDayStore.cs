@@ -18,7 +18,7 @@ public sealed class MetaDayStore(ListeningStorage storage)
         await storage.EnsureCreatedAsync(cancellationToken);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pageId} and RowKey ge {MetaDayKeys.From(first)} and RowKey lt {MetaDayKeys.Through(last)}");
         var rows = new Dictionary<string, MetaInsightEntity>(StringComparer.Ordinal);
-        await foreach (var row in storage.Tables.Insights.QueryAsync<MetaInsightEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
+        await foreach (var row in storage.Tables.PageDays.QueryAsync<MetaInsightEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
         {
             rows[row.RowKey] = row;
         }
@@ -42,7 +42,7 @@ public sealed class MetaDayStore(ListeningStorage storage)
         {
             foreach (var chunk in actions.Chunk(ListeningTables.MaxOperationsPerTransaction))
             {
-                var responses = (await storage.Tables.Insights.SubmitTransactionAsync(chunk, cancellationToken)).Value;
+                var responses = (await storage.Tables.PageDays.SubmitTransactionAsync(chunk, cancellationToken)).Value;
                 for (var i = 0; i < chunk.Length; i++)
                 {
                     chunk[i].Entity.ETag = i < responses.Count && responses[i].Headers.ETag is { } etag ? etag : default;

@@ -56,14 +56,14 @@ public sealed partial class ObservationStore(ListeningStorage storage, ILogger<O
 
     public async Task<ETag?> CommitPointAsync(string pageId, DateOnly day, CancellationToken cancellationToken)
     {
-        var page = await storage.Tables.Observations.GetEntityIfExistsAsync<TableEntity>(pageId, ObservationKeys.Page(day), select: ["RowKey"], cancellationToken: cancellationToken);
+        var page = await storage.Tables.PageDays.GetEntityIfExistsAsync<TableEntity>(pageId, ObservationKeys.Page(day), select: ["RowKey"], cancellationToken: cancellationToken);
         return page.HasValue ? page.Value!.ETag : null;
     }
 
     public async Task<ObservationRows> ReadDaysAsync(string pageId, DateOnly first, DateOnly last, CancellationToken cancellationToken)
     {
         var rows = new ObservationRows();
-        await foreach (var entity in storage.Tables.Observations.QueryAsync<TableEntity>(DaysFilter(pageId, first, last), maxPerPage: PageSize, cancellationToken: cancellationToken))
+        await foreach (var entity in storage.Tables.PageDays.QueryAsync<TableEntity>(DaysFilter(pageId, first, last), maxPerPage: PageSize, cancellationToken: cancellationToken))
         {
             if (ObservationKeys.IsPage(entity.RowKey))
             {
@@ -81,7 +81,7 @@ public sealed partial class ObservationStore(ListeningStorage storage, ILogger<O
     public async Task<IReadOnlyList<DateOnly>> DaysWithDataAsync(string pageId, DateOnly first, DateOnly last, CancellationToken cancellationToken)
     {
         var days = new List<DateOnly>();
-        await foreach (var entity in storage.Tables.Observations.QueryAsync<TableEntity>(DaysFilter(pageId, first, last), maxPerPage: PageSize, select: ["RowKey"], cancellationToken: cancellationToken))
+        await foreach (var entity in storage.Tables.PageDays.QueryAsync<TableEntity>(DaysFilter(pageId, first, last), maxPerPage: PageSize, select: ["RowKey"], cancellationToken: cancellationToken))
         {
             if (ObservationKeys.IsPage(entity.RowKey))
             {
@@ -95,7 +95,7 @@ public sealed partial class ObservationStore(ListeningStorage storage, ILogger<O
     public async Task<IReadOnlyList<ObservationKey>> KeysAsync(string pageId, DateOnly first, DateOnly last, CancellationToken cancellationToken)
     {
         var keys = new List<ObservationKey>();
-        await foreach (var entity in storage.Tables.Observations.QueryAsync<TableEntity>(DaysFilter(pageId, first, last), maxPerPage: PageSize, select: ["RowKey", nameof(PostDayEntity.Giveaway)], cancellationToken: cancellationToken))
+        await foreach (var entity in storage.Tables.PageDays.QueryAsync<TableEntity>(DaysFilter(pageId, first, last), maxPerPage: PageSize, select: ["RowKey", nameof(PostDayEntity.Giveaway)], cancellationToken: cancellationToken))
         {
             keys.Add(new ObservationKey(entity.RowKey, entity.GetBoolean(nameof(PostDayEntity.Giveaway)) ?? false));
         }
@@ -109,7 +109,7 @@ public sealed partial class ObservationStore(ListeningStorage storage, ILogger<O
         var to = ObservationKeys.DayEnd(last);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pageId} and RowKey ge {from} and RowKey lt {to} and Giveaway eq {true}");
         var posts = new List<PostDayEntity>();
-        await foreach (var entity in storage.Tables.Observations.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var entity in storage.Tables.PageDays.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             posts.Add(ObservationMapping.ToPostDay(entity));
         }
@@ -119,7 +119,7 @@ public sealed partial class ObservationStore(ListeningStorage storage, ILogger<O
 
     public async Task<PageDayEntity?> PageDayAsync(string pageId, DateOnly day, CancellationToken cancellationToken)
     {
-        var response = await storage.Tables.Observations.GetEntityIfExistsAsync<TableEntity>(pageId, ObservationKeys.Page(day), cancellationToken: cancellationToken);
+        var response = await storage.Tables.PageDays.GetEntityIfExistsAsync<TableEntity>(pageId, ObservationKeys.Page(day), cancellationToken: cancellationToken);
         return response.HasValue ? ObservationMapping.ToPageDay(response.Value!) : null;
     }
 
@@ -132,7 +132,7 @@ public sealed partial class ObservationStore(ListeningStorage storage, ILogger<O
             var knownETags = true;
             foreach (var chunk in actions.Chunk(ListeningTables.MaxOperationsPerTransaction))
             {
-                var responses = (await storage.Tables.Observations.SubmitTransactionAsync(chunk, cancellationToken)).Value;
+                var responses = (await storage.Tables.PageDays.SubmitTransactionAsync(chunk, cancellationToken)).Value;
                 for (var i = 0; i < chunk.Length; i++)
                 {
                     if (i < responses.Count && responses[i].Headers.ETag is { } etag)
@@ -164,7 +164,7 @@ public sealed partial class ObservationStore(ListeningStorage storage, ILogger<O
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {pageId} and ((RowKey ge {postPrefix} and RowKey lt {postPrefix + "~"}) or RowKey eq {ObservationKeys.Page(day)})");
         var stored = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
-        await foreach (var row in storage.Tables.Observations.QueryAsync<TableEntity>(filter, maxPerPage: PageSize, cancellationToken: cancellationToken))
+        await foreach (var row in storage.Tables.PageDays.QueryAsync<TableEntity>(filter, maxPerPage: PageSize, cancellationToken: cancellationToken))
         {
             stored[row.RowKey] = row;
         }
@@ -191,7 +191,7 @@ public sealed partial class ObservationStore(ListeningStorage storage, ILogger<O
         {
             foreach (var chunk in actions.Chunk(ListeningTables.MaxOperationsPerTransaction))
             {
-                await storage.Tables.Observations.SubmitTransactionAsync(chunk, cancellationToken);
+                await storage.Tables.PageDays.SubmitTransactionAsync(chunk, cancellationToken);
                 done.AddRange(chunk);
             }
         }
@@ -213,7 +213,7 @@ public sealed partial class ObservationStore(ListeningStorage storage, ILogger<O
             foreach (var chunk in undo.Chunk(ListeningTables.MaxOperationsPerTransaction))
             {
                 // Not cancellable: a half-replaced day must not stay behind because the run was stopped.
-                await storage.Tables.Observations.SubmitTransactionAsync(chunk, CancellationToken.None);
+                await storage.Tables.PageDays.SubmitTransactionAsync(chunk, CancellationToken.None);
             }
 
             LogRestored(logger, pageId, day);

@@ -18,7 +18,7 @@ namespace Listening.IntegrationTests.Aggregation;
 /// What a snapshot costs in storage requests: one entity group transaction per 100 rows, a constant number of
 /// summary writes; what serving a day's summary costs: one request.
 /// </summary>
-public sealed class EfficiencyTests(Xunit.Abstractions.ITestOutputHelper output)
+public sealed partial class EfficiencyTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string PageId = "104857600000001";
     private static readonly DateTimeOffset Evening = new(2026, 11, 27, 17, 0, 0, TimeSpan.Zero);
@@ -401,9 +401,9 @@ public sealed class EfficiencyTests(Xunit.Abstractions.ITestOutputHelper output)
         await one.Aggregator.ApplyAsync(WithInsights(Pull(Evening.AddHours(-1), 10), 100), CancellationToken.None);
 
         // Retention or a rebuild removed the rows this instance remembers: replacing them on their ETags fails with 404.
-        await foreach (var row in app.Tables.Insights.QueryAsync<TableEntity>())
+        foreach (var row in await TestApp.RowsAsync(app.Tables.PageDays, PageDayKinds.Meta))
         {
-            await app.Tables.Insights.DeleteEntityAsync(row.PartitionKey, row.RowKey);
+            await app.Tables.PageDays.DeleteEntityAsync(row.PartitionKey, row.RowKey);
         }
 
         await one.Aggregator.ApplyAsync(WithInsights(Pull(Evening, 10), 200), CancellationToken.None);
@@ -493,9 +493,51 @@ public sealed class EfficiencyTests(Xunit.Abstractions.ITestOutputHelper output)
 
     private sealed record CountedServices(SnapshotAggregator Aggregator, SummaryReader Reader, MetaDays MetaDays);
 
-    private sealed class RecordingPolicy(ConcurrentQueue<(string Method, string Path)> requests) : HttpPipelineSynchronousPolicy
+    /// <summary>
+    /// Records method and path; a request to the <c>pagedays</c> table is named by the kind of row it reads or writes,
+    /// as the table that held that kind before issue 16 ("rawsnapshots", "observations", "summaries", "metainsights"),
+    /// from its row key, its filter or (an insert) its body.
+    /// </summary>
+    private sealed partial class RecordingPolicy(ConcurrentQueue<(string Method, string Path)> requests) : HttpPipelineSynchronousPolicy
     {
         public override void OnSendingRequest(HttpMessage message) =>
-            requests.Enqueue((message.Request.Method.Method, message.Request.Uri.Path));
+            requests.Enqueue((message.Request.Method.Method, Labelled(message.Request)));
+
+        private static string Labelled(Request request)
+        {
+            var path = request.Uri.Path;
+            var table = TablePath().Match(path);
+            if (!table.Success)
+            {
+                return path;
+            }
+
+            var kind = KeyKind().Match(Uri.UnescapeDataString(request.Uri.ToString())) is { Success: true } key ? key.Groups["k"].Value : null;
+            if (kind is null && request.Content is { } content)
+            {
+                using var body = new MemoryStream();
+                content.WriteTo(body, CancellationToken.None);
+                kind = BodyKind().Match(System.Text.Encoding.UTF8.GetString(body.ToArray())) is { Success: true } row ? row.Groups["k"].Value : null;
+            }
+
+            var label = kind switch
+            {
+                PageDayKinds.Archive => "rawsnapshots",
+                PageDayKinds.Observation => "observations",
+                PageDayKinds.Summary => "summaries",
+                PageDayKinds.Meta => "metainsights",
+                _ => "pagedays",
+            };
+            return table.Groups["before"].Value + label + table.Groups["after"].Value;
+        }
+
+        [System.Text.RegularExpressions.GeneratedRegex("^(?<before>.*?/[^/(]*?)pagedays(?<after>\\(.*)?$")]
+        private static partial System.Text.RegularExpressions.Regex TablePath();
+
+        [System.Text.RegularExpressions.GeneratedRegex("RowKey( eq | ge |=)'(?<k>[a-z]_)")]
+        private static partial System.Text.RegularExpressions.Regex KeyKind();
+
+        [System.Text.RegularExpressions.GeneratedRegex("\"RowKey\":\\s*\"(?<k>[a-z]_)")]
+        private static partial System.Text.RegularExpressions.Regex BodyKind();
     }
 }
