@@ -35,9 +35,7 @@ public sealed class MetaDayStore(ListeningStorage storage)
     public async Task<bool> TryWriteAsync(IReadOnlyList<MetaDayWrite> writes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(writes);
-        var actions = writes.Select(w => w.Replaces is { } etag
-            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, w.Row, etag)
-            : new TableTransactionAction(TableTransactionActionType.Add, w.Row)).ToList();
+        var actions = writes.Select(w => w.Action).ToList();
         try
         {
             foreach (var chunk in actions.Chunk(ListeningTables.MaxOperationsPerTransaction))
@@ -60,7 +58,13 @@ public sealed class MetaDayStore(ListeningStorage storage)
 }
 
 /// <summary>A row to write: inserted when <paramref name="Replaces"/> is null, else replacing the stored row with that ETag.</summary>
-public sealed record MetaDayWrite(MetaInsightEntity Row, ETag? Replaces);
+public sealed record MetaDayWrite(MetaInsightEntity Row, ETag? Replaces)
+{
+    /// <summary>The write as an operation of an entity group transaction (the Page's partition of <c>pagedays</c>).</summary>
+    public TableTransactionAction Action => Replaces is { } etag
+        ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, Row, etag)
+        : new TableTransactionAction(TableTransactionActionType.Add, Row);
+}
 
 /// <summary>One of Meta's daily values: Page, Meta date, the metric Meta named, the value and when it was captured.</summary>
 public sealed class MetaInsightEntity : ITableEntity

@@ -29,9 +29,12 @@ public interface IObservationStore
     Task<PageDayEntity?> PageDayAsync(string pageId, DateOnly day, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Writes a merge's planned rows (inserts and replaces conditional on ETags, all of one Page) in entity group
-    /// transactions of at most <see cref="ListeningTables.MaxOperationsPerTransaction"/>, in order; each written entity gets its new
-    /// ETag. A row changed or added by another writer meanwhile makes it a conflict (the transactions before it stay).
+    /// Writes a snapshot's planned rows of one Page's partition (observation inserts and replaces conditional on ETags,
+    /// and with them Meta's rows and the archive entry) in entity group transactions of at most
+    /// <see cref="ListeningTables.MaxOperationsPerTransaction"/>, in order, cut so that the last transaction is a full
+    /// one: it carries the last operations (the commit point and what goes with it); one transaction when they fit.
+    /// Each written entity gets its new ETag. A row changed or added by another writer meanwhile makes it a conflict
+    /// (the transactions before it stay).
     /// </summary>
     Task<ObservationWrite> TryWriteAsync(IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken);
 
@@ -130,7 +133,7 @@ public sealed partial class ObservationStore(ListeningStorage storage, ILogger<O
         {
             var transactions = 0;
             var knownETags = true;
-            foreach (var chunk in actions.Chunk(ListeningTables.MaxOperationsPerTransaction))
+            foreach (var chunk in EndingInAFullTransaction(actions))
             {
                 var responses = (await storage.Tables.PageDays.SubmitTransactionAsync(chunk, cancellationToken)).Value;
                 for (var i = 0; i < chunk.Length; i++)
@@ -141,6 +144,7 @@ public sealed partial class ObservationStore(ListeningStorage storage, ILogger<O
                     }
                     else
                     {
+                        chunk[i].Entity.ETag = default;
                         knownETags = false;
                     }
                 }
@@ -154,6 +158,22 @@ public sealed partial class ObservationStore(ListeningStorage storage, ILogger<O
         {
             // TableTransactionFailedException is a RequestFailedException: one failed action fails its transaction.
             return ObservationWrite.Conflict;
+        }
+    }
+
+    /// <summary>Transactions of at most 100 operations in order, the first one holding the remainder, so the last is as full as can be.</summary>
+    internal static IEnumerable<TableTransactionAction[]> EndingInAFullTransaction(IReadOnlyList<TableTransactionAction> actions)
+    {
+        const int Max = ListeningTables.MaxOperationsPerTransaction;
+        var first = actions.Count % Max;
+        if (first > 0)
+        {
+            yield return [.. actions.Take(first)];
+        }
+
+        for (var at = first; at < actions.Count; at += Max)
+        {
+            yield return [.. actions.Skip(at).Take(Max)];
         }
     }
 

@@ -19,7 +19,11 @@ public sealed class RawArchive(ListeningStorage storage)
         return RawArchiveKeys.Row(snapshot.CapturedAt, snapshot.Part);
     }
 
-    public async Task StoreAsync(PageSnapshot snapshot, CancellationToken cancellationToken)
+    /// <summary>
+    /// The archive row of a snapshot, to be written in the snapshot's transaction (upsert-replace: a retry of the same
+    /// snapshot writes the same row and cannot conflict). Creates the tables on first use.
+    /// </summary>
+    public async Task<TableTransactionAction> EntryAsync(PageSnapshot snapshot, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         await storage.EnsureCreatedAsync(cancellationToken);
@@ -31,7 +35,7 @@ public sealed class RawArchive(ListeningStorage storage)
             // The trace id differs per delivery path; the archive keeps only the data, so replays compare equal.
             Payload = Compress(MessageCodec.Encode(snapshot with { TraceParent = null })),
         };
-        await storage.Tables.PageDays.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        return new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity);
     }
 
     /// <summary>Archived snapshots of one Page captured in [from, to), oldest first.</summary>
