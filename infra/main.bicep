@@ -131,16 +131,15 @@ var queueNames = {
   notifications: 'notifications'
   comments: 'comments'
 }
+// 'pagedays' holds what 'rawsnapshots', 'observations', 'summaries' and 'metainsights' held before issue 16; an
+// upgrade leaves those tables in place (incremental deployment) for `listening replay` to migrate (docs/deploy.md).
 var tableNames = map(
   [
-    'rawsnapshots'
-    'observations'
-    'summaries'
+    'pagedays'
     'pagestate'
     'notificationlog'
     'alertstate'
     'poisonlog'
-    'metainsights'
     'pages'
     'instagram'
     'comments'

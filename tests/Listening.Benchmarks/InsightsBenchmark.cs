@@ -59,7 +59,7 @@ internal static class InsightsBenchmark
         });
         using var host = builder.Build();
         await host.Services.GetRequiredService<ListeningStorage>().EnsureCreatedAsync(CancellationToken.None);
-        var table = host.Services.GetRequiredService<TableServiceClient>().GetTableClient(prefix + "observations");
+        var table = host.Services.GetRequiredService<TableServiceClient>().GetTableClient(prefix + "pagedays");
         var from = today.AddDays(-365);
         var seedWatch = Stopwatch.StartNew();
         var rows = await SeedAsync(table, from.AddDays(-1), today);
@@ -70,7 +70,7 @@ internal static class InsightsBenchmark
         counter.Reset();
         await CallAsync(insights, range + "&format=json");
         var trips = counter.Count;
-        var pages = counter.Requests.Count(r => r.Contains("observations()", StringComparison.Ordinal));
+        var pages = counter.Requests.Count(r => r.Contains("pagedays()", StringComparison.Ordinal));
 
         var runs = new (string Name, Func<Task> Call)[]
         {

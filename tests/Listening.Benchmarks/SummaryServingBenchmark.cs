@@ -41,7 +41,7 @@ internal static class SummaryServingBenchmark
         using var host = BuildHost(azurite.ConnectionString, prefix, counter, new DateTimeOffset(2026, 11, 28, 7, 0, 0, TimeSpan.Zero));
         await host.Services.GetRequiredService<ListeningStorage>().EnsureCreatedAsync(CancellationToken.None);
         // The baseline reads the app's summaries table with the SDK directly, beside the app's own read path.
-        var summaries = host.Services.GetRequiredService<TableServiceClient>().GetTableClient(prefix + "summaries");
+        var summaries = host.Services.GetRequiredService<TableServiceClient>().GetTableClient(prefix + "pagedays");
         var seedWatch = Stopwatch.StartNew();
         await SeedAsync(summaries, today.AddDays(-StoredDays), today.AddDays(-1));
         seedWatch.Stop();
@@ -50,6 +50,7 @@ internal static class SummaryServingBenchmark
         var period = host.Services.GetRequiredService<GetPeriodSummary>();
         var yesterday = today.AddDays(-1);
         var key = yesterday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var rowKey = SummaryKeys.Day(yesterday);
 
         // Round trips: every request the table client sends, retries included.
         var trips = new List<(string What, int Requests)>();
@@ -66,7 +67,7 @@ internal static class SummaryServingBenchmark
         // Latency, interleaved so that both sides see the same machine load.
         var runs = new (string Name, Func<Task> Call)[]
         {
-            ("Raw point read of the stored row (Azure.Data.Tables)", () => summaries.GetEntityAsync<TableEntity>(PageId, key)),
+            ("Raw point read of the stored row (Azure.Data.Tables)", () => summaries.GetEntityAsync<TableEntity>(PageId, rowKey)),
             ("Raw range query of the day and the day before", () => QueryAsync(summaries, yesterday.AddDays(-1), yesterday)),
             ("GetDailySummary, JSON", () => CallDayAsync(day, key, "json")),
             ("GetDailySummary, HTML", () => CallDayAsync(day, key, "html")),
@@ -154,7 +155,7 @@ internal static class SummaryServingBenchmark
             actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new SummaryEntity
             {
                 PartitionKey = PageId,
-                RowKey = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                RowKey = SummaryKeys.Day(date),
                 Json = json,
                 Hash = Convert.ToHexStringLower(SHA256.HashData(json))[..32],
             }));
@@ -207,7 +208,7 @@ internal static class SummaryServingBenchmark
     private static async Task QueryAsync(TableClient table, DateOnly first, DateOnly last)
     {
         var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {PageId} and RowKey ge {first.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} and RowKey le {last.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}");
+            $"PartitionKey eq {PageId} and RowKey ge {SummaryKeys.Day(first)} and RowKey le {SummaryKeys.Day(last)}");
         await foreach (var _ in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000))
         {
         }

@@ -40,6 +40,8 @@ public sealed class StorageTests(CompiledInfrastructure infra)
 
         Assert.True(expected.Count >= 5, "the table names were not found in ListeningTables.cs");
         Assert.All(expected, table => Assert.Contains($"'{table}'", tableNames, StringComparison.Ordinal));
+        // Issue 16: one table per installation for the Page days; the old ones are read by the migration only, never created.
+        Assert.All(["rawsnapshots", "observations", "summaries", "metainsights"], old => Assert.DoesNotContain($"'{old}'", tableNames, StringComparison.Ordinal));
         Assert.Contains("format('{0}{1}', parameters('tablePrefix')", tableNames, StringComparison.Ordinal);
         Assert.Single(infra.Storage.ResourcesOfType("Microsoft.Storage/storageAccounts/tableServices/tables"));
     }

@@ -32,9 +32,48 @@ public sealed partial class MetaDays(MetaDayStore store, IOptions<ListeningOptio
     public async Task<MetaApplied> ApplyAndKeepAsync(PageSnapshot snapshot, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await PlanAsync(snapshot, attempt == 1, cancellationToken) is not { } plan)
+            {
+                return MetaApplied.None;
+            }
+
+            if (await store.TryWriteAsync(plan.Writes, cancellationToken))
+            {
+                return Kept(plan);
+            }
+
+            Forget(snapshot.PageId);
+            if (attempt >= MaxAttempts)
+            {
+                throw new WriteConflictException($"Meta's daily values of page {snapshot.PageId} kept changing under us: {MaxAttempts} attempts.");
+            }
+
+            // Another instance wrote the same rows: read them again and keep the later capture. A stale memory is no
+            // live competitor: read at once.
+            LogConflict(logger, snapshot.PageId, attempt);
+            if (!plan.Fresh)
+            {
+                continue;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), time, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// What storing the snapshot's insight values takes: the rows to insert or replace (on their ETags), planned from
+    /// the rows this instance remembers (when <paramref name="mayRemember"/>) or read. Null when the snapshot has none.
+    /// The caller writes <see cref="MetaPlan.Writes"/> (alone, or in the snapshot's transaction), then calls
+    /// <see cref="Kept"/> on success or <see cref="Forget"/> on a conflict.
+    /// </summary>
+    public async Task<MetaPlan?> PlanAsync(PageSnapshot snapshot, bool mayRemember, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
         if (snapshot.Insights.Count == 0)
         {
-            return MetaApplied.None;
+            return null;
         }
 
         // Every capture of a row is merged in on its own (a snapshot may hold two values of one row): the row's
@@ -45,53 +84,35 @@ public sealed partial class MetaDays(MetaDayStore store, IOptions<ListeningOptio
             .ToList();
         var first = incoming.Min(g => g.First().MetaDateValue);
         var last = incoming.Max(g => g.First().MetaDateValue);
-        for (var attempt = 1; ; attempt++)
+        var remembered = mayRemember ? memory?.Get(snapshot.PageId, first, last) : null;
+        var stored = remembered ?? await store.ReadDaysAsync(snapshot.PageId, first, last, cancellationToken);
+        var writes = new List<MetaDayWrite>();
+        foreach (var captures in incoming)
         {
-            var remembered = attempt == 1 ? memory?.Get(snapshot.PageId, first, last) : null;
-            var stored = remembered ?? await store.ReadDaysAsync(snapshot.PageId, first, last, cancellationToken);
-            var writes = new List<MetaDayWrite>();
-            foreach (var captures in incoming)
+            var existing = stored.GetValueOrDefault(captures.Key);
+            var row = existing;
+            foreach (var capture in captures)
             {
-                var existing = stored.GetValueOrDefault(captures.Key);
-                var row = existing;
-                foreach (var capture in captures)
-                {
-                    row = row is null ? capture : row.MergedWith(capture) ?? row;
-                }
-
-                if (!ReferenceEquals(row, existing))
-                {
-                    writes.Add(new MetaDayWrite(row!, existing?.ETag));
-                }
+                row = row is null ? capture : row.MergedWith(capture) ?? row;
             }
 
-            if (await store.TryWriteAsync(writes, cancellationToken))
+            if (!ReferenceEquals(row, existing))
             {
-                return Kept(snapshot.PageId, first, last, incoming, stored, writes, fresh: remembered is null);
+                writes.Add(new MetaDayWrite(row!, existing?.ETag));
             }
-
-            memory?.Forget(snapshot.PageId);
-            if (attempt >= MaxAttempts)
-            {
-                throw new WriteConflictException($"Meta's daily values of page {snapshot.PageId} kept changing under us: {MaxAttempts} attempts.");
-            }
-
-            // Another instance wrote the same rows: read them again and keep the later capture. A stale memory is no
-            // live competitor: read at once.
-            LogConflict(logger, snapshot.PageId, attempt);
-            if (remembered is not null)
-            {
-                continue;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), time, cancellationToken);
         }
+
+        return new MetaPlan(snapshot.PageId, first, last, incoming, stored, writes, Fresh: remembered is null);
     }
 
+    /// <summary>After a conflict: the rows this instance remembers of the Page are stale.</summary>
+    public void Forget(string pageId) => memory?.Forget(pageId);
+
     /// <summary>After a successful write: remembers the rows as stored now, and hands over the complete dates' rows this apply knows in full.</summary>
-    private MetaApplied Kept(
-        string pageId, DateOnly first, DateOnly last, List<IGrouping<string, MetaInsightEntity>> incoming, Dictionary<string, MetaInsightEntity> stored, List<MetaDayWrite> writes, bool fresh)
+    public MetaApplied Kept(MetaPlan plan)
     {
+        ArgumentNullException.ThrowIfNull(plan);
+        var (pageId, first, last, incoming, stored, writes, fresh) = plan;
         var rows = new Dictionary<string, MetaInsightEntity>(stored, StringComparer.Ordinal);
         var written = new HashSet<string>(StringComparer.Ordinal);
         var knownETags = true;
@@ -201,6 +222,11 @@ public sealed partial class MetaDays(MetaDayStore store, IOptions<ListeningOptio
     [LoggerMessage(Level = LogLevel.Debug, Message = "Insight rows of page {PageId} changed under us (attempt {Attempt}); merging again")]
     private static partial void LogConflict(ILogger logger, string pageId, int attempt);
 }
+
+/// <summary>What storing a snapshot's insight values takes (<see cref="MetaDays.PlanAsync"/>); <see cref="Fresh"/>: planned from rows read now.</summary>
+public sealed record MetaPlan(
+    string PageId, DateOnly First, DateOnly Last, IReadOnlyList<IGrouping<string, MetaInsightEntity>> Incoming,
+    Dictionary<string, MetaInsightEntity> Stored, IReadOnlyList<MetaDayWrite> Writes, bool Fresh);
 
 /// <summary>What an apply stored: the complete Meta dates, and the rows of those it knows in full as stored now.</summary>
 public sealed record MetaApplied(IReadOnlyList<DateOnly> Dates, IReadOnlyDictionary<DateOnly, IReadOnlyList<MetaInsightEntity>> Rows)

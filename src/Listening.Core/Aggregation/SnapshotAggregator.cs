@@ -30,21 +30,15 @@ public sealed partial class SnapshotAggregator(
     {
         ArgumentNullException.ThrowIfNull(snapshot);
 
-        // Archived before it is applied (the archive creates the tables on first use): whatever happens next, replay
-        // can rebuild from here.
-        await archive.StoreAsync(snapshot, cancellationToken);
-
-        // Meta's daily values have rows of their own (Page, Meta date, metric; last capture wins). An insights-only
-        // snapshot carries no counters of ours, so it adds no observation of the day.
-        var meta = await metaDays.ApplyAndKeepAsync(snapshot, cancellationToken);
+        // One entity group transaction of the Page's partition (issue 16): the observation rows, Meta's values, the
+        // archive entry and the day's commit point, all or nothing (above 100 operations the observations go first).
+        var (merge, meta) = await CommitAsync(snapshot, await archive.EntryAsync(snapshot, cancellationToken), withMeta: true, cancellationToken);
         var metaDates = meta.Dates;
 
-        // The linked Instagram account's rows (its own partition) before the day's summary is built from them.
+        // The linked Instagram account's rows (its own partition), after the archive holds the snapshot and before the
+        // day's summary is built from them.
         var instagramDates = await instagramDays.ApplyAsync(snapshot, cancellationToken);
         metaDates = [.. metaDates.Union(instagramDates)];
-        var merge = snapshot.IsInsightsOnly
-            ? null
-            : await MergeAsync(snapshot, cancellationToken);
         var date = merge?.Date ?? calendar.DateOf(snapshot.CapturedAt);
 
         // The day's rows as this merge left them are what a read would return now, or else another merge is still
@@ -106,19 +100,46 @@ public sealed partial class SnapshotAggregator(
     public async Task<MergeResult> MergeAsync(PageSnapshot snapshot, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+        return (await CommitAsync(snapshot, archived: null, withMeta: false, cancellationToken)).Merge!;
+    }
+
+    /// <summary>
+    /// Writes what a snapshot changes in its Page's partition: the merge into its day's observation rows (none for an
+    /// insights-only snapshot), Meta's rows (<paramref name="withMeta"/>) and the archive entry
+    /// (<paramref name="archived"/>), in order posts, Meta's rows, archive, the day's Page row (the commit point), as
+    /// one entity group transaction when they fit (above 100 operations the first ones go ahead in transactions of
+    /// their own and the last carries the commit point, Meta's rows and the archive). Any conflict retries all of it
+    /// from fresh reads.
+    /// </summary>
+    private async Task<(MergeResult? Merge, MetaApplied Meta)> CommitAsync(
+        PageSnapshot snapshot, TableTransactionAction? archived, bool withMeta, CancellationToken cancellationToken)
+    {
         var date = calendar.DateOf(snapshot.CapturedAt);
+        var merging = !snapshot.IsInsightsOnly;
         for (var attempt = 1; ; attempt++)
         {
             // The rows this instance last wrote are usually still the day's rows; if not, the conditional writes
             // below fail and the next attempt reads them.
-            var remembered = attempt == 1 ? cache.Get(snapshot.PageId, date) : null;
-            var cached = remembered is not null;
-            var rows = remembered ?? await observations.ReadDaysAsync(snapshot.PageId, date, date, cancellationToken);
+            var remembered = merging && attempt == 1 ? cache.Get(snapshot.PageId, date) : null;
+            var rows = !merging ? new ObservationRows() : remembered ?? await observations.ReadDaysAsync(snapshot.PageId, date, date, cancellationToken);
+            var meta = withMeta ? await metaDays.PlanAsync(snapshot, mayRemember: attempt == 1, cancellationToken) : null;
 
-            var actions = Plan(snapshot, date, rows, topics);
-            var write = await observations.TryWriteAsync(actions, cancellationToken);
+            var actions = merging ? Plan(snapshot, date, rows, topics) : [];
+            var commitPoint = actions.Count > 0 && actions[^1].Entity is PageDayEntity ? actions[^1] : null;
+            var all = actions.Where(a => !ReferenceEquals(a, commitPoint))
+                .Concat(meta?.Writes.Select(w => w.Action) ?? [])
+                .Concat(archived is null ? [] : [archived])
+                .Concat(commitPoint is null ? [] : [commitPoint])
+                .ToList();
+            var write = await observations.TryWriteAsync(all, cancellationToken);
             if (write.Stored)
             {
+                var kept = meta is null ? MetaApplied.None : metaDays.Kept(meta);
+                if (!merging)
+                {
+                    return (null, kept);
+                }
+
                 var view = rows.With(actions.Select(a => a.Entity));
                 if (write.KnownETags)
                 {
@@ -129,23 +150,21 @@ public sealed partial class SnapshotAggregator(
                     cache.Forget(snapshot.PageId, date);
                 }
 
-                return new MergeResult(date, write.Transactions, actions.Count(a => !Touched(a, rows, date)))
-                {
-                    View = view,
-                };
+                return (new MergeResult(date, write.Transactions, actions.Count(a => !Touched(a, rows, date))) { View = view }, kept);
             }
 
             cache.Forget(snapshot.PageId, date);
+            metaDays.Forget(snapshot.PageId);
             if (attempt >= MaxAttempts)
             {
-                throw new WriteConflictException($"Observations of page {snapshot.PageId} on {date:O} kept changing under us: {MaxAttempts} attempts.");
+                throw new WriteConflictException($"Rows of page {snapshot.PageId} on {date:O} kept changing under us: {MaxAttempts} attempts.");
             }
 
             LogConflict(logger, snapshot.PageId, date, attempt);
 
-            if (!cached)
+            if (remembered is null && meta is not { Fresh: false })
             {
-                // A stale cache entry is no live competitor: read at once. Otherwise give the other writer room.
+                // A stale memory is no live competitor: read at once. Otherwise give the other writer room.
                 await ConflictBackoff.DelayAsync(attempt, cancellationToken);
             }
         }
@@ -278,7 +297,7 @@ public sealed partial class SnapshotAggregator(
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied snapshot of page {PageId} captured {CapturedAt:O} (part {Part}/{Parts}, {Posts} posts) in {Transactions} table transactions; {Summaries} summaries rebuilt")]
     private static partial void LogApplied(ILogger logger, string pageId, DateTimeOffset capturedAt, int part, int parts, int posts, int transactions, int summaries);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Observations of page {PageId} on {Date} changed under us (attempt {Attempt}); merging again")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Rows of page {PageId} on {Date} changed under us (attempt {Attempt}); merging again")]
     private static partial void LogConflict(ILogger logger, string pageId, DateOnly date, int attempt);
 }
 

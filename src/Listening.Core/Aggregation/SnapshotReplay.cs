@@ -14,6 +14,7 @@ namespace Listening.Core.Aggregation;
 /// of the day are merged in memory (the same plan the queue handler's merge writes, so the result equals the live
 /// run), and only then do the new rows replace the stored ones. A snapshot that cannot be applied is skipped and
 /// reported; a day without a snapshot to apply keeps its rows; a day whose replacement fails is put back as it was.
+/// It first copies the rows of the tables before issue 16 into <c>pagedays</c> (<see cref="LegacyTables"/>).
 /// Pages that are not configured are not replayed. Runbook: docs/operations.md.
 /// </summary>
 public sealed partial class SnapshotReplay(
@@ -28,7 +29,8 @@ public sealed partial class SnapshotReplay(
     MetaDays metaDays,
     TopicRules topics,
     Ingestion.PageDirectory directory,
-    InstagramDays instagramDays)
+    InstagramDays instagramDays,
+    LegacyTables legacy)
 {
     /// <summary>Table storage keeps strings up to 64 KiB: 32,768 UTF-16 characters.</summary>
     private const int MaxStringLength = 32 * 1024;
@@ -52,6 +54,9 @@ public sealed partial class SnapshotReplay(
                 $"--from {IsoDate.Format(from)} lies before {IsoDate.Format(EarliestReplayableDay)}: raw snapshots are kept {options.Value.RawRetentionDays} days (Listening:RawRetentionDays), so older days cannot be rebuilt.",
                 nameof(from));
         }
+
+        // An installation upgraded from the tables before issue 16: their rows first, so the old archive is replayed too.
+        var migrated = await legacy.MigrateAsync(pageId, cancellationToken);
 
         var notConfigured = new List<string>();
         List<string> pages;
@@ -158,6 +163,7 @@ public sealed partial class SnapshotReplay(
         {
             Skipped = skipped,
             NotConfigured = notConfigured,
+            Migrated = migrated,
         };
     }
 
@@ -242,4 +248,7 @@ public sealed record ReplayResult(IReadOnlyList<string> Pages, int DaysRebuilt, 
 
     /// <summary>Pages with archived snapshots that are not configured: not replayed.</summary>
     public IReadOnlyList<string> NotConfigured { get; init; } = [];
+
+    /// <summary>Rows copied from the tables before issue 16 into <c>pagedays</c> (<see cref="LegacyTables"/>).</summary>
+    public int Migrated { get; init; }
 }

@@ -29,11 +29,11 @@ public sealed class AlertBaselines(ListeningStorage storage) : IAlertBaselines
 
     public async Task<IReadOnlyList<PageDaySummary>> DaySummariesAsync(string pageId, DateOnly first, DateOnly before, CancellationToken cancellationToken)
     {
-        var from = NotificationKeys.Day(first);
-        var to = NotificationKeys.Day(before);
+        var from = SummaryKeys.Day(first);
+        var to = SummaryKeys.Day(before);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pageId} and RowKey ge {from} and RowKey lt {to}");
         var days = new List<PageDaySummary>();
-        await foreach (var row in storage.Tables.Summaries.QueryAsync<SummaryEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var row in storage.Tables.PageDays.QueryAsync<SummaryEntity>(filter, cancellationToken: cancellationToken))
         {
             days.Add(row.ToSummary());
         }
@@ -47,7 +47,7 @@ public sealed class AlertBaselines(ListeningStorage storage) : IAlertBaselines
         var to = ObservationKeys.DayEnd(last);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pageId} and RowKey ge {from} and RowKey lt {to}");
         var posts = new List<PostReactionsSeen>();
-        await foreach (var entity in storage.Tables.Observations.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
+        await foreach (var entity in storage.Tables.PageDays.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
         {
             if (!ObservationKeys.IsPost(entity.RowKey))
             {

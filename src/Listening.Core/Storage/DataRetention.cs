@@ -9,8 +9,8 @@ namespace Listening.Core.Storage;
 /// <summary>
 /// The daily <c>Retention</c> run: deletes archived raw snapshots captured more than <c>RawRetentionDays</c> ago
 /// and observations, Meta's daily values and summaries of days more than <c>AggregateRetentionDays</c> back. Deletes go per partition in
-/// entity group transactions. Every row key of those tables starts with its time or date (TableKeys.cs),
-/// which is what makes one range filter enough (docs/data-model.md, "Retention").
+/// entity group transactions. Every row key of those kinds starts with its kind and its time or date (TableKeys.cs),
+/// which is what makes one range filter per kind enough (docs/data-model.md, "Retention").
 /// Comments (docs/privacy.md): the rows of single comments and answers, the ids in the hourly counts, and the
 /// alerts and deliveries that name a comment go after <c>Listening:Comments:RetentionDays</c>, in whole hours (so
 /// the counts of an hour never lose part of their rows); the hourly counts live as long as the aggregates.
@@ -29,15 +29,18 @@ public sealed partial class DataRetention(
         var rawCutoff = now.AddDays(-options.Value.RawRetentionDays);
         var aggregateCutoff = calendar.DateOf(now).AddDays(-options.Value.AggregateRetentionDays);
 
-        var raw = await DeleteBelowAsync(storage.Tables.RawSnapshots, RawArchiveKeys.Before(rawCutoff), cancellationToken);
+        // One scan of the Page days' table for its four kinds, each deleted below its own bound: the archive by
+        // capture time, observations, Meta's values and summaries by their (local or Meta) date.
+        var filter = TableClient.CreateQueryFilter(
+            $"(RowKey ge {PageDayKinds.Archive} and RowKey lt {RawArchiveKeys.Before(rawCutoff)}) or (RowKey ge {PageDayKinds.Meta} and RowKey lt {MetaDayKeys.Before(aggregateCutoff)}) or (RowKey ge {PageDayKinds.Observation} and RowKey lt {ObservationKeys.Before(aggregateCutoff)}) or (RowKey ge {PageDayKinds.Summary} and RowKey lt {SummaryKeys.Before(aggregateCutoff)})");
+        var byKind = await DeleteWhereByKindAsync(storage.Tables.PageDays, filter, cancellationToken);
+        var raw = byKind.GetValueOrDefault(PageDayKinds.Archive);
+        var observations = byKind.GetValueOrDefault(PageDayKinds.Observation);
+        var summaries = byKind.GetValueOrDefault(PageDayKinds.Summary);
+        var insights = byKind.GetValueOrDefault(PageDayKinds.Meta);
+
+        // Instagram's rows (account, media, Meta's values) all start with their date.
         var dateKey = DayKey.Of(aggregateCutoff);
-        var observations = await DeleteBelowAsync(storage.Tables.Observations, dateKey, cancellationToken);
-        var summaries = await DeleteBelowAsync(storage.Tables.Summaries, dateKey, cancellationToken);
-
-        // Meta's daily values are aggregates too (RowKey {Meta date}_{metric}).
-        var insights = await DeleteBelowAsync(storage.Tables.Insights, dateKey, cancellationToken);
-
-        // Instagram's rows (account, media, Meta's values, the Page's link) all start with their date too.
         insights += await DeleteBelowAsync(storage.Tables.Instagram, dateKey, cancellationToken);
 
         var comments = await DeleteCommentsAsync(now, aggregateCutoff, cancellationToken);
@@ -127,6 +130,24 @@ public sealed partial class DataRetention(
             var due = page.Values.Where(r => also is null || also(r)).ToList();
             await DeleteAsync(table, due, cancellationToken);
             deleted += due.Count;
+        }
+
+        return deleted;
+    }
+
+    /// <summary>Deletes the rows the filter matches, one query page at a time, and counts them by kind (the first two characters of the key).</summary>
+    private async Task<Dictionary<string, int>> DeleteWhereByKindAsync(TableClient table, string filter, CancellationToken cancellationToken)
+    {
+        var deleted = new Dictionary<string, int>(StringComparer.Ordinal);
+        await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: PageSize, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken).AsPages())
+        {
+            MostRowsHeld = Math.Max(MostRowsHeld, page.Values.Count);
+            await DeleteAsync(table, page.Values, cancellationToken);
+            foreach (var row in page.Values)
+            {
+                var kind = row.RowKey[..Math.Min(2, row.RowKey.Length)];
+                deleted[kind] = deleted.GetValueOrDefault(kind) + 1;
+            }
         }
 
         return deleted;

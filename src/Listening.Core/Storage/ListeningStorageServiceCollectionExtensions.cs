@@ -29,6 +29,7 @@ public static class ListeningStorageServiceCollectionExtensions
 
         services.AddSingleton<ListeningStorage>();
         services.AddTransient<RawArchive>();
+        services.AddTransient<LegacyTables>();
         services.AddTransient<IObservationStore, ObservationStore>();
         services.AddTransient<ISummaryStore, SummaryStore>();
         services.AddSingleton<SummaryVersions>();

@@ -12,6 +12,7 @@ namespace Listening.Core.Storage;
 internal sealed class ListeningTables : IDisposable
 {
     private readonly string _prefix;
+    private readonly TableServiceClient _service;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile bool _created;
 
@@ -23,12 +24,10 @@ internal sealed class ListeningTables : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(service);
         _prefix = options.Value.Tables.Prefix;
-        RawSnapshots = service.GetTableClient(_prefix + "rawsnapshots");
-        Observations = service.GetTableClient(_prefix + "observations");
-        Summaries = service.GetTableClient(_prefix + "summaries");
+        _service = service;
+        PageDays = service.GetTableClient(_prefix + "pagedays");
         PageState = service.GetTableClient(_prefix + "pagestate");
         NotificationLog = service.GetTableClient(_prefix + "notificationlog");
-        Insights = service.GetTableClient(_prefix + "metainsights");
         AlertState = service.GetTableClient(_prefix + "alertstate");
         PoisonLog = service.GetTableClient(_prefix + "poisonlog");
         Pages = service.GetTableClient(_prefix + "pages");
@@ -36,23 +35,17 @@ internal sealed class ListeningTables : IDisposable
         Comments = service.GetTableClient(_prefix + "comments");
     }
 
-    /// <summary>Every snapshot as received, compressed: the source for <c>replay</c>.</summary>
-    public TableClient RawSnapshots { get; }
-
-    /// <summary>Per Page and local day: the last observation of the Page and of each post.</summary>
-    public TableClient Observations { get; }
-
-    /// <summary>Materialized daily summaries, one point read each.</summary>
-    public TableClient Summaries { get; }
+    /// <summary>
+    /// Per Page (the partition), by kind of row (<see cref="PageDayKinds"/>): every snapshot as received, the last
+    /// observation of the Page and each post per local day, Meta's daily values, the materialized day summaries.
+    /// </summary>
+    public TableClient PageDays { get; }
 
     /// <summary>Per Page: last successful pull, token state, rejected metrics.</summary>
     public TableClient PageState { get; }
 
     /// <summary>Dedupe records of what went to Teams.</summary>
     public TableClient NotificationLog { get; }
-
-    /// <summary>Meta's daily Page insights per Page, Meta date and metric (<see cref="MetaDayStore"/>).</summary>
-    public TableClient Insights { get; }
 
     /// <summary>Alerts raised (for dedupe before queueing and for the digest's open alerts) and crisis mode per Page.</summary>
     public TableClient AlertState { get; }
@@ -69,7 +62,10 @@ internal sealed class ListeningTables : IDisposable
     /// <summary>Comment triage: per comment (no author, no text), Page replies, hourly counts (<see cref="CommentStore"/>).</summary>
     public TableClient Comments { get; }
 
-    public IEnumerable<TableClient> All => [RawSnapshots, Observations, Summaries, PageState, NotificationLog, AlertState, PoisonLog, Insights, Pages, Instagram, Comments];
+    public IEnumerable<TableClient> All => [PageDays, PageState, NotificationLog, AlertState, PoisonLog, Pages, Instagram, Comments];
+
+    /// <summary>A table of the data model before issue 16 (<see cref="LegacyTableKeys"/>): read by the migration only, never created.</summary>
+    public TableClient Legacy(string name) => _service.GetTableClient(_prefix + name);
 
     public void Dispose() => _gate.Dispose();
 

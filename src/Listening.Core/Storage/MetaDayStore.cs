@@ -18,7 +18,7 @@ public sealed class MetaDayStore(ListeningStorage storage)
         await storage.EnsureCreatedAsync(cancellationToken);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pageId} and RowKey ge {MetaDayKeys.From(first)} and RowKey lt {MetaDayKeys.Through(last)}");
         var rows = new Dictionary<string, MetaInsightEntity>(StringComparer.Ordinal);
-        await foreach (var row in storage.Tables.Insights.QueryAsync<MetaInsightEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
+        await foreach (var row in storage.Tables.PageDays.QueryAsync<MetaInsightEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
         {
             rows[row.RowKey] = row;
         }
@@ -35,14 +35,12 @@ public sealed class MetaDayStore(ListeningStorage storage)
     public async Task<bool> TryWriteAsync(IReadOnlyList<MetaDayWrite> writes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(writes);
-        var actions = writes.Select(w => w.Replaces is { } etag
-            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, w.Row, etag)
-            : new TableTransactionAction(TableTransactionActionType.Add, w.Row)).ToList();
+        var actions = writes.Select(w => w.Action).ToList();
         try
         {
             foreach (var chunk in actions.Chunk(ListeningTables.MaxOperationsPerTransaction))
             {
-                var responses = (await storage.Tables.Insights.SubmitTransactionAsync(chunk, cancellationToken)).Value;
+                var responses = (await storage.Tables.PageDays.SubmitTransactionAsync(chunk, cancellationToken)).Value;
                 for (var i = 0; i < chunk.Length; i++)
                 {
                     chunk[i].Entity.ETag = i < responses.Count && responses[i].Headers.ETag is { } etag ? etag : default;
@@ -60,7 +58,13 @@ public sealed class MetaDayStore(ListeningStorage storage)
 }
 
 /// <summary>A row to write: inserted when <paramref name="Replaces"/> is null, else replacing the stored row with that ETag.</summary>
-public sealed record MetaDayWrite(MetaInsightEntity Row, ETag? Replaces);
+public sealed record MetaDayWrite(MetaInsightEntity Row, ETag? Replaces)
+{
+    /// <summary>The write as an operation of an entity group transaction (the Page's partition of <c>pagedays</c>).</summary>
+    public TableTransactionAction Action => Replaces is { } etag
+        ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, Row, etag)
+        : new TableTransactionAction(TableTransactionActionType.Add, Row);
+}
 
 /// <summary>One of Meta's daily values: Page, Meta date, the metric Meta named, the value and when it was captured.</summary>
 public sealed class MetaInsightEntity : ITableEntity

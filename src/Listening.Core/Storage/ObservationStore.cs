@@ -29,9 +29,12 @@ public interface IObservationStore
     Task<PageDayEntity?> PageDayAsync(string pageId, DateOnly day, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Writes a merge's planned rows (inserts and replaces conditional on ETags, all of one Page) in entity group
-    /// transactions of at most <see cref="ListeningTables.MaxOperationsPerTransaction"/>, in order; each written entity gets its new
-    /// ETag. A row changed or added by another writer meanwhile makes it a conflict (the transactions before it stay).
+    /// Writes a snapshot's planned rows of one Page's partition (observation inserts and replaces conditional on ETags,
+    /// and with them Meta's rows and the archive entry) in entity group transactions of at most
+    /// <see cref="ListeningTables.MaxOperationsPerTransaction"/>, in order, cut so that the last transaction is a full
+    /// one: it carries the last operations (the commit point and what goes with it); one transaction when they fit.
+    /// Each written entity gets its new ETag. A row changed or added by another writer meanwhile makes it a conflict
+    /// (the transactions before it stay).
     /// </summary>
     Task<ObservationWrite> TryWriteAsync(IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken);
 
@@ -56,14 +59,14 @@ public sealed partial class ObservationStore(ListeningStorage storage, ILogger<O
 
     public async Task<ETag?> CommitPointAsync(string pageId, DateOnly day, CancellationToken cancellationToken)
     {
-        var page = await storage.Tables.Observations.GetEntityIfExistsAsync<TableEntity>(pageId, ObservationKeys.Page(day), select: ["RowKey"], cancellationToken: cancellationToken);
+        var page = await storage.Tables.PageDays.GetEntityIfExistsAsync<TableEntity>(pageId, ObservationKeys.Page(day), select: ["RowKey"], cancellationToken: cancellationToken);
         return page.HasValue ? page.Value!.ETag : null;
     }
 
     public async Task<ObservationRows> ReadDaysAsync(string pageId, DateOnly first, DateOnly last, CancellationToken cancellationToken)
     {
         var rows = new ObservationRows();
-        await foreach (var entity in storage.Tables.Observations.QueryAsync<TableEntity>(DaysFilter(pageId, first, last), maxPerPage: PageSize, cancellationToken: cancellationToken))
+        await foreach (var entity in storage.Tables.PageDays.QueryAsync<TableEntity>(DaysFilter(pageId, first, last), maxPerPage: PageSize, cancellationToken: cancellationToken))
         {
             if (ObservationKeys.IsPage(entity.RowKey))
             {
@@ -81,7 +84,7 @@ public sealed partial class ObservationStore(ListeningStorage storage, ILogger<O
     public async Task<IReadOnlyList<DateOnly>> DaysWithDataAsync(string pageId, DateOnly first, DateOnly last, CancellationToken cancellationToken)
     {
         var days = new List<DateOnly>();
-        await foreach (var entity in storage.Tables.Observations.QueryAsync<TableEntity>(DaysFilter(pageId, first, last), maxPerPage: PageSize, select: ["RowKey"], cancellationToken: cancellationToken))
+        await foreach (var entity in storage.Tables.PageDays.QueryAsync<TableEntity>(DaysFilter(pageId, first, last), maxPerPage: PageSize, select: ["RowKey"], cancellationToken: cancellationToken))
         {
             if (ObservationKeys.IsPage(entity.RowKey))
             {
@@ -95,7 +98,7 @@ public sealed partial class ObservationStore(ListeningStorage storage, ILogger<O
     public async Task<IReadOnlyList<ObservationKey>> KeysAsync(string pageId, DateOnly first, DateOnly last, CancellationToken cancellationToken)
     {
         var keys = new List<ObservationKey>();
-        await foreach (var entity in storage.Tables.Observations.QueryAsync<TableEntity>(DaysFilter(pageId, first, last), maxPerPage: PageSize, select: ["RowKey", nameof(PostDayEntity.Giveaway)], cancellationToken: cancellationToken))
+        await foreach (var entity in storage.Tables.PageDays.QueryAsync<TableEntity>(DaysFilter(pageId, first, last), maxPerPage: PageSize, select: ["RowKey", nameof(PostDayEntity.Giveaway)], cancellationToken: cancellationToken))
         {
             keys.Add(new ObservationKey(entity.RowKey, entity.GetBoolean(nameof(PostDayEntity.Giveaway)) ?? false));
         }
@@ -109,7 +112,7 @@ public sealed partial class ObservationStore(ListeningStorage storage, ILogger<O
         var to = ObservationKeys.DayEnd(last);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pageId} and RowKey ge {from} and RowKey lt {to} and Giveaway eq {true}");
         var posts = new List<PostDayEntity>();
-        await foreach (var entity in storage.Tables.Observations.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var entity in storage.Tables.PageDays.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             posts.Add(ObservationMapping.ToPostDay(entity));
         }
@@ -119,7 +122,7 @@ public sealed partial class ObservationStore(ListeningStorage storage, ILogger<O
 
     public async Task<PageDayEntity?> PageDayAsync(string pageId, DateOnly day, CancellationToken cancellationToken)
     {
-        var response = await storage.Tables.Observations.GetEntityIfExistsAsync<TableEntity>(pageId, ObservationKeys.Page(day), cancellationToken: cancellationToken);
+        var response = await storage.Tables.PageDays.GetEntityIfExistsAsync<TableEntity>(pageId, ObservationKeys.Page(day), cancellationToken: cancellationToken);
         return response.HasValue ? ObservationMapping.ToPageDay(response.Value!) : null;
     }
 
@@ -130,9 +133,9 @@ public sealed partial class ObservationStore(ListeningStorage storage, ILogger<O
         {
             var transactions = 0;
             var knownETags = true;
-            foreach (var chunk in actions.Chunk(ListeningTables.MaxOperationsPerTransaction))
+            foreach (var chunk in EndingInAFullTransaction(actions))
             {
-                var responses = (await storage.Tables.Observations.SubmitTransactionAsync(chunk, cancellationToken)).Value;
+                var responses = (await storage.Tables.PageDays.SubmitTransactionAsync(chunk, cancellationToken)).Value;
                 for (var i = 0; i < chunk.Length; i++)
                 {
                     if (i < responses.Count && responses[i].Headers.ETag is { } etag)
@@ -141,6 +144,7 @@ public sealed partial class ObservationStore(ListeningStorage storage, ILogger<O
                     }
                     else
                     {
+                        chunk[i].Entity.ETag = default;
                         knownETags = false;
                     }
                 }
@@ -157,6 +161,22 @@ public sealed partial class ObservationStore(ListeningStorage storage, ILogger<O
         }
     }
 
+    /// <summary>Transactions of at most 100 operations in order, the first one holding the remainder, so the last is as full as can be.</summary>
+    internal static IEnumerable<TableTransactionAction[]> EndingInAFullTransaction(IReadOnlyList<TableTransactionAction> actions)
+    {
+        const int Max = ListeningTables.MaxOperationsPerTransaction;
+        var first = actions.Count % Max;
+        if (first > 0)
+        {
+            yield return [.. actions.Take(first)];
+        }
+
+        for (var at = first; at < actions.Count; at += Max)
+        {
+            yield return [.. actions.Skip(at).Take(Max)];
+        }
+    }
+
     public async Task ReplaceDayAsync(string pageId, DateOnly day, ObservationRows rows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
@@ -164,7 +184,7 @@ public sealed partial class ObservationStore(ListeningStorage storage, ILogger<O
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {pageId} and ((RowKey ge {postPrefix} and RowKey lt {postPrefix + "~"}) or RowKey eq {ObservationKeys.Page(day)})");
         var stored = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
-        await foreach (var row in storage.Tables.Observations.QueryAsync<TableEntity>(filter, maxPerPage: PageSize, cancellationToken: cancellationToken))
+        await foreach (var row in storage.Tables.PageDays.QueryAsync<TableEntity>(filter, maxPerPage: PageSize, cancellationToken: cancellationToken))
         {
             stored[row.RowKey] = row;
         }
@@ -191,7 +211,7 @@ public sealed partial class ObservationStore(ListeningStorage storage, ILogger<O
         {
             foreach (var chunk in actions.Chunk(ListeningTables.MaxOperationsPerTransaction))
             {
-                await storage.Tables.Observations.SubmitTransactionAsync(chunk, cancellationToken);
+                await storage.Tables.PageDays.SubmitTransactionAsync(chunk, cancellationToken);
                 done.AddRange(chunk);
             }
         }
@@ -213,7 +233,7 @@ public sealed partial class ObservationStore(ListeningStorage storage, ILogger<O
             foreach (var chunk in undo.Chunk(ListeningTables.MaxOperationsPerTransaction))
             {
                 // Not cancellable: a half-replaced day must not stay behind because the run was stopped.
-                await storage.Tables.Observations.SubmitTransactionAsync(chunk, CancellationToken.None);
+                await storage.Tables.PageDays.SubmitTransactionAsync(chunk, CancellationToken.None);
             }
 
             LogRestored(logger, pageId, day);

@@ -7,9 +7,9 @@ using Listening.Core.Contracts;
 namespace Listening.Core.Storage;
 
 /// <summary>
-/// Every snapshot as it arrived, GZip-compressed, keyed so that a duplicate lands on the same row:
-/// PartitionKey = Page id, RowKey = capture time (UTC, sortable) + part (<see cref="RawArchiveKeys"/>). The first
-/// store the aggregation touches: it creates the tables on first use.
+/// Every snapshot as it arrived, GZip-compressed, keyed so that a duplicate lands on the same row: the archive rows
+/// of the <c>pagedays</c> table, PartitionKey = Page id, RowKey = <c>a_</c> + capture time (UTC, sortable) + part
+/// (<see cref="RawArchiveKeys"/>). The first store the aggregation touches: it creates the tables on first use.
 /// </summary>
 public sealed class RawArchive(ListeningStorage storage)
 {
@@ -19,7 +19,11 @@ public sealed class RawArchive(ListeningStorage storage)
         return RawArchiveKeys.Row(snapshot.CapturedAt, snapshot.Part);
     }
 
-    public async Task StoreAsync(PageSnapshot snapshot, CancellationToken cancellationToken)
+    /// <summary>
+    /// The archive row of a snapshot, to be written in the snapshot's transaction (upsert-replace: a retry of the same
+    /// snapshot writes the same row and cannot conflict). Creates the tables on first use.
+    /// </summary>
+    public async Task<TableTransactionAction> EntryAsync(PageSnapshot snapshot, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         await storage.EnsureCreatedAsync(cancellationToken);
@@ -31,7 +35,7 @@ public sealed class RawArchive(ListeningStorage storage)
             // The trace id differs per delivery path; the archive keeps only the data, so replays compare equal.
             Payload = Compress(MessageCodec.Encode(snapshot with { TraceParent = null })),
         };
-        await storage.Tables.RawSnapshots.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        return new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity);
     }
 
     /// <summary>Archived snapshots of one Page captured in [from, to), oldest first.</summary>
@@ -43,7 +47,7 @@ public sealed class RawArchive(ListeningStorage storage)
         var fromKey = RawArchiveKeys.Before(from);
         var toKey = RawArchiveKeys.Before(to);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pageId} and RowKey ge {fromKey} and RowKey lt {toKey}");
-        await foreach (var row in storage.Tables.RawSnapshots.QueryAsync<RawSnapshotEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var row in storage.Tables.PageDays.QueryAsync<RawSnapshotEntity>(filter, cancellationToken: cancellationToken))
         {
             yield return MessageCodec.DecodeSnapshot(Decompress(row.Payload), now);
         }
@@ -59,7 +63,7 @@ public sealed class RawArchive(ListeningStorage storage)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pageId} and RowKey ge {RawArchiveKeys.Before(from)} and RowKey lt {RawArchiveKeys.Before(to)}");
-        await foreach (var row in storage.Tables.RawSnapshots.QueryAsync<RawSnapshotEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var row in storage.Tables.PageDays.QueryAsync<RawSnapshotEntity>(filter, cancellationToken: cancellationToken))
         {
             if (!RawArchiveKeys.IsPageSnapshot(row.RowKey))
             {
@@ -90,7 +94,9 @@ public sealed class RawArchive(ListeningStorage storage)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
         var pages = new SortedSet<string>(StringComparer.Ordinal);
-        await foreach (var row in storage.Tables.RawSnapshots.QueryAsync<TableEntity>(select: ["PartitionKey"], cancellationToken: cancellationToken))
+        // Across partitions: a scan, as on the old archive table, but over the archive rows' range only.
+        var filter = TableClient.CreateQueryFilter($"RowKey ge {PageDayKinds.Archive} and RowKey lt {PageDayKinds.End(PageDayKinds.Archive)}");
+        await foreach (var row in storage.Tables.PageDays.QueryAsync<TableEntity>(filter, select: ["PartitionKey"], cancellationToken: cancellationToken))
         {
             pages.Add(row.PartitionKey);
         }

@@ -33,7 +33,7 @@ public sealed class SummaryStore(ListeningStorage storage) : ISummaryStore
 
     public async Task<SummaryEntity?> ReadDayAsync(string pageId, DateOnly day, CancellationToken cancellationToken)
     {
-        var response = await storage.Tables.Summaries.GetEntityIfExistsAsync<SummaryEntity>(pageId, SummaryKeys.Day(day), cancellationToken: cancellationToken);
+        var response = await storage.Tables.PageDays.GetEntityIfExistsAsync<SummaryEntity>(pageId, SummaryKeys.Day(day), cancellationToken: cancellationToken);
         return response.HasValue ? response.Value : null;
     }
 
@@ -43,7 +43,7 @@ public sealed class SummaryStore(ListeningStorage storage) : ISummaryStore
         var rows = new List<StoredSummary>();
         try
         {
-            await foreach (var entity in storage.Tables.Summaries.QueryAsync<SummaryEntity>(filter, PageSize, cancellationToken: cancellationToken))
+            await foreach (var entity in storage.Tables.PageDays.QueryAsync<SummaryEntity>(filter, PageSize, cancellationToken: cancellationToken))
             {
                 if (SummaryKeys.TryDateOf(entity.RowKey, out var date))
                 {
@@ -65,8 +65,8 @@ public sealed class SummaryStore(ListeningStorage storage) : ISummaryStore
         try
         {
             var response = expected is { } etag
-                ? await storage.Tables.Summaries.UpdateEntityAsync(summary, etag, TableUpdateMode.Replace, cancellationToken)
-                : await storage.Tables.Summaries.AddEntityAsync(summary, cancellationToken);
+                ? await storage.Tables.PageDays.UpdateEntityAsync(summary, etag, TableUpdateMode.Replace, cancellationToken)
+                : await storage.Tables.PageDays.AddEntityAsync(summary, cancellationToken);
             return ConditionalWrite.Done(response.Headers.ETag);
         }
         catch (RequestFailedException ex) when (ConditionalWrite.IsConflict(ex.Status))

@@ -41,10 +41,65 @@ public static class InstantKey
         instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH-mm-ss", CultureInfo.InvariantCulture);
 }
 
-/// <summary>Row keys of the observations table: <c>{yyyy-MM-dd}_page</c> and <c>{yyyy-MM-dd}_post_{postId}</c>.</summary>
+/// <summary>
+/// The kinds of row in the <c>pagedays</c> table (PartitionKey = Page id): each row key starts with its kind's prefix,
+/// so each kind is one contiguous range of the partition, and all of a Page's snapshot can be written in one entity
+/// group transaction (issue 16). docs/data-model.md.
+/// </summary>
+public static class PageDayKinds
+{
+    /// <summary>Archived snapshots (<see cref="RawArchiveKeys"/>).</summary>
+    public const string Archive = "a_";
+
+    /// <summary>The last observation of the Page and its posts per local day (<see cref="ObservationKeys"/>).</summary>
+    public const string Observation = "o_";
+
+    /// <summary>Meta's daily values (<see cref="MetaDayKeys"/>).</summary>
+    public const string Meta = "m_";
+
+    /// <summary>Materialized day summaries (<see cref="SummaryKeys"/>).</summary>
+    public const string Summary = "s_";
+
+    /// <summary>Exclusive upper bound of a kind's row keys: '`' follows '_' in ordinal order.</summary>
+    public static string End(string kind)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        return kind[..^1] + "`";
+    }
+
+    /// <summary>The kinds in the order of their prefixes.</summary>
+    public static IReadOnlyList<string> All { get; } = [Archive, Meta, Observation, Summary];
+}
+
+/// <summary>
+/// The tables before issue 16 put a Page's rows into one table (<c>pagedays</c>): known only to the migration that
+/// <c>listening replay</c> runs (<see cref="LegacyTables"/>). Each old table's rows move to one kind, keys prefixed.
+/// </summary>
+public static class LegacyTableKeys
+{
+    /// <summary>Old table name (without the configured prefix) and the kind its rows become.</summary>
+    public static IReadOnlyList<(string Table, string Kind)> Tables { get; } =
+    [
+        ("rawsnapshots", PageDayKinds.Archive),
+        ("metainsights", PageDayKinds.Meta),
+        ("observations", PageDayKinds.Observation),
+        ("summaries", PageDayKinds.Summary),
+    ];
+
+    /// <summary>The row key in <c>pagedays</c> of an old table's row.</summary>
+    public static string RowOf(string kind, string oldRowKey) => kind + oldRowKey;
+
+    /// <summary>Whether an old row of the kind is past its retention: archive rows by capture time, the rest by date.</summary>
+    public static bool IsBefore(string kind, string oldRowKey, string rawBound, string aggregateBound) =>
+        string.CompareOrdinal(RowOf(kind, oldRowKey), kind == PageDayKinds.Archive ? rawBound : kind + aggregateBound) < 0;
+}
+
+/// <summary>Observation rows of the <c>pagedays</c> table: <c>o_{yyyy-MM-dd}_page</c> and <c>o_{yyyy-MM-dd}_post_{postId}</c>.</summary>
 public static class ObservationKeys
 {
-    public static string DayPrefix(DateOnly date) => DayKey.Of(date) + "_";
+    private const int DayAt = 2;
+
+    public static string DayPrefix(DateOnly date) => PageDayKinds.Observation + DayKey.Of(date) + "_";
 
     /// <summary>Exclusive upper bound of a day's row keys ('~' sorts after every key character we use).</summary>
     public static string DayEnd(DateOnly date) => DayPrefix(date) + "~";
@@ -53,52 +108,68 @@ public static class ObservationKeys
 
     public static string Post(DateOnly date, string postId) => DayPrefix(date) + "post_" + postId;
 
-    public static DateOnly DateOf(string rowKey) => DayKey.Parse(rowKey);
+    /// <summary>Exclusive upper bound of the observation rows of the days before <paramref name="date"/> (retention).</summary>
+    public static string Before(DateOnly date) => PageDayKinds.Observation + DayKey.Of(date);
 
-    public static bool IsPage(string rowKey) => rowKey.Length == 15 && rowKey.EndsWith("_page", StringComparison.Ordinal);
+    public static DateOnly DateOf(string rowKey) => DayKey.Parse(rowKey.AsSpan(DayAt));
 
-    public static bool IsPost(string rowKey) => rowKey.Length > 16 && string.CompareOrdinal(rowKey, 10, "_post_", 0, 6) == 0;
+    public static bool IsPage(string rowKey) =>
+        rowKey.Length == DayAt + 15 && rowKey.StartsWith(PageDayKinds.Observation, StringComparison.Ordinal) && rowKey.EndsWith("_page", StringComparison.Ordinal);
+
+    public static bool IsPost(string rowKey) =>
+        rowKey.Length > DayAt + 16 && rowKey.StartsWith(PageDayKinds.Observation, StringComparison.Ordinal) && string.CompareOrdinal(rowKey, DayAt + 10, "_post_", 0, 6) == 0;
 
     /// <summary>The post id of a post row's key.</summary>
-    public static string PostIdOf(string rowKey) => rowKey[16..];
+    public static string PostIdOf(string rowKey) => rowKey[(DayAt + 16)..];
 }
 
-/// <summary>Row keys of the summaries table: the day, <c>yyyy-MM-dd</c> (PartitionKey = Page id).</summary>
+/// <summary>Summary rows of the <c>pagedays</c> table: <c>s_{yyyy-MM-dd}</c>.</summary>
 public static class SummaryKeys
 {
-    public static string Day(DateOnly date) => DayKey.Of(date);
+    public static string Day(DateOnly date) => PageDayKinds.Summary + DayKey.Of(date);
+
+    /// <summary>Exclusive upper bound of the summaries of the days before <paramref name="date"/> (retention).</summary>
+    public static string Before(DateOnly date) => Day(date);
 
     /// <summary>The day of a summary row; false for any other row kept in the partition.</summary>
-    public static bool TryDateOf(string rowKey, out DateOnly date) => DayKey.TryParse(rowKey, out date);
+    public static bool TryDateOf(string rowKey, out DateOnly date)
+    {
+        date = default;
+        return rowKey is not null && rowKey.StartsWith(PageDayKinds.Summary, StringComparison.Ordinal) && DayKey.TryParse(rowKey[PageDayKinds.Summary.Length..], out date);
+    }
 }
 
-/// <summary>Row keys of the metainsights table: <c>{yyyy-MM-dd}_{metric}</c>, the Meta date first (PartitionKey = Page id).</summary>
+/// <summary>Meta's daily values in the <c>pagedays</c> table: <c>m_{yyyy-MM-dd}_{metric}</c>, the Meta date first.</summary>
 public static class MetaDayKeys
 {
-    public static string Row(DateOnly metaDate, string metric) => DayKey.Of(metaDate) + "_" + metric;
+    public static string Row(DateOnly metaDate, string metric) => PageDayKinds.Meta + DayKey.Of(metaDate) + "_" + metric;
 
     /// <summary>Inclusive lower bound of the rows of <paramref name="metaDate"/> and the days after it.</summary>
-    public static string From(DateOnly metaDate) => DayKey.Of(metaDate);
+    public static string From(DateOnly metaDate) => PageDayKinds.Meta + DayKey.Of(metaDate);
 
     /// <summary>Exclusive upper bound of the rows of <paramref name="metaDate"/> and the days before it.</summary>
-    public static string Through(DateOnly metaDate) => DayKey.Of(metaDate) + "_~";
+    public static string Through(DateOnly metaDate) => From(metaDate) + "_~";
 
-    public static DateOnly DateOf(string rowKey) => DayKey.Parse(rowKey);
+    /// <summary>Exclusive upper bound of the rows of the Meta dates before <paramref name="metaDate"/> (retention).</summary>
+    public static string Before(DateOnly metaDate) => From(metaDate);
+
+    public static DateOnly DateOf(string rowKey) => DayKey.Parse(rowKey.AsSpan(PageDayKinds.Meta.Length));
 }
 
-/// <summary>Row keys of the rawsnapshots table: capture time (<see cref="InstantKey"/>), kind, part (PartitionKey = Page id).</summary>
+/// <summary>Archive rows of the <c>pagedays</c> table: <c>a_</c>, capture time (<see cref="InstantKey"/>), kind, part.</summary>
 public static class RawArchiveKeys
 {
     /// <summary>Marks the row key of a Page snapshot (Page fields and posts).</summary>
     public const string PostsKind = "_posts_";
 
     public static string Row(DateTimeOffset capturedAt, int part) =>
-        InstantKey.Of(capturedAt) + PostsKind + part.ToString("D3", CultureInfo.InvariantCulture);
+        PageDayKinds.Archive + InstantKey.Of(capturedAt) + PostsKind + part.ToString("D3", CultureInfo.InvariantCulture);
 
     /// <summary>A bound at whole seconds: every snapshot captured before <paramref name="instant"/>'s second sorts below it.</summary>
-    public static string Before(DateTimeOffset instant) => InstantKey.SecondOf(instant);
+    public static string Before(DateTimeOffset instant) => PageDayKinds.Archive + InstantKey.SecondOf(instant);
 
-    public static bool IsPageSnapshot(string rowKey) => rowKey.Contains(PostsKind, StringComparison.Ordinal);
+    public static bool IsPageSnapshot(string rowKey) =>
+        rowKey.StartsWith(PageDayKinds.Archive, StringComparison.Ordinal) && rowKey.Contains(PostsKind, StringComparison.Ordinal);
 }
 
 /// <summary>

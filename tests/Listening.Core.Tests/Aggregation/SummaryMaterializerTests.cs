@@ -26,7 +26,7 @@ public sealed class SummaryMaterializerTests
 
         Assert.Equal(Day, summary.Date);
         await _fakes.Summaries.Received(1).TryWriteAsync(
-            Arg.Is<SummaryEntity>(e => e.PartitionKey == AggregationFakes.PageId && e.RowKey == "2026-10-25"), null, Arg.Any<CancellationToken>());
+            Arg.Is<SummaryEntity>(e => e.PartitionKey == AggregationFakes.PageId && e.RowKey == "s_2026-10-25"), null, Arg.Any<CancellationToken>());
         Assert.Equal(new ETag("\"s1\""), _fakes.Versions.Get(AggregationFakes.PageId, Day)!.ETag);
     }
 

@@ -22,7 +22,7 @@ public sealed class MetaDayTests
         var early = Row("page_media_view", 10, EndOfDay.AddHours(-1));
         var late = Row("page_media_view", 12, EndOfDay.AddHours(2));
 
-        Assert.Equal("2026-11-26_page_media_view", early.RowKey);
+        Assert.Equal("m_2026-11-26_page_media_view", early.RowKey);
         Assert.Equal("2026-11-26", early.MetaDate);
         Assert.False(early.Complete);
         Assert.True(late.Complete);

@@ -18,7 +18,7 @@ namespace Listening.IntegrationTests.Aggregation;
 /// What a snapshot costs in storage requests: one entity group transaction per 100 rows, a constant number of
 /// summary writes; what serving a day's summary costs: one request.
 /// </summary>
-public sealed class EfficiencyTests(Xunit.Abstractions.ITestOutputHelper output)
+public sealed partial class EfficiencyTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string PageId = "104857600000001";
     private static readonly DateTimeOffset Evening = new(2026, 11, 27, 17, 0, 0, TimeSpan.Zero);
@@ -62,8 +62,8 @@ public sealed class EfficiencyTests(Xunit.Abstractions.ITestOutputHelper output)
 
     [Theory]
     [InlineData(10, 1)]
-    [InlineData(99, 1)] // 99 posts and the Page row: 100 operations, one transaction
-    [InlineData(100, 2)]
+    [InlineData(98, 1)] // 98 posts, the archive entry and the Page row: 100 operations, one transaction
+    [InlineData(99, 2)]
     [InlineData(250, 3)]
     public async Task A_snapshot_costs_one_transaction_per_100_rows_and_one_summary_write(int posts, int transactions)
     {
@@ -80,13 +80,15 @@ public sealed class EfficiencyTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(posts + 1, result.EntityWrites);
         Assert.Equal(transactions, requests.Count(r => r.Method == "POST" && r.Path.EndsWith("/$batch", StringComparison.Ordinal)));
         Assert.Equal(1, requests.Count(r => r.Method is "PUT" or "MERGE" or "POST" && r.Path.Contains("summaries", StringComparison.Ordinal)));
-        Assert.Equal(1, requests.Count(r => r.Method is "PUT" or "MERGE" && r.Path.Contains("rawsnapshots", StringComparison.Ordinal)));
+        // The archive entry goes in the snapshot's (last) transaction (issue 16, stage B): no request of its own.
+        Assert.DoesNotContain(requests, r => r.Path.Contains("rawsnapshots", StringComparison.Ordinal));
+        Assert.Equal(3, (await TestApp.RowsAsync(app.Tables.PageDays, PageDayKinds.Archive)).Count);
         // Everything else is small reads, the same for any number of posts: the keys after the day (none), the Page
         // row of the day before (its rows are still the ones this instance read), the giveaway posts of 30 days
         // before (none), Meta's values of the day (none). The day's own rows are those the previous merge left,
         // the summary is the one it stored.
         Assert.Equal(4, requests.Count(r => r.Method == "GET"));
-        Assert.Equal(transactions + 6, requests.Count);
+        Assert.Equal(transactions + 5, requests.Count);
     }
 
     /// <summary>A pull of the Page with its linked Instagram account: <paramref name="media"/> feed posts and reels, and Meta's account values of three days.</summary>
@@ -168,6 +170,38 @@ public sealed class EfficiencyTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(without.Count + instagramTransactions + reads + 6, with.Count);
     }
 
+    /// <summary>
+    /// A snapshot above 100 operations goes in transactions; the last carries the commit point and the archive. A
+    /// process stopped after the first leaves posts without a commit point; the message's next delivery, on another
+    /// instance, completes it: the same rows as a run without the stop.
+    /// </summary>
+    [Fact]
+    public async Task A_process_stopped_between_the_transactions_of_a_large_snapshot_is_completed_by_the_retry()
+    {
+        var today = new DateOnly(2026, 11, 27);
+        await using var app = await TestApp.StartAsync(Evening.AddDays(1));
+        var crash = new StoppingPolicy();
+        var (first, _) = await CountedAsync(app, app.Time, crash);
+        await first.Aggregator.ApplyAsync(Pull(Evening.AddDays(-1), 150), CancellationToken.None);
+        crash.BatchesLeft = 1;
+
+        await Assert.ThrowsAsync<IOException>(() => first.Aggregator.ApplyAsync(Pull(Evening, 150), CancellationToken.None));
+
+        var rows = await TestApp.RowsAsync(app.Tables.PageDays, PageDayKinds.Observation);
+        Assert.Equal(52, rows.Count(r => r.RowKey.StartsWith(ObservationKeys.DayPrefix(today), StringComparison.Ordinal))); // the first transaction's posts
+        Assert.DoesNotContain(rows, r => r.RowKey == ObservationKeys.Page(today));
+        Assert.Single(await TestApp.RowsAsync(app.Tables.PageDays, PageDayKinds.Archive)); // yesterday's only
+
+        var (second, _) = await CountedAsync(app, app.Time);
+        await second.Aggregator.ApplyAsync(Pull(Evening, 150), CancellationToken.None);
+
+        await using var clean = await TestApp.StartAsync(Evening.AddDays(1));
+        var (cleanRun, _) = await CountedAsync(clean, clean.Time);
+        await cleanRun.Aggregator.ApplyAsync(Pull(Evening.AddDays(-1), 150), CancellationToken.None);
+        await cleanRun.Aggregator.ApplyAsync(Pull(Evening, 150), CancellationToken.None);
+        Assert.Equal(await TableDump.OfAsync(clean), await TableDump.OfAsync(app));
+    }
+
     [Fact]
     public async Task A_snapshot_of_a_day_whose_summary_this_instance_stored_last_reads_nothing()
     {
@@ -180,8 +214,8 @@ public sealed class EfficiencyTests(Xunit.Abstractions.ITestOutputHelper output)
 
         var result = await counted.Aggregator.ApplyAsync(Pull(Evening.AddHours(-1), 20), CancellationToken.None);
 
-        // The archive, one transaction of observations, the summary: no read at all.
-        Assert.Equal(["PUT rawsnapshots", "POST $batch", "PUT summaries"], requests.Select(r => r.Method + " " + Table(r.Path)));
+        // One transaction (observations, archive, commit point), the summary: no read at all.
+        Assert.Equal(["POST $batch", "PUT summaries"], requests.Select(r => r.Method + " " + Table(r.Path)));
         var stored = (await app.Get<ISummaryStore>().ReadDayAsync(PageId, result.Date, CancellationToken.None))!;
         var rebuilt = await app.Get<SummaryMaterializer>().BuildAsync(PageId, result.Date, CancellationToken.None);
         Assert.Equal(SummaryEntity.Compress(rebuilt.Summary), SummaryEntity.Compress(stored.ToSummary()));
@@ -284,9 +318,9 @@ public sealed class EfficiencyTests(Xunit.Abstractions.ITestOutputHelper output)
 
         await counted.Aggregator.ApplyAsync(WithInsights(Pull(Evening, 20), 300), CancellationToken.None);
 
-        // One transaction for Meta's rows, none of them read first, and no read of them for the summaries of their days.
+        // Meta's rows in the snapshot's one transaction, none of them read first, and no read of them for the summaries of their days.
         Assert.DoesNotContain(requests, r => r.Method == "GET" && r.Path.Contains("metainsights", StringComparison.Ordinal));
-        Assert.Equal(2, requests.Count(r => r.Method == "POST" && r.Path.EndsWith("/$batch", StringComparison.Ordinal))); // observations, Meta's rows
+        Assert.Equal(1, requests.Count(r => r.Method == "POST" && r.Path.EndsWith("/$batch", StringComparison.Ordinal))); // observations, Meta's rows, archive
 
         // The stored summaries of Meta's days show the values of this snapshot, as a fresh build from the tables does.
         foreach (var back in new[] { 1, 2, 3 })
@@ -315,7 +349,7 @@ public sealed class EfficiencyTests(Xunit.Abstractions.ITestOutputHelper output)
         await counted.Aggregator.ApplyAsync(WithInsights(Pull(Evening.AddHours(-1), 20), 200), CancellationToken.None);
 
         Assert.Equal(1, SummaryWrites(requests)); // today's
-        Assert.Equal(2, requests.Count(r => r.Method == "POST" && r.Path.EndsWith("/$batch", StringComparison.Ordinal)));
+        Assert.Equal(1, requests.Count(r => r.Method == "POST" && r.Path.EndsWith("/$batch", StringComparison.Ordinal)));
         Assert.DoesNotContain(requests, r => r.Method == "GET" && r.Path.Contains("summaries", StringComparison.Ordinal));
 
         // What is stored is what a fresh build from the tables gives, stamp included: the stamp does not move with
@@ -401,9 +435,9 @@ public sealed class EfficiencyTests(Xunit.Abstractions.ITestOutputHelper output)
         await one.Aggregator.ApplyAsync(WithInsights(Pull(Evening.AddHours(-1), 10), 100), CancellationToken.None);
 
         // Retention or a rebuild removed the rows this instance remembers: replacing them on their ETags fails with 404.
-        await foreach (var row in app.Tables.Insights.QueryAsync<TableEntity>())
+        foreach (var row in await TestApp.RowsAsync(app.Tables.PageDays, PageDayKinds.Meta))
         {
-            await app.Tables.Insights.DeleteEntityAsync(row.PartitionKey, row.RowKey);
+            await app.Tables.PageDays.DeleteEntityAsync(row.PartitionKey, row.RowKey);
         }
 
         await one.Aggregator.ApplyAsync(WithInsights(Pull(Evening, 10), 200), CancellationToken.None);
@@ -468,11 +502,16 @@ public sealed class EfficiencyTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     /// <summary>The app's services over a table client that records every request it sends.</summary>
-    private static async Task<(CountedServices Services, ConcurrentQueue<(string Method, string Path)> Requests)> CountedAsync(TestApp app, TimeProvider time)
+    private static async Task<(CountedServices Services, ConcurrentQueue<(string Method, string Path)> Requests)> CountedAsync(TestApp app, TimeProvider time, HttpPipelinePolicy? also = null)
     {
         var requests = new ConcurrentQueue<(string Method, string Path)>();
         var clientOptions = new TableClientOptions();
         clientOptions.AddPolicy(new RecordingPolicy(requests), HttpPipelinePosition.PerCall);
+        if (also is not null)
+        {
+            clientOptions.AddPolicy(also, HttpPipelinePosition.PerCall);
+        }
+
         var service = new TableServiceClient((await SharedAzurite.GetAsync()).ConnectionString, clientOptions);
         var options = app.Get<IOptions<ListeningOptions>>();
         var storage = new ListeningStorage(service, options);
@@ -493,9 +532,65 @@ public sealed class EfficiencyTests(Xunit.Abstractions.ITestOutputHelper output)
 
     private sealed record CountedServices(SnapshotAggregator Aggregator, SummaryReader Reader, MetaDays MetaDays);
 
-    private sealed class RecordingPolicy(ConcurrentQueue<(string Method, string Path)> requests) : HttpPipelineSynchronousPolicy
+    /// <summary>Once armed, lets <see cref="BatchesLeft"/> entity group transactions through and stops the process at the next.</summary>
+    private sealed class StoppingPolicy : HttpPipelineSynchronousPolicy
+    {
+        public int? BatchesLeft { get; set; }
+
+        public override void OnSendingRequest(HttpMessage message)
+        {
+            if (BatchesLeft is { } left && message.Request.Uri.Path.EndsWith("/$batch", StringComparison.Ordinal))
+            {
+                BatchesLeft = left == 0 ? throw new IOException("the process stopped") : left - 1;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Records method and path; a request to the <c>pagedays</c> table is named by the kind of row it reads or writes,
+    /// as the table that held that kind before issue 16 ("rawsnapshots", "observations", "summaries", "metainsights"),
+    /// from its row key, its filter or (an insert) its body.
+    /// </summary>
+    private sealed partial class RecordingPolicy(ConcurrentQueue<(string Method, string Path)> requests) : HttpPipelineSynchronousPolicy
     {
         public override void OnSendingRequest(HttpMessage message) =>
-            requests.Enqueue((message.Request.Method.Method, message.Request.Uri.Path));
+            requests.Enqueue((message.Request.Method.Method, Labelled(message.Request)));
+
+        private static string Labelled(Request request)
+        {
+            var path = request.Uri.Path;
+            var table = TablePath().Match(path);
+            if (!table.Success)
+            {
+                return path;
+            }
+
+            var kind = KeyKind().Match(Uri.UnescapeDataString(request.Uri.ToString())) is { Success: true } key ? key.Groups["k"].Value : null;
+            if (kind is null && request.Content is { } content)
+            {
+                using var body = new MemoryStream();
+                content.WriteTo(body, CancellationToken.None);
+                kind = BodyKind().Match(System.Text.Encoding.UTF8.GetString(body.ToArray())) is { Success: true } row ? row.Groups["k"].Value : null;
+            }
+
+            var label = kind switch
+            {
+                PageDayKinds.Archive => "rawsnapshots",
+                PageDayKinds.Observation => "observations",
+                PageDayKinds.Summary => "summaries",
+                PageDayKinds.Meta => "metainsights",
+                _ => "pagedays",
+            };
+            return table.Groups["before"].Value + label + table.Groups["after"].Value;
+        }
+
+        [System.Text.RegularExpressions.GeneratedRegex("^(?<before>.*?/[^/(]*?)pagedays(?<after>\\(.*)?$")]
+        private static partial System.Text.RegularExpressions.Regex TablePath();
+
+        [System.Text.RegularExpressions.GeneratedRegex("RowKey( eq | ge |=)'(?<k>[a-z]_)")]
+        private static partial System.Text.RegularExpressions.Regex KeyKind();
+
+        [System.Text.RegularExpressions.GeneratedRegex("\"RowKey\":\\s*\"(?<k>[a-z]_)")]
+        private static partial System.Text.RegularExpressions.Regex BodyKind();
     }
 }

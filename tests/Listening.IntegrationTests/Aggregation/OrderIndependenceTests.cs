@@ -102,9 +102,9 @@ public sealed class OrderIndependenceTests(OrderIndependenceTests.InOrderRun inO
         await ApplyAsync(shuffled, messages);
 
         async Task<List<string>> DumpAsync(TestApp app) =>
-            [.. await TableDump.OfAsync(app), .. await TableDump.RowsAsync("metainsights", app.Tables.Insights)];
+            [.. await TableDump.OfAsync(app), .. await TableDump.RowsAsync("metainsights", app.Tables.PageDays, PageDayKinds.Meta)];
         var expected = await DumpAsync(ordered);
-        Assert.Contains(expected, line => line.StartsWith("metainsights " + page + "/2026-10-22_page_views_total:", StringComparison.Ordinal) && line.Contains("OtherValueAt=", StringComparison.Ordinal));
+        Assert.Contains(expected, line => line.StartsWith("metainsights " + page + "/m_2026-10-22_page_views_total:", StringComparison.Ordinal) && line.Contains("OtherValueAt=", StringComparison.Ordinal));
         Assert.Equal(expected, await DumpAsync(shuffled));
         var summary = (await shuffled.Get<ISummaryStore>().ReadDayAsync(page, new DateOnly(2026, 10, 22), CancellationToken.None))!.ToSummary();
         Assert.Equal(122, summary.MetaDay!.Metrics["page_views_total"]);
@@ -192,7 +192,7 @@ public sealed class OrderIndependenceTests(OrderIndependenceTests.InOrderRun inO
             // The story is what the test claims: the 25-hour day, both Pages, summaries for every day with data.
             Assert.Contains(_dump, l => l.StartsWith("summaries " + SnapshotStory.PageIds[1] + "/", StringComparison.Ordinal));
             Assert.Equal((2 * Days) - 1, _dump.Count(l => l.StartsWith("summaries ", StringComparison.Ordinal)));
-            Assert.Contains(_dump, l => l.StartsWith("observations " + SnapshotStory.PageIds[0] + "/2026-10-25_page:", StringComparison.Ordinal));
+            Assert.Contains(_dump, l => l.StartsWith("observations " + SnapshotStory.PageIds[0] + "/o_2026-10-25_page:", StringComparison.Ordinal));
         }
 
         public async Task DisposeAsync() => await _app.DisposeAsync();

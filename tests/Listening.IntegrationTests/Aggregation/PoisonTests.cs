@@ -1,3 +1,4 @@
+using Listening.Core.Storage;
 using System.Text;
 using Azure.Storage.Queues;
 using Listening.Cli;
@@ -75,9 +76,9 @@ public sealed class PoisonTests : IAsyncLifetime
         await _app.DeliverAsync(_app.Options.Queues.Snapshots, m => _app.Get<AggregateSnapshot>().Run(m, CancellationToken.None));
 
         Assert.False(await _app.Queue(_app.Options.Queues.Snapshots + "-poison").ExistsAsync());
-        var post = Assert.Single(await TestApp.RowsAsync(_app.Tables.Observations), r => r.RowKey.Contains("_post_", StringComparison.Ordinal));
+        var post = Assert.Single(await TestApp.RowsAsync(_app.Tables.PageDays, PageDayKinds.Observation), r => r.RowKey.Contains("_post_", StringComparison.Ordinal));
         Assert.Equal(new string('x', MessageSchema.MaxMessageLength), post.GetString("Message"));
-        var archived = Assert.Single(await TestApp.RowsAsync(_app.Tables.RawSnapshots));
+        var archived = Assert.Single(await TestApp.RowsAsync(_app.Tables.PageDays, PageDayKinds.Archive));
         Assert.Equal(MessageSchema.MaxMessageLength, MessageCodec.DecodeSnapshot(Listening.Core.Storage.RawArchive.Decompress(archived.GetBinary("Payload")), Now).Posts[0].Message!.Length);
     }
 
@@ -142,9 +143,9 @@ public sealed class PoisonTests : IAsyncLifetime
         Assert.Equal(LogLevel.Error, line.Level);
         Assert.Contains(reason, line.Message, StringComparison.Ordinal);
         await _app.Tables.EnsureCreatedAsync(CancellationToken.None);
-        Assert.Empty(await TestApp.RowsAsync(_app.Tables.RawSnapshots));
-        Assert.Empty(await TestApp.RowsAsync(_app.Tables.Observations));
-        Assert.Empty(await TestApp.RowsAsync(_app.Tables.Summaries));
+        Assert.Empty(await TestApp.RowsAsync(_app.Tables.PageDays, PageDayKinds.Archive));
+        Assert.Empty(await TestApp.RowsAsync(_app.Tables.PageDays, PageDayKinds.Observation));
+        Assert.Empty(await TestApp.RowsAsync(_app.Tables.PageDays, PageDayKinds.Summary));
 
         var listing = await ListAsync();
         Assert.Contains($"{_app.Options.Queues.Snapshots}-poison: 1 message(s)", listing, StringComparison.Ordinal);
@@ -187,8 +188,8 @@ public sealed class PoisonTests : IAsyncLifetime
 
         await _app.DeliverAsync(_app.Options.Queues.Snapshots, m => _app.Get<AggregateSnapshot>().Run(m, CancellationToken.None));
 
-        Assert.Single(await TestApp.RowsAsync(_app.Tables.RawSnapshots));
-        Assert.Single(await TestApp.RowsAsync(_app.Tables.Summaries));
+        Assert.Single(await TestApp.RowsAsync(_app.Tables.PageDays, PageDayKinds.Archive));
+        Assert.Single(await TestApp.RowsAsync(_app.Tables.PageDays, PageDayKinds.Summary));
         var listing = await ListAsync();
         Assert.Contains($"{_app.Options.Queues.Snapshots}-poison: 1 message(s)", listing, StringComparison.Ordinal); // the broken one is back
         Assert.DoesNotContain("future", listing, StringComparison.Ordinal);
@@ -201,7 +202,7 @@ public sealed class PoisonTests : IAsyncLifetime
         await snapshots.CreateIfNotExistsAsync();
         await snapshots.SendMessageAsync(Valid(Now.AddHours(-1)));
         await _app.Tables.EnsureCreatedAsync(CancellationToken.None);
-        await _app.Tables.Observations.DeleteAsync(); // an outage of one table: every try fails
+        await _app.Tables.PageDays.DeleteAsync(); // an outage of one table: every try fails
 
         var drained = await _app.Get<QueueDrain>().RunAsync(CancellationToken.None);
 
@@ -211,12 +212,12 @@ public sealed class PoisonTests : IAsyncLifetime
         Assert.Contains("why: failed 5 times; last error: ", listing, StringComparison.Ordinal);
         Assert.Contains("page 104857600000001, captured 2026-11-27T09:00:00+00:00, 1 posts", listing, StringComparison.Ordinal);
 
-        await _app.Tables.Observations.CreateIfNotExistsAsync();
+        await _app.Tables.PageDays.CreateIfNotExistsAsync();
         await OperationsCommands.RetryAsync(null, false, TextWriter.Null, CancellationToken.None, _app.Services);
         drained = await _app.Get<QueueDrain>().RunAsync(CancellationToken.None);
 
         Assert.Equal(1, drained.Done[_app.Options.Queues.Snapshots]);
-        Assert.Equal(2, (await TestApp.RowsAsync(_app.Tables.Observations)).Count);
+        Assert.Equal(2, (await TestApp.RowsAsync(_app.Tables.PageDays, PageDayKinds.Observation)).Count);
         Assert.Contains("-poison: empty", await ListAsync(), StringComparison.Ordinal);
     }
 
@@ -238,7 +239,7 @@ public sealed class PoisonTests : IAsyncLifetime
         var delivered = await _app.DeliverAsync(_app.Options.Queues.Snapshots, m => _app.Get<AggregateSnapshot>().Run(m, CancellationToken.None));
 
         Assert.Equal(2, delivered);
-        Assert.Equal(2, (await TestApp.RowsAsync(_app.Tables.RawSnapshots)).Count);
+        Assert.Equal(2, (await TestApp.RowsAsync(_app.Tables.PageDays, PageDayKinds.Archive)).Count);
     }
 
     [Fact]

@@ -48,6 +48,57 @@ public sealed class ReplayTests : IAsyncLifetime
         Assert.Contains("1 day(s) without archived snapshots left as they were", text, StringComparison.Ordinal); // page 2's outage day
     }
 
+    /// <summary>
+    /// Issue 16: an installation upgraded from the four tables before <c>pagedays</c>. Replay copies their rows under
+    /// the kinds' keys and rebuilds the range from the old archive (a post row lost from the old table comes back);
+    /// a second run copies nothing.
+    /// </summary>
+    [Fact]
+    public async Task Replay_after_the_upgrade_moves_the_old_tables_into_pagedays_and_rebuilds_from_the_old_archive()
+    {
+        var moved = 0;
+        try
+        {
+            foreach (var (name, kind) in LegacyTableKeys.Tables)
+            {
+                var old = _app.Tables.Legacy(name);
+                await old.CreateIfNotExistsAsync();
+                foreach (var row in await TestApp.RowsAsync(_app.Tables.PageDays, kind))
+                {
+                    await _app.Tables.PageDays.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All);
+                    var oldRow = new TableEntity(row.PartitionKey, row.RowKey[kind.Length..]);
+                    foreach (var (key, value) in row.Where(p => p.Key is not "PartitionKey" and not "RowKey" and not "Timestamp" and not "odata.etag"))
+                    {
+                        oldRow[key] = value;
+                    }
+
+                    await old.AddEntityAsync(oldRow);
+                    moved++;
+                }
+            }
+
+            var oldObservations = _app.Tables.Legacy("observations");
+            var lost = (await TestApp.RowsAsync(oldObservations)).First(r => r.PartitionKey == Page1 && r.RowKey.StartsWith("2026-10-25_post_", StringComparison.Ordinal));
+            await oldObservations.DeleteEntityAsync(lost.PartitionKey, lost.RowKey, ETag.All);
+            Assert.Empty(await TestApp.RowsAsync(_app.Tables.PageDays));
+
+            var result = await _app.Get<SnapshotReplay>().RunAsync(new DateOnly(2026, 10, 23), new DateOnly(2026, 10, 27), null, null, CancellationToken.None);
+
+            Assert.Equal(moved - 1, result.Migrated);
+            Assert.Equal(_live, await TableDump.OfAsync(_app));
+            var again = await _app.Get<SnapshotReplay>().RunAsync(new DateOnly(2026, 10, 23), new DateOnly(2026, 10, 27), null, null, CancellationToken.None);
+            Assert.Equal(0, again.Migrated);
+            Assert.Equal(_live, await TableDump.OfAsync(_app));
+        }
+        finally
+        {
+            foreach (var (name, _) in LegacyTableKeys.Tables)
+            {
+                await _app.Tables.Legacy(name).DeleteAsync();
+            }
+        }
+    }
+
     [Fact]
     public async Task Replay_of_one_page_leaves_the_other_alone()
     {
@@ -65,11 +116,11 @@ public sealed class ReplayTests : IAsyncLifetime
     [Fact]
     public async Task A_day_without_archived_snapshots_keeps_its_rows()
     {
-        var raw = await TestApp.RowsAsync(_app.Tables.RawSnapshots);
+        var raw = await TestApp.RowsAsync(_app.Tables.PageDays, PageDayKinds.Archive);
         var calendar = _app.Get<Listening.Core.Configuration.LocalCalendar>();
         foreach (var row in raw.Where(r => r.PartitionKey == Page1 && calendar.DateOf(r.GetDateTimeOffset("CapturedAt")!.Value) == new DateOnly(2026, 10, 24)))
         {
-            await _app.Tables.RawSnapshots.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All);
+            await _app.Tables.PageDays.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All);
         }
 
         var result = await _app.Get<SnapshotReplay>().RunAsync(new DateOnly(2026, 10, 24), new DateOnly(2026, 10, 24), Page1, null, CancellationToken.None);
@@ -150,22 +201,22 @@ public sealed class ReplayTests : IAsyncLifetime
         }
 
         await OrderIndependenceTests.ApplyAsync(app, [Pull(new TimeOnly(9, 0), 10), Pull(new TimeOnly(15, 0), 20)]);
-        var live = await TableDump.RowsAsync("observations", app.Tables.Observations);
+        var live = await TableDump.RowsAsync("observations", app.Tables.PageDays, PageDayKinds.Observation);
         // Damage: a post row gone, one with other counters, a stray row.
-        var rows = (await TestApp.RowsAsync(app.Tables.Observations)).Where(r => r.RowKey.Contains("_post_", StringComparison.Ordinal)).ToList();
-        await app.Tables.Observations.DeleteEntityAsync(Page1, rows[0].RowKey, ETag.All);
+        var rows = (await TestApp.RowsAsync(app.Tables.PageDays, PageDayKinds.Observation)).Where(r => r.RowKey.Contains("_post_", StringComparison.Ordinal)).ToList();
+        await app.Tables.PageDays.DeleteEntityAsync(Page1, rows[0].RowKey, ETag.All);
         rows[1]["Like"] = 99_999L;
-        await app.Tables.Observations.UpdateEntityAsync(rows[1], ETag.All, TableUpdateMode.Replace);
-        await app.Tables.Observations.UpsertEntityAsync(new TableEntity(Page1, "2026-10-25_post_stray") { ["PostId"] = "stray", ["Like"] = 99L });
-        var damaged = await TableDump.RowsAsync("observations", app.Tables.Observations);
+        await app.Tables.PageDays.UpdateEntityAsync(rows[1], ETag.All, TableUpdateMode.Replace);
+        await app.Tables.PageDays.UpsertEntityAsync(new TableEntity(Page1, ObservationKeys.Post(new DateOnly(2026, 10, 25), "stray")) { ["PostId"] = "stray", ["Like"] = 99L });
+        var damaged = await TableDump.RowsAsync("observations", app.Tables.PageDays, PageDayKinds.Observation);
         Assert.NotEqual(live, damaged);
 
         batches.FailNth(2);
         await Assert.ThrowsAsync<RequestFailedException>(() => app.Get<SnapshotReplay>().RunAsync(day, day, Page1, null, CancellationToken.None));
 
-        Assert.Equal(damaged, await TableDump.RowsAsync("observations", app.Tables.Observations));
+        Assert.Equal(damaged, await TableDump.RowsAsync("observations", app.Tables.PageDays, PageDayKinds.Observation));
         await app.Get<SnapshotReplay>().RunAsync(day, day, Page1, null, CancellationToken.None);
-        Assert.Equal(live, await TableDump.RowsAsync("observations", app.Tables.Observations));
+        Assert.Equal(live, await TableDump.RowsAsync("observations", app.Tables.PageDays, PageDayKinds.Observation));
     }
 
     [Fact]
@@ -188,7 +239,7 @@ public sealed class ReplayTests : IAsyncLifetime
     private static IEnumerable<string> NotRaw(IEnumerable<string> dump) => dump.Where(l => !l.StartsWith("raw ", StringComparison.Ordinal));
 
     private async Task ArchiveAsync(PageSnapshot snapshot) =>
-        await _app.Tables.RawSnapshots.UpsertEntityAsync(new RawSnapshotEntity
+        await _app.Tables.PageDays.UpsertEntityAsync(new RawSnapshotEntity
         {
             PartitionKey = snapshot.PageId,
             RowKey = RawArchive.RowKeyOf(snapshot),
@@ -219,19 +270,19 @@ public sealed class ReplayTests : IAsyncLifetime
     /// <summary>What a bug could leave behind: a day's post rows gone, a summary from other data, a stray row.</summary>
     private async Task DamageAsync(string page)
     {
-        var observations = await TestApp.RowsAsync(_app.Tables.Observations);
-        foreach (var row in observations.Where(r => r.PartitionKey == page && r.RowKey.StartsWith("2026-10-25_post_", StringComparison.Ordinal)))
+        var observations = await TestApp.RowsAsync(_app.Tables.PageDays, PageDayKinds.Observation);
+        foreach (var row in observations.Where(r => r.PartitionKey == page && r.RowKey.StartsWith(ObservationKeys.Post(new DateOnly(2026, 10, 25), ""), StringComparison.Ordinal)))
         {
-            await _app.Tables.Observations.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All);
+            await _app.Tables.PageDays.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All);
         }
 
-        var summaries = await TestApp.RowsAsync(_app.Tables.Summaries);
-        var wrong = summaries.First(r => r.PartitionKey == page && r.RowKey == "2026-10-23");
-        var target = summaries.First(r => r.PartitionKey == page && r.RowKey == "2026-10-27");
+        var summaries = await TestApp.RowsAsync(_app.Tables.PageDays, PageDayKinds.Summary);
+        var wrong = summaries.First(r => r.PartitionKey == page && r.RowKey == SummaryKeys.Day(new DateOnly(2026, 10, 23)));
+        var target = summaries.First(r => r.PartitionKey == page && r.RowKey == SummaryKeys.Day(new DateOnly(2026, 10, 27)));
         target["Json"] = wrong["Json"];
         target["StampTime"] = long.MaxValue;
-        await _app.Tables.Summaries.UpdateEntityAsync(target, ETag.All, TableUpdateMode.Replace);
-        await _app.Tables.Observations.UpsertEntityAsync(new TableEntity(page, "2026-10-24_post_stray") { ["PostId"] = "stray", ["Like"] = 99L });
+        await _app.Tables.PageDays.UpdateEntityAsync(target, ETag.All, TableUpdateMode.Replace);
+        await _app.Tables.PageDays.UpsertEntityAsync(new TableEntity(page, ObservationKeys.Post(new DateOnly(2026, 10, 24), "stray")) { ["PostId"] = "stray", ["Like"] = 99L });
     }
 
     /// <summary>Fails the n-th entity group transaction sent after it is armed, once.</summary>

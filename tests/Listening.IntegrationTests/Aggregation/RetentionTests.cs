@@ -38,18 +38,18 @@ public sealed class RetentionTests
         await OrderIndependenceTests.ApplyAsync(app, pulls);
         foreach (var metaDate in new[] { "2026-10-17", "2026-10-18" })
         {
-            await app.Tables.Insights.UpsertEntityAsync(new Azure.Data.Tables.TableEntity(PageId, metaDate + "_page_media_view") { ["Value"] = 100L });
+            await app.Tables.PageDays.UpsertEntityAsync(new Azure.Data.Tables.TableEntity(PageId, MetaDayKeys.Row(DateOnly.Parse(metaDate, System.Globalization.CultureInfo.InvariantCulture), "page_media_view")) { ["Value"] = 100L });
         }
 
         await app.Get<Retention>().Run(new TimerInfo(), CancellationToken.None);
 
-        var raw = await TestApp.RowsAsync(app.Tables.RawSnapshots);
+        var raw = await TestApp.RowsAsync(app.Tables.PageDays, PageDayKinds.Archive);
         Assert.Equal([Now.AddDays(-7), pulls[4].CapturedAt], raw.Select(r => r.GetDateTimeOffset("CapturedAt")!.Value).Order());
-        var days = (await TestApp.RowsAsync(app.Tables.Summaries)).Select(r => r.RowKey).ToList();
+        var days = (await TestApp.RowsAsync(app.Tables.PageDays, PageDayKinds.Summary)).Select(r => r.RowKey[2..]).ToList();
         Assert.Equal(["2026-10-18", "2026-11-19", "2026-11-20", "2026-11-21"], days); // 40 days back is 2026-10-18
-        var observationDays = (await TestApp.RowsAsync(app.Tables.Observations)).Select(r => r.RowKey[..10]).Distinct();
+        var observationDays = (await TestApp.RowsAsync(app.Tables.PageDays, PageDayKinds.Observation)).Select(r => r.RowKey[2..12]).Distinct();
         Assert.Equal(days, observationDays);
-        Assert.Equal(["2026-10-18_page_media_view"], (await TestApp.RowsAsync(app.Tables.Insights)).Select(r => r.RowKey));
+        Assert.Equal(["m_2026-10-18_page_media_view"], (await TestApp.RowsAsync(app.Tables.PageDays, PageDayKinds.Meta)).Select(r => r.RowKey));
         Assert.Contains(app.Logs!.GetSnapshot(), r => r.Message.StartsWith("Retention: deleted 4 raw snapshots", StringComparison.Ordinal));
     }
 
@@ -62,9 +62,9 @@ public sealed class RetentionTests
         var pages = new[] { "104857600000001", "104857600000002", "104857600000003" };
         foreach (var page in pages)
         {
-            var old = Enumerable.Range(1, 25).Select(n => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(page, $"2026-09-01_post_{page}_{n}") { ["Like"] = 1L }));
-            var kept = Enumerable.Range(1, 2).Select(n => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(page, $"2026-11-20_post_{page}_{n}") { ["Like"] = 1L }));
-            await app.Tables.Observations.SubmitTransactionAsync(old.Concat(kept));
+            var old = Enumerable.Range(1, 25).Select(n => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(page, ObservationKeys.Post(new DateOnly(2026, 9, 1), $"{page}_{n}")) { ["Like"] = 1L }));
+            var kept = Enumerable.Range(1, 2).Select(n => new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(page, ObservationKeys.Post(new DateOnly(2026, 11, 20), $"{page}_{n}")) { ["Like"] = 1L }));
+            await app.Tables.PageDays.SubmitTransactionAsync(old.Concat(kept));
         }
 
         var retention = new DataRetention(app.Storage, app.Get<LocalCalendar>(), app.Time, app.Get<Microsoft.Extensions.Options.IOptions<ListeningOptions>>(),
@@ -72,8 +72,8 @@ public sealed class RetentionTests
         var result = await retention.RunAsync(CancellationToken.None);
 
         Assert.Equal(75, result.ObservationsDeleted);
-        var left = await TestApp.RowsAsync(app.Tables.Observations);
-        Assert.Equal(pages.SelectMany(p => new[] { $"{p}/2026-11-20_post_{p}_1", $"{p}/2026-11-20_post_{p}_2" }), left.Select(r => $"{r.PartitionKey}/{r.RowKey}").Order(StringComparer.Ordinal));
+        var left = await TestApp.RowsAsync(app.Tables.PageDays, PageDayKinds.Observation);
+        Assert.Equal(pages.SelectMany(p => new[] { $"{p}/o_2026-11-20_post_{p}_1", $"{p}/o_2026-11-20_post_{p}_2" }), left.Select(r => $"{r.PartitionKey}/{r.RowKey}").Order(StringComparer.Ordinal));
         Assert.InRange(retention.MostRowsHeld, 1, 10);
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Azure.Data.Tables;
 using Listening.IntegrationTests.Infrastructure;
+using Listening.Core.Storage;
 
 namespace Listening.IntegrationTests.Aggregation;
 
@@ -14,9 +15,9 @@ internal static class TableDump
     {
         var tables = app.Tables;
         var lines = new List<string>();
-        foreach (var (name, table) in new[] { ("raw", tables.RawSnapshots), ("observations", tables.Observations), ("summaries", tables.Summaries) })
+        foreach (var (name, kind) in new[] { ("raw", PageDayKinds.Archive), ("observations", PageDayKinds.Observation), ("summaries", PageDayKinds.Summary) })
         {
-            lines.AddRange(await RowsAsync(name, table));
+            lines.AddRange(await RowsAsync(name, tables.PageDays, kind));
         }
 
         return lines;
@@ -25,6 +26,13 @@ internal static class TableDump
     public static async Task<IReadOnlyList<string>> RowsAsync(string name, TableClient table)
     {
         var rows = await TestApp.RowsAsync(table);
+        return [.. rows.OrderBy(r => r.PartitionKey, StringComparer.Ordinal).ThenBy(r => r.RowKey, StringComparer.Ordinal).Select(r => name + " " + Describe(r))];
+    }
+
+    /// <summary>The rows of one kind of the <c>pagedays</c> table (<see cref="PageDayKinds"/>).</summary>
+    public static async Task<IReadOnlyList<string>> RowsAsync(string name, TableClient table, string kind)
+    {
+        var rows = await TestApp.RowsAsync(table, kind);
         return [.. rows.OrderBy(r => r.PartitionKey, StringComparer.Ordinal).ThenBy(r => r.RowKey, StringComparer.Ordinal).Select(r => name + " " + Describe(r))];
     }
 

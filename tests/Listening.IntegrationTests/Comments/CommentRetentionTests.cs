@@ -1,3 +1,4 @@
+using Listening.Core.Storage;
 using Listening.Functions;
 using Listening.IntegrationTests.Infrastructure;
 using Microsoft.Azure.Functions.Worker;
@@ -52,7 +53,7 @@ public sealed class CommentRetentionTests
         Assert.Equal((2, 1, 1, 0, 1), await s.TotalsAsync()); // the counts stay
 
         // The old day's summary keeps its triage numbers without the ids.
-        var summary = stored.Single(v => v.StartsWith(s.App.Tables.Summaries.Name + " " + PageId + "/2026-11-02 ", StringComparison.Ordinal) && v.Contains("commentTriage", StringComparison.Ordinal));
+        var summary = stored.Single(v => v.StartsWith(s.App.Tables.PageDays.Name + " " + PageId + "/" + SummaryKeys.Day(new DateOnly(2026, 11, 2)) + " ", StringComparison.Ordinal) && v.Contains("commentTriage", StringComparison.Ordinal));
         Assert.Matches("\"questions\":\\s*1,", summary);
         Assert.DoesNotContain("trackedComments", summary, StringComparison.Ordinal);
 

@@ -1,3 +1,4 @@
+using Listening.Core.Storage;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
@@ -146,9 +147,10 @@ internal sealed class CommentScenario : IAsyncDisposable
     public async Task<IReadOnlyList<string>> DumpAsync()
     {
         var lines = new List<string>();
-        foreach (var table in new[] { App.Tables.Comments, App.Tables.Summaries, App.Tables.AlertState })
+        var summaries = TableClient.CreateQueryFilter($"RowKey ge {PageDayKinds.Summary} and RowKey lt {PageDayKinds.End(PageDayKinds.Summary)}");
+        foreach (var (table, filter) in new[] { (App.Tables.Comments, (string?)null), (App.Tables.PageDays, summaries), (App.Tables.AlertState, null) })
         {
-            await foreach (var row in table.QueryAsync<TableEntity>())
+            await foreach (var row in table.QueryAsync<TableEntity>(filter))
             {
                 lines.Add(table.Name + " " + row.PartitionKey + "/" + row.RowKey + ": " + string.Join(" | ", row.Keys
                     .Where(k => k is not "Timestamp" and not "odata.etag" and not "LastEventAt")

@@ -1,3 +1,4 @@
+using Listening.Core.Storage;
 using Azure;
 using Listening.Core.Aggregation;
 using Listening.Core.Contracts;
@@ -17,8 +18,8 @@ public sealed class InstagramReplayTests
 {
     private static async Task<IReadOnlyList<string>> DumpAsync(TestApp app) =>
     [
-        .. await TableDump.RowsAsync("observations", app.Tables.Observations),
-        .. await TableDump.RowsAsync("summaries", app.Tables.Summaries),
+        .. await TableDump.RowsAsync("observations", app.Tables.PageDays, PageDayKinds.Observation),
+        .. await TableDump.RowsAsync("summaries", app.Tables.PageDays, PageDayKinds.Summary),
         .. await TableDump.RowsAsync("instagram", app.Tables.Instagram),
     ];
 
@@ -46,14 +47,19 @@ public sealed class InstagramReplayTests
         await s.App.Get<QueueDrain>().RunAsync(CancellationToken.None);
         var live = await DumpAsync(s.App);
         Assert.Contains(live, l => l.StartsWith("instagram " + account.Id + "/2026-11-27_media_17900000000000002", StringComparison.Ordinal));
-        Assert.Contains(live, l => l.StartsWith("summaries " + s.Page.Id + "/2026-11-27", StringComparison.Ordinal));
+        Assert.Contains(live, l => l.StartsWith("summaries " + s.Page.Id + "/s_2026-11-27", StringComparison.Ordinal));
 
-        foreach (var table in new[] { s.App.Tables.Observations, s.App.Tables.Summaries, s.App.Tables.Instagram })
+        foreach (var kind in new[] { PageDayKinds.Observation, PageDayKinds.Summary })
         {
-            foreach (var row in await TestApp.RowsAsync(table))
+            foreach (var row in await TestApp.RowsAsync(s.App.Tables.PageDays, kind))
             {
-                await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All);
+                await s.App.Tables.PageDays.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All);
             }
+        }
+
+        foreach (var row in await TestApp.RowsAsync(s.App.Tables.Instagram))
+        {
+            await s.App.Tables.Instagram.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All);
         }
 
         await s.App.Get<SnapshotReplay>().RunAsync(new DateOnly(2026, 11, 27), new DateOnly(2026, 11, 27), s.Page.Id, null, CancellationToken.None);

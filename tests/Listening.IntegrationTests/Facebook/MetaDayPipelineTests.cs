@@ -114,7 +114,7 @@ public sealed class MetaDayPipelineTests
             await store.ApplyAsync(snapshot, CancellationToken.None);
         }
 
-        var rows = await TestApp.RowsAsync(s.App.Tables.Insights);
+        var rows = await TestApp.RowsAsync(s.App.Tables.PageDays, PageDayKinds.Meta);
         string Row(TableEntity e) => string.Join('|', e.RowKey, e["Metric"], e["MetaDate"], e["Value"], e["CapturedAt"], e["EndTime"], e["Complete"], e.GetDateTimeOffset("OtherValueAt"));
         Assert.Equal(3, rows.Count(r => r.PartitionKey == "a"));
         Assert.Equal(rows.Where(r => r.PartitionKey == "a").Select(Row).Order(), rows.Where(r => r.PartitionKey == "b").Select(Row).Order());

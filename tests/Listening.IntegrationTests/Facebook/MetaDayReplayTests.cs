@@ -1,3 +1,4 @@
+using Listening.Core.Storage;
 using Azure;
 using Listening.Core.Aggregation;
 using Listening.Core.Ingestion;
@@ -13,9 +14,9 @@ public sealed class MetaDayReplayTests
 {
     private static async Task<IReadOnlyList<string>> DumpAsync(TestApp app) =>
     [
-        .. await TableDump.RowsAsync("observations", app.Tables.Observations),
-        .. await TableDump.RowsAsync("summaries", app.Tables.Summaries),
-        .. await TableDump.RowsAsync("metainsights", app.Tables.Insights),
+        .. await TableDump.RowsAsync("observations", app.Tables.PageDays, PageDayKinds.Observation),
+        .. await TableDump.RowsAsync("summaries", app.Tables.PageDays, PageDayKinds.Summary),
+        .. await TableDump.RowsAsync("metainsights", app.Tables.PageDays, PageDayKinds.Meta),
     ];
 
     [Fact]
@@ -30,16 +31,16 @@ public sealed class MetaDayReplayTests
         Assert.Equal(PullStatus.Pulled, (await s.PullAsync(PullKind.Insights, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 20))).Status);
         await s.App.Get<QueueDrain>().RunAsync(CancellationToken.None);
         var live = await DumpAsync(s.App);
-        Assert.Contains(live, l => l.StartsWith("metainsights " + s.Page.Id + "/2026-11-05_page_media_view", StringComparison.Ordinal));
-        Assert.Contains(live, l => l.StartsWith("summaries " + s.Page.Id + "/2026-11-05", StringComparison.Ordinal));
-        Assert.Contains(live, l => l.StartsWith("observations " + s.Page.Id + "/2026-11-27_page", StringComparison.Ordinal) && l.Contains("Observations=1 ", StringComparison.Ordinal));
+        Assert.Contains(live, l => l.StartsWith("metainsights " + s.Page.Id + "/m_2026-11-05_page_media_view", StringComparison.Ordinal));
+        Assert.Contains(live, l => l.StartsWith("summaries " + s.Page.Id + "/s_2026-11-05", StringComparison.Ordinal));
+        Assert.Contains(live, l => l.StartsWith("observations " + s.Page.Id + "/o_2026-11-27_page", StringComparison.Ordinal) && l.Contains("Observations=1 ", StringComparison.Ordinal));
 
         // Damage every derived row of the Page, then replay the capture day from the raw archive.
-        foreach (var table in new[] { s.App.Tables.Observations, s.App.Tables.Summaries, s.App.Tables.Insights })
+        foreach (var kind in new[] { PageDayKinds.Observation, PageDayKinds.Summary, PageDayKinds.Meta })
         {
-            foreach (var row in await TestApp.RowsAsync(table))
+            foreach (var row in await TestApp.RowsAsync(s.App.Tables.PageDays, kind))
             {
-                await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All);
+                await s.App.Tables.PageDays.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All);
             }
         }
 

@@ -74,7 +74,7 @@ public sealed class ReachPipelineTests
         Assert.Equal(1_200, next["views"]!.GetValue<long>());
 
         // Stored as unknown: the row has no reach at all.
-        var row = (await TestApp.RowsAsync(s.App.Tables.Observations)).Single(r => r.RowKey == ObservationKeys.Post(new DateOnly(2026, 11, 28), older.Id));
+        var row = (await TestApp.RowsAsync(s.App.Tables.PageDays, PageDayKinds.Observation)).Single(r => r.RowKey == ObservationKeys.Post(new DateOnly(2026, 11, 28), older.Id));
         Assert.False(row.ContainsKey(nameof(PostDayEntity.Reach)));
         Assert.Equal(4_600, row.GetInt64(nameof(PostDayEntity.Views)));
     }

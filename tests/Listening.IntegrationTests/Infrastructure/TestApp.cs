@@ -139,6 +139,19 @@ public sealed class TestApp : IAsyncDisposable
         return rows;
     }
 
+    /// <summary>The rows of one kind of the <c>pagedays</c> table (<see cref="PageDayKinds"/>).</summary>
+    public static async Task<IReadOnlyList<TableEntity>> RowsAsync(TableClient table, string kind)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        var rows = new List<TableEntity>();
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey ge {kind} and RowKey lt {PageDayKinds.End(kind)}")))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var table in Tables.All)

@@ -1,3 +1,4 @@
+using Listening.Core.Storage;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Listening.Functions;
@@ -153,8 +154,8 @@ public sealed class FullPipelineTests : IAsyncLifetime
         var logs = _app.Logs!.GetSnapshot();
         Assert.Contains(logs, r => r.Message.Contains("negative reaction count", StringComparison.Ordinal) && r.Message.Contains("poison", StringComparison.Ordinal));
         await _app.Tables.EnsureCreatedAsync(CancellationToken.None);
-        Assert.Empty(await TestApp.RowsAsync(_app.Tables.Observations));
-        Assert.Empty(await TestApp.RowsAsync(_app.Tables.RawSnapshots));
+        Assert.Empty(await TestApp.RowsAsync(_app.Tables.PageDays, PageDayKinds.Observation));
+        Assert.Empty(await TestApp.RowsAsync(_app.Tables.PageDays, PageDayKinds.Archive));
     }
 
     private async Task CycleAsync()

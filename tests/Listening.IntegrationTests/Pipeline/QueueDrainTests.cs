@@ -1,3 +1,4 @@
+using Listening.Core.Storage;
 using System.Globalization;
 using Azure.Storage.Queues;
 using Listening.Cli;
@@ -81,7 +82,7 @@ public sealed class QueueDrainTests
         Assert.Empty(first.Failures);
         Assert.Empty(second.Done);
         Assert.Empty(second.Poisoned);
-        Assert.Single(await TestApp.RowsAsync(s.App.Tables.RawSnapshots));
+        Assert.Single(await TestApp.RowsAsync(s.App.Tables.PageDays, PageDayKinds.Archive));
         using var listing = new StringWriter(CultureInfo.InvariantCulture);
         await OperationsCommands.ListAsync(false, listing, CancellationToken.None, s.App.Services);
         Assert.Contains($"{name}-poison: 1 message(s)", listing.ToString(), StringComparison.Ordinal);

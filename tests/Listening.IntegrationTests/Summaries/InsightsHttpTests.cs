@@ -48,11 +48,12 @@ public sealed class InsightsHttpTests : IAsyncLifetime
 
         Assert.Equal(200, answer.Status);
         // Besides the one partition query, the Page registry is read at most once a minute per instance (issue 16).
-        Assert.All(_requests.Requests.Where(r => !r.Contains("observations()", StringComparison.Ordinal)), r => Assert.Contains("pages()", r, StringComparison.Ordinal));
+        Assert.All(_requests.Requests.Where(r => !r.Contains("pagedays()", StringComparison.Ordinal)), r => Assert.Contains("pages()", r, StringComparison.Ordinal));
         Assert.InRange(_requests.Requests.Count(r => r.Contains("pages()", StringComparison.Ordinal)), 0, 1);
-        var request = Assert.Single(_requests.Requests, r => r.Contains("observations()", StringComparison.Ordinal));
+        var request = Assert.Single(_requests.Requests, r => r.Contains("pagedays()", StringComparison.Ordinal));
         Assert.StartsWith("GET ", request, StringComparison.Ordinal);
-        Assert.Contains("observations()", request, StringComparison.Ordinal);
+        Assert.Contains("pagedays()", request, StringComparison.Ordinal);
+        Assert.Contains("RowKey ge 'o_", request, StringComparison.Ordinal);
         Assert.Contains("PartitionKey eq '" + DemoPage.PageId + "'", request, StringComparison.Ordinal);
         var page = answer.Json["pages"]![0]!;
         Assert.True(answer.Json["demo"]!.GetValue<bool>());

@@ -47,10 +47,10 @@ internal static class StoredSummaries
         foreach (var day in days)
         {
             var json = SummaryEntity.Compress(day);
-            await app.Tables.Summaries.UpsertEntityAsync(new SummaryEntity
+            await app.Tables.PageDays.UpsertEntityAsync(new SummaryEntity
             {
                 PartitionKey = day.PageId,
-                RowKey = day.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                RowKey = SummaryKeys.Day(day.Date),
                 Json = json,
                 StampTime = day.GeneratedAt.ToUnixTimeMilliseconds(),
                 Hash = Convert.ToHexStringLower(SHA256.HashData(json))[..32],
@@ -72,12 +72,12 @@ internal static class StoredSummaries
                     return new TableTransactionAction(TableTransactionActionType.UpsertReplace, new SummaryEntity
                     {
                         PartitionKey = day.PageId,
-                        RowKey = day.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                        RowKey = SummaryKeys.Day(day.Date),
                         Json = json,
                         Hash = Convert.ToHexStringLower(SHA256.HashData(json))[..32],
                     });
                 });
-                await app.Tables.Summaries.SubmitTransactionAsync(actions);
+                await app.Tables.PageDays.SubmitTransactionAsync(actions);
             }
         }
     }

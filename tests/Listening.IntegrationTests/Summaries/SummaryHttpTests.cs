@@ -49,7 +49,8 @@ public sealed class SummaryHttpTests : IAsyncLifetime
         Assert.Equal(200, one.Status);
         var request = Assert.Single(_requests.Requests);
         Assert.StartsWith("GET ", request, StringComparison.Ordinal);
-        Assert.Contains("devstoreaccount1/t" + _app.Suffix + "summaries()", request, StringComparison.Ordinal);
+        Assert.Contains("devstoreaccount1/t" + _app.Suffix + "pagedays()", request, StringComparison.Ordinal);
+        Assert.Contains("RowKey ge 's_", request, StringComparison.Ordinal);
         Assert.Contains("PartitionKey eq '104857600000001'", request, StringComparison.Ordinal);
     }
 
@@ -81,7 +82,7 @@ public sealed class SummaryHttpTests : IAsyncLifetime
 
         Assert.Equal(200, answer.Status);
         Assert.Equal(2, _requests.Count);
-        Assert.All(_requests.Requests, r => Assert.Contains("RowKey ge '" + from.AddDays(-days).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + "'", r, StringComparison.Ordinal));
+        Assert.All(_requests.Requests, r => Assert.Contains("RowKey ge '" + Listening.Core.Storage.SummaryKeys.Day(from.AddDays(-days)) + "'", r, StringComparison.Ordinal));
         var json = answer.Json;
         Assert.Equal(days, json["dayCount"]!.GetValue<int>());
         var pageA = json["pages"]!.AsArray().Single(p => p!["pageId"]!.GetValue<string>() == StoredSummaries.PageA)!;
