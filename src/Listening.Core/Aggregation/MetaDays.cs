@@ -1,3 +1,4 @@
+using Azure;
 using Listening.Core.Configuration;
 using Listening.Core.Contracts;
 using Listening.Core.Storage;
@@ -86,7 +87,7 @@ public sealed partial class MetaDays(MetaDayStore store, IOptions<ListeningOptio
         var last = incoming.Max(g => g.First().MetaDateValue);
         var remembered = mayRemember ? memory?.Get(snapshot.PageId, first, last) : null;
         var stored = remembered ?? await store.ReadDaysAsync(snapshot.PageId, first, last, cancellationToken);
-        var writes = new List<MetaDayWrite>();
+        var changed = new List<MetaInsightEntity>();
         foreach (var captures in incoming)
         {
             var existing = stored.GetValueOrDefault(captures.Key);
@@ -98,8 +99,22 @@ public sealed partial class MetaDays(MetaDayStore store, IOptions<ListeningOptio
 
             if (!ReferenceEquals(row, existing))
             {
-                writes.Add(new MetaDayWrite(row!, existing?.ETag));
+                changed.Add(row!);
             }
+        }
+
+        // One row per Meta date (issue 16): a date with a changed value is written whole, on the ETag its values share.
+        var writes = new List<MetaDayWrite>();
+        foreach (var date in changed.GroupBy(r => r.MetaDateValue).OrderBy(g => g.Key))
+        {
+            var ofDate = stored.Values.Where(r => r.MetaDateValue == date.Key).ToDictionary(r => r.RowKey, StringComparer.Ordinal);
+            var etag = ofDate.Count > 0 ? ofDate.Values.First().ETag : (ETag?)null;
+            foreach (var row in date)
+            {
+                ofDate[row.RowKey] = row;
+            }
+
+            writes.Add(new MetaDayWrite(snapshot.PageId, date.Key, [.. ofDate.Values.OrderBy(r => r.RowKey, StringComparer.Ordinal)], etag));
         }
 
         return new MetaPlan(snapshot.PageId, first, last, incoming, stored, writes, Fresh: remembered is null);
@@ -118,9 +133,13 @@ public sealed partial class MetaDays(MetaDayStore store, IOptions<ListeningOptio
         var knownETags = true;
         foreach (var write in writes)
         {
-            rows[write.Row.RowKey] = write.Row;
-            written.Add(write.Row.RowKey);
-            knownETags &= write.Row.ETag != default;
+            write.Stored();
+            knownETags &= write.Entity.ETag != default;
+            foreach (var row in write.Values)
+            {
+                rows[row.RowKey] = row;
+                written.Add(row.RowKey);
+            }
         }
 
         if (knownETags)

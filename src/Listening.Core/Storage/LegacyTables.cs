@@ -12,7 +12,8 @@ namespace Listening.Core.Storage;
 /// <c>pagedays</c> under their kind's prefix. <c>listening replay</c> runs it first, so that it rebuilds the new table's
 /// days from the old archive too. Only rows the new table lacks are inserted (a row the new version has written since
 /// the upgrade is newer), and only rows within retention (so that a second run brings back nothing retention deleted).
-/// The old tables are left as they are: docs/deploy.md says when to delete them.
+/// Meta's values, one row per metric there, become one row per Meta date. The old tables are left as they are:
+/// docs/deploy.md says when to delete them.
 /// </summary>
 public sealed partial class LegacyTables(
     ListeningStorage storage,
@@ -36,17 +37,32 @@ public sealed partial class LegacyTables(
             var rows = 0;
             try
             {
+                // Meta's values were one row per metric and are one row per Meta date now: the rows of a Page are
+                // gathered (they come sorted by Page) and packed when the next Page begins.
+                var meta = new List<TableEntity>();
                 await foreach (var page in old.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken).AsPages())
                 {
-                    var due = page.Values.Where(r => !LegacyTableKeys.IsBefore(kind, r.RowKey, rawBound, aggregateBound)).Select(r => Moved(r, kind));
-                    foreach (var partition in due.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
+                    var due = page.Values.Where(r => !LegacyTableKeys.IsBefore(kind, r.RowKey, rawBound, aggregateBound));
+                    if (kind == PageDayKinds.Meta)
                     {
-                        foreach (var chunk in partition.Chunk(ListeningTables.MaxOperationsPerTransaction))
+                        foreach (var row in due)
                         {
-                            rows += await InsertMissingAsync(chunk, cancellationToken);
+                            if (meta.Count > 0 && meta[0].PartitionKey != row.PartitionKey)
+                            {
+                                rows += await InsertMissingAsync(PackedMeta(meta), cancellationToken);
+                                meta.Clear();
+                            }
+
+                            meta.Add(row);
                         }
+
+                        continue;
                     }
+
+                    rows += await InsertMissingAsync(due.Select(r => Moved(r, kind)), cancellationToken);
                 }
+
+                rows += await InsertMissingAsync(PackedMeta(meta), cancellationToken);
             }
             catch (RequestFailedException ex) when (ex.Status == 404)
             {
@@ -76,6 +92,37 @@ public sealed partial class LegacyTables(
         }
 
         return moved;
+    }
+
+    /// <summary>Old Meta rows (one per metric) of one Page as rows of Meta dates.</summary>
+    private static IEnumerable<TableEntity> PackedMeta(List<TableEntity> rows) =>
+        rows.GroupBy(r => DayKey.Parse(r.RowKey)).Select(date => MetaDayStore.Pack(date.First().PartitionKey, date.Key, date.Select(r =>
+        {
+            var captured = r.GetDateTimeOffset(nameof(MetaInsightEntity.CapturedAt)) ?? DateTimeOffset.MinValue;
+            var end = r.GetDateTimeOffset(nameof(MetaInsightEntity.EndTime)) ?? DateTimeOffset.MaxValue;
+            return new MetaInsightEntity
+            {
+                Metric = r.GetString(nameof(MetaInsightEntity.Metric)) ?? r.RowKey[(DayKey.Length + 1)..],
+                Value = r.GetInt64(nameof(MetaInsightEntity.Value)) ?? 0,
+                CapturedAt = captured,
+                EndTime = end,
+                OtherValueAt = r.GetDateTimeOffset(nameof(MetaInsightEntity.OtherValueAt)),
+            };
+        })));
+
+    /// <summary>Per Page, transactions of up to 100 inserts (<see cref="InsertMissingAsync(TableEntity[], CancellationToken)"/>).</summary>
+    private async Task<int> InsertMissingAsync(IEnumerable<TableEntity> rows, CancellationToken cancellationToken)
+    {
+        var inserted = 0;
+        foreach (var partition in rows.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
+        {
+            foreach (var chunk in partition.Chunk(ListeningTables.MaxOperationsPerTransaction))
+            {
+                inserted += await InsertMissingAsync(chunk, cancellationToken);
+            }
+        }
+
+        return inserted;
     }
 
     /// <summary>Inserts the rows in one transaction; when one of them exists already, the others one by one.</summary>

@@ -6,32 +6,43 @@ using Listening.Core.Contracts;
 namespace Listening.Core.Storage;
 
 /// <summary>
-/// Meta's daily Page insights (table <c>metainsights</c>): one row per Page, Meta date and metric as Meta named it
-/// (PartitionKey = Page id, RowKey = <see cref="MetaDayKeys"/>). The rule of which value a row keeps lives with the
-/// aggregation (<c>Aggregation.MetaDays</c>); this store reads and writes rows.
+/// Meta's daily Page insights (table <c>pagedays</c>, PartitionKey = Page id): one row per Meta date
+/// (<see cref="MetaDayKeys.Date"/>) holding, per metric as Meta named it, its value (<c>V_{metric}</c>), its capture
+/// (<c>C_</c>), Meta's end time (<c>E_</c>) and the latest capture of another value (<c>O_</c>, when known), so a pull
+/// writes one row per Meta date, not one per metric (issue 16). The code works with one
+/// <see cref="MetaInsightEntity"/> per metric, which this store packs and unpacks; all metrics of a date share the
+/// date row's ETag. The rule of which value a row keeps lives with the aggregation (<c>Aggregation.MetaDays</c>).
 /// </summary>
 public sealed class MetaDayStore(ListeningStorage storage)
 {
-    /// <summary>The Page's rows of the Meta dates in [first, last], by row key.</summary>
+    private const string ValuePrefix = "V_";
+    private const string CapturePrefix = "C_";
+    private const string EndPrefix = "E_";
+    private const string OtherPrefix = "O_";
+
+    /// <summary>The Page's values of the Meta dates in [first, last], one per metric, by <see cref="MetaDayKeys.Row"/>.</summary>
     public async Task<Dictionary<string, MetaInsightEntity>> ReadDaysAsync(string pageId, DateOnly first, DateOnly last, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync(cancellationToken);
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pageId} and RowKey ge {MetaDayKeys.From(first)} and RowKey lt {MetaDayKeys.Through(last)}");
         var rows = new Dictionary<string, MetaInsightEntity>(StringComparer.Ordinal);
-        await foreach (var row in storage.Tables.PageDays.QueryAsync<MetaInsightEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
+        await foreach (var row in storage.Tables.PageDays.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
         {
-            rows[row.RowKey] = row;
+            foreach (var value in Unpack(row))
+            {
+                rows[value.RowKey] = value;
+            }
         }
 
         return rows;
     }
 
     /// <summary>
-    /// Inserts new rows and replaces stored ones on the ETag they were read with, in the order given (one Page,
+    /// Inserts new date rows and replaces stored ones on the ETag they were read with, in the order given (one Page,
     /// transactions of at most 100). False when another writer changed one of them meanwhile (the transactions before
     /// it stay).
     /// </summary>
-    /// <remarks>Each written row gets the ETag its transaction returned; rows whose ETag the answer lacks get none (default).</remarks>
+    /// <remarks>Each written date row's values get the ETag its transaction returned (<see cref="MetaDayWrite.Stored"/>).</remarks>
     public async Task<bool> TryWriteAsync(IReadOnlyList<MetaDayWrite> writes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(writes);
@@ -55,18 +66,87 @@ public sealed class MetaDayStore(ListeningStorage storage)
             return false;
         }
     }
+
+    /// <summary>The stored row of a Meta date with the values of <paramref name="values"/> (all of that date).</summary>
+    internal static TableEntity Pack(string pageId, DateOnly metaDate, IEnumerable<MetaInsightEntity> values)
+    {
+        var row = new TableEntity(pageId, MetaDayKeys.Date(metaDate));
+        foreach (var value in values)
+        {
+            row[ValuePrefix + value.Metric] = value.Value;
+            row[CapturePrefix + value.Metric] = value.CapturedAt;
+            row[EndPrefix + value.Metric] = value.EndTime;
+            if (value.OtherValueAt is { } other)
+            {
+                row[OtherPrefix + value.Metric] = other;
+            }
+        }
+
+        return row;
+    }
+
+    /// <summary>The values of a stored Meta date row, one per metric, with the row's ETag; none for a row of another shape.</summary>
+    internal static IEnumerable<MetaInsightEntity> Unpack(TableEntity row)
+    {
+        if (!MetaDayKeys.TryDateOf(row.RowKey, out var date))
+        {
+            yield break;
+        }
+
+        foreach (var key in row.Keys.Where(k => k.StartsWith(ValuePrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            var metric = key[ValuePrefix.Length..];
+            var captured = row.GetDateTimeOffset(CapturePrefix + metric) ?? DateTimeOffset.MinValue;
+            var end = row.GetDateTimeOffset(EndPrefix + metric) ?? DateTimeOffset.MaxValue;
+            yield return new MetaInsightEntity
+            {
+                PartitionKey = row.PartitionKey,
+                RowKey = MetaDayKeys.Row(date, metric),
+                ETag = row.ETag,
+                Metric = metric,
+                MetaDate = DayKey.Of(date),
+                EndTime = end,
+                Value = row.GetInt64(key) ?? 0,
+                CapturedAt = captured,
+                Complete = captured >= end,
+                OtherValueAt = row.GetDateTimeOffset(OtherPrefix + metric),
+            };
+        }
+    }
 }
 
-/// <summary>A row to write: inserted when <paramref name="Replaces"/> is null, else replacing the stored row with that ETag.</summary>
-public sealed record MetaDayWrite(MetaInsightEntity Row, ETag? Replaces)
+/// <summary>
+/// A Meta date's row to write, with all its values (<paramref name="values"/>): inserted when
+/// <paramref name="replaces"/> is null, else replacing the stored row with that ETag.
+/// </summary>
+public sealed class MetaDayWrite(string pageId, DateOnly metaDate, IReadOnlyList<MetaInsightEntity> values, ETag? replaces)
 {
+    public IReadOnlyList<MetaInsightEntity> Values { get; } = values;
+
+    public ETag? Replaces { get; } = replaces;
+
+    /// <summary>The row as stored; it gets its new ETag when its transaction succeeds.</summary>
+    public TableEntity Entity { get; } = MetaDayStore.Pack(pageId, metaDate, values);
+
     /// <summary>The write as an operation of an entity group transaction (the Page's partition of <c>pagedays</c>).</summary>
     public TableTransactionAction Action => Replaces is { } etag
-        ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, Row, etag)
-        : new TableTransactionAction(TableTransactionActionType.Add, Row);
+        ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, Entity, etag)
+        : new TableTransactionAction(TableTransactionActionType.Add, Entity);
+
+    /// <summary>After the write: the date row's new ETag (default when the answer lacked it) on each of its values.</summary>
+    public void Stored()
+    {
+        foreach (var value in Values)
+        {
+            value.ETag = Entity.ETag;
+        }
+    }
 }
 
-/// <summary>One of Meta's daily values: Page, Meta date, the metric Meta named, the value and when it was captured.</summary>
+/// <summary>
+/// One of Meta's daily values: Page, Meta date, the metric Meta named, the value and when it was captured. Stored as
+/// part of its Meta date's row (<see cref="MetaDayStore"/>); <see cref="RowKey"/> names the value, not the stored row.
+/// </summary>
 public sealed class MetaInsightEntity : ITableEntity
 {
     public string PartitionKey { get; set; } = "";

@@ -139,9 +139,24 @@ public static class SummaryKeys
     }
 }
 
-/// <summary>Meta's daily values in the <c>pagedays</c> table: <c>m_{yyyy-MM-dd}_{metric}</c>, the Meta date first.</summary>
+/// <summary>
+/// Meta's daily values in the <c>pagedays</c> table: one row per Meta date, <c>m_{yyyy-MM-dd}</c>, with a triple of
+/// properties per metric (<see cref="MetaDayStore"/>); in memory each metric is a row of its own, keyed
+/// <c>m_{yyyy-MM-dd}_{metric}</c> (<see cref="Row"/>).
+/// </summary>
 public static class MetaDayKeys
 {
+    /// <summary>The stored row of a Meta date.</summary>
+    public static string Date(DateOnly metaDate) => PageDayKinds.Meta + DayKey.Of(metaDate);
+
+    /// <summary>Whether the key is a Meta date's stored row (and which date).</summary>
+    public static bool TryDateOf(string rowKey, out DateOnly metaDate)
+    {
+        metaDate = default;
+        return rowKey is not null && rowKey.StartsWith(PageDayKinds.Meta, StringComparison.Ordinal) && DayKey.TryParse(rowKey[PageDayKinds.Meta.Length..], out metaDate);
+    }
+
+    /// <summary>The key of one metric's value of a Meta date, in memory (<c>MetaInsightEntity.RowKey</c>).</summary>
     public static string Row(DateOnly metaDate, string metric) => PageDayKinds.Meta + DayKey.Of(metaDate) + "_" + metric;
 
     /// <summary>Inclusive lower bound of the rows of <paramref name="metaDate"/> and the days after it.</summary>

@@ -321,6 +321,8 @@ public sealed partial class EfficiencyTests(Xunit.Abstractions.ITestOutputHelper
         // Meta's rows in the snapshot's one transaction, none of them read first, and no read of them for the summaries of their days.
         Assert.DoesNotContain(requests, r => r.Method == "GET" && r.Path.Contains("metainsights", StringComparison.Ordinal));
         Assert.Equal(1, requests.Count(r => r.Method == "POST" && r.Path.EndsWith("/$batch", StringComparison.Ordinal))); // observations, Meta's rows, archive
+        // One stored row per Meta date (phase 2): three operations for the three days, not six.
+        Assert.Equal(3, (await TestApp.RowsAsync(app.Tables.PageDays, PageDayKinds.Meta)).Count);
 
         // The stored summaries of Meta's days show the values of this snapshot, as a fresh build from the tables does.
         foreach (var back in new[] { 1, 2, 3 })

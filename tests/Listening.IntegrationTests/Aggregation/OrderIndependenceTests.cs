@@ -104,7 +104,7 @@ public sealed class OrderIndependenceTests(OrderIndependenceTests.InOrderRun inO
         async Task<List<string>> DumpAsync(TestApp app) =>
             [.. await TableDump.OfAsync(app), .. await TableDump.RowsAsync("metainsights", app.Tables.PageDays, PageDayKinds.Meta)];
         var expected = await DumpAsync(ordered);
-        Assert.Contains(expected, line => line.StartsWith("metainsights " + page + "/m_2026-10-22_page_views_total:", StringComparison.Ordinal) && line.Contains("OtherValueAt=", StringComparison.Ordinal));
+        Assert.Contains(expected, line => line.StartsWith("metainsights " + page + "/m_2026-10-22:", StringComparison.Ordinal) && line.Contains("O_page_views_total=", StringComparison.Ordinal));
         Assert.Equal(expected, await DumpAsync(shuffled));
         var summary = (await shuffled.Get<ISummaryStore>().ReadDayAsync(page, new DateOnly(2026, 10, 22), CancellationToken.None))!.ToSummary();
         Assert.Equal(122, summary.MetaDay!.Metrics["page_views_total"]);

@@ -38,7 +38,7 @@ public sealed class RetentionTests
         await OrderIndependenceTests.ApplyAsync(app, pulls);
         foreach (var metaDate in new[] { "2026-10-17", "2026-10-18" })
         {
-            await app.Tables.PageDays.UpsertEntityAsync(new Azure.Data.Tables.TableEntity(PageId, MetaDayKeys.Row(DateOnly.Parse(metaDate, System.Globalization.CultureInfo.InvariantCulture), "page_media_view")) { ["Value"] = 100L });
+            await app.Tables.PageDays.UpsertEntityAsync(new Azure.Data.Tables.TableEntity(PageId, MetaDayKeys.Date(DateOnly.Parse(metaDate, System.Globalization.CultureInfo.InvariantCulture))) { ["V_page_media_view"] = 100L });
         }
 
         await app.Get<Retention>().Run(new TimerInfo(), CancellationToken.None);
@@ -49,7 +49,7 @@ public sealed class RetentionTests
         Assert.Equal(["2026-10-18", "2026-11-19", "2026-11-20", "2026-11-21"], days); // 40 days back is 2026-10-18
         var observationDays = (await TestApp.RowsAsync(app.Tables.PageDays, PageDayKinds.Observation)).Select(r => r.RowKey[2..12]).Distinct();
         Assert.Equal(days, observationDays);
-        Assert.Equal(["m_2026-10-18_page_media_view"], (await TestApp.RowsAsync(app.Tables.PageDays, PageDayKinds.Meta)).Select(r => r.RowKey));
+        Assert.Equal(["m_2026-10-18"], (await TestApp.RowsAsync(app.Tables.PageDays, PageDayKinds.Meta)).Select(r => r.RowKey));
         Assert.Contains(app.Logs!.GetSnapshot(), r => r.Message.StartsWith("Retention: deleted 4 raw snapshots", StringComparison.Ordinal));
     }
 

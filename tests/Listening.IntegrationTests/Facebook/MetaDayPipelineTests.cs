@@ -114,11 +114,16 @@ public sealed class MetaDayPipelineTests
             await store.ApplyAsync(snapshot, CancellationToken.None);
         }
 
-        var rows = await TestApp.RowsAsync(s.App.Tables.PageDays, PageDayKinds.Meta);
-        string Row(TableEntity e) => string.Join('|', e.RowKey, e["Metric"], e["MetaDate"], e["Value"], e["CapturedAt"], e["EndTime"], e["Complete"], e.GetDateTimeOffset("OtherValueAt"));
-        Assert.Equal(3, rows.Count(r => r.PartitionKey == "a"));
-        Assert.Equal(rows.Where(r => r.PartitionKey == "a").Select(Row).Order(), rows.Where(r => r.PartitionKey == "b").Select(Row).Order());
-        Assert.All(rows, r => Assert.Equal(late, r.GetDateTimeOffset("CapturedAt")));
+        // One stored row per Meta date (issue 16), three values in all.
+        var stored = await TestApp.RowsAsync(s.App.Tables.PageDays, PageDayKinds.Meta);
+        Assert.Equal(["m_2026-11-25", "m_2026-11-26"], stored.Where(r => r.PartitionKey == "a").Select(r => r.RowKey).Order(StringComparer.Ordinal));
+        var metaRows = s.App.Get<MetaDayStore>();
+        var rowsA = (await metaRows.ReadDaysAsync("a", new DateOnly(2026, 11, 25), new DateOnly(2026, 11, 26), CancellationToken.None)).Values.ToList();
+        var rowsB = (await metaRows.ReadDaysAsync("b", new DateOnly(2026, 11, 25), new DateOnly(2026, 11, 26), CancellationToken.None)).Values.ToList();
+        static string Row(MetaInsightEntity e) => string.Join('|', e.RowKey, e.Metric, e.MetaDate, e.Value, e.CapturedAt, e.EndTime, e.Complete, e.OtherValueAt);
+        Assert.Equal(3, rowsA.Count);
+        Assert.Equal(rowsA.Select(Row).Order(), rowsB.Select(Row).Order());
+        Assert.All(rowsA.Concat(rowsB), r => Assert.Equal(late, r.CapturedAt));
 
         var (metaDay, _, _) = await store.ReadDayAsync("a", new DateOnly(2026, 11, 26), CancellationToken.None);
         Assert.Equal(240, metaDay!.Metrics["page_media_view"]);

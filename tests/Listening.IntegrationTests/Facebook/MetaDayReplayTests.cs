@@ -31,7 +31,7 @@ public sealed class MetaDayReplayTests
         Assert.Equal(PullStatus.Pulled, (await s.PullAsync(PullKind.Insights, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 20))).Status);
         await s.App.Get<QueueDrain>().RunAsync(CancellationToken.None);
         var live = await DumpAsync(s.App);
-        Assert.Contains(live, l => l.StartsWith("metainsights " + s.Page.Id + "/m_2026-11-05_page_media_view", StringComparison.Ordinal));
+        Assert.Contains(live, l => l.StartsWith("metainsights " + s.Page.Id + "/m_2026-11-05:", StringComparison.Ordinal) && l.Contains("V_page_media_view=", StringComparison.Ordinal));
         Assert.Contains(live, l => l.StartsWith("summaries " + s.Page.Id + "/s_2026-11-05", StringComparison.Ordinal));
         Assert.Contains(live, l => l.StartsWith("observations " + s.Page.Id + "/o_2026-11-27_page", StringComparison.Ordinal) && l.Contains("Observations=1 ", StringComparison.Ordinal));
 
@@ -48,4 +48,80 @@ public sealed class MetaDayReplayTests
 
         Assert.Equal(live, await DumpAsync(s.App));
     }
+    /// <summary>
+    /// Issue 16: Meta's values were one row per metric in <c>metainsights</c>; the upgrade's replay packs them into one
+    /// row per Meta date, the same rows as the live run of the new version.
+    /// </summary>
+    [Fact]
+    public async Task Replay_after_the_upgrade_packs_the_old_metric_rows_into_rows_of_Meta_dates()
+    {
+        await using var s = await GraphScenario.StartAsync();
+        s.App.Time.AutoAdvanceAmount = TimeSpan.FromMilliseconds(1);
+        s.AddPost(1, TimeSpan.FromHours(3), like: 7);
+        Assert.Equal(PullStatus.Pulled, (await s.PullAsync()).Status);
+        Assert.Equal(PullStatus.Pulled, (await s.PullAsync(PullKind.Insights, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 20))).Status);
+        await s.App.Get<QueueDrain>().RunAsync(CancellationToken.None);
+        var live = await DumpAsync(s.App);
+        try
+        {
+            // The tables before issue 16, as the old version wrote them.
+            foreach (var (name, kind) in LegacyTableKeys.Tables)
+            {
+                var old = s.App.Tables.Legacy(name);
+                await old.CreateIfNotExistsAsync();
+                foreach (var row in await TestApp.RowsAsync(s.App.Tables.PageDays, kind))
+                {
+                    await s.App.Tables.PageDays.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All);
+                    foreach (var oldRow in kind == PageDayKinds.Meta ? MetricRows(row) : [Unprefixed(row, kind)])
+                    {
+                        await old.AddEntityAsync(oldRow);
+                    }
+                }
+            }
+
+            // A day without snapshots: what comes back is what the migration copied and packed, nothing replayed.
+            var result = await s.App.Get<SnapshotReplay>().RunAsync(new DateOnly(2026, 11, 26), new DateOnly(2026, 11, 26), s.Page.Id, null, CancellationToken.None);
+
+            Assert.Equal(0, result.Snapshots);
+            Assert.Equal(live, await DumpAsync(s.App));
+        }
+        finally
+        {
+            foreach (var (name, _) in LegacyTableKeys.Tables)
+            {
+                await s.App.Tables.Legacy(name).DeleteAsync();
+            }
+        }
+    }
+
+    private static Azure.Data.Tables.TableEntity Unprefixed(Azure.Data.Tables.TableEntity row, string kind)
+    {
+        var old = new Azure.Data.Tables.TableEntity(row.PartitionKey, row.RowKey[kind.Length..]);
+        foreach (var (key, value) in row.Where(p => p.Key is not "PartitionKey" and not "RowKey" and not "Timestamp" and not "odata.etag"))
+        {
+            old[key] = value;
+        }
+
+        return old;
+    }
+
+    private static IEnumerable<Azure.Data.Tables.TableEntity> MetricRows(Azure.Data.Tables.TableEntity dateRow) =>
+        MetaDayStore.Unpack(dateRow).Select(v =>
+        {
+            var old = new Azure.Data.Tables.TableEntity(v.PartitionKey, v.RowKey[PageDayKinds.Meta.Length..])
+            {
+                ["Metric"] = v.Metric,
+                ["MetaDate"] = v.MetaDate,
+                ["EndTime"] = v.EndTime,
+                ["Value"] = v.Value,
+                ["CapturedAt"] = v.CapturedAt,
+                ["Complete"] = v.Complete,
+            };
+            if (v.OtherValueAt is { } other)
+            {
+                old["OtherValueAt"] = other;
+            }
+
+            return old;
+        });
 }
