@@ -19,18 +19,22 @@ public sealed class MetaDayReplayTests
         .. await TableDump.RowsAsync("metainsights", app.Tables.PageDays, PageDayKinds.Meta),
     ];
 
+    /// <summary>Live: a regular cycle (posts and Meta's last three days), then an insights-only backfill window; the rows they leave.</summary>
+    private static async Task<IReadOnlyList<string>> LiveAsync(GraphScenario s)
+    {
+        s.App.Time.AutoAdvanceAmount = TimeSpan.FromMilliseconds(1);
+        s.AddPost(1, TimeSpan.FromHours(3), like: 7);
+        Assert.Equal(PullStatus.Pulled, (await s.PullAsync()).Status);
+        Assert.Equal(PullStatus.Pulled, (await s.PullAsync(PullKind.Insights, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 20))).Status);
+        await s.App.Get<QueueDrain>().RunAsync(CancellationToken.None);
+        return await DumpAsync(s.App);
+    }
+
     [Fact]
     public async Task Replay_rebuilds_Metas_rows_and_their_summaries_and_adds_no_observation_for_an_insights_only_snapshot()
     {
         await using var s = await GraphScenario.StartAsync();
-        s.App.Time.AutoAdvanceAmount = TimeSpan.FromMilliseconds(1);
-        s.AddPost(1, TimeSpan.FromHours(3), like: 7);
-
-        // Live: a regular cycle (posts and Meta's last three days), then an insights-only backfill window.
-        Assert.Equal(PullStatus.Pulled, (await s.PullAsync()).Status);
-        Assert.Equal(PullStatus.Pulled, (await s.PullAsync(PullKind.Insights, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 20))).Status);
-        await s.App.Get<QueueDrain>().RunAsync(CancellationToken.None);
-        var live = await DumpAsync(s.App);
+        var live = await LiveAsync(s);
         Assert.Contains(live, l => l.StartsWith("metainsights " + s.Page.Id + "/m_2026-11-05:", StringComparison.Ordinal) && l.Contains("V_page_media_view=", StringComparison.Ordinal));
         Assert.Contains(live, l => l.StartsWith("summaries " + s.Page.Id + "/s_2026-11-05", StringComparison.Ordinal));
         Assert.Contains(live, l => l.StartsWith("observations " + s.Page.Id + "/o_2026-11-27_page", StringComparison.Ordinal) && l.Contains("Observations=1 ", StringComparison.Ordinal));
@@ -56,12 +60,7 @@ public sealed class MetaDayReplayTests
     public async Task Replay_after_the_upgrade_packs_the_old_metric_rows_into_rows_of_Meta_dates()
     {
         await using var s = await GraphScenario.StartAsync();
-        s.App.Time.AutoAdvanceAmount = TimeSpan.FromMilliseconds(1);
-        s.AddPost(1, TimeSpan.FromHours(3), like: 7);
-        Assert.Equal(PullStatus.Pulled, (await s.PullAsync()).Status);
-        Assert.Equal(PullStatus.Pulled, (await s.PullAsync(PullKind.Insights, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 20))).Status);
-        await s.App.Get<QueueDrain>().RunAsync(CancellationToken.None);
-        var live = await DumpAsync(s.App);
+        var live = await LiveAsync(s);
         try
         {
             // The tables before issue 16, as the old version wrote them.
